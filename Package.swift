@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The numeric targets are always compiled optimised, even in debug builds, so that `swift test` runs the
+// kernels at full speed. On x86-64 they target Haswell (AVX2 + FMA): without an explicit CPU, SIMD
+// fused multiply-adds become one libm call per lane. `HostCPU` is compiled without these flags, so it can
+// check the processor and explain the problem before any AVX2 instruction runs.
+#if arch(x86_64)
+let vectorISA = ["-target-cpu", "haswell"]
+#else
+let vectorISA: [String] = []  // arm64: NEON and FMA are part of the baseline architecture.
+#endif
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"] + vectorISA),
+]
+
+let package = Package(
+    name: "Gantry",
+    products: [
+        .executable(name: "gantry", targets: ["gantry"]),
+        .executable(name: "gantry-bench", targets: ["GantryBench"]),
+    ],
+    targets: [
+        .target(name: "HostCPU"),
+        .target(name: "Kernels", swiftSettings: numericSettings),
+        .target(name: "Autodiff", dependencies: ["Kernels"], swiftSettings: numericSettings),
+        .target(name: "_GantryTestSupport", dependencies: ["Autodiff", "Kernels"], swiftSettings: numericSettings),
+        .executableTarget(name: "gantry", dependencies: ["HostCPU", "Autodiff"]),
+        .executableTarget(name: "GantryBench", dependencies: ["HostCPU", "Autodiff", "Kernels"], swiftSettings: numericSettings),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "HostCPU", "_GantryTestSupport"]),
+        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Kernels", "HostCPU", "_GantryTestSupport"]),
+    ]
+)

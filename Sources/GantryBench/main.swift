@@ -1,0 +1,4 @@
+import HostCPU
+
+CPUFeatures.requireVectorExtensions()
+BenchmarkRunner.main(arguments: Array(CommandLine.arguments.dropFirst()))

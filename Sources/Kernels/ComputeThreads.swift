@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// How many threads the kernels may use, and the one way they fan out work.
+///
+/// Kernels split work only into pieces that each produce whole output elements, with the same summation
+/// order inside every piece, so the thread count changes speed and never a single bit of a result.
+public enum ComputeThreads {
+    private static let configured = Atomic<Int>(initialThreadCount())
+
+    /// The number of threads kernels may use (at least 1). Settable at any time between calls.
+    public static var count: Int {
+        get { configured.load(ordering: .relaxed) }
+        set { configured.store(max(1, newValue), ordering: .relaxed) }
+    }
+
+    /// The default: `GANTRY_THREADS` when set to a positive integer, else the number of active processors.
+    static func initialThreadCount() -> Int {
+        if let raw = getenv("GANTRY_THREADS"), let value = Int(String(cString: raw)), value > 0 {
+            return value
+        }
+        return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
+
+    /// Runs `body(0) … body(pieces − 1)`, concurrently when more than one piece and thread are available.
+    /// `body` must write disjoint outputs; the call returns when every piece has finished.
+    public static func forEachPiece(_ pieces: Int, _ body: (Int) -> Void) {
+        if pieces <= 1 {
+            if pieces == 1 { body(0) }
+            return
+        }
+        if count == 1 {
+            for piece in 0..<pieces { body(piece) }
+            return
+        }
+        // The pieces write disjoint memory and the call waits for all of them, so sharing `body` is safe.
+        withoutActuallyEscaping(body) { escapable in
+            let shared = UncheckedSendable(escapable)
+            DispatchQueue.concurrentPerform(iterations: pieces) { shared.value($0) }
+        }
+    }
+}
+
+/// Carries a value across a concurrency boundary that the caller has proven safe.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,2 @@
+import HostCPU
+print("gantry")
