@@ -1,0 +1,213 @@
+/// A binary elementwise operation on two floats.
+public enum BinaryOperation: Sendable, Equatable {
+    /// a + b
+    case add
+    /// a − b
+    case subtract
+    /// a × b
+    case multiply
+    /// a ÷ b (IEEE division)
+    case divide
+    /// 1 where a > b, else 0 (NaN compares false)
+    case greater
+    /// 1 where a == b, else 0
+    case equal
+}
+
+/// A unary elementwise operation on one float.
+public enum UnaryOperation: Sendable, Equatable {
+    /// −x
+    case negate
+    /// |x|
+    case absolute
+    /// √x (IEEE, correctly rounded)
+    case squareRoot
+    /// x · x
+    case square
+    /// max(x, 0), with NaN passed through
+    case relu
+    /// x for x > 0, else slope · x
+    case leakyRelu(slope: Float)
+    /// e^x (FastMath)
+    case exp
+    /// ln x (FastMath)
+    case log
+    /// tanh x (FastMath)
+    case tanh
+    /// 1 / (1 + e^−x) (FastMath's formula)
+    case sigmoid
+    /// x^p: exact forms for p ∈ {0, 1, 2, 3, −1, ½}, else exp(p·ln|x|) with the sign of an odd integer p
+    case power(Float)
+    /// min(max(x, lower), upper)
+    case clamp(lower: Float, upper: Float)
+    /// 1 where x > 0, else 0
+    case positiveMask
+    /// 1 where x > 0, slope where x ≤ 0 (the derivative of leaky ReLU)
+    case leakySlope(slope: Float)
+    /// 1 where lower ≤ x ≤ upper, else 0 (the derivative of clamp)
+    case insideMask(lower: Float, upper: Float)
+    /// −1, 0 or 1 by the sign of x (0 for ±0 and NaN)
+    case sign
+    /// scale · x + shift, as one multiply then one add
+    case affine(scale: Float, shift: Float)
+}
+
+/// Out-of-place elementwise kernels over contiguous buffers, vectorised with `SIMD8<Float>`.
+///
+/// Every lane and every scalar tail element performs the same IEEE operations in the same order, so a
+/// result never depends on where an element sits in the buffer.
+public enum Elementwise {
+    /// y[i] = op(a[i·aStride], b[i·bStride]) for i in 0..<count, strides 0 (broadcast) or 1.
+    public static func apply(_ operation: BinaryOperation,
+                             _ a: UnsafePointer<Float>, stride aStride: Int,
+                             _ b: UnsafePointer<Float>, stride bStride: Int,
+                             into y: UnsafeMutablePointer<Float>, count: Int) {
+        switch operation {
+        case .add: binaryLoop(a, aStride, b, bStride, y, count, { $0 + $1 }, { $0 + $1 })
+        case .subtract: binaryLoop(a, aStride, b, bStride, y, count, { $0 - $1 }, { $0 - $1 })
+        case .multiply: binaryLoop(a, aStride, b, bStride, y, count, { $0 * $1 }, { $0 * $1 })
+        case .divide: binaryLoop(a, aStride, b, bStride, y, count, { $0 / $1 }, { $0 / $1 })
+        case .greater:
+            binaryLoop(a, aStride, b, bStride, y, count,
+                       { SIMD8<Float>(repeating: 0).replacing(with: 1, where: $0 .> $1) },
+                       { $0 > $1 ? 1 : 0 })
+        case .equal:
+            binaryLoop(a, aStride, b, bStride, y, count,
+                       { SIMD8<Float>(repeating: 0).replacing(with: 1, where: $0 .== $1) },
+                       { $0 == $1 ? 1 : 0 })
+        }
+    }
+
+    /// y[i] = op(x[i]) for i in 0..<count.
+    public static func apply(_ operation: UnaryOperation, _ x: UnsafePointer<Float>,
+                             into y: UnsafeMutablePointer<Float>, count: Int) {
+        switch operation {
+        case .negate: unaryLoop(x, y, count, { -$0 }, { -$0 })
+        case .absolute:
+            unaryLoop(x, y, count, { unsafeBitCast(unsafeBitCast($0, to: SIMD8<UInt32>.self) & 0x7fff_ffff,
+                                                   to: SIMD8<Float>.self) },
+                      { Float(bitPattern: $0.bitPattern & 0x7fff_ffff) })
+        case .squareRoot: unaryLoop(x, y, count, { $0.squareRoot() }, { $0.squareRoot() })
+        case .square: unaryLoop(x, y, count, { $0 * $0 }, { $0 * $0 })
+        case .relu:
+            unaryLoop(x, y, count, { $0.replacing(with: 0, where: $0 .<= 0) }, { $0 <= 0 ? 0 : $0 })
+        case .leakyRelu(let slope):
+            unaryLoop(x, y, count, { $0.replacing(with: $0 * slope, where: $0 .<= 0) },
+                      { $0 <= 0 ? $0 * slope : $0 })
+        case .exp: FastMath.exp(x, into: y, count: count)
+        case .log: FastMath.log(x, into: y, count: count)
+        case .tanh: FastMath.tanh(x, into: y, count: count)
+        case .sigmoid: FastMath.sigmoid(x, into: y, count: count)
+        case .power(let p): power(x, p, y, count)
+        case .clamp(let lower, let upper):
+            unaryLoop(x, y, count,
+                      { $0.replacing(with: SIMD8(repeating: lower), where: $0 .< lower)
+                          .replacing(with: SIMD8(repeating: upper), where: $0 .> upper) },
+                      { $0 < lower ? lower : ($0 > upper ? upper : $0) })
+        case .positiveMask:
+            unaryLoop(x, y, count, { SIMD8<Float>(repeating: 0).replacing(with: 1, where: $0 .> 0) },
+                      { $0 > 0 ? 1 : 0 })
+        case .leakySlope(let slope):
+            unaryLoop(x, y, count, { SIMD8<Float>(repeating: slope).replacing(with: 1, where: $0 .> 0) },
+                      { $0 > 0 ? 1 : slope })
+        case .insideMask(let lower, let upper):
+            unaryLoop(x, y, count,
+                      { SIMD8<Float>(repeating: 0).replacing(with: 1, where: ($0 .>= lower) .& ($0 .<= upper)) },
+                      { $0 >= lower && $0 <= upper ? 1 : 0 })
+        case .sign:
+            unaryLoop(x, y, count,
+                      { SIMD8<Float>(repeating: 0).replacing(with: 1, where: $0 .> 0)
+                          .replacing(with: -1, where: $0 .< 0) },
+                      { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) })
+        case .affine(let scale, let shift):
+            // A separate multiply and add (no FMA), so the result equals the two tensor ops it replaces.
+            unaryLoop(x, y, count, { $0 * scale + shift }, { $0 * scale + shift })
+        }
+    }
+
+    /// y[i] = mask[i·mStride] ≠ 0 ? a[i·aStride] : b[i·bStride], strides 0 or 1.
+    public static func select(_ mask: UnsafePointer<Float>, stride mStride: Int,
+                              _ a: UnsafePointer<Float>, stride aStride: Int,
+                              _ b: UnsafePointer<Float>, stride bStride: Int,
+                              into y: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        if mStride == 1 && aStride == 1 && bStride == 1 {
+            while i + 8 <= count {
+                let chosen = load(b + i).replacing(with: load(a + i), where: load(mask + i) .!= 0)
+                store(chosen, y + i)
+                i += 8
+            }
+        }
+        while i < count {
+            y[i] = mask[i &* mStride] != 0 ? a[i &* aStride] : b[i &* bStride]
+            i += 1
+        }
+    }
+
+    /// Sets count elements to `value`.
+    public static func fill(_ y: UnsafeMutablePointer<Float>, with value: Float, count: Int) {
+        y.update(repeating: value, count: count)
+    }
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    static func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    static func binaryLoop(_ a: UnsafePointer<Float>, _ sa: Int, _ b: UnsafePointer<Float>, _ sb: Int,
+                           _ y: UnsafeMutablePointer<Float>, _ n: Int,
+                           _ vector: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>,
+                           _ scalar: (Float, Float) -> Float) {
+        var i = 0
+        switch (sa, sb) {
+        case (1, 1):
+            while i + 8 <= n { store(vector(load(a + i), load(b + i)), y + i); i += 8 }
+        case (1, 0):
+            let vb = SIMD8<Float>(repeating: b[0])
+            while i + 8 <= n { store(vector(load(a + i), vb), y + i); i += 8 }
+        case (0, 1):
+            let va = SIMD8<Float>(repeating: a[0])
+            while i + 8 <= n { store(vector(va, load(b + i)), y + i); i += 8 }
+        default:
+            break
+        }
+        while i < n { y[i] = scalar(a[i &* sa], b[i &* sb]); i += 1 }
+    }
+
+    @inline(__always)
+    static func unaryLoop(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int,
+                          _ vector: (SIMD8<Float>) -> SIMD8<Float>, _ scalar: (Float) -> Float) {
+        var i = 0
+        while i + 8 <= n { store(vector(load(x + i)), y + i); i += 8 }
+        while i < n { y[i] = scalar(x[i]); i += 1 }
+    }
+
+    /// x^p. Small exact cases keep derivatives such as x^1 = x and x^2 = x·x exact.
+    static func power(_ x: UnsafePointer<Float>, _ p: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        switch p {
+        case 0: fill(y, with: 1, count: n)
+        case 1: y.update(from: x, count: n)
+        case 2: unaryLoop(x, y, n, { $0 * $0 }, { $0 * $0 })
+        case 3: unaryLoop(x, y, n, { $0 * $0 * $0 }, { $0 * $0 * $0 })
+        case -1: unaryLoop(x, y, n, { 1 / $0 }, { 1 / $0 })
+        case 0.5: unaryLoop(x, y, n, { $0.squareRoot() }, { $0.squareRoot() })
+        default:
+            // |x|^p = exp(p·ln|x|); negative x keeps a sign only for integer p (odd → negative), else NaN.
+            let isInteger = p == p.rounded()
+            let isOdd = isInteger && abs(p.truncatingRemainder(dividingBy: 2)) == 1
+            apply(.absolute, x, into: y, count: n)
+            FastMath.log(y, into: y, count: n)
+            apply(.affine(scale: p, shift: 0), y, into: y, count: n)
+            FastMath.exp(y, into: y, count: n)
+            for i in 0..<n where x[i] < 0 {
+                y[i] = isInteger ? (isOdd ? -y[i] : y[i]) : .nan
+            }
+        }
+    }
+}
