@@ -1,0 +1,189 @@
+import XCTest
+import Autodiff
+import Kernels
+import _GantryTestSupport
+
+final class EngineTests: XCTestCase {
+    /// λ·mean(‖∇ₓD(x̂)‖ − 1)² for a two-layer critic, as a function of the critic's weights.
+    func gradientPenalty(_ weights: [Tensor], points: Tensor, activation: (Tensor) throws -> Tensor) throws -> Tensor {
+        let (w1, b1, w2, b2) = (weights[0], weights[1], weights[2], weights[3])
+        let x = points.requiringGradient()
+        let score = try (try activation(try x.matmul(w1) + b1)).matmul(w2) + b2
+        let gradient = try gradients(of: score.sum(), wrt: [x], createGraph: true)[0]
+        return try ((try gradient.rowNorms()) - 1).squared().mean() * 10
+    }
+
+    func testWGANGradientPenaltyGradientMatchesFiniteDifferences() throws {
+        let stream = RandomStream(seed: 9, name: "wgan-gp")
+        // Weights scaled so that ‖∇ₓD‖ ≈ 1 and the penalty is O(1), where Float32 central differences are
+        // accurate to the check's tolerance (a penalty of ~100 would need a looser one).
+        let weights = [Tensor.randomNormal([2, 8], standardDeviation: 0.5, using: stream),
+                       Tensor.randomNormal([8], standardDeviation: 0.5, using: stream),
+                       Tensor.randomNormal([8, 1], standardDeviation: 0.5, using: stream),
+                       Tensor.randomNormal([1], using: stream)]
+        let points = Tensor.randomNormal([6, 2], using: stream)
+        for (name, activation) in [("leaky relu", { (t: Tensor) in t.leakyRelu(slope: 0.2) }),
+                                   ("tanh", { (t: Tensor) in t.tanh() })] as [(String, (Tensor) throws -> Tensor)] {
+            let report = try GradientCheck.firstOrder(weights) {
+                try self.gradientPenalty($0, points: points, activation: activation)
+            }
+            XCTAssertTrue(report.passed, "\(name): \(report)")
+            // The penalty really depends on every weight (the check is not vacuous).
+            let variables = weights.map { $0.requiringGradient() }
+            let grads = try gradients(of: try gradientPenalty(variables, points: points, activation: activation), wrt: variables)
+            // ∇ₓD does not depend on the output bias, nor (leaky ReLU being piecewise linear) on b1.
+            for (i, g) in grads.enumerated() where i == 0 || i == 2 || (i == 1 && name == "tanh") {
+                XCTAssertGreaterThan(g.abs().sum().scalar!, 1e-4, "\(name): weight \(i) got no gradient")
+            }
+        }
+    }
+
+    func testErrorsAreThrownWithClearMessages() throws {
+        let a = Tensor.zeros([3]), b = Tensor.zeros([4]), m = Tensor.zeros([2, 3])
+        func message(_ body: () throws -> Any) -> String {
+            do { _ = try body(); return "no error" } catch { return "\(error)" }
+        }
+        XCTAssertEqual(message { try a + b }, "add: shapes [3] and [4] cannot be broadcast together")
+        XCTAssertEqual(message { try m.matmul(m) }, "matmul: shapes [2, 3] and [2, 3] have inner dimensions 3 and 2")
+        XCTAssertEqual(message { try m.matmul(m, transposeOther: true).matmul(a) },
+                       "matmul: shapes [2, 2] and [3] must both be matrices")
+        XCTAssertEqual(message { try m.sum(axis: 2) }, "sum: axis 2 is out of range for a tensor of rank 2")
+        XCTAssertEqual(message { try m.reshaped(to: [4]) },
+                       "reshape: shapes [2, 3] and [4] have different element counts (6 and 4)")
+        XCTAssertEqual(message { try Tensor([1, 2, 3], shape: [2, 2]) }, "Tensor(_:shape:): expected 4 elements, got 3")
+        XCTAssertEqual(message { try Tensor(rows: [[1, 2], [3]]) }, "Tensor(rows:): row 1 has 1 elements but row 0 has 2")
+        XCTAssertEqual(message { try Tensor.concatenate([m, Tensor.zeros([2, 2, 1])], axis: 0) },
+                       "concatenate: shapes [2, 3] and [2, 2, 1] must agree in every dimension but 0")
+        XCTAssertEqual(message { try m.slice(axis: 1, 2..<5) }, "slice: range 2..<5 is outside 0..<3 on axis 1 of shape [2, 3]")
+        XCTAssertEqual(message { try a.clamped(lower: 1, upper: 0) }, "clamp: lower bound 1.0 exceeds upper bound 0.0")
+        let x = m.requiringGradient()
+        XCTAssertEqual(message { try gradients(of: x * 2, wrt: [x]) },
+                       "gradients: the loss must be a scalar (one element), but it has shape [2, 3]; reduce it with sum() or mean() first")
+        XCTAssertEqual(message { try gradients(of: x.sum(), wrt: [x, a]) },
+                       "gradients: wrt[1] (shape [3]) does not record gradients; create it with requiringGradient()")
+    }
+
+    func testUnusedVariablesGetZeroGradients() throws {
+        let used = Tensor.ones([2]).requiringGradient(), unused = Tensor.ones([3]).requiringGradient()
+        let grads = try gradients(of: (used * 3).sum(), wrt: [used, unused])
+        XCTAssertEqual(grads[0].scalars, [3, 3])
+        XCTAssertEqual(grads[1].scalars, [0, 0, 0])
+        // A loss that depends on nothing recorded: all zeros, no error.
+        XCTAssertEqual(try gradients(of: Tensor(1), wrt: [used])[0].scalars, [0, 0])
+    }
+
+    func testCreateGraphDecidesWhetherGradientsRecord() throws {
+        let x = try Tensor([1, 2], shape: [2]).requiringGradient()
+        let loss = (x.pow(3)).sum()
+        XCTAssertFalse(try gradients(of: loss, wrt: [x])[0].requiresGradient)
+        let first = try gradients(of: loss, wrt: [x], createGraph: true)[0]
+        XCTAssertTrue(first.requiresGradient)
+        XCTAssertEqual(first.scalars, [3, 12])
+        XCTAssertEqual(try gradients(of: first.sum(), wrt: [x])[0].scalars, [6, 12])
+        let inside = try withoutGradients { try (x * 2).sum() }
+        XCTAssertFalse(inside.requiresGradient)
+        XCTAssertTrue(GradientMode.isRecording)
+    }
+
+    func testGradientsAccumulateOverSharedSubexpressions() throws {
+        let x = try Tensor([2], shape: [1]).requiringGradient()
+        let y = x * 3
+        let loss = try ((try y * y) + y).sum()  // 9x² + 3x → 18x + 3 = 39
+        XCTAssertEqual(try gradients(of: loss, wrt: [x])[0].scalars, [39])
+        // An intermediate result may be a target too.
+        let both = try gradients(of: loss, wrt: [y, x])
+        XCTAssertEqual(both[0].scalars, [13])
+        XCTAssertEqual(both[1].scalars, [39])
+    }
+
+    func testMutationCopiesSharedStorageAndKeepsVariables() throws {
+        var weight = Tensor.ones([3]).requiringGradient()
+        let snapshot = weight
+        weight.withUnsafeMutableBufferPointer { $0[0] = 5 }
+        XCTAssertEqual(snapshot.scalars, [1, 1, 1], "a copy must not see the write")
+        XCTAssertEqual(weight.scalars, [5, 1, 1])
+        XCTAssertTrue(weight.isVariable)
+        var computed = weight * 2
+        computed.withUnsafeMutableBufferPointer { $0[1] = 0 }
+        XCTAssertFalse(computed.requiresGradient, "an edited result no longer matches its recorded op")
+    }
+
+    /// The fused sigmoid kernel (no recording) and the composite (recording) give identical bits.
+    func testSigmoidKernelEqualsTheCompositeBitForBit() throws {
+        var values: [Float] = [0, -0, 1e-30, -1e-30, 0.5, -0.5, 3, -3, 20, -20, 88, -88, 104, -104, .infinity, -.infinity]
+        let stream = RandomStream(seed: 4, name: "sigmoid")
+        values += Tensor.randomNormal([2000], standardDeviation: 12, using: stream).scalars
+        let x = Tensor(values)
+        let fused = try withoutGradients { try x.sigmoid() }
+        let composite = try x.requiringGradient().sigmoid()
+        XCTAssertTrue(composite.requiresGradient)
+        XCTAssertEqual(fused.scalars.map(\.bitPattern), composite.scalars.map(\.bitPattern))
+        XCTAssertEqual(fused.scalars[0], 0.5)
+        XCTAssertEqual(fused.scalars[14], 1)
+        XCTAssertEqual(fused.scalars[15], 0)
+        XCTAssertEqual(Double(fused.scalars[9]), 1 / (1 + exp(20.0)), accuracy: 1e-14)
+    }
+
+    func testSoftplusAndCrossEntropyAreStableAtExtremes() throws {
+        let x = try Tensor([-200, -40, -30, 0, 30, 40, 200], shape: [7]).requiringGradient()
+        let y = try x.softplus()
+        let expected: [Double] = [-200, -40, -30, 0, 30, 40, 200].map { $0 > 0 ? $0 + log1p(exp(-$0)) : log1p(exp($0)) }
+        for (got, want) in zip(y.scalars, expected) {
+            XCTAssertTrue(got.isFinite)
+            XCTAssertEqual(Double(got), want, accuracy: 1e-6 * max(1, abs(want)))
+        }
+        let slope = try gradients(of: y.sum(), wrt: [x])[0].scalars
+        let sigma: [Double] = [-200, -40, -30, 0, 30, 40, 200].map { 1 / (1 + exp(-$0)) }
+        for (got, want) in zip(slope, sigma) {
+            XCTAssertTrue(got.isFinite)
+            // The gradient stays accurate relative to σ even where softplus itself underflows.
+            XCTAssertEqual(Double(got), want, accuracy: 1e-6 * want + 1e-30)
+        }
+        let bce = try Tensor.binaryCrossEntropy(logits: x, targets: Tensor.ones([7]))
+        XCTAssertTrue(bce.scalars.allSatisfy(\.isFinite))
+        XCTAssertEqual(bce.scalars[0], 200, accuracy: 1e-4)
+    }
+
+    func testRowNormHasAZeroGradientAtTheOrigin() throws {
+        let x = try Tensor(rows: [[0, 0], [3, 4]]).requiringGradient()
+        let norms = try x.rowNorms()
+        XCTAssertEqual(norms.scalars, [0, 5])
+        let g = try gradients(of: norms.sum(), wrt: [x])[0].scalars
+        XCTAssertEqual(g, [0, 0, 0.6, 0.8])
+        let second = try gradients(of: try gradients(of: norms.sum(), wrt: [x], createGraph: true)[0].sum(), wrt: [x])[0]
+        XCTAssertTrue(second.scalars.allSatisfy(\.isFinite))
+    }
+
+    func testPrintingUsesOneStableFormat() throws {
+        XCTAssertEqual(Tensor(2.5).description, "Tensor(2.5)")
+        XCTAssertEqual(try Tensor(rows: [[1, -2.5, 1e-7], [100000, 1234567, .nan]]).description, """
+            Tensor [2, 3]
+            [[          1,        -2.5,       1e-07],
+             [     100000, 1.23457e+06,         nan]]
+            """)
+        XCTAssertEqual(Tensor([Float](repeating: 1, count: 10)).description, "Tensor [10]\n[1, 1, 1, …, 1, 1, 1]")
+        XCTAssertEqual(Tensor.zeros([2, 1, 2]).description, "Tensor [2, 1, 2]\n[[[0, 0]],\n [[0, 0]]]")
+        XCTAssertEqual(Tensor.format(-.infinity), "-inf")
+    }
+
+    /// A full forward and backward pass gives identical bits with one and with two threads.
+    func testForwardAndBackwardAreBitIdenticalAcrossThreadCounts() throws {
+        let stream = RandomStream(seed: 12, name: "mlp")
+        let w1 = Tensor.randomNormal([64, 512], standardDeviation: 0.1, using: stream).requiringGradient()
+        let w2 = Tensor.randomNormal([512, 512], standardDeviation: 0.05, using: stream).requiringGradient()
+        let w3 = Tensor.randomNormal([512, 1], standardDeviation: 0.05, using: stream).requiringGradient()
+        let x = Tensor.randomNormal([256, 64], using: stream)
+        func pass() throws -> [Tensor] {
+            let h = try x.matmul(w1).leakyRelu(slope: 0.2).matmul(w2).tanh().matmul(w3)
+            let loss = try Tensor.binaryCrossEntropy(logits: h, targets: Tensor.ones(h.shape)).mean()
+            return [loss] + (try gradients(of: loss, wrt: [w1, w2, w3]))
+        }
+        let saved = ComputeThreads.count
+        defer { ComputeThreads.count = saved }
+        ComputeThreads.count = 1
+        let single = try pass()
+        ComputeThreads.count = 2
+        let double = try pass()
+        for (a, b) in zip(single, double) { XCTAssertTrue(a.isBitwiseEqual(to: b)) }
+    }
+}
