@@ -50,9 +50,9 @@ struct GradientPass {
         visited.insert(ObjectIdentifier(root))
         while !stack.isEmpty {
             let (node, nextInput) = stack[stack.count - 1]
-            if nextInput < node.inputs.count {
+            if nextInput < node.inputCount {
                 stack[stack.count - 1].nextInput += 1
-                if let input = node.inputs[nextInput], visited.insert(ObjectIdentifier(input)).inserted {
+                if let input = node.inputNode(nextInput), visited.insert(ObjectIdentifier(input)).inserted {
                     stack.append((input, 0))
                 }
                 continue
@@ -64,7 +64,7 @@ struct GradientPass {
                 node.reachesTarget = false
                 node.gradient = nil
             }
-            for case let input? in node.inputs where input.reachesTarget {
+            for i in 0..<node.inputCount where node.inputNode(i)?.reachesTarget == true {
                 node.reachesTarget = true
                 break
             }
@@ -91,14 +91,14 @@ struct GradientPass {
                 }
                 guard let derivative = node.derivative else { continue }
                 var needs = InputMask()
-                for (i, input) in node.inputs.enumerated() where input?.reachesTarget == true {
+                for i in 0..<node.inputCount where node.inputNode(i)?.reachesTarget == true {
                     needs.bits |= 1 << UInt32(i)
                 }
                 let output = Tensor(shape: node.shape, storage: node.savedOutput ?? gradient.storage, node: node)
-                let inputGradients = try derivative(gradient, output, needs)
+                let inputGradients = try derivative(gradient, DerivativeContext(node: node, output: output, needs: needs))
                 if !node.isTarget { node.gradient = nil }
-                for (i, input) in node.inputs.enumerated() {
-                    guard let input, needs[i], let contribution = inputGradients[i] else { continue }
+                for i in 0..<node.inputCount {
+                    guard let input = node.inputNode(i), needs[i], let contribution = inputGradients[i] else { continue }
                     guard contribution.shape == input.shape else {
                         throw TensorError.shapeMismatch(
                             operation: "gradient of \(node.operation)", shapes: [contribution.shape, input.shape],

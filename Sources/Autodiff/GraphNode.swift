@@ -5,22 +5,52 @@ struct InputMask {
     subscript(i: Int) -> Bool { bits & (1 << UInt32(i)) != 0 }
 }
 
+/// Numbers an operation was applied with (a slope, an exponent, an axis), kept in the node so that
+/// derivative closures need not capture them: a closure that captures nothing costs no allocation,
+/// which matters for the ~100 small operations of a training step.
+struct OperationParameters {
+    var float0: Float = 0
+    var float1: Float = 0
+    var int0 = 0
+    var int1 = 0
+}
+
+/// What a derivative rule may read: the operation's inputs and output (attached to the graph, so the
+/// rule can be differentiated again), its parameters, and which inputs need a gradient.
+struct DerivativeContext {
+    let node: GraphNode
+    /// The operation's result, attached to its node.
+    let output: Tensor
+    /// Which inputs need a gradient.
+    let needs: InputMask
+
+    /// Input `i` as the operation saw it.
+    func input(_ i: Int) -> Tensor { node.input(i) }
+    /// The operation's parameters.
+    var parameters: OperationParameters { node.parameters }
+}
+
 /// One recorded operation (or a variable) in the graph that `gradients(of:wrt:)` walks backwards.
 ///
-/// A node holds its inputs' nodes, never its own output tensor: the output's storage is kept separately
-/// (`savedOutput`) and re-attached to the node only while its derivative runs, so no reference cycle can
-/// form. The derivative is written in tensor operations, so it records a graph of its own when the
-/// gradient is to be differentiated again (`createGraph: true`).
+/// A node holds its input tensors (and through them their nodes), never its own output tensor: the
+/// output's storage is kept separately (`savedOutput`) and re-attached to the node only while its
+/// derivative runs, so no reference cycle can form. The derivative is written in tensor operations, so
+/// it records a graph of its own when the gradient is to be differentiated again (`createGraph: true`).
 final class GraphNode {
-    /// The derivative: given the gradient of the output (and the output itself when saved), the
-    /// gradient of each input (nil for inputs that need none).
-    typealias Derivative = (_ gradient: Tensor, _ output: Tensor, _ needs: InputMask) throws -> [Tensor?]
+    /// The derivative: the gradient of each input (nil for inputs that need none) from the gradient of
+    /// the output.
+    typealias Derivative = (_ gradient: Tensor, _ context: DerivativeContext) throws -> [Tensor?]
 
     let operation: StaticString
-    let inputs: [GraphNode?]
     let derivative: Derivative?
     let savedOutput: TensorStorage?
     let shape: Shape
+    let parameters: OperationParameters
+    let inputCount: Int
+    // Up to two inputs inline (no array to allocate); operations with more use `otherInputs`.
+    private let firstInput: Tensor?
+    private let secondInput: Tensor?
+    private let otherInputs: [Tensor]
 
     // Scratch state of one backward pass, valid only while `pass` equals the running pass number.
     var pass = 0
@@ -31,21 +61,52 @@ final class GraphNode {
     /// A variable (leaf).
     init(variableOf shape: Shape) {
         operation = "variable"
-        inputs = []
         derivative = nil
         savedOutput = nil
         self.shape = shape
+        parameters = OperationParameters()
+        inputCount = 0
+        firstInput = nil
+        secondInput = nil
+        otherInputs = []
     }
 
-    /// The node of an operation's result.
-    init(operation: StaticString, inputs: [GraphNode?], shape: Shape, savedOutput: TensorStorage?,
-         derivative: @escaping Derivative) {
+    /// The node of an operation's result with one or two inputs.
+    init(operation: StaticString, _ a: Tensor, _ b: Tensor?, shape: Shape, savedOutput: TensorStorage?,
+         parameters: OperationParameters, derivative: @escaping Derivative) {
         self.operation = operation
-        self.inputs = inputs
         self.derivative = derivative
         self.savedOutput = savedOutput
         self.shape = shape
+        self.parameters = parameters
+        inputCount = b == nil ? 1 : 2
+        firstInput = a
+        secondInput = b
+        otherInputs = []
     }
+
+    /// The node of an operation's result with any number of inputs.
+    init(operation: StaticString, inputs: [Tensor], shape: Shape, savedOutput: TensorStorage?,
+         parameters: OperationParameters, derivative: @escaping Derivative) {
+        self.operation = operation
+        self.derivative = derivative
+        self.savedOutput = savedOutput
+        self.shape = shape
+        self.parameters = parameters
+        inputCount = inputs.count
+        firstInput = nil
+        secondInput = nil
+        otherInputs = inputs
+    }
+
+    /// Input `i` of the operation.
+    func input(_ i: Int) -> Tensor {
+        if !otherInputs.isEmpty { return otherInputs[i] }
+        return i == 0 ? firstInput! : secondInput!
+    }
+
+    /// The node of input `i`, nil when that input is a constant.
+    func inputNode(_ i: Int) -> GraphNode? { input(i).node }
 
     /// Whether this node is a variable rather than an operation.
     var isVariable: Bool { derivative == nil }
@@ -77,24 +138,34 @@ public func withoutGradients<T>(_ body: () throws -> T) rethrows -> T {
 }
 
 extension Tensor {
-    /// Whether an operation on `inputs` must record its result.
+    /// Whether an operation on `a` must record its result.
     @inline(__always)
     static func recordsGradient(_ a: Tensor) -> Bool {
         GradientMode.recording && a.node != nil
     }
 
-    /// Whether an operation on `inputs` must record its result.
+    /// Whether an operation on `a` and `b` must record its result.
     @inline(__always)
     static func recordsGradient(_ a: Tensor, _ b: Tensor) -> Bool {
         GradientMode.recording && (a.node != nil || b.node != nil)
     }
 
-    /// This value as the result of `operation` on `inputs`, with the operation's derivative.
-    /// `savesOutput` keeps the value for derivatives written in terms of the output (exp, tanh, sqrt).
-    func recorded(_ operation: StaticString, _ inputs: [Tensor], savesOutput: Bool = false,
+    /// This value as the result of `operation` on one or two inputs. `savesOutput` keeps the value for
+    /// derivatives written in terms of the output (exp, tanh, sqrt).
+    func recorded(_ operation: StaticString, _ a: Tensor, _ b: Tensor? = nil, savesOutput: Bool = false,
+                  parameters: OperationParameters = OperationParameters(),
                   derivative: @escaping GraphNode.Derivative) -> Tensor {
-        let node = GraphNode(operation: operation, inputs: inputs.map(\.node), shape: shape,
-                             savedOutput: savesOutput ? storage : nil, derivative: derivative)
+        let node = GraphNode(operation: operation, a, b, shape: shape, savedOutput: savesOutput ? storage : nil,
+                             parameters: parameters, derivative: derivative)
+        return Tensor(shape: shape, storage: storage, node: node)
+    }
+
+    /// This value as the result of `operation` on any number of inputs.
+    func recorded(_ operation: StaticString, inputs: [Tensor], savesOutput: Bool = false,
+                  parameters: OperationParameters = OperationParameters(),
+                  derivative: @escaping GraphNode.Derivative) -> Tensor {
+        let node = GraphNode(operation: operation, inputs: inputs, shape: shape,
+                             savedOutput: savesOutput ? storage : nil, parameters: parameters, derivative: derivative)
         return Tensor(shape: shape, storage: storage, node: node)
     }
 }

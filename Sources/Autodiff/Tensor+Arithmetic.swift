@@ -39,9 +39,9 @@ extension Tensor {
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
         let y = binaryValue(.add, a, b, shape: try broadcastShape("add", a, b))
         guard recordsGradient(a, b) else { return y }
-        let (shapeA, shapeB) = (a.shape, b.shape)
-        return y.recorded("add", [a, b]) { g, _, needs in
-            [needs[0] ? try g.sum(toShape: shapeA) : nil, needs[1] ? try g.sum(toShape: shapeB) : nil]
+        return y.recorded("add", a, b) { g, c in
+            [c.needs[0] ? try g.sum(toShape: c.input(0).shape) : nil,
+             c.needs[1] ? try g.sum(toShape: c.input(1).shape) : nil]
         }
     }
 
@@ -49,9 +49,9 @@ extension Tensor {
     public static func - (a: Tensor, b: Tensor) throws -> Tensor {
         let y = binaryValue(.subtract, a, b, shape: try broadcastShape("subtract", a, b))
         guard recordsGradient(a, b) else { return y }
-        let (shapeA, shapeB) = (a.shape, b.shape)
-        return y.recorded("subtract", [a, b]) { g, _, needs in
-            [needs[0] ? try g.sum(toShape: shapeA) : nil, needs[1] ? try (-g).sum(toShape: shapeB) : nil]
+        return y.recorded("subtract", a, b) { g, c in
+            [c.needs[0] ? try g.sum(toShape: c.input(0).shape) : nil,
+             c.needs[1] ? try (-g).sum(toShape: c.input(1).shape) : nil]
         }
     }
 
@@ -59,9 +59,10 @@ extension Tensor {
     public static func * (a: Tensor, b: Tensor) throws -> Tensor {
         let y = binaryValue(.multiply, a, b, shape: try broadcastShape("multiply", a, b))
         guard recordsGradient(a, b) else { return y }
-        return y.recorded("multiply", [a, b]) { g, _, needs in
-            [needs[0] ? try (g * b).sum(toShape: a.shape) : nil,
-             needs[1] ? try (g * a).sum(toShape: b.shape) : nil]
+        return y.recorded("multiply", a, b) { g, c in
+            let (a, b) = (c.input(0), c.input(1))
+            return [c.needs[0] ? try (g * b).sum(toShape: a.shape) : nil,
+                    c.needs[1] ? try (g * a).sum(toShape: b.shape) : nil]
         }
     }
 
@@ -69,10 +70,11 @@ extension Tensor {
     public static func / (a: Tensor, b: Tensor) throws -> Tensor {
         let y = binaryValue(.divide, a, b, shape: try broadcastShape("divide", a, b))
         guard recordsGradient(a, b) else { return y }
-        return y.recorded("divide", [a, b], savesOutput: true) { g, y, needs in
+        return y.recorded("divide", a, b, savesOutput: true) { g, c in
             // d(a/b)/db = −a/b² = −y/b
-            [needs[0] ? try (g / b).sum(toShape: a.shape) : nil,
-             needs[1] ? try (-(try g * y) / b).sum(toShape: b.shape) : nil]
+            let (a, b) = (c.input(0), c.input(1))
+            return [c.needs[0] ? try (g / b).sum(toShape: a.shape) : nil,
+                    c.needs[1] ? try (-(try g * c.output) / b).sum(toShape: b.shape) : nil]
         }
     }
 
@@ -80,7 +82,7 @@ extension Tensor {
     public static prefix func - (x: Tensor) -> Tensor {
         let y = x.unaryValue(.negate)
         guard recordsGradient(x) else { return y }
-        return y.recorded("negate", [x]) { g, _, _ in [-g] }
+        return y.recorded("negate", x) { g, _ in [-g] }
     }
 
     /// The value of a unary kernel applied to every element.
@@ -103,8 +105,7 @@ extension Tensor {
             }
         }
         guard Tensor.recordsGradient(self) else { return y }
-        let own = shape
-        return y.recorded("expand", [self]) { g, _, _ in [try g.sum(toShape: own)] }
+        return y.recorded("expand", self) { g, c in [try g.sum(toShape: c.input(0).shape)] }
     }
 
     /// Sums over the dimensions that broadcasting added, returning a tensor of `target` (the adjoint of
@@ -137,35 +138,37 @@ extension Tensor {
     public static func + (x: Tensor, c: Float) -> Tensor {
         let y = x.withConstant(.add, c, scalarOnRight: true)
         guard recordsGradient(x) else { return y }
-        return y.recorded("add constant", [x]) { g, _, _ in [g] }
+        return y.recorded("add constant", x) { g, _ in [g] }
     }
 
     /// c + x
     public static func + (c: Float, x: Tensor) -> Tensor {
         let y = x.withConstant(.add, c, scalarOnRight: false)
         guard recordsGradient(x) else { return y }
-        return y.recorded("add constant", [x]) { g, _, _ in [g] }
+        return y.recorded("add constant", x) { g, _ in [g] }
     }
 
     /// x − c
     public static func - (x: Tensor, c: Float) -> Tensor {
         let y = x.withConstant(.subtract, c, scalarOnRight: true)
         guard recordsGradient(x) else { return y }
-        return y.recorded("subtract constant", [x]) { g, _, _ in [g] }
+        return y.recorded("subtract constant", x) { g, _ in [g] }
     }
 
     /// c − x
     public static func - (c: Float, x: Tensor) -> Tensor {
         let y = x.withConstant(.subtract, c, scalarOnRight: false)
         guard recordsGradient(x) else { return y }
-        return y.recorded("subtract from constant", [x]) { g, _, _ in [-g] }
+        return y.recorded("subtract from constant", x) { g, _ in [-g] }
     }
 
     /// x · c
     public static func * (x: Tensor, c: Float) -> Tensor {
         let y = x.withConstant(.multiply, c, scalarOnRight: true)
         guard recordsGradient(x) else { return y }
-        return y.recorded("multiply by constant", [x]) { g, _, _ in [g * c] }
+        return y.recorded("multiply by constant", x, parameters: OperationParameters(float0: c)) { g, c in
+            [g * c.parameters.float0]
+        }
     }
 
     /// c · x
@@ -175,16 +178,18 @@ extension Tensor {
     public static func / (x: Tensor, c: Float) -> Tensor {
         let y = x.withConstant(.divide, c, scalarOnRight: true)
         guard recordsGradient(x) else { return y }
-        return y.recorded("divide by constant", [x]) { g, _, _ in [g / c] }
+        return y.recorded("divide by constant", x, parameters: OperationParameters(float0: c)) { g, c in
+            [g / c.parameters.float0]
+        }
     }
 
     /// c / x
     public static func / (c: Float, x: Tensor) -> Tensor {
         let y = x.withConstant(.divide, c, scalarOnRight: false)
         guard recordsGradient(x) else { return y }
-        return y.recorded("divide constant", [x], savesOutput: true) { g, y, _ in
+        return y.recorded("divide constant", x, savesOutput: true) { g, c in
             // d(c/x)/dx = −c/x² = −y/x
-            [-(try (g * y) / x)]
+            [-(try (g * c.output) / c.input(0))]
         }
     }
 }

@@ -14,7 +14,7 @@ extension Tensor {
     public func squared() -> Tensor {
         let y = unaryValue(.square)
         guard Tensor.recordsGradient(self) else { return y }
-        return y.recorded("square", [self]) { g, _, _ in [try g * (self * 2)] }
+        return y.recorded("square", self) { g, c in [try g * (c.input(0) * 2)] }
     }
 
     /// 1 / (1 + e^−x), computed as e/(1 + e) or 1/(1 + e) with e = e^−|x|, so it never overflows and is

@@ -14,7 +14,7 @@ extension Tensor: CustomStringConvertible {
         _ = buffer.withUnsafeMutableBufferPointer { out in
             withVaList([Double(value)]) { vsnprintf(out.baseAddress, 32, "%.6g", $0) }
         }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The shape, then the elements nested by dimension, columns aligned; axes longer than 8 show their

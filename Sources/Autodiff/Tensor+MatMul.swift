@@ -21,8 +21,10 @@ extension Tensor {
                           c: c, ldc: n, accumulate: false)
         }
         guard Tensor.recordsGradient(self, other) else { return y }
-        let a = self, b = other
-        return y.recorded("matmul", [a, b]) { g, _, needs in
+        let flags = OperationParameters(int0: transposeSelf ? 1 : 0, int1: transposeOther ? 1 : 0)
+        return y.recorded("matmul", self, other, parameters: flags) { g, c in
+            let (a, b, needs) = (c.input(0), c.input(1), c.needs)
+            let (transposeSelf, transposeOther) = (c.parameters.int0 == 1, c.parameters.int1 == 1)
             // With C = op(A)·op(B): d op(A) = G·op(B)ᵀ and d op(B) = op(A)ᵀ·G, transposed back where op did.
             let gradA: Tensor? = !needs[0] ? nil : try {
                 switch (transposeSelf, transposeOther) {

@@ -15,8 +15,7 @@ extension Tensor {
         let total = Reductions.sum(storage.base, count: elementCount)
         let y = Tensor(total)
         guard Tensor.recordsGradient(self) else { return y }
-        let own = shape
-        return y.recorded("sum", [self]) { g, _, _ in [try g.expanded(to: own)] }
+        return y.recorded("sum", self) { g, c in [try g.expanded(to: c.input(0).shape)] }
     }
 
     /// The sum along `axis` (negative counts from the end), keeping it as size 1 when asked.
@@ -28,8 +27,10 @@ extension Tensor {
             Reductions.sum(storage.base, outer: outer, length: length, inner: inner, into: $0)
         }
         guard Tensor.recordsGradient(self) else { return y }
-        let own = shape
-        return y.recorded("sum along axis", [self]) { g, _, _ in [try g.reshaped(to: kept).expanded(to: own)] }
+        return y.recorded("sum along axis", self, parameters: OperationParameters(int0: axis)) { g, c in
+            let own = c.input(0).shape
+            return [try g.reshaped(to: own.replacing(axis: c.parameters.int0, with: 1)).expanded(to: own)]
+        }
     }
 
     /// The mean of all elements, as a scalar.
@@ -59,7 +60,7 @@ extension Tensor {
         }
         guard Tensor.recordsGradient(self) else { return y }
         let own = shape
-        return y.recorded("max along axis", [self]) { g, _, _ in
+        return y.recorded("max along axis", self) { g, _ in
             let winners = Tensor.build(own) { mask in
                 mask.update(repeating: 0, count: own.elementCount)
                 for o in 0..<outer {

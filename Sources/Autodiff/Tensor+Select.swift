@@ -27,11 +27,11 @@ extension Tensor {
             }
         }
         guard recordsGradient(a, b) else { return y }
-        let constantMask = mask.detached()
-        let zero = Tensor(0)
-        return y.recorded("select", [a, b]) { g, _, needs in
-            [needs[0] ? try select(constantMask, g, zero).sum(toShape: a.shape) : nil,
-             needs[1] ? try select(constantMask, zero, g).sum(toShape: b.shape) : nil]
+        return y.recorded("select", inputs: [a, b, mask.detached()]) { g, c in
+            let (mask, zero) = (c.input(2), Tensor(0))
+            return [c.needs[0] ? try select(mask, g, zero).sum(toShape: c.input(0).shape) : nil,
+                    c.needs[1] ? try select(mask, zero, g).sum(toShape: c.input(1).shape) : nil,
+                    nil]
         }
     }
 }

@@ -10,8 +10,7 @@ extension Tensor {
         if newShape == shape { return self }
         let y = Tensor(shape: newShape, storage: storage)
         guard Tensor.recordsGradient(self) else { return y }
-        let own = shape
-        return y.recorded("reshape", [self]) { g, _, _ in [try g.reshaped(to: own)] }
+        return y.recorded("reshape", self) { g, c in [try g.reshaped(to: c.input(0).shape)] }
     }
 
     /// The same elements with one dimension inferred: at most one entry of `dimensions` may be −1.
@@ -42,7 +41,7 @@ extension Tensor {
         let (rows, columns) = (shape[0], shape[1])
         let y = Tensor.build([columns, rows]) { BlockCopy.transpose(storage.base, rows: rows, columns: columns, into: $0) }
         guard Tensor.recordsGradient(self) else { return y }
-        return y.recorded("transpose", [self]) { g, _, _ in [try g.transposed()] }
+        return y.recorded("transpose", self) { g, _ in [try g.transposed()] }
     }
 
     /// The elements with index in `range` along `axis`.
@@ -59,7 +58,7 @@ extension Tensor {
                            to: $0, destinationStride: range.count * inner)
         }
         guard Tensor.recordsGradient(self) else { return y }
-        return y.recorded("slice", [self]) { g, _, _ in
+        return y.recorded("slice", self) { g, _ in
             [try g.padded(axis: axis, before: range.lowerBound, after: length - range.upperBound)]
         }
     }
@@ -78,7 +77,7 @@ extension Tensor {
                            to: out + before * inner, destinationStride: total * inner)
         }
         guard Tensor.recordsGradient(self) else { return y }
-        return y.recorded("pad", [self]) { g, _, _ in [try g.slice(axis: axis, before..<(before + length))] }
+        return y.recorded("pad", self) { g, _ in [try g.slice(axis: axis, before..<(before + length))] }
     }
 
     /// The tensors joined along `axis`; all other dimensions must agree.
@@ -104,11 +103,11 @@ extension Tensor {
             }
         }
         guard GradientMode.recording && parts.contains(where: { $0.node != nil }) else { return y }
-        return y.recorded("concatenate", parts) { g, _, needs in
+        return y.recorded("concatenate", inputs: parts) { g, c in
             var start = 0
             return try lengths.enumerated().map { i, length in
                 defer { start += length }
-                return needs[i] ? try g.slice(axis: axis, start..<(start + length)) : nil
+                return c.needs[i] ? try g.slice(axis: axis, start..<(start + length)) : nil
             }
         }
     }

@@ -9,21 +9,21 @@ extension Tensor {
     public func exp() -> Tensor {
         let y = unaryValue(.exp)
         guard Tensor.recordsGradient(self) else { return y }
-        return y.recorded("exp", [self], savesOutput: true) { g, y, _ in [try g * y] }
+        return y.recorded("exp", self, savesOutput: true) { g, c in [try g * c.output] }
     }
 
     /// ln x (NaN for x < 0, −∞ at 0), with the FastMath polynomial.
     public func log() -> Tensor {
         let y = unaryValue(.log)
         guard Tensor.recordsGradient(self) else { return y }
-        return y.recorded("log", [self]) { g, _, _ in [try g / self] }
+        return y.recorded("log", self) { g, c in [try g / c.input(0)] }
     }
 
     /// √x (IEEE square root).
     public func squareRoot() -> Tensor {
         let y = unaryValue(.squareRoot)
         guard Tensor.recordsGradient(self) else { return y }
-        return y.recorded("sqrt", [self], savesOutput: true) { g, y, _ in [try g / (y * 2)] }
+        return y.recorded("sqrt", self, savesOutput: true) { g, c in [try g / (c.output * 2)] }
     }
 
     /// xᵖ for a constant exponent. Non-integer p gives NaN for negative x; p = 0, 1, 2, 3, −1 and ½ are
@@ -31,8 +31,9 @@ extension Tensor {
     public func pow(_ p: Float) -> Tensor {
         let y = unaryValue(.power(p))
         guard Tensor.recordsGradient(self) else { return y }
-        return y.recorded("pow", [self]) { g, _, _ in
-            [p == 0 ? g * 0 : try g * (self.pow(p - 1) * p)]
+        return y.recorded("pow", self, parameters: OperationParameters(float0: p)) { g, c in
+            let p = c.parameters.float0
+            return [p == 0 ? g * 0 : try g * (c.input(0).pow(p - 1) * p)]
         }
     }
 
@@ -40,15 +41,15 @@ extension Tensor {
     public func abs() -> Tensor {
         let y = unaryValue(.absolute)
         guard Tensor.recordsGradient(self) else { return y }
-        return y.recorded("abs", [self]) { g, _, _ in [try g * self.sign()] }
+        return y.recorded("abs", self) { g, c in [try g * c.input(0).sign()] }
     }
 
     /// max(x, 0). The derivative at 0 is taken as 0.
     public func relu() -> Tensor {
         let y = unaryValue(.relu)
         guard Tensor.recordsGradient(self) else { return y }
-        return y.recorded("relu", [self]) { g, _, _ in
-            [try Tensor.select(self.unaryValue(.positiveMask), g, Tensor(0))]
+        return y.recorded("relu", self) { g, c in
+            [try Tensor.select(c.input(0).unaryValue(.positiveMask), g, Tensor(0))]
         }
     }
 
@@ -56,8 +57,8 @@ extension Tensor {
     public func leakyRelu(slope: Float) -> Tensor {
         let y = unaryValue(.leakyRelu(slope: slope))
         guard Tensor.recordsGradient(self) else { return y }
-        return y.recorded("leaky relu", [self]) { g, _, _ in
-            [try g * self.unaryValue(.leakySlope(slope: slope))]
+        return y.recorded("leaky relu", self, parameters: OperationParameters(float0: slope)) { g, c in
+            [try g * c.input(0).unaryValue(.leakySlope(slope: c.parameters.float0))]
         }
     }
 
@@ -65,7 +66,7 @@ extension Tensor {
     public func tanh() -> Tensor {
         let y = unaryValue(.tanh)
         guard Tensor.recordsGradient(self) else { return y }
-        return y.recorded("tanh", [self], savesOutput: true) { g, y, _ in [try g * (1 - (try y * y))] }
+        return y.recorded("tanh", self, savesOutput: true) { g, c in [try g * (1 - c.output.squared())] }
     }
 
     /// min(max(x, lower), upper). The gradient passes where lower ≤ x ≤ upper.
@@ -75,8 +76,9 @@ extension Tensor {
         }
         let y = unaryValue(.clamp(lower: lower, upper: upper))
         guard Tensor.recordsGradient(self) else { return y }
-        return y.recorded("clamp", [self]) { g, _, _ in
-            [try Tensor.select(self.unaryValue(.insideMask(lower: lower, upper: upper)), g, Tensor(0))]
+        return y.recorded("clamp", self, parameters: OperationParameters(float0: lower, float1: upper)) { g, c in
+            let inside = c.input(0).unaryValue(.insideMask(lower: c.parameters.float0, upper: c.parameters.float1))
+            return [try Tensor.select(inside, g, Tensor(0))]
         }
     }
 

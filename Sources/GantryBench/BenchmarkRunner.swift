@@ -94,7 +94,7 @@ func formatSignificant(_ value: Double, digits: Int) -> String {
     _ = buffer.withUnsafeMutableBufferPointer { out in
         withVaList([decimals, value]) { vsnprintf(out.baseAddress, 64, "%.*f", $0) }
     }
-    return String(cString: buffer)
+    return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 /// Wall-clock time in seconds from a monotonic clock.

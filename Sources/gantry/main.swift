@@ -1,2 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import HostCPU
-print("gantry")
+
+CPUFeatures.requireVectorExtensions()
+exit(CommandLineInterface.run(Array(CommandLine.arguments.dropFirst())))
