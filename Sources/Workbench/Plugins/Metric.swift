@@ -1,0 +1,70 @@
+import Autodiff
+
+/// What a metric measures: samples of both distributions and what is known about the real one.
+public struct MetricInput {
+    /// Real samples, [n, d].
+    public let real: Tensor
+    /// Generated samples, [m, d].
+    public let generated: Tensor
+    /// The real data's mixture layout, when known.
+    public let modes: ModeLayout?
+    /// The metric's own random stream (random projections, subsampling), so measuring never moves the
+    /// training streams.
+    public let stream: RandomStream
+
+    /// Bundles the inputs of one measurement.
+    public init(real: Tensor, generated: Tensor, modes: ModeLayout?, stream: RandomStream) {
+        self.real = real
+        self.generated = generated
+        self.modes = modes
+        self.stream = stream
+    }
+}
+
+/// Why a metric could not be computed.
+public struct MetricError: Error, Equatable, CustomStringConvertible {
+    /// What went wrong, naming the metric.
+    public let description: String
+    /// An error with its message.
+    public init(_ description: String) { self.description = description }
+}
+
+/// The result of one measurement: named values in a fixed order, plus notes for the reader.
+public struct MetricReport: Sendable, Equatable {
+    /// The metric's name.
+    public let metric: String
+    /// Named values, in the order they should be shown.
+    public var values: [(name: String, value: Double)]
+    /// Remarks such as "12 samples fell outside the grid".
+    public var notes: [String]
+
+    /// A report with values and notes.
+    public init(metric: String, values: [(name: String, value: Double)], notes: [String] = []) {
+        self.metric = metric
+        self.values = values
+        self.notes = notes
+    }
+
+    /// The value called `name`, if reported.
+    public func value(_ name: String) -> Double? { values.first { $0.name == name }?.value }
+
+    /// Equality of metric, values and notes.
+    public static func == (lhs: MetricReport, rhs: MetricReport) -> Bool {
+        lhs.metric == rhs.metric && lhs.notes == rhs.notes && lhs.values.count == rhs.values.count
+            && zip(lhs.values, rhs.values).allSatisfy { $0.name == $1.name && $0.value.bitPattern == $1.value.bitPattern }
+    }
+}
+
+/// A measurement of generated samples against real ones: a declared plugin.
+public protocol Metric: AnyObject {
+    /// The declaration that help, completion, validation and `save` read.
+    static var spec: PluginSpec { get }
+    /// An instance with validated parameters.
+    init(_ parameters: ParameterValues) throws
+    /// The parameters it was made with.
+    var parameters: ParameterValues { get }
+    /// How many real and generated samples the session should draw for it (its `n` parameter).
+    var sampleCount: Int { get }
+    /// Measures; throws `MetricError` for inputs it cannot handle (wrong dimension, no mode layout).
+    func measure(_ input: MetricInput) throws -> MetricReport
+}

@@ -1,0 +1,254 @@
+import Foundation
+
+/// Why a set of parameter assignments was refused. Messages name the plugin and the parameter.
+public enum ParameterError: Error, Equatable, CustomStringConvertible {
+    /// A name the plugin does not declare, with the closest declared one when it is close.
+    case unknown(owner: String, name: String, suggestion: String?)
+    /// A value that does not parse as the parameter's kind.
+    case invalid(owner: String, name: String, value: String, expected: String)
+    /// A value outside the declared range or choices.
+    case outOfRange(owner: String, name: String, value: String, expected: String)
+    /// A required parameter that was not given.
+    case missing(owner: String, name: String, expected: String)
+    /// The same parameter given twice.
+    case duplicate(owner: String, name: String)
+
+    /// A one-line explanation.
+    public var description: String {
+        switch self {
+        case let .unknown(owner, name, suggestion):
+            return "unknown parameter '\(name)' for \(owner)" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
+        case let .invalid(owner, name, value, expected):
+            return "\(owner): \(name)=\(value) is not valid; expected \(expected)"
+        case let .outOfRange(owner, name, value, expected):
+            return "\(owner): \(name)=\(value) is out of range; expected \(expected)"
+        case let .missing(owner, name, expected):
+            return "\(owner): missing required parameter \(name) (\(expected))"
+        case let .duplicate(owner, name):
+            return "\(owner): parameter \(name) is given twice"
+        }
+    }
+}
+
+/// Validated parameter values of one plugin instance, in the order its spec declares them, defaults
+/// filled in.
+public struct ParameterValues: Sendable, Equatable {
+    /// Every declared parameter with its value, in declaration order.
+    public private(set) var entries: [(name: String, value: ParameterValue)]
+    /// The names that were given explicitly (the rest are defaults).
+    public private(set) var explicitNames: [String]
+
+    /// Equality of names and values.
+    public static func == (lhs: ParameterValues, rhs: ParameterValues) -> Bool {
+        lhs.entries.count == rhs.entries.count
+            && zip(lhs.entries, rhs.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    /// The value of `name`, which must be declared.
+    public subscript(name: String) -> ParameterValue {
+        guard let entry = entries.first(where: { $0.name == name }) else {
+            preconditionFailure("parameter '\(name)' is not declared")
+        }
+        return entry.value
+    }
+
+    /// A real parameter (an integer value is widened).
+    public func real(_ name: String) -> Double {
+        switch self[name] {
+        case .real(let value): return value
+        case .integer(let value): return Double(value)
+        default: preconditionFailure("parameter '\(name)' is not a number")
+        }
+    }
+
+    /// A real parameter as Float.
+    public func float(_ name: String) -> Float { Float(real(name)) }
+
+    /// An integer parameter.
+    public func integer(_ name: String) -> Int {
+        guard case .integer(let value) = self[name] else { preconditionFailure("parameter '\(name)' is not an integer") }
+        return value
+    }
+
+    /// A boolean parameter.
+    public func boolean(_ name: String) -> Bool {
+        guard case .boolean(let value) = self[name] else { preconditionFailure("parameter '\(name)' is not a boolean") }
+        return value
+    }
+
+    /// A text or choice parameter.
+    public func text(_ name: String) -> String {
+        guard case .text(let value) = self[name] else { preconditionFailure("parameter '\(name)' is not text") }
+        return value
+    }
+
+    /// An integer-list parameter.
+    public func integers(_ name: String) -> [Int] {
+        guard case .integerList(let value) = self[name] else { preconditionFailure("parameter '\(name)' is not a list") }
+        return value
+    }
+
+    /// A real-list parameter (an integer list is widened).
+    public func reals(_ name: String) -> [Double] {
+        switch self[name] {
+        case .realList(let value): return value
+        case .integerList(let value): return value.map(Double.init)
+        default: preconditionFailure("parameter '\(name)' is not a list")
+        }
+    }
+
+    /// `name=value` for every parameter, or only those given explicitly, in declaration order.
+    public func assignments(explicitOnly: Bool = false) -> [String] {
+        entries.filter { !explicitOnly || explicitNames.contains($0.name) }.map { "\($0.name)=\($0.value)" }
+    }
+
+    /// Values from text assignments (`lambda=0.1`), checked against `spec` and completed with defaults.
+    public init(_ spec: PluginSpec, assignments: [(name: String, value: String)]) throws {
+        let owner = "\(spec.kind.rawValue) \(spec.name)"
+        var typed: [(String, ParameterValue)] = []
+        for (name, text) in assignments {
+            guard let parameter = spec.parameter(name) else {
+                throw ParameterError.unknown(owner: owner, name: name,
+                                             suggestion: Suggestion.closest(to: name, among: spec.parameters.map(\.name)))
+            }
+            typed.append((name, try ParameterValues.parse(text, as: parameter, owner: owner)))
+        }
+        try self.init(spec, values: typed)
+    }
+
+    /// Values given as typed values, checked against `spec` and completed with defaults.
+    public init(_ spec: PluginSpec, values: [(String, ParameterValue)] = []) throws {
+        let owner = "\(spec.kind.rawValue) \(spec.name)"
+        var given: [String: ParameterValue] = [:]
+        var order: [String] = []
+        for (name, value) in values {
+            guard let parameter = spec.parameter(name) else {
+                throw ParameterError.unknown(owner: owner, name: name,
+                                             suggestion: Suggestion.closest(to: name, among: spec.parameters.map(\.name)))
+            }
+            guard given[name] == nil else { throw ParameterError.duplicate(owner: owner, name: name) }
+            given[name] = try ParameterValues.check(value, against: parameter, owner: owner)
+            order.append(name)
+        }
+        entries = try spec.parameters.map { parameter in
+            if let value = given[parameter.name] { return (parameter.name, value) }
+            guard let fallback = parameter.defaultValue else {
+                throw ParameterError.missing(owner: owner, name: parameter.name, expected: parameter.kindDescription)
+            }
+            return (parameter.name, fallback)
+        }
+        explicitNames = spec.parameters.map(\.name).filter { order.contains($0) }
+    }
+
+    /// Parses the text of one assignment as the parameter's kind.
+    static func parse(_ text: String, as parameter: ParameterSpec, owner: String) throws -> ParameterValue {
+        let invalid = ParameterError.invalid(owner: owner, name: parameter.name, value: text, expected: parameter.kindDescription)
+        switch parameter.kind {
+        case .integer:
+            guard let value = Int(text) else { throw invalid }
+            return try check(.integer(value), against: parameter, owner: owner)
+        case .real:
+            guard let value = Double(text), value.isFinite else { throw invalid }
+            return try check(.real(value), against: parameter, owner: owner)
+        case .boolean:
+            switch text.lowercased() {
+            case "true", "on", "yes", "1": return .boolean(true)
+            case "false", "off", "no", "0": return .boolean(false)
+            default: throw invalid
+            }
+        case .choice, .text:
+            return try check(.text(text), against: parameter, owner: owner)
+        case .integerList:
+            let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+            let parts = trimmed.isEmpty ? [] : trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let values = parts.compactMap { Int($0) }
+            guard values.count == parts.count else { throw invalid }
+            return try check(.integerList(values), against: parameter, owner: owner)
+        case .realList:
+            let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+            let parts = trimmed.isEmpty ? [] : trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let values = parts.compactMap { Double($0) }.filter(\.isFinite)
+            guard values.count == parts.count else { throw invalid }
+            return try check(.realList(values), against: parameter, owner: owner)
+        }
+    }
+
+    /// Checks a typed value's kind and range.
+    static func check(_ value: ParameterValue, against parameter: ParameterSpec, owner: String) throws -> ParameterValue {
+        let outOfRange = ParameterError.outOfRange(owner: owner, name: parameter.name, value: value.description,
+                                                   expected: parameter.kindDescription)
+        let invalid = ParameterError.invalid(owner: owner, name: parameter.name, value: value.description,
+                                             expected: parameter.kindDescription)
+        switch (parameter.kind, value) {
+        case (.integer(let range), .integer(let v)):
+            if let range, !range.contains(v) { throw outOfRange }
+            return value
+        case (.real(let range), .real(let v)):
+            if let range, !range.contains(v) { throw outOfRange }
+            return value
+        case (.real(let range), .integer(let v)):
+            if let range, !range.contains(Double(v)) { throw outOfRange }
+            return .real(Double(v))
+        case (.boolean, .boolean), (.text, .text):
+            return value
+        case (.choice(let words), .text(let word)):
+            guard words.contains(word) else {
+                if let close = Suggestion.closest(to: word, among: words) {
+                    throw ParameterError.invalid(owner: owner, name: parameter.name, value: word,
+                                                 expected: parameter.kindDescription + " (did you mean '\(close)'?)")
+                }
+                throw outOfRange
+            }
+            return value
+        case (.integerList(let range), .integerList(let values)):
+            if let range, !values.allSatisfy(range.contains) { throw outOfRange }
+            return value
+        case (.realList(let range), .realList(let values)):
+            if let range, !values.allSatisfy(range.contains) { throw outOfRange }
+            return value
+        case (.realList(let range), .integerList(let values)):
+            if let range, !values.allSatisfy({ range.contains(Double($0)) }) { throw outOfRange }
+            return .realList(values.map(Double.init))
+        default:
+            throw invalid
+        }
+    }
+}
+
+/// "Did you mean …?": the candidate nearest to a misspelt word.
+public enum Suggestion {
+    /// The candidate with the smallest edit distance to `word`, if it is within a third of the word's
+    /// length (at least 1, at most 3) or `word` is a prefix of exactly one candidate.
+    public static func closest(to word: String, among candidates: [String]) -> String? {
+        let prefixed = candidates.filter { $0.hasPrefix(word) }
+        if prefixed.count == 1 && !word.isEmpty { return prefixed[0] }
+        let limit = Swift.min(3, Swift.max(1, word.count / 3))
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = editDistance(word, candidate)
+            if distance <= limit && (best == nil || distance < best!.1) { best = (candidate, distance) }
+        }
+        return best?.0
+    }
+
+    /// Damerau–Levenshtein distance (optimal string alignment): insertions, deletions, substitutions and
+    /// swaps of neighbours each cost 1.
+    public static func editDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var table = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)
+        for i in 0...x.count { table[i][0] = i }
+        for j in 0...y.count { table[0][j] = j }
+        for i in 1...x.count {
+            for j in 1...y.count {
+                let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                table[i][j] = Swift.min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] {
+                    table[i][j] = Swift.min(table[i][j], table[i - 2][j - 2] + 1)
+                }
+            }
+        }
+        return table[x.count][y.count]
+    }
+}
