@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "HostCPU"),
         .target(name: "Kernels", swiftSettings: numericSettings),
         .target(name: "Autodiff", dependencies: ["Kernels"], swiftSettings: numericSettings),
-        .target(name: "NeuralNet", dependencies: ["Autodiff"]),
+        .target(name: "NeuralNet", dependencies: ["Autodiff", "Kernels"]),
         .target(name: "Workbench", dependencies: ["NeuralNet", "Autodiff"]),
         .target(name: "_GantryTestSupport", dependencies: ["Autodiff", "Kernels"], swiftSettings: numericSettings),
         .executableTarget(name: "gantry", dependencies: ["HostCPU", "Autodiff"]),

@@ -140,3 +140,12 @@ public struct Tensor {
         return true
     }
 }
+
+extension Tensor {
+    /// A constant of `shape` whose every element `body` writes (the buffer starts uninitialised).
+    public init(shape: Shape, initializingWith body: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
+        let storage = TensorStorage(uninitializedCount: shape.elementCount)
+        try body(UnsafeMutableBufferPointer(start: storage.base, count: storage.count))
+        self.init(shape: shape, storage: storage)
+    }
+}

@@ -1,1 +1,111 @@
 import Autodiff
+
+/// A trainable tensor with a stable identity: layers own parameters, optimizers update them in place.
+///
+/// The value is a variable (`Tensor.isVariable`), so `gradients(of:wrt:)` can differentiate with respect
+/// to it; an optimizer's in-place update keeps it the same variable.
+public final class Parameter {
+    /// The current value (a variable).
+    public var value: Tensor
+
+    /// A parameter with an initial value.
+    public init(_ value: Tensor) {
+        self.value = value.detached().requiringGradient()
+    }
+
+    /// The shape of the value.
+    public var shape: Shape { value.shape }
+}
+
+/// How a forward pass runs: training or evaluation statistics, the stream dropout draws from, and which
+/// intermediate activations to keep (feature matching and minibatch discrimination read them).
+public final class ForwardContext {
+    /// Batch statistics and dropout in training; running statistics and no dropout in evaluation.
+    public let training: Bool
+    /// The stream dropout masks are drawn from (required for dropout in training).
+    public let stream: RandomStream?
+    /// Layer paths (such as "2" or "3.1") whose outputs to keep.
+    public let capturePaths: [String]
+    /// The kept outputs, by path.
+    public private(set) var captured: [(path: String, output: Tensor)] = []
+
+    /// A context for one forward pass.
+    public init(training: Bool, stream: RandomStream? = nil, capturing capturePaths: [String] = []) {
+        self.training = training
+        self.stream = stream
+        self.capturePaths = capturePaths
+    }
+
+    /// Keeps `output` when `path` was asked for.
+    func offer(_ output: Tensor, at path: String) {
+        if capturePaths.contains(path) { captured.append((path, output)) }
+    }
+
+    /// The kept output of `path`, if any.
+    public func output(at path: String) -> Tensor? { captured.first { $0.path == path }?.output }
+}
+
+/// A differentiable function with named parameters: the building block of generators and discriminators.
+public protocol Layer: AnyObject {
+    /// Applies the layer; every operation records gradients when recording is on.
+    func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor
+    /// The layer's own parameters with their local names ("weight", "bias"), in a fixed order.
+    var localParameters: [(name: String, parameter: Parameter)] { get }
+    /// State that is not trained by gradients but must be saved and restored (running statistics).
+    var localBuffers: [(name: String, parameter: Parameter)] { get }
+    /// Sub-layers with their local names, in order (containers only).
+    var children: [(name: String, layer: any Layer)] { get }
+    /// One line saying what the layer is: "Linear(2 → 128, init pytorch)".
+    var summary: String { get }
+    /// The width of the output for an input of width `inputWidth` (nil when the layer cannot take it).
+    func outputWidth(forInputWidth inputWidth: Int) -> Int?
+}
+
+extension Layer {
+    /// No parameters by default.
+    public var localParameters: [(name: String, parameter: Parameter)] { [] }
+    /// No buffers by default.
+    public var localBuffers: [(name: String, parameter: Parameter)] { [] }
+    /// No children by default.
+    public var children: [(name: String, layer: any Layer)] { [] }
+    /// Width-preserving by default (activations, normalisations).
+    public func outputWidth(forInputWidth inputWidth: Int) -> Int? { inputWidth }
+
+    /// Every parameter of this layer and its descendants with a dotted path, e.g. "D.0.weight".
+    public func namedParameters(prefix: String) -> [(name: String, parameter: Parameter)] {
+        collect(prefix: prefix) { $0.localParameters }
+    }
+
+    /// Every buffer of this layer and its descendants with a dotted path, e.g. "D.1.running_mean".
+    public func namedBuffers(prefix: String) -> [(name: String, parameter: Parameter)] {
+        collect(prefix: prefix) { $0.localBuffers }
+    }
+
+    /// The parameters alone, in the same order as `namedParameters`.
+    public var parameters: [Parameter] { namedParameters(prefix: "").map(\.parameter) }
+
+    private func collect(prefix: String, _ local: (any Layer) -> [(name: String, parameter: Parameter)])
+        -> [(name: String, parameter: Parameter)] {
+        let own = local(self).map { (prefix.isEmpty ? $0.name : prefix + "." + $0.name, $0.parameter) }
+        let nested = children.flatMap { child in
+            child.layer.namedLayerItems(prefix: prefix.isEmpty ? child.name : prefix + "." + child.name, local)
+        }
+        return own + nested
+    }
+
+    fileprivate func namedLayerItems(prefix: String, _ local: (any Layer) -> [(name: String, parameter: Parameter)])
+        -> [(name: String, parameter: Parameter)] {
+        collect(prefix: prefix, local)
+    }
+
+    /// The number of trainable scalars.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.elementCount } }
+}
+
+/// Why a layer could not be built or applied.
+public struct LayerError: Error, Equatable, CustomStringConvertible {
+    /// What went wrong, naming the layer.
+    public let description: String
+    /// An error with its message.
+    public init(_ description: String) { self.description = description }
+}

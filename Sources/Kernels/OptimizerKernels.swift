@@ -1,0 +1,72 @@
+/// Parameter updates from old values into new buffers (never in place, so a snapshot that holds the old
+/// buffers stays valid). Vectorised explicitly; each lane and the scalar tail perform the same
+/// operations in the same order, and no fused multiply-add is used where the documented formula has a
+/// separate multiply and add, so an element's update never depends on its position.
+public enum OptimizerKernels {
+    /// Adam with PyTorch's arithmetic: g += wd·p; m = β₁m + (1−β₁)g; v = β₂v + (1−β₂)g²;
+    /// p −= (lr / bc₁)·m / (√v / √bc₂ + ε), where bcᵢ = 1 − βᵢᵗ.
+    public static func adam(parameter p: UnsafePointer<Float>, gradient g: UnsafePointer<Float>,
+                            firstMoment m: UnsafePointer<Float>, secondMoment v: UnsafePointer<Float>,
+                            newParameter pOut: UnsafeMutablePointer<Float>, newFirstMoment mOut: UnsafeMutablePointer<Float>,
+                            newSecondMoment vOut: UnsafeMutablePointer<Float>, count: Int,
+                            learningRate: Float, beta1: Float, beta2: Float, epsilon: Float,
+                            weightDecay: Float, biasCorrection1: Float, biasCorrection2: Float) {
+        let stepSize = learningRate / biasCorrection1
+        let rootCorrection2 = biasCorrection2.squareRoot()
+        @inline(__always)
+        func lane<V: SIMD>(_ p: V, _ g: V, _ m: V, _ v: V) -> (V, V, V) where V.Scalar == Float {
+            let grad = weightDecay == 0 ? g : g + p * weightDecay
+            let m2 = m * beta1 + grad * (1 - beta1)
+            let v2 = v * beta2 + (grad * grad) * (1 - beta2)
+            let denominator = v2.squareRoot() / rootCorrection2 + epsilon
+            return (p - (m2 / denominator) * stepSize, m2, v2)
+        }
+        var i = 0
+        while i + 8 <= count {
+            let (p2, m2, v2) = lane(Elementwise.load(p + i), Elementwise.load(g + i), Elementwise.load(m + i),
+                                    Elementwise.load(v + i))
+            Elementwise.store(p2, pOut + i)
+            Elementwise.store(m2, mOut + i)
+            Elementwise.store(v2, vOut + i)
+            i += 8
+        }
+        while i < count {
+            let (p2, m2, v2) = lane(SIMD2(p[i], 0), SIMD2(g[i], 0), SIMD2(m[i], 0), SIMD2(v[i], 0))
+            pOut[i] = p2[0]
+            mOut[i] = m2[0]
+            vOut[i] = v2[0]
+            i += 1
+        }
+    }
+
+    /// SGD with PyTorch's arithmetic: g += wd·p; b = μb + g (b = g on the first step); with Nesterov
+    /// g += μb, else g = b; p −= lr·g. Without momentum the buffers are nil.
+    public static func sgd(parameter p: UnsafePointer<Float>, gradient g: UnsafePointer<Float>,
+                           momentumBuffer b: UnsafePointer<Float>?, newParameter pOut: UnsafeMutablePointer<Float>,
+                           newMomentumBuffer bOut: UnsafeMutablePointer<Float>?, count: Int, learningRate: Float,
+                           momentum: Float, nesterov: Bool, weightDecay: Float, firstStep: Bool) {
+        for i in 0..<count {
+            var grad = weightDecay == 0 ? g[i] : g[i] + p[i] * weightDecay
+            if let b, let bOut {
+                let buffer = firstStep ? grad : b[i] * momentum + grad
+                bOut[i] = buffer
+                grad = nesterov ? grad + buffer * momentum : buffer
+            }
+            pOut[i] = p[i] - grad * learningRate
+        }
+    }
+
+    /// RMSProp with PyTorch's arithmetic (not centred, no momentum): g += wd·p; s = αs + (1−α)g²;
+    /// p −= lr·g / (√s + ε).
+    public static func rmsProp(parameter p: UnsafePointer<Float>, gradient g: UnsafePointer<Float>,
+                               squareAverage s: UnsafePointer<Float>, newParameter pOut: UnsafeMutablePointer<Float>,
+                               newSquareAverage sOut: UnsafeMutablePointer<Float>, count: Int, learningRate: Float,
+                               alpha: Float, epsilon: Float, weightDecay: Float) {
+        for i in 0..<count {
+            let grad = weightDecay == 0 ? g[i] : g[i] + p[i] * weightDecay
+            let average = s[i] * alpha + (grad * grad) * (1 - alpha)
+            sOut[i] = average
+            pOut[i] = p[i] - (grad / (average.squareRoot() + epsilon)) * learningRate
+        }
+    }
+}
