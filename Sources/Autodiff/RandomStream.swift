@@ -118,6 +118,11 @@ public final class RandomStreams {
         return created
     }
 
+    /// Sets the positions of the named streams (creating them when needed); others are left as they are.
+    public func restore(positions: [(name: String, position: UInt64)]) {
+        for (name, position) in positions { stream(name).position = position }
+    }
+
     /// Every stream used so far with its position, in order of first use.
     public var positions: [(name: String, position: UInt64)] {
         streams.map { ($0.name, $0.stream.position) }

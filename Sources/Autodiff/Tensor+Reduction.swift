@@ -10,6 +10,11 @@ extension Tensor {
         return resolved
     }
 
+    /// Σ x², accumulated in Double (a constant number, not recorded): NaN or ±∞ when any element is.
+    public func squaredNorm() -> Double {
+        Reductions.sumOfSquares(storage.base, count: elementCount)
+    }
+
     /// The sum of all elements, as a scalar (rank 0).
     public func sum() -> Tensor {
         let total = Reductions.sum(storage.base, count: elementCount)

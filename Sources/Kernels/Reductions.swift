@@ -29,6 +29,27 @@ public enum Reductions {
         return total
     }
 
+    /// Σ x[i]² accumulated in Double (no overflow for any finite floats), in four interleaved partial
+    /// sums combined in a fixed order. NaN or ±∞ anywhere makes the result non-finite.
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var i = 0
+        while i + 4 <= count {
+            let (a, b, c, d) = (Double(x[i]), Double(x[i + 1]), Double(x[i + 2]), Double(x[i + 3]))
+            s0 += a * a
+            s1 += b * b
+            s2 += c * c
+            s3 += d * d
+            i += 4
+        }
+        while i < count {
+            let a = Double(x[i])
+            s0 += a * a
+            i += 1
+        }
+        return (s0 + s1) + (s2 + s3)
+    }
+
     /// y[o, j] = Σ_l x[o, l, j] for x viewed as [outer, length, inner] (y is [outer, inner]).
     public static func sum(_ x: UnsafePointer<Float>, outer: Int, length: Int, inner: Int,
                            into y: UnsafeMutablePointer<Float>) {

@@ -8,6 +8,8 @@ public final class ReLU: Layer {
     public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor { input.relu() }
     /// "ReLU".
     public var summary: String { "ReLU" }
+    /// A new ReLU.
+    public func copy() -> any Layer { ReLU() }
 }
 
 /// x for x > 0, slope·x otherwise.
@@ -20,6 +22,8 @@ public final class LeakyReLU: Layer {
     public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor { input.leakyRelu(slope: slope) }
     /// "LeakyReLU(0.2)".
     public var summary: String { "LeakyReLU(\(slope))" }
+    /// A new leaky ReLU with the same slope.
+    public func copy() -> any Layer { LeakyReLU(slope: slope) }
 }
 
 /// tanh x.
@@ -30,6 +34,8 @@ public final class Tanh: Layer {
     public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor { input.tanh() }
     /// "Tanh".
     public var summary: String { "Tanh" }
+    /// A new tanh.
+    public func copy() -> any Layer { Tanh() }
 }
 
 /// 1 / (1 + e^−x).
@@ -40,6 +46,8 @@ public final class Sigmoid: Layer {
     public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor { try input.sigmoid() }
     /// "Sigmoid".
     public var summary: String { "Sigmoid" }
+    /// A new sigmoid.
+    public func copy() -> any Layer { Sigmoid() }
 }
 
 /// x for x > 0, α·(eˣ − 1) otherwise (Clevert et al. 2016).
@@ -57,6 +65,8 @@ public final class ELU: Layer {
     }
     /// "ELU(1)".
     public var summary: String { "ELU(\(alpha))" }
+    /// A new ELU with the same α.
+    public func copy() -> any Layer { ELU(alpha: alpha) }
 }
 
 /// The maximum over groups of `pieces` consecutive inputs (Goodfellow et al. 2013): [batch, units·pieces]
@@ -75,6 +85,8 @@ public final class Maxout: Layer {
     }
     /// "Maxout(5)".
     public var summary: String { "Maxout(\(pieces))" }
+    /// A new maxout with the same pieces.
+    public func copy() -> any Layer { Maxout(pieces: pieces) }
     /// units = input / pieces.
     public func outputWidth(forInputWidth inputWidth: Int) -> Int? {
         inputWidth % pieces == 0 ? inputWidth / pieces : nil
@@ -99,4 +111,6 @@ public final class Dropout: Layer {
     }
     /// "Dropout(0.5)".
     public var summary: String { "Dropout(\(probability))" }
+    /// A new dropout with the same probability.
+    public func copy() -> any Layer { Dropout(probability: probability) }
 }

@@ -13,6 +13,9 @@ public final class Parameter {
         self.value = value.detached().requiringGradient()
     }
 
+    /// A new parameter object with the same value (values are immutable, so nothing is copied).
+    public func copy() -> Parameter { Parameter(value) }
+
     /// The shape of the value.
     public var shape: Shape { value.shape }
 }
@@ -59,6 +62,8 @@ public protocol Layer: AnyObject {
     var summary: String { get }
     /// The width of the output for an input of width `inputWidth` (nil when the layer cannot take it).
     func outputWidth(forInputWidth inputWidth: Int) -> Int?
+    /// An independent copy with new parameter objects holding the same values (for named snapshots).
+    func copy() -> any Layer
 }
 
 extension Layer {
@@ -81,8 +86,18 @@ extension Layer {
         collect(prefix: prefix) { $0.localBuffers }
     }
 
-    /// The parameters alone, in the same order as `namedParameters`.
-    public var parameters: [Parameter] { namedParameters(prefix: "").map(\.parameter) }
+    /// The parameters alone, in the same order as `namedParameters` (no names are built, so this is
+    /// cheap enough to call every training step).
+    public var parameters: [Parameter] {
+        var result: [Parameter] = []
+        appendParameters(to: &result)
+        return result
+    }
+
+    fileprivate func appendParameters(to result: inout [Parameter]) {
+        for (_, parameter) in localParameters { result.append(parameter) }
+        for child in children { child.layer.appendParameters(to: &result) }
+    }
 
     private func collect(prefix: String, _ local: (any Layer) -> [(name: String, parameter: Parameter)])
         -> [(name: String, parameter: Parameter)] {

@@ -56,6 +56,18 @@ public final class Linear: Layer {
         bias = biasValue.map(Parameter.init)
     }
 
+    /// A layer made of existing parameter values.
+    public init(weight: Parameter, bias: Parameter?, initialization: Initialization) {
+        self.weight = weight
+        self.bias = bias
+        self.initialization = initialization
+    }
+
+    /// A copy with its own parameter objects.
+    public func copy() -> any Layer {
+        Linear(weight: weight.copy(), bias: bias?.copy(), initialization: initialization)
+    }
+
     /// The number of inputs.
     public var inputWidth: Int { weight.shape[1] }
     /// The number of outputs.

@@ -27,6 +27,18 @@ public final class BatchNorm: Layer {
         self.epsilon = epsilon
     }
 
+    private init(copying other: BatchNorm) {
+        scale = other.scale.copy()
+        shift = other.shift.copy()
+        runningMean = other.runningMean.copy()
+        runningVariance = other.runningVariance.copy()
+        momentum = other.momentum
+        epsilon = other.epsilon
+    }
+
+    /// A copy with its own parameters and running statistics.
+    public func copy() -> any Layer { BatchNorm(copying: self) }
+
     /// The number of features.
     public var features: Int { scale.shape[0] }
 
@@ -82,6 +94,15 @@ public final class LayerNorm: Layer {
         shift = Parameter(Tensor.zeros([features]))
         self.epsilon = epsilon
     }
+
+    private init(copying other: LayerNorm) {
+        scale = other.scale.copy()
+        shift = other.shift.copy()
+        epsilon = other.epsilon
+    }
+
+    /// A copy with its own parameters.
+    public func copy() -> any Layer { LayerNorm(copying: self) }
 
     /// The number of features.
     public var features: Int { scale.shape[0] }

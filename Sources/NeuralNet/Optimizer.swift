@@ -46,6 +46,17 @@ public struct OptimizerState {
 
     /// The number of parameters with memory.
     public var count: Int { entries.count }
+
+    /// The same memory attached to other parameter objects (`replacements` maps each old parameter's
+    /// identity to its copy); entries whose parameter has no replacement are dropped.
+    public func remapped(_ replacements: [ObjectIdentifier: Parameter]) -> OptimizerState {
+        var copy = OptimizerState()
+        for (key, entry) in entries {
+            guard let replacement = replacements[key] else { continue }
+            copy.entries[ObjectIdentifier(replacement)] = (replacement, entry.slots)
+        }
+        return copy
+    }
 }
 
 /// Why an update was refused.

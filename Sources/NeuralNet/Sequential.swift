@@ -19,6 +19,12 @@ public final class Sequential: Layer {
         return x
     }
 
+    /// A copy of every layer, with its own parameters.
+    public func copy() -> any Layer { Sequential(layers.map { $0.copy() }) }
+
+    /// The same as `copy()`, typed.
+    public func copySequential() -> Sequential { Sequential(layers.map { $0.copy() }) }
+
     /// Inserts `layer` at `index` (later layers move up by one).
     public func insert(_ layer: any Layer, at index: Int) {
         layers.insert(layer, at: index)

@@ -1,0 +1,97 @@
+import Autodiff
+
+/// What a discriminator (critic) loss is computed from.
+public struct DiscriminatorLossInput {
+    /// D's raw outputs (logits or critic scores) on the real batch, [batch, 1].
+    public let realScores: Tensor
+    /// D's raw outputs on the generated batch, [batch, 1].
+    public let fakeScores: Tensor
+    /// The real batch as D saw it (after input preparation).
+    public let real: Tensor
+    /// The generated batch as D saw it (a constant: the D step does not train G).
+    public let fake: Tensor
+    /// D as a function, for penalties that evaluate it elsewhere (interpolates, reals with gradients).
+    public let critic: (Tensor) throws -> Tensor
+    /// The stream for the loss's own randomness (WGAN-GP's interpolation weights).
+    public let stream: RandomStream
+    /// The target for real samples in cross-entropy losses (1, or α under one-sided label smoothing).
+    public let realTarget: Float
+
+    /// Bundles the inputs of one discriminator loss.
+    public init(realScores: Tensor, fakeScores: Tensor, real: Tensor, fake: Tensor,
+                critic: @escaping (Tensor) throws -> Tensor, stream: RandomStream, realTarget: Float = 1) {
+        self.realScores = realScores
+        self.fakeScores = fakeScores
+        self.real = real
+        self.fake = fake
+        self.critic = critic
+        self.stream = stream
+        self.realTarget = realTarget
+    }
+}
+
+/// A GAN objective: a declared plugin giving the discriminator's and the generator's losses.
+///
+/// Every loss takes `critic_steps` (n_critic, the D updates per G update) and `r1` (γ of the R1 penalty
+/// γ/2·mean ‖∇ₓD(x)‖² on real samples; 0 switches it off).
+public protocol Loss: AnyObject {
+    /// The declaration that help, completion, validation and `save` read.
+    static var spec: PluginSpec { get }
+    /// An instance with validated parameters.
+    init(_ parameters: ParameterValues) throws
+    /// The parameters it was made with.
+    var parameters: ParameterValues { get }
+    /// D's loss, penalties included.
+    func discriminatorLoss(_ input: DiscriminatorLossInput) throws -> Tensor
+    /// G's loss from D's raw outputs on a generated batch.
+    func generatorLoss(fakeScores: Tensor) throws -> Tensor
+    /// Whether D is a classifier trained with cross-entropy (so log 2 − ½·L_D estimates JS, and label
+    /// smoothing applies).
+    var isCrossEntropy: Bool { get }
+    /// Whether D is a critic whose mean D(x) − mean D(x̃) estimates the Wasserstein distance.
+    var estimatesWasserstein: Bool { get }
+    /// Work after each D update (WGAN's weight clipping).
+    func afterDiscriminatorUpdate(_ discriminatorParameters: [Tensor]) throws -> [Tensor]?
+    /// The number of D updates before the G update of iteration `iteration` (0-based).
+    func criticSteps(atIteration iteration: Int) -> Int
+}
+
+extension Loss {
+    /// No change by default.
+    public func afterDiscriminatorUpdate(_ discriminatorParameters: [Tensor]) throws -> [Tensor]? { nil }
+
+    /// `critic_steps` by default.
+    public func criticSteps(atIteration iteration: Int) -> Int { parameters.integer("critic_steps") }
+
+    /// The canonical command text that recreates this loss, e.g. `wgan-gp lambda=10 critic_steps=5`.
+    public var canonicalText: String { ([Self.spec.name] + parameters.assignments()).joined(separator: " ") }
+
+    /// γ/2·mean ‖∇ₓD(x)‖² on the real batch when `r1` > 0 (Mescheder et al. 2018), else nil.
+    func r1Penalty(_ input: DiscriminatorLossInput) throws -> Tensor? {
+        let gamma = parameters.float("r1")
+        guard gamma > 0 else { return nil }
+        let real = input.real.detached().requiringGradient()
+        let scores = try input.critic(real)
+        let gradient = try gradients(of: scores.sum(), wrt: [real], createGraph: true)[0]
+        return try gradient.rowSquaredNorms().mean() * (gamma / 2)
+    }
+
+    /// `loss` plus the R1 penalty when it is on.
+    func withR1(_ loss: Tensor, _ input: DiscriminatorLossInput) throws -> Tensor {
+        guard let penalty = try r1Penalty(input) else { return loss }
+        return try loss + penalty
+    }
+}
+
+/// Parameters every loss declares, with the loss's own default number of critic steps.
+enum CommonLossParameters {
+    /// `critic_steps` and `r1`.
+    static func parameters(criticSteps: Int) -> [ParameterSpec] {
+        [
+            ParameterSpec("critic_steps", .integer(1...1000), default: .integer(criticSteps),
+                          "D (critic) updates per G update (n_critic)"),
+            ParameterSpec("r1", .real(0...1e6), default: .real(0),
+                          "γ of the R1 penalty γ/2·mean ‖∇ₓD(x)‖² on real samples (Mescheder et al. 2018); 0 = off"),
+        ]
+    }
+}

@@ -1,0 +1,115 @@
+import Autodiff
+
+/// The critic's Wasserstein objective shared by WGAN and WGAN-GP: mean D(x̃) − mean D(x).
+func wassersteinCriticLoss(_ input: DiscriminatorLossInput) throws -> Tensor {
+    try input.fakeScores.mean() - input.realScores.mean()
+}
+
+/// WGAN with weight clipping (Arjovsky et al. 2017).
+public final class WGANLoss: Loss {
+    /// Declaration.
+    public static let spec = PluginSpec(
+        kind: .loss, name: "wgan", aliases: ["wasserstein"],
+        summary: "Wasserstein GAN: a critic kept Lipschitz by clipping its weights to [−c, c]",
+        discussion: """
+            The critic minimises mean D(x̃) − mean D(x); G minimises −mean D(x̃). After every critic update \
+            each critic weight is clipped to [−clip, clip] (after the update, as the paper's algorithm does; \
+            the reference code clips before it). mean D(x) − mean D(x̃) estimates the Wasserstein-1 distance \
+            up to the Lipschitz constant. The paper trains with RMSProp at lr 5e-5, n_critic = 5, batch 64. \
+            warmup=true adds the reference code's schedule: 100 critic steps for the first 25 generator \
+            iterations and for every 500th.
+            """,
+        parameters: [ParameterSpec("clip", .real(1e-6...1e3), default: .real(0.01), "clipping bound c")]
+            + CommonLossParameters.parameters(criticSteps: 5)
+            + [ParameterSpec("warmup", .boolean, default: .boolean(false),
+                             "100 critic steps for the first 25 and every 500th generator iteration")],
+        reference: "Arjovsky, Chintala & Bottou, Wasserstein GAN, ICML 2017 (Algorithm 1)")
+    /// The parameters.
+    public let parameters: ParameterValues
+    /// A WGAN loss.
+    public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
+    /// mean D(x̃) − mean D(x) (plus R1 when on).
+    public func discriminatorLoss(_ input: DiscriminatorLossInput) throws -> Tensor {
+        try withR1(try wassersteinCriticLoss(input), input)
+    }
+    /// −mean D(x̃).
+    public func generatorLoss(fakeScores: Tensor) throws -> Tensor { -fakeScores.mean() }
+    /// false
+    public var isCrossEntropy: Bool { false }
+    /// true
+    public var estimatesWasserstein: Bool { true }
+    /// Every critic parameter clipped to [−c, c].
+    public func afterDiscriminatorUpdate(_ discriminatorParameters: [Tensor]) throws -> [Tensor]? {
+        let c = parameters.float("clip")
+        return try withoutGradients { try discriminatorParameters.map { try $0.clamped(lower: -c, upper: c) } }
+    }
+    /// 100 during warm-up iterations when `warmup` is on, else `critic_steps`.
+    public func criticSteps(atIteration iteration: Int) -> Int {
+        if parameters.boolean("warmup") && (iteration < 25 || iteration % 500 == 0) { return 100 }
+        return parameters.integer("critic_steps")
+    }
+}
+
+/// WGAN with gradient penalty (Gulrajani et al. 2017).
+public final class WGANGPLoss: Loss {
+    /// Declaration.
+    public static let spec = PluginSpec(
+        kind: .loss, name: "wgan-gp", aliases: ["wgangp"],
+        summary: "Wasserstein GAN with a gradient penalty keeping ‖∇ₓD‖ near 1",
+        discussion: """
+            The critic minimises mean D(x̃) − mean D(x) + λ·mean (‖∇ₓ̂D(x̂)‖₂ − 1)² at x̂ = x + ε(x̃ − x), \
+            ε ~ U[0, 1] drawn per sample; one_sided=true uses max(0, ‖∇‖ − 1)² instead. G minimises −mean D(x̃). \
+            The penalty is differentiated twice (through ∇ₓD). The paper uses λ = 10, Adam(1e-4, β1 = 0, \
+            β2 = 0.9) and n_critic = 5; its toy script used λ = 0.1 and β1 = 0.5.
+            """,
+        parameters: [
+            ParameterSpec("lambda", .real(0...1e6), default: .real(10), "weight λ of the gradient penalty"),
+            ParameterSpec("one_sided", .boolean, default: .boolean(false), "penalise only norms above 1"),
+        ] + CommonLossParameters.parameters(criticSteps: 5),
+        reference: "Gulrajani et al., Improved Training of Wasserstein GANs, NeurIPS 2017")
+    /// The parameters.
+    public let parameters: ParameterValues
+    /// A WGAN-GP loss.
+    public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
+
+    /// mean D(x̃) − mean D(x) + λ·penalty (plus R1 when on).
+    public func discriminatorLoss(_ input: DiscriminatorLossInput) throws -> Tensor {
+        var loss = try wassersteinCriticLoss(input)
+        let lambda = parameters.float("lambda")
+        if lambda > 0 { loss = try loss + (try gradientPenalty(input)) * lambda }
+        return try withR1(loss, input)
+    }
+
+    /// mean (‖∇ₓ̂D(x̂)‖ − 1)², or its one-sided form.
+    func gradientPenalty(_ input: DiscriminatorLossInput) throws -> Tensor {
+        let batch = input.real.shape[0]
+        let epsilon = Tensor.randomUniform([batch, 1], using: input.stream)
+        let real = input.real.detached(), fake = input.fake.detached()
+        let interpolates = try (real + (try epsilon * (try fake - real))).requiringGradient()
+        let scores = try input.critic(interpolates)
+        let gradient = try gradients(of: scores.sum(), wrt: [interpolates], createGraph: true)[0]
+        var excess = try gradient.rowNorms() - 1
+        if parameters.boolean("one_sided") { excess = excess.relu() }
+        return excess.squared().mean()
+    }
+
+    /// −mean D(x̃).
+    public func generatorLoss(fakeScores: Tensor) throws -> Tensor { -fakeScores.mean() }
+    /// false
+    public var isCrossEntropy: Bool { false }
+    /// true
+    public var estimatesWasserstein: Bool { true }
+}
+
+/// Every loss, in the order `list loss` shows them.
+public enum LossRegistry {
+    /// The registered losses.
+    public static let all: [any Loss.Type] = [
+        MinimaxLoss.self, NonSaturatingLoss.self, WGANLoss.self, WGANGPLoss.self, LeastSquaresLoss.self, HingeLoss.self,
+    ]
+
+    /// The loss called `name` (or one of its aliases).
+    public static func named(_ name: String) -> (any Loss.Type)? {
+        all.first { $0.spec.name == name || $0.spec.aliases.contains(name) }
+    }
+}

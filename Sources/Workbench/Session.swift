@@ -1,0 +1,191 @@
+import Autodiff
+import Foundation
+import NeuralNet
+
+/// One experiment: data, noise, the two networks, the loss, the optimizers, tricks, the random streams,
+/// the iteration counter, the history and named snapshots. The REPL drives it; it never prints.
+///
+/// Every source of randomness is a named stream of one seed: "data" (real batches), "noise" (z),
+/// "init.G" / "init.D" (weights), "loss" (WGAN-GP's interpolation), "metrics", and one per trick. Changing
+/// the loss or a trick therefore never changes which data and noise batches training sees.
+public final class Session {
+    /// The seed every stream derives from.
+    public internal(set) var seed: UInt64
+    /// The named streams.
+    public internal(set) var streams: RandomStreams
+    /// The source of real samples.
+    public internal(set) var dataset: any Dataset
+    /// The generator's input.
+    public internal(set) var noise: NoiseSpec
+    /// The `mlp` parameters of each player's network.
+    public internal(set) var modelParameters: [Player: ParameterValues]
+    /// The generator.
+    public internal(set) var generator: Sequential
+    /// The discriminator (critic).
+    public internal(set) var discriminator: Sequential
+    /// The objective.
+    public internal(set) var loss: any Loss
+    /// Each player's optimizer declaration and parameters.
+    public internal(set) var optimizerSettings: [Player: (spec: PluginSpec, parameters: ParameterValues)]
+    /// The generator's optimizer.
+    public internal(set) var generatorOptimizer: any Optimizer
+    /// The discriminator's optimizer.
+    public internal(set) var discriminatorOptimizer: any Optimizer
+    /// Samples per batch (real and generated alike).
+    public var batchSize: Int
+    /// Generator iterations completed.
+    public internal(set) var iteration = 0
+    /// What training recorded.
+    public internal(set) var history = History()
+    /// Active training hooks (tricks), in the order they run.
+    public internal(set) var hooks: [any TrainingHook] = []
+    /// Named in-memory snapshots.
+    var snapshots: [(name: String, state: SessionSnapshot)] = []
+
+    /// The default experiment: a small non-saturating GAN on ring8 (G and D 2→128→128, ReLU; Adam 1e-4,
+    /// β = (0.5, 0.999); batch 128), seeded.
+    public init(seed: UInt64 = 1) throws {
+        self.seed = seed
+        streams = RandomStreams(seed: seed)
+        guard let ring = DatasetRegistry.named("ring8") else { throw SessionError("no ring8 data set is registered") }
+        dataset = try ring.init(try ParameterValues(ring.spec))
+        noise = NoiseSpec(.normal, dimension: 2)
+        let mlp = try ParameterValues(MLPModel.spec)
+        modelParameters = [.generator: mlp, .discriminator: mlp]
+        loss = try NonSaturatingLoss(try ParameterValues(NonSaturatingLoss.spec))
+        let adam = try ParameterValues(OptimizerRegistry.adam)
+        optimizerSettings = [.generator: (OptimizerRegistry.adam, adam), .discriminator: (OptimizerRegistry.adam, adam)]
+        generatorOptimizer = OptimizerRegistry.make(OptimizerRegistry.adam, adam)
+        discriminatorOptimizer = OptimizerRegistry.make(OptimizerRegistry.adam, adam)
+        batchSize = 128
+        generator = Sequential([])
+        discriminator = Sequential([])
+        generator = try buildNetwork(.generator)
+        discriminator = try buildNetwork(.discriminator)
+    }
+
+    /// A stream of this session by name.
+    public func stream(_ name: String) -> RandomStream { streams.stream(name) }
+
+    /// The network of a player.
+    public func network(_ player: Player) -> Sequential { player == .generator ? generator : discriminator }
+
+    /// The optimizer of a player.
+    public func optimizer(_ player: Player) -> any Optimizer {
+        player == .generator ? generatorOptimizer : discriminatorOptimizer
+    }
+
+    /// The width D's input has: the data dimension (tricks such as packing may change this later).
+    public var discriminatorInputWidth: Int { dataset.dimension }
+
+    /// A freshly initialised network for `player` from its `mlp` parameters and stream "init.G"/"init.D".
+    func buildNetwork(_ player: Player) throws -> Sequential {
+        let parameters = modelParameters[player]!
+        let spec = player == .generator
+            ? MLPModel.mlpSpec(parameters, input: noise.dimension, output: dataset.dimension)
+            : MLPModel.mlpSpec(parameters, input: discriminatorInputWidth, output: 1)
+        return try spec.build(using: stream("init." + player.rawValue))
+    }
+
+    /// Replaces the data set. When its dimension differs, both networks are rebuilt (freshly initialised,
+    /// optimizer memory cleared) and the returned note says so.
+    @discardableResult
+    public func setDataset(_ newDataset: any Dataset) throws -> String? {
+        let rebuild = newDataset.dimension != dataset.dimension
+        let previous = dataset
+        dataset = newDataset
+        guard rebuild else { return nil }
+        do {
+            try rebuildNetworks([.generator, .discriminator])
+        } catch {
+            dataset = previous
+            throw error
+        }
+        return "the data dimension changed from \(previous.dimension) to \(newDataset.dimension): G and D were rebuilt with fresh weights"
+    }
+
+    /// Replaces the noise distribution; a new dimension rebuilds G (and says so).
+    @discardableResult
+    public func setNoise(_ newNoise: NoiseSpec) throws -> String? {
+        let rebuild = newNoise.dimension != noise.dimension
+        let previous = noise
+        noise = newNoise
+        guard rebuild else { return nil }
+        do {
+            try rebuildNetworks([.generator])
+        } catch {
+            noise = previous
+            throw error
+        }
+        return "the noise dimension changed from \(previous.dimension) to \(newNoise.dimension): G was rebuilt with fresh weights"
+    }
+
+    /// Rebuilds a player's network from new `mlp` parameters (fresh weights, optimizer memory cleared).
+    public func setModel(_ player: Player, _ parameters: ParameterValues) throws {
+        let previous = modelParameters[player]
+        modelParameters[player] = parameters
+        do {
+            try rebuildNetworks([player])
+        } catch {
+            modelParameters[player] = previous
+            throw error
+        }
+    }
+
+    func rebuildNetworks(_ players: [Player]) throws {
+        var built: [Player: Sequential] = [:]
+        for player in players { built[player] = try buildNetwork(player) }
+        for (player, network) in built {
+            optimizer(player).state = OptimizerState()
+            if player == .generator { generator = network } else { discriminator = network }
+        }
+    }
+
+    /// Switches the objective; both networks keep their weights and both optimizers their memory.
+    public func setLoss(_ newLoss: any Loss) { loss = newLoss }
+
+    /// Sets a player's optimizer. The same optimizer with new settings keeps its memory (moments,
+    /// buffers, step counts); a different one starts fresh.
+    public func setOptimizer(_ player: Player, _ spec: PluginSpec, _ parameters: ParameterValues) {
+        let current = optimizer(player)
+        let replacement = OptimizerRegistry.make(spec, parameters)
+        if replacement.name == current.name { replacement.state = current.state }
+        optimizerSettings[player] = (spec, parameters)
+        if player == .generator { generatorOptimizer = replacement } else { discriminatorOptimizer = replacement }
+    }
+
+    /// Adds a training hook at the end of the list.
+    public func addHook(_ hook: any TrainingHook) { hooks.append(hook) }
+
+    /// Removes the hook called `name`; returns whether there was one.
+    @discardableResult
+    public func removeHook(named name: String) -> Bool {
+        let before = hooks.count
+        hooks.removeAll { $0.name == name }
+        return hooks.count != before
+    }
+
+    /// Starts over with `seed`: new streams, freshly initialised networks, empty optimizer memory, history
+    /// and iteration count; data, noise, models, loss, optimizer settings and hooks are kept.
+    public func reseed(_ newSeed: UInt64) throws {
+        seed = newSeed
+        streams = RandomStreams(seed: newSeed)
+        for player in Player.allCases {
+            let (spec, parameters) = optimizerSettings[player]!
+            let fresh = OptimizerRegistry.make(spec, parameters)
+            if player == .generator { generatorOptimizer = fresh } else { discriminatorOptimizer = fresh }
+        }
+        generator = try buildNetwork(.generator)
+        discriminator = try buildNetwork(.discriminator)
+        iteration = 0
+        history = History()
+    }
+}
+
+/// Why the session refused a request.
+public struct SessionError: Error, Equatable, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
+    /// An error with its message.
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,152 @@
+import Autodiff
+import Foundation
+import NeuralNet
+
+/// Training stopped because a number stopped being finite.
+public struct TrainingError: Error, Equatable, CustomStringConvertible {
+    /// The quantity that failed: "discriminator loss", "generator gradient", …
+    public let quantity: String
+    /// The generator iteration that failed (1-based).
+    public let iteration: Int
+    /// Where in the iteration: "critic update 3 of 5" or "generator update".
+    public let stage: String
+    /// The value found (NaN or ±∞).
+    public let value: Double
+
+    /// What happened and what was kept.
+    public var description: String {
+        "training stopped at iteration \(iteration) (\(stage)): the \(quantity) is \(Tensor.format(Float(value))); "
+            + "the session is as it was after iteration \(iteration - 1)"
+    }
+}
+
+/// What a call to `train` did.
+public struct TrainingReport: Sendable, Equatable {
+    /// Iterations completed by this call.
+    public let iterationsRun: Int
+    /// Whether `shouldStop` ended it early.
+    public let interrupted: Bool
+}
+
+extension Session {
+    /// Runs `iterations` generator iterations (each n_critic D updates, then one G update), appending a
+    /// history row for each. `shouldStop` is polled before every iteration (Ctrl-C); `afterIteration`
+    /// sees each new row. A non-finite loss, gradient or weight throws `TrainingError` and leaves the
+    /// session exactly as it was after the last good iteration.
+    @discardableResult
+    public func train(iterations: Int, shouldStop: () -> Bool = { false },
+                      afterIteration: (HistoryRow) throws -> Void = { _ in }) throws -> TrainingReport {
+        for done in 0..<iterations {
+            if shouldStop() { return TrainingReport(iterationsRun: done, interrupted: true) }
+            let point = rollbackPoint()
+            do {
+                let row = try runIteration()
+                history.append(row)
+                iteration += 1
+                try afterIteration(row)
+            } catch {
+                roll(backTo: point)
+                throw error
+            }
+        }
+        return TrainingReport(iterationsRun: iterations, interrupted: false)
+    }
+
+    /// One generator iteration; the caller records its row.
+    func runIteration() throws -> HistoryRow {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let context = TrainingContext(session: self, iteration: iteration)
+        let number = iteration + 1
+        let criticSteps = loss.criticSteps(atIteration: iteration)
+        var critic = (loss: 0.0, real: 0.0, fake: 0.0, gradientNorm: 0.0, js: Double.nan)
+        for step in 1...criticSteps {
+            critic = try discriminatorUpdate(context, stage: "critic update \(step) of \(criticSteps)", number: number)
+        }
+        let (generatorLoss, generatorNorm) = try generatorUpdate(context, number: number)
+        return HistoryRow(
+            iteration: number, discriminatorLoss: critic.loss, generatorLoss: generatorLoss, realScore: critic.real,
+            fakeScore: critic.fake, generatorGradientNorm: generatorNorm, discriminatorGradientNorm: critic.gradientNorm,
+            wassersteinEstimate: loss.estimatesWasserstein ? critic.real - critic.fake : .nan,
+            jsEstimate: critic.js,
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9)
+    }
+
+    /// One D update on a fresh real batch and a fresh generated one.
+    private func discriminatorUpdate(_ context: TrainingContext, stage: String, number: Int) throws
+        -> (loss: Double, real: Double, fake: Double, gradientNorm: Double, js: Double) {
+        let real = dataset.sample(batchSize, using: stream("data"))
+        let z = noise.sample(batchSize, using: stream("noise"))
+        let generated = try withoutGradients {
+            try generator.forward(z, ForwardContext(training: true, stream: stream("dropout.G")))
+        }
+        var inputs: (real: Tensor?, fake: Tensor) = (real, generated)
+        for hook in hooks { inputs = try hook.prepareDiscriminatorInputs(real: inputs.real, fake: inputs.fake, context) }
+        let forward = ForwardContext(training: true, stream: stream("dropout.D"))
+        let network = discriminator
+        let critic: (Tensor) throws -> Tensor = { try network.forward($0, forward) }
+        let realBatch = inputs.real ?? real
+        let realScores = try critic(realBatch), fakeScores = try critic(inputs.fake)
+        let realTarget = hooks.compactMap { $0.realTarget(context) }.last ?? 1
+        var objective = try loss.discriminatorLoss(DiscriminatorLossInput(
+            realScores: realScores, fakeScores: fakeScores, real: realBatch, fake: inputs.fake, critic: critic,
+            stream: stream("loss"), realTarget: realTarget))
+        for hook in hooks {
+            if let penalty = try hook.discriminatorPenalty(context) { objective = try objective + penalty }
+        }
+        let value = Double(objective.scalar ?? .nan)
+        try requireFinite(value, "discriminator loss", number, stage)
+        let parameters = discriminator.parameters
+        let gradientList = try gradients(of: objective, wrt: parameters.map(\.value))
+        let norm = gradientList.reduce(0.0) { $0 + $1.squaredNorm() }.squareRoot()
+        try requireFinite(norm, "discriminator gradient", number, stage)
+        try discriminatorOptimizer.update(parameters, gradients: gradientList)
+        if let adjusted = try loss.afterDiscriminatorUpdate(parameters.map(\.value)) {
+            for (parameter, value) in zip(parameters, adjusted) { parameter.value = value.requiringGradient() }
+        }
+        for hook in hooks { try hook.afterDiscriminatorUpdate(context) }
+        try requireFinite(parameters.reduce(0.0) { $0 + $1.value.squaredNorm() }, "discriminator weights", number, stage)
+        let realMean = Double(realScores.mean().scalar!), fakeMean = Double(fakeScores.mean().scalar!)
+        var js = Double.nan
+        if loss.isCrossEntropy {
+            // log 2 − ½·L_D with the plain cross-entropy (no smoothing, no penalties), in nats.
+            let plain = try withoutGradients {
+                try (-realScores.detached()).softplus().mean() + fakeScores.detached().softplus().mean()
+            }
+            js = log(2) - 0.5 * Double(plain.scalar!)
+        }
+        return (value, realMean, fakeMean, norm, js)
+    }
+
+    /// The G update on a fresh noise batch.
+    private func generatorUpdate(_ context: TrainingContext, number: Int) throws -> (loss: Double, gradientNorm: Double) {
+        let stage = "generator update"
+        let z = noise.sample(batchSize, using: stream("noise"))
+        var fake = try generator.forward(z, ForwardContext(training: true, stream: stream("dropout.G")))
+        for hook in hooks { fake = try hook.prepareDiscriminatorInputs(real: nil, fake: fake, context).fake }
+        let fakeScores = try discriminator.forward(fake, ForwardContext(training: true, stream: stream("dropout.D")))
+        var replacement: Tensor?
+        for hook in hooks where replacement == nil {
+            replacement = try hook.generatorObjective(fake: fake, fakeScores: fakeScores, context)
+        }
+        var objective = try replacement ?? loss.generatorLoss(fakeScores: fakeScores)
+        for hook in hooks {
+            if let penalty = try hook.generatorPenalty(context) { objective = try objective + penalty }
+        }
+        let value = Double(objective.scalar ?? .nan)
+        try requireFinite(value, "generator loss", number, stage)
+        let parameters = generator.parameters
+        let gradientList = try gradients(of: objective, wrt: parameters.map(\.value))
+        let norm = gradientList.reduce(0.0) { $0 + $1.squaredNorm() }.squareRoot()
+        try requireFinite(norm, "generator gradient", number, stage)
+        try generatorOptimizer.update(parameters, gradients: gradientList)
+        for hook in hooks { try hook.afterGeneratorUpdate(context) }
+        try requireFinite(parameters.reduce(0.0) { $0 + $1.value.squaredNorm() }, "generator weights", number, stage)
+        return (value, norm)
+    }
+
+    private func requireFinite(_ value: Double, _ quantity: String, _ iteration: Int, _ stage: String) throws {
+        guard value.isFinite else {
+            throw TrainingError(quantity: quantity, iteration: iteration, stage: stage, value: value)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Autodiff
+import NeuralNet
+
+/// What a hook may read during a D or G update.
+public struct TrainingContext {
+    /// The session being trained.
+    public unowned let session: Session
+    /// The generator iteration in progress (0-based).
+    public let iteration: Int
+}
+
+/// A plug-in point in the training step (DESIGN §6): tricks implement the stages they change; every
+/// stage defaults to doing nothing.
+public protocol TrainingHook: AnyObject {
+    /// The hook's name, for messages.
+    var name: String { get }
+    /// Transforms the batches D sees (instance noise, packing); called once per D update and once per G
+    /// update (with `real` nil on the G update).
+    func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws -> (real: Tensor?, fake: Tensor)
+    /// The real target of cross-entropy losses (label smoothing), or nil to leave it at 1.
+    func realTarget(_ context: TrainingContext) -> Float?
+    /// An extra term for D's loss (historical averaging of D).
+    func discriminatorPenalty(_ context: TrainingContext) throws -> Tensor?
+    /// After each D update.
+    func afterDiscriminatorUpdate(_ context: TrainingContext) throws
+    /// A replacement for G's objective (feature matching), given the generated batch as D saw it and D's
+    /// scores on it. A hook that needs real samples draws them from its own stream, so switching it on
+    /// never changes the data batches of training.
+    func generatorObjective(fake: Tensor, fakeScores: Tensor, _ context: TrainingContext) throws -> Tensor?
+    /// An extra term for G's loss (historical averaging of G).
+    func generatorPenalty(_ context: TrainingContext) throws -> Tensor?
+    /// After each G update.
+    func afterGeneratorUpdate(_ context: TrainingContext) throws
+    /// An independent copy of the hook and its state (snapshots, and rolling back a failed iteration).
+    func copy() -> any TrainingHook
+}
+
+extension TrainingHook {
+    /// Unchanged.
+    public func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws -> (real: Tensor?, fake: Tensor) {
+        (real, fake)
+    }
+    /// No smoothing.
+    public func realTarget(_ context: TrainingContext) -> Float? { nil }
+    /// No penalty.
+    public func discriminatorPenalty(_ context: TrainingContext) throws -> Tensor? { nil }
+    /// Nothing.
+    public func afterDiscriminatorUpdate(_ context: TrainingContext) throws {}
+    /// The loss's own objective.
+    public func generatorObjective(fake: Tensor, fakeScores: Tensor, _ context: TrainingContext) throws -> Tensor? { nil }
+    /// No penalty.
+    public func generatorPenalty(_ context: TrainingContext) throws -> Tensor? { nil }
+    /// Nothing.
+    public func afterGeneratorUpdate(_ context: TrainingContext) throws {}
+}
