@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Workbench", dependencies: ["NeuralNet", "Autodiff"]),
         .target(name: "_GantryTestSupport", dependencies: ["Autodiff", "Kernels"], swiftSettings: numericSettings),
         .executableTarget(name: "gantry", dependencies: ["HostCPU", "Autodiff"]),
-        .executableTarget(name: "GantryBench", dependencies: ["HostCPU", "Autodiff", "Kernels"], swiftSettings: numericSettings),
+        .executableTarget(name: "GantryBench", dependencies: ["HostCPU", "Autodiff", "Kernels", "Workbench"], swiftSettings: numericSettings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "HostCPU", "_GantryTestSupport"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Kernels", "HostCPU", "_GantryTestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff", "_GantryTestSupport"]),

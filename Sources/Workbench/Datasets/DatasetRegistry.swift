@@ -3,12 +3,12 @@ import Autodiff
 // Interim: replaced by the data-set plugins when they land.
 public final class InterimRing: Dataset {
     public static let spec = PluginSpec(kind: .dataset, name: "ring8", summary: "ring", discussion: "ring",
-                                        parameters: [ParameterSpec("sigma", .real(0...10), default: .real(0.01), "σ")])
+                                        parameters: [ParameterSpec("sigma", .real(0...10), default: .real(0.01), "σ"), ParameterSpec("radius", .real(0...10), default: .real(1), "r")])
     public let parameters: ParameterValues
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
     public var dimension: Int { 2 }
     public var modes: ModeLayout? {
-        ModeLayout(centres: (0..<8).map { k in [Float(cos(2 * Double.pi * Double(k) / 8)), Float(sin(2 * Double.pi * Double(k) / 8))] },
+        ModeLayout(centres: (0..<8).map { k in [parameters.float("radius") * Float(cos(2 * Double.pi * Double(k) / 8)), parameters.float("radius") * Float(sin(2 * Double.pi * Double(k) / 8))] },
                    standardDeviation: parameters.float("sigma"))
     }
     public func sample(_ count: Int, using stream: RandomStream) -> Tensor {
@@ -20,6 +20,6 @@ public final class InterimRing: Dataset {
     }
 }
 public enum DatasetRegistry {
-    public static let all: [any Dataset.Type] = [InterimRing.self]
+    public static let all: [any Dataset.Type] = [InterimRing.self, UniformCube.self]
     public static func named(_ name: String) -> (any Dataset.Type)? { all.first { $0.spec.name == name } }
 }
