@@ -39,7 +39,7 @@ public final class GANLabLine: Dataset {
 
     /// `count` samples, [count, 2].
     public func sample(_ count: Int, using stream: RandomStream) -> Tensor {
-        GANLabCurve.sample(count, noise: 0.01, using: stream) { u in (0.8 - 0.75 * u, 0.6 + 0.3 * u) }
+        NoisyCurve.sample(count, noise: 0.01, using: stream) { u in (0.8 - 0.75 * u, 0.6 + 0.3 * u) }
     }
 }
 
@@ -68,7 +68,7 @@ public final class GANLabRing: Dataset {
 
     /// `count` samples, [count, 2].
     public func sample(_ count: Int, using stream: RandomStream) -> Tensor {
-        GANLabCurve.sample(count, noise: 0.025, using: stream) { u in
+        NoisyCurve.sample(count, noise: 0.025, using: stream) { u in
             let angle = 2 * Double.pi * Double(u)
             return (Float(0.5 + 0.3 * cos(angle)), Float(0.45 + 0.25 * sin(angle)))
         }
@@ -151,24 +151,4 @@ public final class GANLabDisjoint: Dataset {
     public var modes: ModeLayout? { mixture.layout }
     /// `count` samples, [count, 2].
     public func sample(_ count: Int, using stream: RandomStream) -> Tensor { mixture.sample(count, using: stream) }
-}
-
-/// A curve traced by one uniform parameter plus isotropic Gaussian noise (GAN Lab's line and ring).
-enum GANLabCurve {
-    /// `count` rows: the u of every row first, then [count, 2] standard normals; row = curve(u) + noise·z.
-    static func sample(_ count: Int, noise: Float, using stream: RandomStream,
-                       _ curve: (Float) -> (Float, Float)) -> Tensor {
-        precondition(count >= 0, "cannot draw \(count) samples")
-        let u = SampleBuffer.uniforms(count, using: stream)
-        let z = Tensor.randomNormal([count, 2], using: stream)
-        return SampleBuffer.matrix(rows: count, columns: 2) { out in
-            z.withUnsafeBufferPointer { z in
-                for row in 0..<count {
-                    let (x, y) = curve(u[row])
-                    out[2 * row] = x + noise * z[2 * row]
-                    out[2 * row + 1] = y + noise * z[2 * row + 1]
-                }
-            }
-        }
-    }
 }

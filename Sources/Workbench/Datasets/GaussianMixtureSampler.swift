@@ -99,3 +99,25 @@ enum SampleBuffer {
         (0..<count).map { _ in stream.nextUniform() }
     }
 }
+
+/// A curve traced by one uniform parameter, plus isotropic Gaussian noise, optionally divided by a constant
+/// (GAN Lab's line and ring; the WGAN-GP swiss roll).
+enum NoisyCurve {
+    /// `count` rows: the u of every row first (one `nextUniform()` each), then [count, 2] standard normals
+    /// z; row = (curve(u) + noise·z) / divisor, in Float.
+    static func sample(_ count: Int, noise: Float, divisor: Float = 1, using stream: RandomStream,
+                       _ curve: (Float) -> (Float, Float)) -> Tensor {
+        precondition(count >= 0, "cannot draw \(count) samples")
+        let u = SampleBuffer.uniforms(count, using: stream)
+        let z = Tensor.randomNormal([count, 2], using: stream)
+        return SampleBuffer.matrix(rows: count, columns: 2) { out in
+            z.withUnsafeBufferPointer { z in
+                for row in 0..<count {
+                    let (x, y) = curve(u[row])
+                    out[2 * row] = (x + noise * z[2 * row]) / divisor
+                    out[2 * row + 1] = (y + noise * z[2 * row + 1]) / divisor
+                }
+            }
+        }
+    }
+}

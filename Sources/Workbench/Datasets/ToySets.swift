@@ -128,19 +128,10 @@ public final class SwissRoll: Dataset {
 
     /// `count` samples, [count, 2].
     public func sample(_ count: Int, using stream: RandomStream) -> Tensor {
-        precondition(count >= 0, "cannot draw \(count) samples")
-        let u = SampleBuffer.uniforms(count, using: stream)
-        let z = Tensor.randomNormal([count, 2], using: stream)
-        return SampleBuffer.matrix(rows: count, columns: 2) { out in
-            z.withUnsafeBufferPointer { z in
-                for row in 0..<count {
-                    // The angle in Double: cos and sin of angles up to 4.5π are then exact to Float rounding.
-                    let t = 1.5 * Double.pi * (1 + 2 * Double(u[row]))
-                    let x = Float(t * cos(t)), y = Float(t * sin(t))
-                    out[2 * row] = (x + noise * z[2 * row]) / SwissRoll.divisor
-                    out[2 * row + 1] = (y + noise * z[2 * row + 1]) / SwissRoll.divisor
-                }
-            }
+        NoisyCurve.sample(count, noise: noise, divisor: SwissRoll.divisor, using: stream) { u in
+            // t·cos t and t·sin t in Double, rounded once to Float: accurate for angles up to 4.5π.
+            let t = 1.5 * Double.pi * (1 + 2 * Double(u))
+            return (Float(t * cos(t)), Float(t * sin(t)))
         }
     }
 }
