@@ -52,6 +52,7 @@ final class DatasetTests: XCTestCase {
     func everyDataset() throws -> [any Dataset] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-datasets-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("three.csv").path
         try "x,y,z\n1,2,3\n4,5,6\n7,8,9\n".write(toFile: file, atomically: true, encoding: .utf8)
         return try DatasetRegistry.all.map { type in
