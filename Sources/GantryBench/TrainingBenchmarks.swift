@@ -49,7 +49,7 @@ let trainingConfigurations: [TrainingConfiguration] = [
 /// A session set up as a configuration describes, through the public Session API.
 func makeSession(_ configuration: TrainingConfiguration) throws -> Session {
     let session = try Session(seed: 1)
-    guard let datasetType = DatasetRegistry.named(configuration.dataset) ?? (configuration.dataset == "uniform" ? UniformCube.self : nil) else {
+    guard let datasetType = DatasetRegistry.named(configuration.dataset) else {
         throw SessionError("no data set \(configuration.dataset)")
     }
     try session.setDataset(try datasetType.init(try ParameterValues(datasetType.spec, assignments: configuration.datasetAssignments)))

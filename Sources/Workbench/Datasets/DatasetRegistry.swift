@@ -1,25 +1,36 @@
-import Foundation
-import Autodiff
-// Interim: replaced by the data-set plugins when they land.
-public final class InterimRing: Dataset {
-    public static let spec = PluginSpec(kind: .dataset, name: "ring8", summary: "ring", discussion: "ring",
-                                        parameters: [ParameterSpec("sigma", .real(0...10), default: .real(0.01), "σ"), ParameterSpec("radius", .real(0...10), default: .real(1), "r")])
-    public let parameters: ParameterValues
-    public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
-    public var dimension: Int { 2 }
-    public var modes: ModeLayout? {
-        ModeLayout(centres: (0..<8).map { k in [parameters.float("radius") * Float(cos(2 * Double.pi * Double(k) / 8)), parameters.float("radius") * Float(sin(2 * Double.pi * Double(k) / 8))] },
-                   standardDeviation: parameters.float("sigma"))
+/// Every data set the workbench knows, in the order `help data` lists them, with name and alias lookup.
+public enum DatasetRegistry {
+    // `nonisolated(unsafe)`: a constant array of metatypes has no mutable state, but Swift 6.2+ only
+    // treats `any Dataset.Type` as Sendable when `Dataset` refines `SendableMetatype`.
+    /// All data-set types: mode-collapse benchmarks first, then the WGAN-GP toys, GAN Lab's four, the
+    /// analytic examples and files.
+    nonisolated(unsafe) public static let all: [any Dataset.Type] = [
+        RingGaussians.self, GridGaussians.self,
+        EightGaussians.self, TwentyFiveGaussians.self, SwissRoll.self,
+        GANLabLine.self, GANLabTwoGaussians.self, GANLabRing.self, GANLabDisjoint.self,
+        ParallelLines.self, GaussianMixture1D.self, UniformCube.self, PointCloud.self,
+    ]
+
+    /// The canonical names, in listing order (for completion).
+    public static var names: [String] { all.map { $0.spec.name } }
+
+    /// The data set called `name` (its canonical name or an alias, ignoring case), if any.
+    public static func named(_ name: String) -> (any Dataset.Type)? {
+        let wanted = name.lowercased()
+        return all.first { $0.spec.name.lowercased() == wanted }
+            ?? all.first { $0.spec.aliases.contains { $0.lowercased() == wanted } }
     }
-    public func sample(_ count: Int, using stream: RandomStream) -> Tensor {
-        let centres = modes!.centres
-        let noise = Tensor.randomNormal([count, 2], standardDeviation: parameters.float("sigma"), using: stream).scalars
-        var values = [Float](repeating: 0, count: count * 2)
-        for i in 0..<count { let k = stream.nextInt(below: 8); values[2 * i] = centres[k][0] + noise[2 * i]; values[2 * i + 1] = centres[k][1] + noise[2 * i + 1] }
-        return try! Tensor(values, shape: [count, 2])
+
+    /// The known name or alias closest to a misspelt `name`, for "did you mean …?".
+    public static func suggestion(for name: String) -> String? {
+        Suggestion.closest(to: name.lowercased(), among: all.flatMap { [$0.spec.name] + $0.spec.aliases })
     }
 }
-public enum DatasetRegistry {
-    public static let all: [any Dataset.Type] = [InterimRing.self, UniformCube.self]
-    public static func named(_ name: String) -> (any Dataset.Type)? { all.first { $0.spec.name == name } }
+
+extension Dataset {
+    /// An instance from text assignments such as `[("sigma", "0.02")]`, validated against the spec and
+    /// completed with defaults: what the shell does for `data ring8 sigma=0.02`.
+    public static func make(_ assignments: [(name: String, value: String)] = []) throws -> Self {
+        try Self(ParameterValues(spec, assignments: assignments))
+    }
 }

@@ -16,7 +16,8 @@ public final class UniformCube: Dataset {
             ParameterSpec("dim", .integer(1...1_000_000), default: .integer(2), "number of coordinates"),
             ParameterSpec("lower", .real(-1e6...1e6), default: .real(0), "lower bound of every coordinate"),
             ParameterSpec("upper", .real(-1e6...1e6), default: .real(1), "upper bound of every coordinate"),
-        ])
+        ],
+        reference: "the digits-mlp and mnist-mlp speed benchmarks (the input sizes of the UCI digits and MNIST)")
 
     /// The parameters.
     public let parameters: ParameterValues

@@ -1,0 +1,58 @@
+import Autodiff
+
+/// `points`: the rows of a CSV or `.npy` file, drawn uniformly with replacement.
+public final class PointCloud: Dataset {
+    /// The declaration: the file to read.
+    public static let spec = PluginSpec(
+        kind: .dataset, name: "points", aliases: ["file", "csv", "npy"],
+        summary: "points read from a CSV or NumPy .npy file, drawn uniformly with replacement",
+        discussion: """
+            Reads an [n, d] matrix of points once, when the data set is made. Files ending in .npy are NumPy \
+            arrays: format 1.0, 2.0 or 3.0, C order, little-endian float32 or float64 (or integers, \
+            converted), 1-D (one column) or 2-D. Any other file is CSV text: one row per line, values \
+            separated by commas or by blanks, an optional first line of column names, blank lines and lines \
+            starting with # skipped, every row as long as the first. Values must be finite. A batch draws \
+            each row's index with nextInt(below: n), so rows repeat and every batch is independent.
+            """,
+        parameters: [
+            ParameterSpec("file", .text, default: nil, "path of a .csv/.txt or .npy file of points, one per row"),
+        ])
+
+    /// The parameters it was made with.
+    public let parameters: ParameterValues
+    /// The file's points, [n, d].
+    public let points: Tensor
+
+    /// Reads the file named by the `file` parameter; throws `DataFileError` when it cannot be read or
+    /// holds no points.
+    public init(_ parameters: ParameterValues) throws {
+        self.parameters = parameters
+        let path = parameters.text("file")
+        let points = try PointFile.read(path: path)
+        guard points.shape[0] > 0 else { throw DataFileError(path: path, "holds no points (0 rows)") }
+        guard points.shape[1] > 0 else { throw DataFileError(path: path, "holds no coordinates (0 columns)") }
+        guard points.shape[0] <= Int(UInt32.max) else { throw DataFileError(path: path, "holds more than 2³² − 1 points") }
+        self.points = points
+    }
+
+    /// The number of columns of the file.
+    public var dimension: Int { points.shape[1] }
+    /// The number of rows of the file.
+    public var rowCount: Int { points.shape[0] }
+    /// None: the file says nothing about modes.
+    public var modes: ModeLayout? { nil }
+
+    /// `count` rows chosen uniformly with replacement (one `nextInt(below: n)` each), [count, d].
+    public func sample(_ count: Int, using stream: RandomStream) -> Tensor {
+        precondition(count >= 0, "cannot draw \(count) samples")
+        let n = rowCount, d = dimension
+        let chosen = (0..<count).map { _ in stream.nextInt(below: n) }
+        return SampleBuffer.matrix(rows: count, columns: d) { out in
+            points.withUnsafeBufferPointer { source in
+                for (row, index) in chosen.enumerated() {
+                    for column in 0..<d { out[row * d + column] = source[index * d + column] }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Autodiff
+
+extension PointFile {
+    /// A CSV file's numbers as an [n, d] tensor (see `parseCSV` for the accepted text).
+    public static func readCSV(path: String) throws -> Tensor {
+        try parseCSV(readText(path: path), path: path).values
+    }
+
+    /// Parses CSV text of numbers into an optional header and an [n, d] tensor.
+    ///
+    /// Accepted: one row per line; values separated by commas (when the line has one) or else by spaces
+    /// and tabs; surrounding spaces and double quotes ignored; blank lines and lines starting with `#`
+    /// skipped; `\r\n` line ends; an optional first row of names in which no cell is a number. Every value
+    /// must be a finite number within float32 range, and every row must have as many values as the first.
+    /// A leading byte-order mark is ignored; `\r\n` and `\r` end lines too.
+    /// `path` only names the source in errors.
+    public static func parseCSV(_ text: String, path: String) throws -> (header: [String]?, values: Tensor) {
+        var header: [String]?
+        var firstRow: (line: Int, width: Int)?
+        var values: [Float] = []
+        var rows = 0
+        var lineNumber = 0
+        // "\r\n" is one Character in Swift, so it must be named as a separator of its own.
+        let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
+        for line in body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+            lineNumber += 1
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.allSatisfy({ $0 == " " || $0 == "\t" }) || trimmed.hasPrefix("#") { continue }
+            let cells = splitCells(line)
+            if let first = firstRow {
+                if cells.count != first.width {
+                    let what = header != nil ? "the header (line \(first.line))" : "line \(first.line)"
+                    throw DataFileError(path: path, line: lineNumber, column: min(cells.count, first.width) + 1,
+                                        "\(count(cells.count)), but \(what) has \(first.width)")
+                }
+            } else {
+                firstRow = (lineNumber, cells.count)
+                if cells.allSatisfy({ Double($0) == nil }) {
+                    header = cells.map(String.init)
+                    continue
+                }
+            }
+            for (index, cell) in cells.enumerated() {
+                values.append(try number(cell, path: path, line: lineNumber, column: index + 1))
+            }
+            rows += 1
+        }
+        guard let width = firstRow?.width, rows > 0 else {
+            let reason = body.isEmpty ? "the file is empty"
+                : header != nil ? "no data rows after the header line" : "no data rows (only blank or comment lines)"
+            throw DataFileError(path: path, reason)
+        }
+        return (header, SampleBuffer.matrix(rows: rows, columns: width) { out in
+            for i in 0..<values.count { out[i] = values[i] }
+        })
+    }
+
+    /// Writes an [n, d] (or [n]) tensor as CSV: an optional header line of names, then one line per row,
+    /// values in the shortest text that reads back to the same Float. Replaces the file atomically.
+    public static func writeCSV(_ tensor: Tensor, to path: String, header: [String]? = nil) throws {
+        try writeAtomically(Array(csvText(tensor, header: header, path: path).utf8), to: path)
+    }
+
+    /// The CSV text `writeCSV` writes.
+    public static func csvText(_ tensor: Tensor, header: [String]? = nil, path: String = "CSV") throws -> String {
+        let (rows, columns) = try matrixShape(tensor, path: path, format: "CSV")
+        var text = ""
+        if let header {
+            guard header.count == columns else {
+                throw DataFileError(path: path, "the header has \(header.count) names but the data has \(columns) columns")
+            }
+            // A name that reads as a number, or holds a separator, would not read back as the same header.
+            if let bad = header.first(where: { Double($0) != nil || $0.isEmpty || $0.contains { ",\n\r\"#".contains($0) } }) {
+                throw DataFileError(path: path, "'\(bad)' cannot be a CSV column name (empty, numeric, or holding , \" # or a line break)")
+            }
+            text += header.joined(separator: ",") + "\n"
+        }
+        tensor.withUnsafeBufferPointer { buffer in
+            for row in 0..<rows {
+                text += (0..<columns).map { "\(buffer[row * columns + $0])" }.joined(separator: ",") + "\n"
+            }
+        }
+        return text
+    }
+
+    /// The file's text, refusing bytes that are not UTF-8 (a binary file given as CSV).
+    static func readText(path: String) throws -> String {
+        let bytes = try readBytes(path: path)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw DataFileError(path: path, "is not UTF-8 text (a binary file? NumPy files must end in .npy)")
+        }
+        return text
+    }
+
+    /// The cells of one line: comma-separated when it has a comma, else separated by runs of blanks;
+    /// each trimmed of spaces, tabs and one pair of surrounding double quotes.
+    static func splitCells(_ line: Substring) -> [Substring] {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        let cells = line.contains(",") ? line.split(separator: ",", omittingEmptySubsequences: false)
+            : line.split(whereSeparator: blank)
+        return cells.map { cell in
+            var trimmed = cell.drop(while: blank)
+            while let last = trimmed.last, blank(last) { trimmed = trimmed.dropLast() }
+            if trimmed.count >= 2 && trimmed.first == "\"" && trimmed.last == "\"" { trimmed = trimmed.dropFirst().dropLast() }
+            return trimmed
+        }
+    }
+
+    /// One cell as a finite Float, or an error located at its line and column.
+    static func number(_ cell: Substring, path: String, line: Int, column: Int) throws -> Float {
+        guard !cell.isEmpty else { throw DataFileError(path: path, line: line, column: column, "empty value") }
+        guard let value = Double(cell) else {
+            throw DataFileError(path: path, line: line, column: column, "'\(cell)' is not a number")
+        }
+        guard value.isFinite else {
+            throw DataFileError(path: path, line: line, column: column, "'\(cell)' is not a finite number")
+        }
+        let single = Float(value)
+        guard single.isFinite else {
+            throw DataFileError(path: path, line: line, column: column, "'\(cell)' is outside the float32 range")
+        }
+        return single
+    }
+
+    /// "1 value", "3 values".
+    private static func count(_ n: Int) -> String { n == 1 ? "1 value" : "\(n) values" }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Synchronization
+import Autodiff
+
+/// Reading and writing matrices of points: CSV text and NumPy `.npy`. Readers return [n, d] tensors
+/// (a column of numbers or a 1-D array becomes [n, 1]); writers replace the file atomically. Every
+/// failure is a `DataFileError` naming the file.
+public enum PointFile {
+    /// Reads `.npy` files (by extension, any case) with `readNPY` and everything else as CSV.
+    public static func read(path: String) throws -> Tensor {
+        isNPY(path) ? try readNPY(path: path) : try readCSV(path: path)
+    }
+
+    /// Writes `.npy` files (by extension) with `writeNPY` and everything else as CSV.
+    public static func write(_ tensor: Tensor, to path: String) throws {
+        if isNPY(path) { try writeNPY(tensor, to: path) } else { try writeCSV(tensor, to: path) }
+    }
+
+    /// Whether the path names a NumPy file.
+    static func isNPY(_ path: String) -> Bool { path.lowercased().hasSuffix(".npy") }
+
+    /// The whole file's bytes, with errors for a missing file, a directory or an unreadable file.
+    static func readBytes(path: String) throws -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            let code = errno
+            throw DataFileError(path: path, code == ENOENT ? "file not found" : "cannot open: \(describe(code))")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw DataFileError(path: path, "cannot read: \(describe(errno))") }
+        guard (info.st_mode & S_IFMT) != S_IFDIR else { throw DataFileError(path: path, "is a folder, not a file") }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(info.st_size))
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw DataFileError(path: path, "cannot read: \(describe(errno))")
+            }
+            if got == 0 { break }
+            bytes.append(contentsOf: chunk[0..<got])
+        }
+        return bytes
+    }
+
+    /// Distinguishes temporary files of concurrent writers in one process.
+    private static let temporaryCounter = Atomic<Int>(0)
+
+    /// Replaces the file at `path` with `bytes` atomically: writes a temporary file in the same folder,
+    /// flushes it, then renames it over the target, so readers see either the old file or the new one,
+    /// never half of it (a rename within one file system is atomic).
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let unique = temporaryCounter.wrappingAdd(1, ordering: .relaxed).oldValue
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(unique).tmp").path
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard descriptor >= 0 else { throw DataFileError(path: path, "cannot write: \(describe(errno))") }
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let wrote = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if wrote < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += wrote
+            }
+        }
+        if failure == 0 && fsync(descriptor) != 0 { failure = errno }
+        if close(descriptor) != 0 && failure == 0 { failure = errno }
+        if failure == 0 && rename(temporary, path) != 0 { failure = errno }
+        if failure != 0 {
+            unlink(temporary)
+            throw DataFileError(path: path, "cannot write: \(describe(failure))")
+        }
+    }
+
+    /// The C library's words for an errno value, e.g. "No such file or directory".
+    static func describe(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+    /// A tensor's matrix shape for writing: rank 1 is one column, rank 2 as is.
+    static func matrixShape(_ tensor: Tensor, path: String, format: String) throws -> (rows: Int, columns: Int) {
+        switch tensor.rank {
+        case 1: return (tensor.shape[0], 1)
+        case 2: return (tensor.shape[0], tensor.shape[1])
+        default:
+            throw DataFileError(path: path, "cannot write a rank-\(tensor.rank) tensor \(tensor.shape) as \(format); expected rank 1 or 2")
+        }
+    }
+}
+
+// The C library's read and write, named apart from `PointFile.read` and `PointFile.write`, which would
+// otherwise hide them inside the enum.
+private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
+}
+
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
+}
