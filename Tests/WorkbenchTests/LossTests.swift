@@ -1,0 +1,107 @@
+import XCTest
+import Foundation
+import Autodiff
+import NeuralNet
+@testable import Workbench
+
+/// Loss values and gradients against numbers computed by hand on tiny inputs.
+final class LossTests: XCTestCase {
+    let real = try! Tensor([2, -1], shape: [2, 1])
+    let fake = try! Tensor([0.5, -3], shape: [2, 1])
+
+    func make<L: Loss>(_ type: L.Type, _ assignments: [(String, String)] = []) throws -> L {
+        try L(try ParameterValues(L.spec, assignments: assignments))
+    }
+
+    func input(_ realScores: Tensor, _ fakeScores: Tensor, target: Float = 1) -> DiscriminatorLossInput {
+        DiscriminatorLossInput(realScores: realScores, fakeScores: fakeScores, real: realScores, fake: fakeScores,
+                               critic: { $0 }, stream: RandomStream(seed: 1, name: "loss"), realTarget: target)
+    }
+
+    func softplus(_ x: Double) -> Double { log1p(exp(x)) }
+
+    func testCrossEntropyLossesMatchTheirFormulas() throws {
+        let expectedD = (softplus(-2) + softplus(1)) / 2 + (softplus(0.5) + softplus(-3)) / 2
+        for loss in [try make(MinimaxLoss.self) as any Loss, try make(NonSaturatingLoss.self)] {
+            XCTAssertEqual(Double(try loss.discriminatorLoss(input(real, fake)).scalar!), expectedD, accuracy: 1e-6)
+        }
+        XCTAssertEqual(Double(try make(MinimaxLoss.self).generatorLoss(fakeScores: fake).scalar!),
+                       -(softplus(0.5) + softplus(-3)) / 2, accuracy: 1e-6)
+        XCTAssertEqual(Double(try make(NonSaturatingLoss.self).generatorLoss(fakeScores: fake).scalar!),
+                       (softplus(-0.5) + softplus(3)) / 2, accuracy: 1e-6)
+        // Label smoothing: α·softplus(−D(x)) + (1 − α)·softplus(D(x)) on reals.
+        let smoothed = (0.9 * (softplus(-2) + softplus(1)) + 0.1 * (softplus(2) + softplus(-1))) / 2
+            + (softplus(0.5) + softplus(-3)) / 2
+        XCTAssertEqual(Double(try make(NonSaturatingLoss.self).discriminatorLoss(input(real, fake, target: 0.9)).scalar!),
+                       smoothed, accuracy: 1e-6)
+    }
+
+    func testGradientsOfTheGeneratorLossesShowSaturation() throws {
+        // d/ds of G's loss at a confidently rejected fake (s = −8): minimax −σ(s) ≈ −3.4e-4, non-saturating
+        // σ(s) − 1 ≈ −1.
+        let s = try Tensor([-8], shape: [1, 1]).requiringGradient()
+        let minimax = try gradients(of: try make(MinimaxLoss.self).generatorLoss(fakeScores: s), wrt: [s])[0].scalar!
+        let nonsaturating = try gradients(of: try make(NonSaturatingLoss.self).generatorLoss(fakeScores: s), wrt: [s])[0].scalar!
+        XCTAssertEqual(Double(minimax), -1 / (1 + exp(8.0)), accuracy: 1e-9)
+        XCTAssertEqual(Double(nonsaturating), 1 / (1 + exp(8.0)) - 1, accuracy: 1e-6)
+    }
+
+    func testWassersteinLeastSquaresAndHingeMatchTheirFormulas() throws {
+        XCTAssertEqual(try make(WGANLoss.self).discriminatorLoss(input(real, fake)).scalar!, (-2.5 / 2) - 0.5)
+        XCTAssertEqual(try make(WGANLoss.self).generatorLoss(fakeScores: fake).scalar!, 1.25)
+        let leastSquares: Float = 0.5 * 5 / 2 + 0.5 * 9.25 / 2
+        XCTAssertEqual(try make(LeastSquaresLoss.self).discriminatorLoss(input(real, fake)).scalar!, leastSquares)
+        XCTAssertEqual(try make(LeastSquaresLoss.self).generatorLoss(fakeScores: fake).scalar!, 0.5 * (0.25 + 16) / 2)
+        XCTAssertEqual(try make(HingeLoss.self).discriminatorLoss(input(real, fake)).scalar!, (0 + 2) / 2 + (1.5 + 0) / 2)
+        XCTAssertEqual(try make(HingeLoss.self).generatorLoss(fakeScores: fake).scalar!, 1.25)
+    }
+
+    func testWGANGradientPenaltyOfALinearCriticIsExact() throws {
+        // D(x) = w·x has ‖∇ₓD‖ = ‖w‖ everywhere: the penalty is λ(‖w‖ − 1)², whatever the interpolation.
+        let w = try Tensor([3, 4], shape: [2, 1])
+        let points = try Tensor(rows: [[1, 2], [0, -1]]), others = try Tensor(rows: [[5, 5], [-2, 0]])
+        let critic: (Tensor) throws -> Tensor = { try $0.matmul(w) }
+        let lossInput = DiscriminatorLossInput(
+            realScores: try critic(points), fakeScores: try critic(others), real: points, fake: others,
+            critic: critic, stream: RandomStream(seed: 1, name: "loss"))
+        let wgan = try critic(others).mean().scalar! - (try critic(points)).mean().scalar!
+        XCTAssertEqual(try make(WGANGPLoss.self, [("lambda", "10")]).discriminatorLoss(lossInput).scalar!, wgan + 10 * 16,
+                       accuracy: 1e-3)
+        XCTAssertEqual(try make(WGANGPLoss.self, [("lambda", "2"), ("one_sided", "true")]).discriminatorLoss(lossInput).scalar!,
+                       wgan + 2 * 16, accuracy: 1e-3)
+        // R1 on the same critic: γ/2·‖w‖² = 25 with γ = 2.
+        XCTAssertEqual(try make(HingeLoss.self, [("r1", "2")]).discriminatorLoss(lossInput).scalar!,
+                       try make(HingeLoss.self).discriminatorLoss(lossInput).scalar! + 25, accuracy: 1e-4)
+    }
+
+    func testWGANClipsEveryCriticWeightAfterEachCriticUpdate() throws {
+        let session = try Session(seed: 2)
+        try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8")]))
+        session.batchSize = 16
+        session.setLoss(try make(WGANLoss.self, [("clip", "0.01"), ("critic_steps", "3")]))
+        let largest = session.discriminator.parameters.flatMap { $0.value.scalars.map(abs) }.max()!
+        XCTAssertGreaterThan(largest, 0.01, "weights start outside the box")
+        try session.train(iterations: 2)
+        for parameter in session.discriminator.parameters {
+            XCTAssertTrue(parameter.value.scalars.allSatisfy { abs($0) <= 0.01 })
+            XCTAssertTrue(parameter.value.isVariable)
+        }
+        XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: session.discriminator.parameters[0]), 6)
+        let warm = try make(WGANLoss.self, [("warmup", "true")])
+        XCTAssertEqual([0, 24, 25, 499, 500, 1000].map(warm.criticSteps(atIteration:)), [100, 100, 5, 5, 100, 100])
+    }
+
+    func testSpecsAreValidatedWithHelpfulMessages() {
+        XCTAssertThrowsError(try make(WGANGPLoss.self, [("lamda", "1")])) {
+            XCTAssertEqual("\($0)", "unknown parameter 'lamda' for loss wgan-gp; did you mean 'lambda'?")
+        }
+        XCTAssertThrowsError(try make(WGANLoss.self, [("clip", "-1")])) {
+            XCTAssertEqual("\($0)", "loss wgan: clip=-1 is out of range; expected real in [1e-06, 1000]")
+        }
+        XCTAssertThrowsError(try make(WGANLoss.self, [("critic_steps", "x")])) {
+            XCTAssertEqual("\($0)", "loss wgan: critic_steps=x is not valid; expected integer in [1, 1000]")
+        }
+        XCTAssertEqual(LossRegistry.all.map { $0.spec.name }, ["minimax", "nonsaturating", "wgan", "wgan-gp", "lsgan", "hinge"])
+        XCTAssertTrue(LossRegistry.named("saturating") == MinimaxLoss.self)
+    }
+}
