@@ -14,7 +14,7 @@
 /// (`vfmadd…ps`, `vroundps`, `vblendvps`, `vdivps`): exp 0.35, log 0.42, tanh 0.56, sigmoid 0.46, sinCos 0.41
 /// ns/element, against glibc's 3.5–4 (expf, logf) and ~15 (tanhf). The `SIMD8` functions run the same lane code
 /// over the 8 floats of the vector; they give exactly the same bits, but their speed is up to LLVM's SLP
-/// vectoriser, which rebuilds vectors from per-lane code only partly for chains this long (1–6 ns/element when
+/// vectoriser, which rebuilds vectors from per-lane code only partly for chains this long (0.8–4 ns/element when
 /// called in a loop). The same holds for the algorithm written with `SIMD8` operators (`addingProduct`,
 /// `.replacing(with:where:)`, masks): the standard library implements them lane by lane, and that form measured
 /// 1.2–3 ns/element. So: for more than a handful of values, call the buffer kernels.
