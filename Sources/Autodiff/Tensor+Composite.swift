@@ -17,17 +17,6 @@ extension Tensor {
         return y.recorded("square", self) { g, c in [try g * (c.input(0) * 2)] }
     }
 
-    /// 1 / (1 + e^−x), computed as e/(1 + e) or 1/(1 + e) with e = e^−|x|, so it never overflows and is
-    /// accurate in relative terms on both tails. Without gradient recording one fused kernel computes
-    /// the same operations, bit for bit.
-    public func sigmoid() throws -> Tensor {
-        guard Tensor.recordsGradient(self) else { return unaryValue(.sigmoid) }
-        let positive = isGreater(than: 0)
-        let e = try negativeAbsolute().exp()
-        let d = 1 + e
-        return try Tensor.select(positive, 1 / d, try e / d)
-    }
-
     /// log(1 + eˣ) = max(x, 0) + log(1 + e^−|x|): no overflow for any x; for x ≫ 0 it is exactly x and
     /// its gradient stays accurate for x ≪ 0, where the value underflows towards 0.
     public func softplus() throws -> Tensor {

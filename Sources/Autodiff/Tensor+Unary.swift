@@ -69,6 +69,15 @@ extension Tensor {
         return y.recorded("tanh", self, savesOutput: true) { g, c in [try g * (1 - c.output.squared())] }
     }
 
+    /// 1 / (1 + e^−x) with FastMath's monotone, compensated kernel (error in its documentation). A
+    /// primitive rather than a composite of exp and division: no composite of our ops is both monotone and
+    /// accurate in the negative tail. The derivative σ·(1 − σ) is written in tensor ops on the output.
+    public func sigmoid() -> Tensor {
+        let y = unaryValue(.sigmoid)
+        guard Tensor.recordsGradient(self) else { return y }
+        return y.recorded("sigmoid", self, savesOutput: true) { g, c in [try g * (c.output * (1 - c.output))] }
+    }
+
     /// min(max(x, lower), upper). The gradient passes where lower ≤ x ≤ upper.
     public func clamped(lower: Float, upper: Float) throws -> Tensor {
         guard lower <= upper else {

@@ -43,7 +43,7 @@ public final class Sigmoid: Layer {
     /// A sigmoid.
     public init() {}
     /// Applies the sigmoid.
-    public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor { try input.sigmoid() }
+    public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor { input.sigmoid() }
     /// "Sigmoid".
     public var summary: String { "Sigmoid" }
     /// A new sigmoid.
