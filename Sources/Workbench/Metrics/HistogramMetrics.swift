@@ -1,0 +1,173 @@
+import Foundation
+
+/// A fixed grid of equal cells over a box in 1-D or 2-D, plus one overflow cell for everything outside it.
+public struct GridHistogram: Sendable, Equatable {
+    /// The box's lower corner, one value per axis.
+    public let lower: [Double]
+    /// The box's upper corner, one value per axis (each above the lower one).
+    public let upper: [Double]
+    /// Cells per axis.
+    public let bins: Int
+
+    /// The number of axes.
+    public var dimension: Int { lower.count }
+    /// Cells inside the box (bins^dimension); the overflow cell is one more.
+    public var gridCells: Int { dimension == 1 ? bins : bins * bins }
+
+    /// A grid over the box [lower, upper] with `bins` cells per axis (1 or 2 axes).
+    public init(lower: [Double], upper: [Double], bins: Int) {
+        precondition((1...2).contains(lower.count) && lower.count == upper.count, "GridHistogram is 1-D or 2-D")
+        precondition(zip(lower, upper).allSatisfy { $0 < $1 && $0.isFinite && $1.isFinite }, "GridHistogram needs lower < upper")
+        precondition(bins >= 1, "GridHistogram needs at least one bin")
+        self.lower = lower
+        self.upper = upper
+        self.bins = bins
+    }
+
+    /// The bounding box of `samples`, each side pushed out by `padding` times the extent on that axis (an
+    /// axis with no extent gets ±0.5), so the real data never sits on the grid's edge.
+    public static func boundingBox(of samples: SampleMatrix, padding: Double = 0.1) -> (lower: [Double], upper: [Double]) {
+        var lower = [Double](repeating: .infinity, count: samples.dimension)
+        var upper = [Double](repeating: -.infinity, count: samples.dimension)
+        for r in 0..<samples.count {
+            for c in 0..<samples.dimension {
+                let v = samples[r, c]
+                lower[c] = Swift.min(lower[c], v)
+                upper[c] = Swift.max(upper[c], v)
+            }
+        }
+        for c in 0..<samples.dimension {
+            let extent = upper[c] - lower[c]
+            let pad = extent > 0 ? padding * extent : 0.5
+            lower[c] -= pad
+            upper[c] += pad
+        }
+        return (lower, upper)
+    }
+
+    /// Counts per cell: `gridCells` counts in row-major cell order, then the overflow cell (samples outside
+    /// the closed box; the upper edge belongs to the last cell).
+    public func counts(_ samples: SampleMatrix) -> [Int] {
+        precondition(samples.dimension == dimension, "GridHistogram.counts: dimension differs")
+        var counts = [Int](repeating: 0, count: gridCells + 1)
+        let scale = zip(lower, upper).map { Double(bins) / ($1 - $0) }
+        samples.values.withUnsafeBufferPointer { xs in
+            counts.withUnsafeMutableBufferPointer { out in
+                let d = dimension
+                for r in 0..<samples.count {
+                    var cell = 0
+                    var outside = false
+                    for c in 0..<d {
+                        let v = xs[r * d + c]
+                        if v < lower[c] || v > upper[c] {
+                            outside = true
+                            break
+                        }
+                        cell = cell * bins + Swift.min(Int((v - lower[c]) * scale[c]), bins - 1)
+                    }
+                    out[outside ? gridCells : cell] += 1
+                }
+            }
+        }
+        return counts
+    }
+
+    /// Smoothed probabilities from counts: qᵢ = (cᵢ/N + ε) / (1 + Kε) over all K cells, so every cell is
+    /// positive and the KLs stay finite.
+    public static func probabilities(_ counts: [Int], epsilon: Double) -> [Double] {
+        let total = Double(counts.reduce(0, +))
+        let norm = 1 + Double(counts.count) * epsilon
+        return counts.map { (Double($0) / Swift.max(total, 1) + epsilon) / norm }
+    }
+
+    /// KL(p ‖ q), KL(q ‖ p) and JS(p, q) = ½KL(p ‖ m) + ½KL(q ‖ m) with m = (p + q)/2, in nats (JS ≤ log 2).
+    public static func divergences(_ p: [Double], _ q: [Double]) -> (kl: Double, reverseKL: Double, js: Double) {
+        precondition(p.count == q.count, "GridHistogram.divergences needs equal lengths")
+        var kl = 0.0, reverse = 0.0, js = 0.0
+        for i in 0..<p.count {
+            let a = p[i], b = q[i], mid = (a + b) / 2
+            if a > 0 { kl += a * Foundation.log(a / b); js += 0.5 * a * Foundation.log(a / mid) }
+            if b > 0 { reverse += b * Foundation.log(b / a); js += 0.5 * b * Foundation.log(b / mid) }
+        }
+        return (Swift.max(0, kl), Swift.max(0, reverse), Swift.max(0, js))
+    }
+}
+
+/// KL and JS divergences between histograms of real and generated samples on a fixed grid.
+public final class HistogramMetric: Metric {
+    /// The declaration.
+    public static let spec = PluginSpec(
+        kind: .metric, name: "histogram", aliases: ["hist", "kl", "js"],
+        summary: "KL and JS divergences between grid histograms of real and generated samples (1-D, 2-D)",
+        discussion: """
+            Both sample sets are binned on one grid of `bins` cells per axis over a box: the real samples' \
+            bounding box with each side padded by 10 % of its extent, or `lower` / `upper` when given (one value \
+            for every axis, or one per axis). Samples outside the box are not dropped: they fall into one extra \
+            overflow cell (so generated mass far from the data still costs), their counts are reported as \
+            outside_real and outside_generated, and a note says so. Each cell's frequency is smoothed, \
+            q = (count/N + ε)/(1 + Kε) over all K cells, so the divergences stay finite. Reports kl = \
+            KL(real ‖ generated), reverse_kl = KL(generated ‖ real) and js = Jensen–Shannon, in nats (JS ≤ log 2 \
+            ≈ 0.693). These are plug-in estimates: even two samples of the same distribution give a positive \
+            value, of the order of (cells used)/(2N); compare runs at the same n and bins.
+            """,
+        parameters: [
+            ParameterSpec("n", .integer(1...10_000_000), default: .integer(2500), "samples per set"),
+            ParameterSpec("bins", .integer(1...1000), default: .integer(20), "cells per axis"),
+            ParameterSpec("lower", .realList(nil), default: .realList([]), "lower corner of the grid (default: from the real data)"),
+            ParameterSpec("upper", .realList(nil), default: .realList([]), "upper corner of the grid (default: from the real data)"),
+            ParameterSpec("epsilon", .real(0...1), default: .real(1e-6), "smoothing added to every cell's frequency"),
+        ],
+        reference: "Kahng, Thorat, Chau, Viégas & Wattenberg 2019, GAN Lab, IEEE TVCG 25(1)")
+
+    /// The parameters it was made with.
+    public let parameters: ParameterValues
+    /// Validated parameters.
+    public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
+    /// Its `n`.
+    public var sampleCount: Int { parameters.integer("n") }
+
+    /// The divergences and the outside counts.
+    public func measure(_ input: MetricInput) throws -> MetricReport {
+        let name = Self.spec.name
+        let (real, generated) = try MetricChecks.pair(input, metric: name)
+        let d = real.dimension
+        guard d <= 2 else {
+            throw MetricError("metric histogram works on 1-D and 2-D samples; these have dimension \(d) "
+                              + "(sliced-w, mmd and energy work in any dimension)")
+        }
+        let auto = GridHistogram.boundingBox(of: real)
+        func corner(_ parameter: String, fallback: [Double]) throws -> [Double] {
+            let given = parameters.reals(parameter)
+            switch given.count {
+            case 0: return fallback
+            case 1: return [Double](repeating: given[0], count: d)
+            case d: return given
+            default:
+                throw MetricError("metric histogram: \(parameter) has \(given.count) values; give one for every "
+                                  + "axis or one per axis (\(d))")
+            }
+        }
+        let lower = try corner("lower", fallback: auto.lower), upper = try corner("upper", fallback: auto.upper)
+        for axis in 0..<d where !(lower[axis] < upper[axis]) {
+            throw MetricError("metric histogram: lower (\(lower[axis])) must be below upper (\(upper[axis])) on axis \(axis)")
+        }
+        let grid = GridHistogram(lower: lower, upper: upper, bins: parameters.integer("bins"))
+        let realCounts = grid.counts(real), fakeCounts = grid.counts(generated)
+        let epsilon = parameters.real("epsilon")
+        let result = GridHistogram.divergences(GridHistogram.probabilities(realCounts, epsilon: epsilon),
+                                               GridHistogram.probabilities(fakeCounts, epsilon: epsilon))
+        let outsideReal = realCounts[grid.gridCells], outsideFake = fakeCounts[grid.gridCells]
+        var notes: [String] = []
+        if outsideReal > 0 || outsideFake > 0 {
+            notes.append("\(outsideReal) of \(real.count) real and \(outsideFake) of \(generated.count) generated "
+                         + "samples fell outside the grid; they are counted together in one overflow cell")
+        }
+        if result.kl.isInfinite || result.reverseKL.isInfinite {
+            notes.append("a cell is empty in one set but not the other and epsilon = 0: a KL is infinite")
+        }
+        return MetricReport(metric: name, values: [
+            ("kl", result.kl), ("reverse_kl", result.reverseKL), ("js", result.js),
+            ("outside_real", Double(outsideReal)), ("outside_generated", Double(outsideFake)),
+        ], notes: notes)
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import Autodiff
+
+/// Wasserstein distances between empirical distributions (uniform weights on the samples).
+public enum Wasserstein {
+    /// The exact W1 between two samples of equal size: the mean Euclidean distance of an optimal
+    /// one-to-one matching (for uniform weights and equal sizes an optimal transport plan can be taken to be
+    /// a permutation — Birkhoff–von Neumann). One-dimensional samples use the closed form (sorted order is
+    /// optimal); otherwise `LinearAssignment` solves the n×n problem exactly, in O(n²) memory.
+    /// Returns the distance and `match[i]`, the index in `y` matched to `x`'s row i.
+    public static func exactW1(_ x: SampleMatrix, _ y: SampleMatrix) -> (distance: Double, match: [Int]) {
+        precondition(x.count == y.count, "Wasserstein.exactW1 needs equal sizes, got \(x.count) and \(y.count)")
+        precondition(x.dimension == y.dimension, "Wasserstein.exactW1 needs equal dimensions")
+        let n = x.count
+        if n == 0 { return (0, []) }
+        if x.dimension == 1 {
+            // Sorted order is an optimal matching in 1-D (the cost |a − b| is convex in a − b).
+            let a = x.values, b = y.values
+            let orderA = a.indices.sorted { a[$0] < a[$1] }, orderB = b.indices.sorted { b[$0] < b[$1] }
+            var match = [Int](repeating: 0, count: n)
+            var total = 0.0
+            for k in 0..<n {
+                match[orderA[k]] = orderB[k]
+                total += abs(a[orderA[k]] - b[orderB[k]])
+            }
+            return (total / Double(n), match)
+        }
+        let costs = euclideanCosts(x, y)
+        let solution = LinearAssignment.solve(costs: costs, size: n)
+        return (solution.cost / Double(n), solution.rowToColumn)
+    }
+
+    /// W_p (p ≥ 1) between two one-dimensional samples of any sizes: the L^p distance between their
+    /// quantile functions. Equal sizes reduce to pairing the sorted values in order; unequal sizes merge
+    /// the two staircases, with weights counted in exact integer units of 1/(n·m).
+    public static func oneDimensional(_ a: [Double], _ b: [Double], p: Double = 1) -> Double {
+        precondition(!a.isEmpty && !b.isEmpty, "Wasserstein.oneDimensional needs non-empty samples")
+        precondition(p >= 1, "Wasserstein.oneDimensional needs p ≥ 1")
+        var sortedA = a, sortedB = b
+        sortedA.sort()
+        sortedB.sort()
+        return sortedA.withUnsafeBufferPointer { x in
+            sortedB.withUnsafeBufferPointer { y in sortedDistance(x, y, p: p) }
+        }
+    }
+
+    /// The sliced Wasserstein distance: the mean over `projections` random unit directions θ (normal draws
+    /// from `stream`, normalised) of the 1-D W_p between ⟨x, θ⟩ and ⟨y, θ⟩, with the standard error of that
+    /// mean over directions. In one dimension every direction gives the same value, so none are drawn.
+    public static func sliced(_ x: SampleMatrix, _ y: SampleMatrix, projections: Int, p: Double,
+                              using stream: RandomStream) -> (mean: Double, standardError: Double) {
+        precondition(x.dimension == y.dimension, "Wasserstein.sliced needs equal dimensions")
+        precondition(projections >= 1 && x.count > 0 && y.count > 0, "Wasserstein.sliced needs samples and directions")
+        if x.dimension == 1 { return (oneDimensional(x.values, y.values, p: p), 0) }
+        let d = x.dimension
+        let directions = Tensor.randomNormal([projections, d], using: stream).scalars
+        var projectedX = [Double](repeating: 0, count: x.count)
+        var projectedY = [Double](repeating: 0, count: y.count)
+        var sum = 0.0, sumOfSquares = 0.0
+        var theta = [Double](repeating: 0, count: d)
+        for l in 0..<projections {
+            var norm = 0.0
+            for c in 0..<d {
+                theta[c] = Double(directions[l * d + c])
+                norm += theta[c] * theta[c]
+            }
+            norm = norm.squareRoot()
+            if norm > 0 {
+                for c in 0..<d { theta[c] /= norm }
+            } else {
+                // A zero draw has no direction; use the first axis rather than divide by zero.
+                for c in 0..<d { theta[c] = c == 0 ? 1 : 0 }
+            }
+            project(x, on: theta, into: &projectedX)
+            project(y, on: theta, into: &projectedY)
+            projectedX.sort()
+            projectedY.sort()
+            let w = projectedX.withUnsafeBufferPointer { a in
+                projectedY.withUnsafeBufferPointer { b in sortedDistance(a, b, p: p) }
+            }
+            sum += w
+            sumOfSquares += w * w
+        }
+        let count = Double(projections)
+        let mean = sum / count
+        let variance = projections > 1 ? Swift.max(0, (sumOfSquares - count * mean * mean) / (count - 1)) : 0
+        return (mean, (variance / count).squareRoot())
+    }
+
+    /// The n×m row-major matrix of Euclidean distances ‖xᵢ − yⱼ‖.
+    static func euclideanCosts(_ x: SampleMatrix, _ y: SampleMatrix) -> [Double] {
+        let n = x.count, m = y.count, d = x.dimension
+        var costs = [Double](repeating: 0, count: n * m)
+        x.values.withUnsafeBufferPointer { xs in
+            y.values.withUnsafeBufferPointer { ys in
+                costs.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<n {
+                        let row = xs.baseAddress! + i * d
+                        let target = out.baseAddress! + i * m
+                        if d == 2 {
+                            // The common case, unrolled: 2-D toy data.
+                            let a0 = row[0], a1 = row[1]
+                            for j in 0..<m {
+                                let e0 = a0 - ys[2 * j], e1 = a1 - ys[2 * j + 1]
+                                target[j] = (e0 * e0 + e1 * e1).squareRoot()
+                            }
+                        } else {
+                            for j in 0..<m {
+                                var s = 0.0
+                                for c in 0..<d {
+                                    let e = row[c] - ys[j * d + c]
+                                    s += e * e
+                                }
+                                target[j] = s.squareRoot()
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return costs
+    }
+
+    /// ⟨row, θ⟩ for every row of `samples`.
+    private static func project(_ samples: SampleMatrix, on theta: [Double], into out: inout [Double]) {
+        let d = samples.dimension
+        samples.values.withUnsafeBufferPointer { xs in
+            theta.withUnsafeBufferPointer { t in
+                out.withUnsafeMutableBufferPointer { target in
+                    for r in 0..<samples.count {
+                        var s = 0.0
+                        for c in 0..<d { s += xs[r * d + c] * t[c] }
+                        target[r] = s
+                    }
+                }
+            }
+        }
+    }
+
+    /// W_p between two sorted samples.
+    private static func sortedDistance(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>,
+                                       p: Double) -> Double {
+        @inline(__always) func power(_ gap: Double) -> Double {
+            p == 1 ? gap : (p == 2 ? gap * gap : Foundation.pow(gap, p))
+        }
+        let n = a.count, m = b.count
+        var total = 0.0
+        if n == m {
+            for k in 0..<n { total += power(abs(a[k] - b[k])) }
+            total /= Double(n)
+        } else {
+            // Each a-value carries m units and each b-value n units of the common total n·m.
+            var i = 0, j = 0, leftA = m, leftB = n
+            while i < n && j < m {
+                let w = Swift.min(leftA, leftB)
+                total += Double(w) * power(abs(a[i] - b[j]))
+                leftA -= w
+                leftB -= w
+                if leftA == 0 { i += 1; leftA = m }
+                if leftB == 0 { j += 1; leftB = n }
+            }
+            total /= Double(n) * Double(m)
+        }
+        return p == 1 ? total : Foundation.pow(total, 1 / p)
+    }
+}
+
+/// Exact W1 by optimal assignment.
+public final class W1Metric: Metric {
+    /// The declaration.
+    public static let spec = PluginSpec(
+        kind: .metric, name: "w1", aliases: ["wasserstein", "emd"],
+        summary: "exact Wasserstein-1 distance between real and generated samples (optimal matching)",
+        discussion: """
+            W1(P̂, Q̂) = min over one-to-one matchings σ of (1/n) Σᵢ ‖xᵢ − y_σ(i)‖, the earth mover's distance \
+            between two equal-size samples with uniform weights (an optimal plan can be taken to be a \
+            permutation). Solved exactly on the n×n Euclidean cost matrix: an ε-scaling auction finds near-optimal \
+            prices, then Jonker–Volgenant shortest augmenting paths finish the assignment exactly (optimal to \
+            rounding, with a dual certificate). O(n²) memory (n = 2000: 32 MB); about 0.04 s at n = 1000 and \
+            0.2 s at n = 2000 in 2-D on one core. 1-D data uses the closed form, pairing \
+            sorted values. If the two sets differ in size, the larger is subsampled from the metric's stream. \
+            This is W1 between the samples, which on average overestimates W1 between the distributions (even \
+            two samples of one distribution are apart) by a bias that shrinks slowly with n, so compare runs at \
+            the same n.
+            """,
+        parameters: [
+            ParameterSpec("n", .integer(2...4000), default: .integer(1000), "samples per set (memory grows as n²)"),
+        ],
+        reference: "Villani 2009, Optimal Transport; Jonker & Volgenant 1987, Computing 38:325–340; "
+            + "Bertsekas 1988, Ann. Oper. Res. 14:105–123")
+
+    /// The parameters it was made with.
+    public let parameters: ParameterValues
+    /// Validated parameters.
+    public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
+    /// Its `n`.
+    public var sampleCount: Int { parameters.integer("n") }
+
+    /// W1 and the size it was computed at.
+    public func measure(_ input: MetricInput) throws -> MetricReport {
+        let (real, generated) = try MetricChecks.pair(input, metric: Self.spec.name)
+        let (x, y, note) = MetricChecks.equalSizes(real, generated, using: input.stream)
+        let result = Wasserstein.exactW1(x, y)
+        return MetricReport(metric: Self.spec.name,
+                            values: [("w1", result.distance), ("n", Double(x.count))],
+                            notes: note.map { [$0] } ?? [])
+    }
+}
+
+/// Sliced Wasserstein distance over random directions.
+public final class SlicedWassersteinMetric: Metric {
+    /// The declaration.
+    public static let spec = PluginSpec(
+        kind: .metric, name: "sliced-w", aliases: ["sliced", "swd"],
+        summary: "sliced Wasserstein distance: mean 1-D W_p over random projections",
+        discussion: """
+            SW_p = (1/L) Σ_l W_p(⟨X, θ_l⟩, ⟨Y, θ_l⟩) over L random unit directions θ_l (normal draws from the \
+            metric's own stream, normalised); each 1-D W_p sorts both projections and pairs them in order \
+            (sizes may differ: the quantile functions are compared). Reports the mean and its standard error \
+            over directions. Some papers average W_p^p instead and take the p-th root; for p = 1 the two agree. \
+            Cheap (O(L·n log n)) and a lower bound on W_p; in 1-D it equals W_p.
+            """,
+        parameters: [
+            ParameterSpec("n", .integer(2...1_000_000), default: .integer(2500), "samples per set"),
+            ParameterSpec("projections", .integer(1...100_000), default: .integer(100), "number of random directions"),
+            ParameterSpec("p", .integer(1...2), default: .integer(1), "order of the 1-D Wasserstein distance"),
+        ],
+        reference: "Rabin, Peyré, Delon & Bernot 2011, Wasserstein barycenter and its application to texture "
+            + "mixing; Bonneel, Rabin, Peyré & Pfister 2015, J. Math. Imaging Vis. 51")
+
+    /// The parameters it was made with.
+    public let parameters: ParameterValues
+    /// Validated parameters.
+    public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
+    /// Its `n`.
+    public var sampleCount: Int { parameters.integer("n") }
+
+    /// The sliced distance and its standard error.
+    public func measure(_ input: MetricInput) throws -> MetricReport {
+        let (real, generated) = try MetricChecks.pair(input, metric: Self.spec.name)
+        let result = Wasserstein.sliced(real, generated, projections: parameters.integer("projections"),
+                                        p: Double(parameters.integer("p")), using: input.stream)
+        return MetricReport(metric: Self.spec.name,
+                            values: [("sliced_w", result.mean), ("standard_error", result.standardError)])
+    }
+}
