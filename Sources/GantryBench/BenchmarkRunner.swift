@@ -19,6 +19,7 @@ let allSuites: [BenchmarkSuite] = [
     gemmSuite,
     elementwiseSuite,
     mathAccuracySuite,
+    metricSuite,
 ] + trainingSuites
 
 /// Parses `[--only NAME[,NAME…]] [--list]` and runs the chosen suites, one JSON object per line on stdout.
