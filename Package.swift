@@ -26,12 +26,15 @@ let package = Package(
         .target(name: "Autodiff", dependencies: ["Kernels"], swiftSettings: numericSettings),
         .target(name: "NeuralNet", dependencies: ["Autodiff", "Kernels"]),
         .target(name: "Workbench", dependencies: ["NeuralNet", "Autodiff"]),
+        .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .target(name: "Shell", dependencies: ["Workbench", "NeuralNet", "Autodiff", "CLibEdit"]),
         .target(name: "_GantryTestSupport", dependencies: ["Autodiff", "Kernels"], swiftSettings: numericSettings),
-        .executableTarget(name: "gantry", dependencies: ["HostCPU", "Autodiff"]),
+        .executableTarget(name: "gantry", dependencies: ["HostCPU", "Shell"]),
         .executableTarget(name: "GantryBench", dependencies: ["HostCPU", "Autodiff", "Kernels", "Workbench"], swiftSettings: numericSettings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "HostCPU", "_GantryTestSupport"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Kernels", "HostCPU", "_GantryTestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff", "_GantryTestSupport"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Workbench", "Autodiff", "_GantryTestSupport"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NeuralNet", "Autodiff", "_GantryTestSupport"]),
     ]
 )
