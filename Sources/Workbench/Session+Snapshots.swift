@@ -18,6 +18,8 @@ struct SessionSnapshot {
     let iteration: Int
     let history: History
     let hooks: [any TrainingHook]
+    let journal: [String]
+    let pendingCritic: CriticOutcome?
 }
 
 /// The state one training iteration may change, kept at its start so a failed iteration can be undone.
@@ -31,6 +33,7 @@ struct RollbackPoint {
     let rowCount: Int
     let measurementCount: Int
     let hooks: [any TrainingHook]
+    let pendingCritic: CriticOutcome?
 }
 
 extension Session {
@@ -48,7 +51,7 @@ extension Session {
             modelParameters: modelParameters, generator: generator, discriminator: discriminator, loss: loss,
             optimizerSettings: optimizerSettings, generatorOptimizer: generatorOptimizer,
             discriminatorOptimizer: discriminatorOptimizer, batchSize: batchSize, iteration: iteration,
-            history: history, hooks: hooks)
+            history: history, hooks: hooks, journal: journal, pendingCritic: pendingCritic)
     }
 
     /// A deep copy of the session's state.
@@ -73,6 +76,8 @@ extension Session {
         iteration = fresh.iteration
         history = fresh.history
         hooks = fresh.hooks
+        journal = fresh.journal
+        pendingCritic = fresh.pendingCritic
     }
 
     /// Keeps the whole session under `name` (replacing an earlier snapshot of that name).
@@ -107,7 +112,8 @@ extension Session {
                       generatorOptimizerState: generatorOptimizer.state,
                       discriminatorOptimizerState: discriminatorOptimizer.state,
                       streamPositions: streams.positions, iteration: iteration, rowCount: history.rows.count,
-                      measurementCount: history.measurements.count, hooks: hooks.map { $0.copy() })
+                      measurementCount: history.measurements.count, hooks: hooks.map { $0.copy() },
+                      pendingCritic: pendingCritic)
     }
 
     /// Undoes everything since `point` was taken.
@@ -119,6 +125,7 @@ extension Session {
         iteration = point.iteration
         history.truncate(rows: point.rowCount, measurements: point.measurementCount)
         hooks = point.hooks
+        pendingCritic = point.pendingCritic
     }
 }
 
@@ -146,6 +153,7 @@ enum SessionSnapshotCopier {
             optimizerSettings: s.optimizerSettings,
             generatorOptimizer: optimizerCopy(.generator, s.generatorOptimizer),
             discriminatorOptimizer: optimizerCopy(.discriminator, s.discriminatorOptimizer),
-            batchSize: s.batchSize, iteration: s.iteration, history: s.history, hooks: s.hooks.map { $0.copy() })
+            batchSize: s.batchSize, iteration: s.iteration, history: s.history, hooks: s.hooks.map { $0.copy() },
+            journal: s.journal, pendingCritic: s.pendingCritic)
     }
 }

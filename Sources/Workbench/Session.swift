@@ -41,6 +41,11 @@ public final class Session {
     public internal(set) var hooks: [any TrainingHook] = []
     /// Named in-memory snapshots.
     var snapshots: [(name: String, state: SessionSnapshot)] = []
+    /// D statistics of `stepDiscriminator` calls not yet completed by `stepGenerator`.
+    var pendingCritic: CriticOutcome?
+    /// The canonical commands that made this session, in order (written by `save`, replayed by `run`).
+    /// The shell appends to it; snapshots keep and restore it with everything else.
+    public var journal: [String] = []
 
     /// The default experiment: a small non-saturating GAN on ring8 (G and D 2→128→128, ReLU; Adam 1e-4,
     /// β = (0.5, 0.999); batch 128), seeded.

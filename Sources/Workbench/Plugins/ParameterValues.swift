@@ -104,40 +104,49 @@ public struct ParameterValues: Sendable, Equatable {
 
     /// Values from text assignments (`lambda=0.1`), checked against `spec` and completed with defaults.
     public init(_ spec: PluginSpec, assignments: [(name: String, value: String)]) throws {
-        let owner = "\(spec.kind.rawValue) \(spec.name)"
-        var typed: [(String, ParameterValue)] = []
-        for (name, text) in assignments {
-            guard let parameter = spec.parameter(name) else {
-                throw ParameterError.unknown(owner: owner, name: name,
-                                             suggestion: Suggestion.closest(to: name, among: spec.parameters.map(\.name)))
-            }
-            typed.append((name, try ParameterValues.parse(text, as: parameter, owner: owner)))
-        }
-        try self.init(spec, values: typed)
+        try self.init(owner: "\(spec.kind.rawValue) \(spec.name)", parameters: spec.parameters, assignments: assignments)
     }
 
     /// Values given as typed values, checked against `spec` and completed with defaults.
     public init(_ spec: PluginSpec, values: [(String, ParameterValue)] = []) throws {
-        let owner = "\(spec.kind.rawValue) \(spec.name)"
+        try self.init(owner: "\(spec.kind.rawValue) \(spec.name)", parameters: spec.parameters, values: values)
+    }
+
+    /// Values from text assignments checked against a list of declarations; `owner` names them in
+    /// messages ("command step").
+    public init(owner: String, parameters declared: [ParameterSpec], assignments: [(name: String, value: String)]) throws {
+        var typed: [(String, ParameterValue)] = []
+        for (name, text) in assignments {
+            guard let parameter = declared.first(where: { $0.name == name }) else {
+                throw ParameterError.unknown(owner: owner, name: name,
+                                             suggestion: Suggestion.closest(to: name, among: declared.map(\.name)))
+            }
+            typed.append((name, try ParameterValues.parse(text, as: parameter, owner: owner)))
+        }
+        try self.init(owner: owner, parameters: declared, values: typed)
+    }
+
+    /// Typed values checked against a list of declarations and completed with defaults.
+    public init(owner: String, parameters declared: [ParameterSpec], values: [(String, ParameterValue)]) throws {
         var given: [String: ParameterValue] = [:]
         var order: [String] = []
         for (name, value) in values {
-            guard let parameter = spec.parameter(name) else {
+            guard let parameter = declared.first(where: { $0.name == name }) else {
                 throw ParameterError.unknown(owner: owner, name: name,
-                                             suggestion: Suggestion.closest(to: name, among: spec.parameters.map(\.name)))
+                                             suggestion: Suggestion.closest(to: name, among: declared.map(\.name)))
             }
             guard given[name] == nil else { throw ParameterError.duplicate(owner: owner, name: name) }
             given[name] = try ParameterValues.check(value, against: parameter, owner: owner)
             order.append(name)
         }
-        entries = try spec.parameters.map { parameter in
+        entries = try declared.map { parameter in
             if let value = given[parameter.name] { return (parameter.name, value) }
             guard let fallback = parameter.defaultValue else {
                 throw ParameterError.missing(owner: owner, name: parameter.name, expected: parameter.kindDescription)
             }
             return (parameter.name, fallback)
         }
-        explicitNames = spec.parameters.map(\.name).filter { order.contains($0) }
+        explicitNames = declared.map(\.name).filter { order.contains($0) }
     }
 
     /// Parses the text of one assignment as the parameter's kind.

@@ -20,6 +20,26 @@ public struct TrainingError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+/// What one D or G update did, for `step d` / `step g`.
+public struct UpdateReport: Sendable, Equatable {
+    /// Which player was updated.
+    public let player: Player
+    /// Real samples drawn from the "data" stream (0 for a G update).
+    public let realSamples: Int
+    /// Noise vectors drawn from the "noise" stream.
+    public let noiseSamples: Int
+    /// mean D(x) on the real batch (NaN for a G update).
+    public let realScore: Double
+    /// mean D(x̃) on the generated batch.
+    public let fakeScore: Double
+    /// The loss that was minimised.
+    public let loss: Double
+    /// Global L2 norm of the gradient.
+    public let gradientNorm: Double
+    /// Global L2 norm of the change of the player's parameters.
+    public let updateNorm: Double
+}
+
 /// What a call to `train` did.
 public struct TrainingReport: Sendable, Equatable {
     /// Iterations completed by this call.
@@ -58,22 +78,74 @@ extension Session {
         let context = TrainingContext(session: self, iteration: iteration)
         let number = iteration + 1
         let criticSteps = loss.criticSteps(atIteration: iteration)
-        var critic = (loss: 0.0, real: 0.0, fake: 0.0, gradientNorm: 0.0, js: Double.nan)
+        pendingCritic = nil
+        var critic = CriticOutcome()
         for step in 1...criticSteps {
             critic = try discriminatorUpdate(context, stage: "critic update \(step) of \(criticSteps)", number: number)
         }
-        let (generatorLoss, generatorNorm) = try generatorUpdate(context, number: number)
-        return HistoryRow(
-            iteration: number, discriminatorLoss: critic.loss, generatorLoss: generatorLoss, realScore: critic.real,
-            fakeScore: critic.fake, generatorGradientNorm: generatorNorm, discriminatorGradientNorm: critic.gradientNorm,
+        let generatorOutcome = try generatorUpdate(context, number: number)
+        return row(number: number, critic: critic, generator: generatorOutcome,
+                   seconds: Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9)
+    }
+
+    private func row(number: Int, critic: CriticOutcome, generator: GeneratorOutcome, seconds: Double) -> HistoryRow {
+        HistoryRow(
+            iteration: number, discriminatorLoss: critic.loss, generatorLoss: generator.loss, realScore: critic.real,
+            fakeScore: critic.fake, generatorGradientNorm: generator.gradientNorm,
+            discriminatorGradientNorm: critic.gradientNorm,
             wassersteinEstimate: loss.estimatesWasserstein ? critic.real - critic.fake : .nan,
-            jsEstimate: critic.js,
-            seconds: Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9)
+            jsEstimate: critic.js, seconds: seconds)
+    }
+
+    /// One D update, on its own (GAN Lab's "step D"): it does not complete an iteration, but the next
+    /// `stepGenerator` row reports it. Rolls back and throws like `train` on a non-finite number.
+    public func stepDiscriminator() throws -> UpdateReport {
+        let point = rollbackPoint()
+        do {
+            let before = discriminator.parameters.map(\.value)
+            let outcome = try discriminatorUpdate(TrainingContext(session: self, iteration: iteration),
+                                                  stage: "single critic update", number: iteration + 1)
+            pendingCritic = outcome
+            return UpdateReport(player: .discriminator, realSamples: batchSize, noiseSamples: batchSize,
+                                realScore: outcome.real, fakeScore: outcome.fake, loss: outcome.loss,
+                                gradientNorm: outcome.gradientNorm,
+                                updateNorm: changeNorm(before, discriminator.parameters.map(\.value)))
+        } catch {
+            roll(backTo: point)
+            throw error
+        }
+    }
+
+    /// One G update, on its own (GAN Lab's "step G"): it completes an iteration and records its row,
+    /// with the D statistics of the last D update.
+    public func stepGenerator() throws -> UpdateReport {
+        let point = rollbackPoint()
+        do {
+            let started = DispatchTime.now().uptimeNanoseconds
+            let before = generator.parameters.map(\.value)
+            let outcome = try generatorUpdate(TrainingContext(session: self, iteration: iteration), number: iteration + 1)
+            let critic = pendingCritic ?? CriticOutcome()
+            history.append(row(number: iteration + 1, critic: critic, generator: outcome,
+                               seconds: Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9))
+            iteration += 1
+            pendingCritic = nil
+            return UpdateReport(player: .generator, realSamples: 0, noiseSamples: batchSize, realScore: .nan,
+                                fakeScore: outcome.fake, loss: outcome.loss, gradientNorm: outcome.gradientNorm,
+                                updateNorm: changeNorm(before, generator.parameters.map(\.value)))
+        } catch {
+            roll(backTo: point)
+            throw error
+        }
+    }
+
+    private func changeNorm(_ before: [Tensor], _ after: [Tensor]) -> Double {
+        withoutGradients {
+            zip(before, after).reduce(0.0) { total, pair in total + ((try? pair.1 - pair.0)?.squaredNorm() ?? .nan) }
+        }.squareRoot()
     }
 
     /// One D update on a fresh real batch and a fresh generated one.
-    private func discriminatorUpdate(_ context: TrainingContext, stage: String, number: Int) throws
-        -> (loss: Double, real: Double, fake: Double, gradientNorm: Double, js: Double) {
+    private func discriminatorUpdate(_ context: TrainingContext, stage: String, number: Int) throws -> CriticOutcome {
         let real = dataset.sample(batchSize, using: stream("data"))
         let z = noise.sample(batchSize, using: stream("noise"))
         let generated = try withoutGradients {
@@ -114,11 +186,11 @@ extension Session {
             }
             js = log(2) - 0.5 * Double(plain.scalar!)
         }
-        return (value, realMean, fakeMean, norm, js)
+        return CriticOutcome(loss: value, real: realMean, fake: fakeMean, gradientNorm: norm, js: js)
     }
 
     /// The G update on a fresh noise batch.
-    private func generatorUpdate(_ context: TrainingContext, number: Int) throws -> (loss: Double, gradientNorm: Double) {
+    private func generatorUpdate(_ context: TrainingContext, number: Int) throws -> GeneratorOutcome {
         let stage = "generator update"
         let z = noise.sample(batchSize, using: stream("noise"))
         var fake = try generator.forward(z, ForwardContext(training: true, stream: stream("dropout.G")))
@@ -141,7 +213,7 @@ extension Session {
         try generatorOptimizer.update(parameters, gradients: gradientList)
         for hook in hooks { try hook.afterGeneratorUpdate(context) }
         try requireFinite(parameters.reduce(0.0) { $0 + $1.value.squaredNorm() }, "generator weights", number, stage)
-        return (value, norm)
+        return GeneratorOutcome(loss: value, gradientNorm: norm, fake: Double(fakeScores.mean().scalar!))
     }
 
     private func requireFinite(_ value: Double, _ quantity: String, _ iteration: Int, _ stage: String) throws {
@@ -149,4 +221,20 @@ extension Session {
             throw TrainingError(quantity: quantity, iteration: iteration, stage: stage, value: value)
         }
     }
+}
+
+/// The statistics of one D update.
+struct CriticOutcome: Sendable {
+    var loss = Double.nan
+    var real = Double.nan
+    var fake = Double.nan
+    var gradientNorm = Double.nan
+    var js = Double.nan
+}
+
+/// The statistics of one G update.
+struct GeneratorOutcome: Sendable {
+    var loss: Double
+    var gradientNorm: Double
+    var fake: Double
 }
