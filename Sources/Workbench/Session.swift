@@ -69,6 +69,23 @@ public final class Session {
         discriminator = try buildNetwork(.discriminator)
     }
 
+    /// The canonical commands that recreate the current configuration (seed, data, noise, both models,
+    /// loss, both optimizers, batch size): the first lines of every journal.
+    public var configurationCommands: [String] {
+        var lines = ["seed \(seed)", "data " + dataset.canonicalText, "noise \(noise)"]
+        for player in Player.allCases {
+            let verb = player == .generator ? "generator" : "discriminator"
+            lines.append(([verb, MLPModel.spec.name] + modelParameters[player]!.assignments()).joined(separator: " "))
+        }
+        lines.append("loss " + loss.canonicalText)
+        for player in Player.allCases {
+            let (spec, parameters) = optimizerSettings[player]!
+            lines.append((["optimizer", player.rawValue, spec.name] + parameters.assignments()).joined(separator: " "))
+        }
+        lines.append("batch \(batchSize)")
+        return lines
+    }
+
     /// A stream of this session by name.
     public func stream(_ name: String) -> RandomStream { streams.stream(name) }
 
@@ -126,8 +143,10 @@ public final class Session {
     }
 
     /// Rebuilds a player's network from new `mlp` parameters (fresh weights, optimizer memory cleared).
+    /// The same parameters as now change nothing (so replaying a saved configuration is exact).
     public func setModel(_ player: Player, _ parameters: ParameterValues) throws {
         let previous = modelParameters[player]
+        if previous == parameters { return }
         modelParameters[player] = parameters
         do {
             try rebuildNetworks([player])
@@ -184,6 +203,8 @@ public final class Session {
         discriminator = try buildNetwork(.discriminator)
         iteration = 0
         history = History()
+        pendingCritic = nil
+        journal = configurationCommands
     }
 }
 

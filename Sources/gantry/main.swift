@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import HostCPU
+import Shell
 
 CPUFeatures.requireVectorExtensions()
-exit(CommandLineInterface.run(Array(CommandLine.arguments.dropFirst())))
+exit(GantryCommand.main(Array(CommandLine.arguments.dropFirst())))

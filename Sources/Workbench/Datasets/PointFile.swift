@@ -51,7 +51,7 @@ public enum PointFile {
     /// Replaces the file at `path` with `bytes` atomically: writes a temporary file in the same folder,
     /// flushes it, then renames it over the target, so readers see either the old file or the new one,
     /// never half of it (a rename within one file system is atomic).
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let unique = temporaryCounter.wrappingAdd(1, ordering: .relaxed).oldValue
         let temporary = url.deletingLastPathComponent()

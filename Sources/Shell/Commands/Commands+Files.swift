@@ -1,0 +1,113 @@
+import Autodiff
+import Foundation
+import Workbench
+
+extension Interpreter {
+    /// `snapshot NAME`
+    func snapshot(_ invocation: Invocation) throws {
+        guard let name = invocation.text(0) else { throw invocation.failure("snapshot needs a name; usage: snapshot NAME") }
+        session.saveSnapshot(name)
+        say("snapshot \(name) at iteration \(session.iteration)")
+    }
+
+    /// `restore NAME`
+    func restore(_ invocation: Invocation) throws {
+        guard let node = invocation.positionals.first else { throw invocation.failure("restore needs a snapshot name") }
+        do {
+            try session.restoreSnapshot(node.text)
+        } catch {
+            throw invocation.failure("\(error)", at: node.range)
+        }
+        say("restored \(node.text): iteration \(session.iteration)")
+    }
+
+    /// The saved script: a header, then the journal with adjacent plain steps merged.
+    func savedScript() -> String {
+        var lines: [String] = []
+        for line in session.journal {
+            if line.hasPrefix("step "), let last = lines.last, last.hasPrefix("step "),
+               let a = Int(last.dropFirst(5)), let b = Int(line.dropFirst(5)) {
+                lines[lines.count - 1] = "step \(a + b)"
+            } else {
+                lines.append(line)
+            }
+        }
+        return (["# Gantry session (iteration \(session.iteration)): run this file to rebuild it, bit for bit."] + lines)
+            .joined(separator: "\n") + "\n"
+    }
+
+    /// `save FILE.gan`
+    func save(_ invocation: Invocation) throws {
+        guard let node = invocation.positionals.first else { throw invocation.failure("save needs a file name; usage: save FILE.gan") }
+        do {
+            try PointFile.writeAtomically(Array(savedScript().utf8), to: node.text)
+        } catch {
+            throw invocation.failure("\(error)", at: node.range)
+        }
+        say("saved \(session.journal.count) commands to \(node.text)")
+    }
+
+    /// `run FILE.gan`: the script's commands, with errors located in it and a note saying where it was
+    /// included from.
+    func runScript(_ invocation: Invocation) throws {
+        guard let node = invocation.positionals.first else { throw invocation.failure("run needs a file; usage: run FILE.gan") }
+        let path = node.text
+        if includeStack.count >= Self.nestingLimit {
+            throw invocation.failure("scripts nested too deeply (limit \(Self.nestingLimit))", at: node.range)
+        }
+        let canonical = URL(fileURLWithPath: path).standardizedFileURL.path
+        if includeStack.contains(where: { URL(fileURLWithPath: $0.file).standardizedFileURL.path == canonical }) {
+            throw invocation.failure("\(path) runs itself (through \(includeStack.map(\.file).joined(separator: " → ")))", at: node.range)
+        }
+        let source: String
+        do {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            guard let text = String(data: bytes, encoding: .utf8) else {
+                throw invocation.failure("\(path) is not UTF-8 text", at: node.range)
+            }
+            source = text
+        } catch let diagnostic as Diagnostic {
+            throw diagnostic
+        } catch {
+            throw invocation.failure("cannot read \(path): \((error as NSError).localizedDescription)", at: node.range)
+        }
+        includeStack.append((path, node.range))
+        defer { includeStack.removeLast() }
+        try runSource(source, file: path)
+    }
+
+    /// `history export FILE.csv|FILE.npy`
+    func historyCommand(_ invocation: Invocation) throws {
+        guard invocation.text(0) == "export" else {
+            throw invocation.failure("usage: history export FILE.csv|FILE.npy", at: invocation.positionals.first?.range)
+        }
+        guard let node = invocation.positionals.dropFirst().first else { throw invocation.failure("history export needs a file name") }
+        let rows = session.history.rows
+        let values = rows.flatMap { $0.values.map(Float.init) }
+        let table = try Tensor(values, shape: [rows.count, History.columns.count])
+        do {
+            if node.text.lowercased().hasSuffix(".npy") {
+                try PointFile.writeNPY(table, to: node.text)
+            } else if node.text.lowercased().hasSuffix(".csv") {
+                try PointFile.writeCSV(table, to: node.text, header: History.columns)
+            } else {
+                throw invocation.failure("history export writes .csv or .npy files, not '\(node.text)'", at: node.range)
+            }
+        } catch let diagnostic as Diagnostic {
+            throw diagnostic
+        } catch {
+            throw invocation.failure("\(error)", at: node.range)
+        }
+        say("wrote \(rows.count) rows × \(History.columns.count) columns to \(node.text)")
+    }
+
+    /// `echo TEXT…`
+    func echo(_ invocation: Invocation) throws {
+        say(invocation.positionals.map(\.text).joined(separator: " "))
+    }
+
+    /// `quit`
+    func quit(_ invocation: Invocation) throws {
+        quitRequested = true
+    }
+}

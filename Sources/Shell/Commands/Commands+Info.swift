@@ -1,0 +1,199 @@
+import Autodiff
+import NeuralNet
+import Workbench
+
+extension Interpreter {
+    /// Every plugin declaration of a kind.
+    static func pluginSpecs(_ kind: PluginKind) -> [PluginSpec] {
+        switch kind {
+        case .dataset: return DatasetRegistry.all.map { $0.spec }
+        case .model: return [MLPModel.spec]
+        case .loss: return LossRegistry.all.map { $0.spec }
+        case .trick: return TrickRegistry.all.map { $0.spec }
+        case .metric: return MetricRegistry.all.map { $0.spec }
+        case .optimizer: return OptimizerRegistry.all
+        }
+    }
+
+    /// Every plugin declaration.
+    static var allPluginSpecs: [PluginSpec] { PluginKind.allCases.flatMap(pluginSpecs) }
+
+    /// `help [TOPIC]`
+    func help(_ invocation: Invocation) throws {
+        guard let topic = invocation.text(0) else {
+            say("gantry: a GAN workbench. Commands (help COMMAND for details, help NAME for a plugin):")
+            for spec in CommandTable.specs {
+                say("  " + spec.name.padding(toLength: 14, withPad: " ", startingAt: 0) + spec.summary)
+            }
+            say("Plugins: list data | models | losses | tricks | metrics | optimizers")
+            return
+        }
+        if case .success(let spec) = CommandTable.lookup(topic), spec.name == topic || spec.aliases.contains(topic) {
+            helpCommand(spec)
+            if let kind = spec.pluginKind {
+                say("\(kindTitle(kind)): " + Self.pluginSpecs(kind).map(\.name).joined(separator: ", "))
+            }
+            return
+        }
+        if let plugin = Self.allPluginSpecs.first(where: { $0.name == topic || $0.aliases.contains(topic) }) {
+            helpPlugin(plugin)
+            return
+        }
+        let word = topic.lowercased()
+        let commandHits = CommandTable.specs.filter { ($0.name + " " + $0.summary + " " + $0.discussion).lowercased().contains(word) }
+        let pluginHits = Self.allPluginSpecs.filter {
+            ([$0.name, $0.summary, $0.discussion] + $0.parameters.map { $0.name + " " + $0.summary }).joined(separator: " ").lowercased().contains(word)
+        }
+        if commandHits.isEmpty && pluginHits.isEmpty {
+            let names = CommandTable.verbs + Self.allPluginSpecs.map(\.name)
+            throw invocation.failure("no help mentions '\(topic)'" + (Suggestion.closest(to: topic, among: names).map { "; did you mean '\($0)'?" } ?? ""),
+                                     at: invocation.positionals[0].range)
+        }
+        say("help mentioning '\(topic)':")
+        for spec in commandHits { say("  command \(spec.name): \(spec.summary)") }
+        for spec in pluginHits { say("  \(spec.kind.rawValue) \(spec.name): \(spec.summary)") }
+    }
+
+    private func kindTitle(_ kind: PluginKind) -> String {
+        switch kind {
+        case .dataset: return "data sets"
+        case .model: return "models"
+        case .loss: return "losses"
+        case .trick: return "tricks"
+        case .metric: return "metrics"
+        case .optimizer: return "optimizers"
+        }
+    }
+
+    /// A command's usage, discussion, parameters and examples.
+    func helpCommand(_ spec: CommandSpec) {
+        say("usage: \(spec.usage)" + (spec.aliases.isEmpty ? "" : "   (also: \(spec.aliases.joined(separator: ", ")))"))
+        say(spec.summary)
+        for line in wrap(spec.discussion, width: environment.width - 2) { say("  " + line) }
+        for positional in spec.positionals { say("  \(positional.name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(positional.summary)") }
+        for parameter in spec.parameters { describeParameter(parameter) }
+        if !spec.examples.isEmpty { say("examples:") }
+        for example in spec.examples { say("  \(example)") }
+    }
+
+    /// A plugin's summary, definition, parameters and source.
+    func helpPlugin(_ spec: PluginSpec) {
+        say("\(spec.kind.rawValue) \(spec.name)" + (spec.aliases.isEmpty ? "" : "   (also: \(spec.aliases.joined(separator: ", ")))")
+            + ": \(spec.summary)")
+        for line in wrap(spec.discussion, width: environment.width - 2) { say("  " + line) }
+        if !spec.parameters.isEmpty { say("parameters:") }
+        for parameter in spec.parameters { describeParameter(parameter) }
+        if let reference = spec.reference { say("source: \(reference)") }
+        if spec.kind == .trick || spec.kind == .loss && spec.name.hasPrefix("wgan") {
+            say("(the Wasserstein remedy of \"From GAN to WGAN\" is this loss family: loss wgan, loss wgan-gp)")
+        }
+    }
+
+    /// "  lambda=10          real in [0, 1e+06]  weight λ of the gradient penalty"
+    func describeParameter(_ parameter: ParameterSpec) {
+        let assignment = "\(parameter.name)=\(parameter.defaultValue?.description ?? "…")"
+        say("  " + assignment.padding(toLength: 22, withPad: " ", startingAt: 0) + " "
+            + parameter.kindDescription.padding(toLength: 26, withPad: " ", startingAt: 0) + " " + parameter.summary)
+    }
+
+    /// Words of `text` in lines of at most `width` characters.
+    func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty && current.count + 1 + word.count > max(width, 20) {
+                lines.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : " ") + word
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    /// `list KIND`
+    func list(_ invocation: Invocation) throws {
+        guard let node = invocation.positionals.first else {
+            throw invocation.failure("list needs a kind: commands, data, models, losses, tricks, metrics, optimizers, snapshots")
+        }
+        let kinds: [String: PluginKind] = ["data": .dataset, "datasets": .dataset, "models": .model, "model": .model,
+                                           "losses": .loss, "loss": .loss, "tricks": .trick, "trick": .trick,
+                                           "metrics": .metric, "metric": .metric, "optimizers": .optimizer, "optimizer": .optimizer]
+        switch node.text {
+        case "commands":
+            for spec in CommandTable.specs { say(spec.name.padding(toLength: 14, withPad: " ", startingAt: 0) + spec.summary) }
+        case "snapshots":
+            if session.snapshotNames.isEmpty { say("no snapshots (take one with snapshot NAME)") }
+            for name in session.snapshotNames { say(name) }
+        default:
+            guard let kind = kinds[node.text] else {
+                let words = ["commands", "snapshots"] + kinds.keys.sorted()
+                throw invocation.failure("unknown kind '\(node.text)'" + (Suggestion.closest(to: node.text, among: words).map { "; did you mean '\($0)'?" } ?? "")
+                                         + "; kinds: commands, data, models, losses, tricks, metrics, optimizers, snapshots", at: node.range)
+            }
+            if kind == .trick { listTricks(); return }
+            for spec in Self.pluginSpecs(kind) { say(spec.name.padding(toLength: 16, withPad: " ", startingAt: 0) + spec.summary) }
+        }
+    }
+
+    /// `show WHAT`
+    func show(_ invocation: Invocation) throws {
+        let parameters = try invocation.commandParameters()
+        guard let node = invocation.positionals.first else {
+            throw invocation.failure("show needs what to show: config, models, loss, optimizers, tricks, history, snapshots, data")
+        }
+        switch node.text {
+        case "config":
+            for line in session.configurationCommands { say(line) }
+            for hook in session.hooks { say("trick on " + ((hook as? any Trick)?.canonicalText ?? hook.name)) }
+            say("# at iteration \(session.iteration)")
+        case "models":
+            for player in Player.allCases {
+                let network = session.network(player)
+                say("\(player.rawValue) (\(network.parameterCount) parameters):")
+                for line in network.describeLayers() { say("  " + line) }
+            }
+        case "loss":
+            say("loss " + session.loss.canonicalText)
+            say("  " + type(of: session.loss).spec.summary)
+        case "data":
+            say("data " + session.dataset.canonicalText + "  (dimension \(session.dataset.dimension))")
+            say("noise \(session.noise)")
+        case "optimizers":
+            say("G: " + session.generatorOptimizer.summary)
+            say("D: " + session.discriminatorOptimizer.summary)
+        case "tricks":
+            if session.hooks.isEmpty { say("no tricks are on") }
+            for hook in session.hooks { say((hook as? any Trick)?.canonicalText ?? hook.name) }
+        case "snapshots":
+            if session.snapshotNames.isEmpty { say("no snapshots") }
+            for name in session.snapshotNames { say(name) }
+        case "history":
+            showHistory(last: parameters.integer("last"))
+        default:
+            throw invocation.failure("unknown part '\(node.text)'; show config, models, loss, optimizers, tricks, history, snapshots or data",
+                                     at: node.range)
+        }
+    }
+
+    /// The last rows of the history as an aligned table (no wall times: they differ between runs).
+    func showHistory(last: Int) {
+        let rows = session.history.rows.suffix(last)
+        guard !rows.isEmpty else {
+            say("no iterations yet")
+            return
+        }
+        let columns = Array(History.columns.dropLast())
+        var table = [columns]
+        for row in rows {
+            table.append(row.values.dropLast().enumerated().map { index, value in
+                index == 0 ? String(Int(value)) : (value.isNaN ? "-" : Tensor.format(Float(value)))
+            })
+        }
+        let widths = columns.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
+        for line in table {
+            say(line.enumerated().map { String(repeating: " ", count: widths[$0.offset] - $0.element.count) + $0.element }
+                .joined(separator: "  "))
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import Workbench
+
+// Commands that configure the experiment. Each validates everything before it changes anything, and
+// appends its canonical form to the session's journal once it has succeeded.
+
+extension Interpreter {
+    /// `seed N`
+    func seed(_ invocation: Invocation) throws {
+        guard let node = invocation.positionals.first else { throw invocation.failure("seed needs a number; usage: seed N") }
+        guard let given = UInt64(node.text) else {
+            throw invocation.failure("seed \(node.text) is not a non-negative integer", at: node.range)
+        }
+        let value = seedOverride ?? given
+        try session.reseed(value)
+        if let override = seedOverride, override != given { say("seed \(override) (overridden by --seed; the script asked for \(given))") }
+    }
+
+    /// `data NAME key=value…`
+    func data(_ invocation: Invocation) throws {
+        guard let node = invocation.positionals.first else {
+            throw invocation.failure("data needs a data set name; data sets: \(DatasetRegistry.names.joined(separator: ", "))")
+        }
+        guard let type = DatasetRegistry.named(node.text) else {
+            throw invocation.failure(unknownPluginMessage("data set", node.text, DatasetRegistry.all.map { $0.spec }), at: node.range)
+        }
+        let dataset = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
+        if let note = try session.setDataset(dataset) { say("note: " + note) }
+        session.journal.append("data " + dataset.canonicalText)
+    }
+
+    /// `noise [normal|uniform] key=value…`
+    func noise(_ invocation: Invocation) throws {
+        var assignments = invocation.assignments
+        if let node = invocation.positionals.first {
+            guard ["normal", "uniform"].contains(node.text) else {
+                throw invocation.failure("unknown noise distribution '\(node.text)'; expected normal or uniform", at: node.range)
+            }
+            assignments.append(("distribution", node.text))
+        } else {
+            let current: String
+            switch session.noise.distribution {
+            case .normal: current = "normal"
+            case .uniform: current = "uniform"
+            }
+            assignments.append(("distribution", current))
+        }
+        if !assignments.contains(where: { $0.name == "dim" }) { assignments.append(("dim", "\(session.noise.dimension)")) }
+        let noise = try NoiseSpec(try ParameterValues(NoiseSpec.spec, assignments: assignments))
+        if let note = try session.setNoise(noise) { say("note: " + note) }
+        session.journal.append("noise \(noise)")
+    }
+
+    /// `generator [mlp] key=value…` and `discriminator [mlp] key=value…`
+    func model(_ invocation: Invocation) throws {
+        let player: Player = invocation.spec.name == "generator" ? .generator : .discriminator
+        if let node = invocation.positionals.first, node.text != MLPModel.spec.name {
+            throw invocation.failure("unknown model '\(node.text)'; models: \(MLPModel.spec.name)", at: node.range)
+        }
+        let parameters = try ParameterValues(MLPModel.spec, assignments: invocation.assignments)
+        try session.setModel(player, parameters)
+        session.journal.append(([invocation.spec.name, MLPModel.spec.name] + parameters.assignments()).joined(separator: " "))
+        say("\(player.rawValue): \(session.network(player).summary), \(session.network(player).parameterCount) parameters")
+    }
+
+    /// `loss NAME key=value…`
+    func loss(_ invocation: Invocation) throws {
+        guard let node = invocation.positionals.first else {
+            throw invocation.failure("loss needs a name; losses: \(LossRegistry.all.map { $0.spec.name }.joined(separator: ", "))")
+        }
+        guard let type = LossRegistry.named(node.text) else {
+            throw invocation.failure(unknownPluginMessage("loss", node.text, LossRegistry.all.map { $0.spec }), at: node.range)
+        }
+        let loss = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
+        session.setLoss(loss)
+        session.journal.append("loss " + loss.canonicalText)
+    }
+
+    /// `optimizer G|D|both [NAME] key=value…`
+    func optimizer(_ invocation: Invocation) throws {
+        guard let playerNode = invocation.positionals.first else {
+            throw invocation.failure("optimizer needs a player; usage: \(invocation.spec.usage)")
+        }
+        let players: [Player]
+        switch playerNode.text {
+        case "G", "g", "generator": players = [.generator]
+        case "D", "d", "discriminator", "critic": players = [.discriminator]
+        case "both": players = [.generator, .discriminator]
+        default: throw invocation.failure("unknown player '\(playerNode.text)'; expected G, D or both", at: playerNode.range)
+        }
+        var changes: [(Player, PluginSpec, ParameterValues)] = []
+        for player in players {
+            let current = session.optimizerSettings[player]!
+            let spec: PluginSpec
+            var assignments = invocation.assignments
+            if let nameNode = invocation.positionals.dropFirst().first {
+                guard let named = OptimizerRegistry.named(nameNode.text) else {
+                    throw invocation.failure(unknownPluginMessage("optimizer", nameNode.text, OptimizerRegistry.all), at: nameNode.range)
+                }
+                spec = named
+            } else {
+                spec = current.spec
+                // Settings not given keep their current values.
+                let given = Set(assignments.map(\.name))
+                for entry in current.parameters.entries where !given.contains(entry.name) {
+                    assignments.append((entry.name, entry.value.description))
+                }
+            }
+            changes.append((player, spec, try ParameterValues(spec, assignments: assignments)))
+        }
+        for (player, spec, parameters) in changes {
+            session.setOptimizer(player, spec, parameters)
+            session.journal.append((["optimizer", player.rawValue, spec.name] + parameters.assignments()).joined(separator: " "))
+        }
+    }
+
+    /// `batch N`
+    func batch(_ invocation: Invocation) throws {
+        guard let node = invocation.positionals.first else { throw invocation.failure("batch needs a size; usage: batch N") }
+        guard let size = Int(node.text), (1...1_000_000).contains(size) else {
+            throw invocation.failure("batch size \(node.text) is not an integer in [1, 1000000]", at: node.range)
+        }
+        session.batchSize = size
+        session.journal.append("batch \(size)")
+    }
+
+    /// `trick on NAME key=value…`, `trick off NAME`, `trick list`
+    func trick(_ invocation: Invocation) throws {
+        guard let action = invocation.positionals.first else {
+            throw invocation.failure("trick needs on, off or list; usage: \(invocation.spec.usage)")
+        }
+        switch action.text {
+        case "list":
+            listTricks()
+        case "on", "off":
+            guard let nameNode = invocation.positionals.dropFirst().first else {
+                throw invocation.failure("trick \(action.text) needs a trick name; see trick list")
+            }
+            if action.text == "off" {
+                guard session.removeHook(named: TrickRegistry.named(nameNode.text)?.spec.name ?? nameNode.text) else {
+                    throw invocation.failure("trick \(nameNode.text) is not on", at: nameNode.range)
+                }
+                session.journal.append("trick off \(nameNode.text)")
+                return
+            }
+            guard let type = TrickRegistry.named(nameNode.text) else {
+                throw invocation.failure(unknownPluginMessage("trick", nameNode.text, TrickRegistry.all.map { $0.spec }), at: nameNode.range)
+            }
+            let trick = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments), session: session)
+            session.removeHook(named: type.spec.name)
+            session.addHook(trick)
+            session.journal.append("trick on " + trick.canonicalText)
+        default:
+            throw invocation.failure("unknown trick action '\(action.text)'; expected on, off or list", at: action.range)
+        }
+    }
+
+    /// The tricks that exist and which are on, with the pointer to the Wasserstein losses.
+    func listTricks() {
+        if TrickRegistry.all.isEmpty {
+            say("no trick plugins are registered in this build")
+        }
+        for type in TrickRegistry.all {
+            let on = session.hooks.contains { $0.name == type.spec.name }
+            say("\(on ? "on " : "   ") \(type.spec.name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(type.spec.summary)")
+        }
+        say("the Wasserstein remedy is a loss: loss wgan (clipping) or loss wgan-gp (gradient penalty)")
+    }
+
+    /// "unknown loss 'wgn'; did you mean 'wgan'?" or the list of names.
+    func unknownPluginMessage(_ kind: String, _ name: String, _ specs: [PluginSpec]) -> String {
+        let names = specs.flatMap { [$0.name] + $0.aliases }
+        if let close = Suggestion.closest(to: name, among: names) { return "unknown \(kind) '\(name)'; did you mean '\(close)'?" }
+        let list = specs.map(\.name).joined(separator: ", ")
+        return "unknown \(kind) '\(name)'" + (list.isEmpty ? "" : "; \(kind == "data set" ? "data sets" : kind + "s"): \(list)")
+    }
+}

@@ -1,0 +1,205 @@
+import Autodiff
+import Foundation
+import Workbench
+
+/// Where the shell's output goes and what kind of terminal it is (injected, so transcripts and tests see
+/// exactly what a user would, with a pinned width and no colour).
+public struct ShellEnvironment {
+    /// Writes one line of normal output.
+    public var writeOutput: (String) -> Void
+    /// Writes one line of diagnostics.
+    public var writeError: (String) -> Void
+    /// Whether output is an interactive terminal (progress lines, timings).
+    public var isTerminal: Bool
+    /// Columns available for tables and plots.
+    public var width: Int
+    /// Whether to use ANSI colours.
+    public var colour: Bool
+    /// Polled at iteration boundaries: true when the user asked to stop (Ctrl-C).
+    public var interruptRequested: () -> Bool
+    /// Rewrites the current terminal line (progress); never called when not a terminal.
+    public var writeProgress: (String) -> Void
+
+    /// An environment; defaults suit tests and pipes.
+    public init(writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void,
+                isTerminal: Bool = false, width: Int = 80, colour: Bool = false,
+                interruptRequested: @escaping () -> Bool = { false }, writeProgress: @escaping (String) -> Void = { _ in }) {
+        self.writeOutput = writeOutput
+        self.writeError = writeError
+        self.isTerminal = isTerminal
+        self.width = width
+        self.colour = colour
+        self.interruptRequested = interruptRequested
+        self.writeProgress = writeProgress
+    }
+}
+
+/// Runs commands of the .gan language against a session: resolves verbs, validates arguments against
+/// the declared specs, applies each command entirely or not at all, and reports located diagnostics.
+public final class Interpreter {
+    /// The experiment the commands act on.
+    public let session: Session
+    /// Output and terminal facts.
+    public var environment: ShellEnvironment
+    /// Continue a script after an error instead of stopping (`--keep-going`).
+    public var keepGoing = false
+    /// Replaces the seed of every `seed` command (`--seed N`).
+    public var seedOverride: UInt64?
+    /// Set by `quit`.
+    public internal(set) var quitRequested = false
+    /// Errors and failed expectations so far (the exit status of `run` and `-e`).
+    public internal(set) var failureCount = 0
+    /// The most recent report of each metric, for `expect`.
+    var latestReports: [String: MetricReport] = [:]
+    /// The scripts being run, outermost first, with where each was included from.
+    var includeStack: [(file: String, includedAt: SourceRange?)] = []
+    /// The deepest `run` nesting allowed.
+    static let nestingLimit = 16
+
+    /// An interpreter for a session.
+    public init(session: Session, environment: ShellEnvironment) {
+        self.session = session
+        self.environment = environment
+    }
+
+    /// Prints one line of output.
+    func say(_ line: String) { environment.writeOutput(line) }
+
+    /// Parses and runs `source`; returns whether every command succeeded. Errors are reported through the
+    /// environment; in a script the first error stops the script unless `keepGoing`.
+    @discardableResult
+    public func execute(_ source: String, file: String) -> Bool {
+        let before = failureCount
+        do {
+            try runSource(source, file: file)
+        } catch let diagnostic as Diagnostic {
+            report(diagnostic)
+        } catch {
+            report(Diagnostic(severity: .error, message: "\(error)", range: nil, sourceLine: nil, notes: []))
+        }
+        return failureCount == before
+    }
+
+    /// Parses `source` as a whole and runs it.
+    func runSource(_ source: String, file: String) throws {
+        let commands: [Command]
+        switch try Parser.parse(source, file: file) {
+        case .complete(let parsed): commands = parsed
+        case .incomplete(let reason):
+            throw Diagnostic(severity: .error, message: "unexpected end of input: \(reason)", range: nil,
+                             sourceLine: nil, notes: [])
+        }
+        try run(commands)
+    }
+
+    /// Runs commands in order; errors are reported and counted, and stop the sequence unless `keepGoing`.
+    func run(_ commands: [Command]) throws {
+        for command in commands {
+            if quitRequested { return }
+            do {
+                try perform(command)
+            } catch let diagnostic as Diagnostic {
+                if keepGoing && includeStack.count <= 1 {
+                    report(diagnostic)
+                } else {
+                    throw diagnostic
+                }
+            }
+        }
+    }
+
+    /// Prints a diagnostic with its include chain and counts it.
+    func report(_ diagnostic: Diagnostic) {
+        failureCount += 1
+        var full = diagnostic
+        for include in includeStack.dropFirst().reversed() {
+            if let range = include.includedAt {
+                full.notes.append(Diagnostic(severity: .note, message: "included from \(range.start)", range: nil,
+                                             sourceLine: nil, notes: []))
+            }
+        }
+        for line in full.rendered(colour: environment.colour).split(separator: "\n", omittingEmptySubsequences: false) {
+            environment.writeError(String(line))
+        }
+    }
+
+    /// Resolves and runs one command, turning any failure into a diagnostic located at the command.
+    func perform(_ command: Command) throws {
+        let spec = try CommandTable.resolve(command)
+        let invocation = try Invocation(command: command, spec: spec)
+        do {
+            try CommandTable.handler(for: spec.name)(self)(invocation)
+        } catch let diagnostic as Diagnostic {
+            throw diagnostic
+        } catch let error as ParameterError {
+            throw invocation.diagnostic(for: error)
+        } catch {
+            throw invocation.failure("\(error)")
+        }
+    }
+}
+
+/// One command with its arguments sorted into positionals and key=value pairs.
+struct Invocation {
+    let command: Command
+    let spec: CommandSpec
+    let positionals: [ValueNode]
+    let named: [(name: String, nameRange: SourceRange, value: ValueNode)]
+
+    init(command: Command, spec: CommandSpec) throws {
+        self.command = command
+        self.spec = spec
+        var positionals: [ValueNode] = []
+        var named: [(String, SourceRange, ValueNode)] = []
+        for argument in command.arguments {
+            switch argument {
+            case .positional(let value): positionals.append(value)
+            case .named(let name, let range, let value): named.append((name, range, value))
+            }
+        }
+        self.positionals = positionals
+        self.named = named
+        let allowed = spec.positionals.count
+        if positionals.count > allowed && spec.positionals.last?.variadic != true {
+            let extra = positionals[allowed]
+            throw Diagnostic(severity: .error,
+                             message: "\(spec.name) takes at most \(allowed) positional argument\(allowed == 1 ? "" : "s"); usage: \(spec.usage)",
+                             range: extra.range, sourceLine: command.sourceLine, notes: [])
+        }
+        if spec.pluginKind == nil && spec.parameters.isEmpty, let first = named.first {
+            throw Diagnostic(severity: .error, message: "\(spec.name) takes no key=value parameters; usage: \(spec.usage)",
+                             range: first.1, sourceLine: command.sourceLine, notes: [])
+        }
+    }
+
+    /// The text of positional `index`, if given.
+    func text(_ index: Int) -> String? { index < positionals.count ? positionals[index].text : nil }
+
+    /// The key=value pairs as text, for plugin validation.
+    var assignments: [(name: String, value: String)] { named.map { ($0.name, $0.value.text) } }
+
+    /// An error located at `range` (the whole command when nil).
+    func failure(_ message: String, at range: SourceRange? = nil) -> Diagnostic {
+        Diagnostic(severity: .error, message: message, range: range ?? command.verbRange, sourceLine: command.sourceLine,
+                   notes: [])
+    }
+
+    /// A parameter error located at the offending key or value.
+    func diagnostic(for error: ParameterError) -> Diagnostic {
+        let name: String
+        var onValue = true
+        switch error {
+        case .unknown(_, let n, _): name = n; onValue = false
+        case .invalid(_, let n, _, _), .outOfRange(_, let n, _, _): name = n
+        case .duplicate(_, let n): name = n; onValue = false
+        case .missing: return failure(error.description)
+        }
+        guard let argument = named.last(where: { $0.name == name }) else { return failure(error.description) }
+        return failure(error.description, at: onValue ? argument.value.range : argument.nameRange)
+    }
+
+    /// Command-level parameters, validated against the command's declarations.
+    func commandParameters() throws -> ParameterValues {
+        try ParameterValues(owner: "command \(spec.name)", parameters: spec.parameters, assignments: assignments)
+    }
+}

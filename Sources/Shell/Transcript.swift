@@ -1,0 +1,130 @@
+import Foundation
+import Workbench
+
+/// A .gan file checked as a transcript: under each command, `#> ` lines are its expected output and `#! `
+/// lines its expected diagnostics; `{{regex}}` inside an expected line matches a varying span.
+public struct Transcript {
+    /// One command (possibly several lines) with the output expected from it.
+    struct Segment {
+        var sourceLines: [String] = []
+        var firstLine = 1
+        var expectedOutput: [String] = []
+        var expectedErrors: [String] = []
+        var hasExpectations: Bool { !expectedOutput.isEmpty || !expectedErrors.isEmpty }
+    }
+
+    /// What checking found.
+    public struct Outcome {
+        /// Segments whose output matched.
+        public var passed = 0
+        /// Mismatches, each "file:line: …" with the expected and actual text.
+        public var failures: [String] = []
+        /// The file with its expectations rewritten from the actual output (record mode).
+        public var recorded: String = ""
+    }
+
+    /// Splits a transcript into commands and their expectations.
+    static func segments(of text: String) -> [Segment] {
+        var segments: [Segment] = []
+        var current = Segment()
+        var lineNumber = 0
+        var inExpectations = false
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = String(raw)
+            if line.hasPrefix("#>") || line.hasPrefix("#!") {
+                let body = line.count > 3 ? String(line.dropFirst(3)) : ""
+                if line.hasPrefix("#>") { current.expectedOutput.append(body) } else { current.expectedErrors.append(body) }
+                inExpectations = true
+                continue
+            }
+            if inExpectations || (current.sourceLines.isEmpty && current.expectedOutput.isEmpty) {
+                if inExpectations { segments.append(current) }
+                current = Segment()
+                current.firstLine = lineNumber
+                inExpectations = false
+            }
+            current.sourceLines.append(line)
+        }
+        segments.append(current)
+        return segments
+    }
+
+    /// Whether `actual` matches `expected`, where `{{regex}}` spans match by regular expression.
+    static func matches(_ actual: String, _ expected: String) -> Bool {
+        guard expected.contains("{{") else { return actual == expected }
+        var pattern = "^"
+        var rest = Substring(expected)
+        while let open = rest.range(of: "{{") {
+            pattern += NSRegularExpression.escapedPattern(for: String(rest[..<open.lowerBound]))
+            let afterOpen = rest[open.upperBound...]
+            guard let close = afterOpen.range(of: "}}") else {
+                pattern += NSRegularExpression.escapedPattern(for: String(rest[open.lowerBound...]))
+                rest = ""
+                break
+            }
+            pattern += "(?:" + afterOpen[..<close.lowerBound] + ")"
+            rest = afterOpen[close.upperBound...]
+        }
+        pattern += NSRegularExpression.escapedPattern(for: String(rest)) + "$"
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
+        return regex.firstMatch(in: actual, range: NSRange(actual.startIndex..., in: actual)) != nil
+    }
+
+    /// Runs every command of the transcript at `path` in a fresh session (seed 1, or `seed`), compares
+    /// output and diagnostics with the expectations, and returns the outcome (with the recorded file).
+    public static func check(path: String, text: String, seed: UInt64? = nil, width: Int = 80) throws -> Outcome {
+        let session = try Session(seed: seed ?? 1)
+        var output: [String] = [], errors: [String] = []
+        let environment = ShellEnvironment(writeOutput: { output.append($0) }, writeError: { errors.append($0) },
+                                           isTerminal: false, width: width, colour: false)
+        let interpreter = Interpreter(session: session, environment: environment)
+        interpreter.seedOverride = seed
+        interpreter.includeStack = [(path, nil)]
+        var outcome = Outcome()
+        var recorded: [String] = []
+        for segment in segments(of: text) {
+            output = []
+            errors = []
+            let source = segment.sourceLines.joined(separator: "\n")
+            if !source.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                interpreter.executeSegment(source, file: path, firstLine: segment.firstLine)
+            }
+            recorded += segment.sourceLines + output.map { "#> " + $0 } + errors.map { "#! " + $0 }
+            guard segment.hasExpectations || !output.isEmpty || !errors.isEmpty else { continue }
+            if compare(output, segment.expectedOutput) && compare(errors, segment.expectedErrors) {
+                outcome.passed += 1
+            } else {
+                var message = "\(path):\(segment.firstLine): output differs for:\n    " + segment.sourceLines.joined(separator: "\n    ")
+                message += "\n  expected:\n" + (segment.expectedOutput.map { "    #> " + $0 } + segment.expectedErrors.map { "    #! " + $0 })
+                    .joined(separator: "\n")
+                message += "\n  actual:\n" + (output.map { "    #> " + $0 } + errors.map { "    #! " + $0 }).joined(separator: "\n")
+                outcome.failures.append(message)
+            }
+            if interpreter.quitRequested { break }
+        }
+        outcome.recorded = recorded.joined(separator: "\n")
+        return outcome
+    }
+
+    private static func compare(_ actual: [String], _ expected: [String]) -> Bool {
+        actual.count == expected.count && zip(actual, expected).allSatisfy { matches($0, $1) }
+    }
+}
+
+extension Interpreter {
+    /// Runs one transcript segment: parse errors and command errors are reported, never thrown.
+    func executeSegment(_ source: String, file: String, firstLine: Int) {
+        do {
+            switch try Parser.parse(source, file: file, firstLine: firstLine) {
+            case .complete(let commands): try run(commands)
+            case .incomplete(let reason):
+                throw Diagnostic(severity: .error, message: "unexpected end of input: \(reason)", range: nil, sourceLine: nil, notes: [])
+            }
+        } catch let diagnostic as Diagnostic {
+            report(diagnostic)
+        } catch {
+            report(Diagnostic(severity: .error, message: "\(error)", range: nil, sourceLine: nil, notes: []))
+        }
+    }
+}
