@@ -82,14 +82,7 @@ public final class Interpreter {
 
     /// Parses `source` as a whole and runs it.
     func runSource(_ source: String, file: String) throws {
-        let commands: [Command]
-        switch try Parser.parse(source, file: file) {
-        case .complete(let parsed): commands = parsed
-        case .incomplete(let reason):
-            throw Diagnostic(severity: .error, message: "unexpected end of input: \(reason)", range: nil,
-                             sourceLine: nil, notes: [])
-        }
-        try run(commands)
+        try run(try Parser.parseScript(source, file: file))
     }
 
     /// Runs commands in order; errors are reported and counted, and stop the sequence unless `keepGoing`.

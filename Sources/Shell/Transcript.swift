@@ -23,28 +23,37 @@ public struct Transcript {
         public var recorded: String = ""
     }
 
-    /// Splits a transcript into commands and their expectations.
+    /// Splits a transcript into commands and their expectations: each complete command (with the
+    /// comments and blank lines before it) is a segment, and the `#> ` / `#! ` lines after it are its
+    /// expectations.
     static func segments(of text: String) -> [Segment] {
         var segments: [Segment] = []
         var current = Segment()
+        var closed = false
         var lineNumber = 0
-        var inExpectations = false
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
             let line = String(raw)
             if line.hasPrefix("#>") || line.hasPrefix("#!") {
                 let body = line.count > 3 ? String(line.dropFirst(3)) : ""
                 if line.hasPrefix("#>") { current.expectedOutput.append(body) } else { current.expectedErrors.append(body) }
-                inExpectations = true
                 continue
             }
-            if inExpectations || (current.sourceLines.isEmpty && current.expectedOutput.isEmpty) {
-                if inExpectations { segments.append(current) }
+            if closed {
+                segments.append(current)
                 current = Segment()
-                current.firstLine = lineNumber
-                inExpectations = false
+                closed = false
             }
+            if current.sourceLines.isEmpty { current.firstLine = lineNumber }
             current.sourceLines.append(line)
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if !trimmed.isEmpty && !trimmed.hasPrefix("#") {
+                // A command is complete when what has been read so far parses without an open string,
+                // list or block (a syntax error also closes it: the error is its output).
+                let source = current.sourceLines.joined(separator: "\n")
+                if case .incomplete? = try? Parser.parse(source, file: "", firstLine: current.firstLine) { continue }
+                closed = true
+            }
         }
         segments.append(current)
         return segments
@@ -107,6 +116,20 @@ public struct Transcript {
         return outcome
     }
 
+    /// The transcript with its expectations rewritten from the actual output. Diagnostics quote line
+    /// numbers, and rewriting moves lines, so it repeats until the file no longer changes.
+    public static func record(path: String, text: String, seed: UInt64? = nil, width: Int = 80) throws -> String {
+        var current = text
+        for _ in 0..<4 {
+            var next = try check(path: path, text: current, seed: seed, width: width).recorded
+            while next.hasSuffix("\n") { next.removeLast() }
+            next += "\n"
+            if next == current { break }
+            current = next
+        }
+        return current
+    }
+
     private static func compare(_ actual: [String], _ expected: [String]) -> Bool {
         actual.count == expected.count && zip(actual, expected).allSatisfy { matches($0, $1) }
     }
@@ -116,11 +139,7 @@ extension Interpreter {
     /// Runs one transcript segment: parse errors and command errors are reported, never thrown.
     func executeSegment(_ source: String, file: String, firstLine: Int) {
         do {
-            switch try Parser.parse(source, file: file, firstLine: firstLine) {
-            case .complete(let commands): try run(commands)
-            case .incomplete(let reason):
-                throw Diagnostic(severity: .error, message: "unexpected end of input: \(reason)", range: nil, sourceLine: nil, notes: [])
-            }
+            try run(try Parser.parseScript(source, file: file, firstLine: firstLine))
         } catch let diagnostic as Diagnostic {
             report(diagnostic)
         } catch {

@@ -2,7 +2,7 @@ import Autodiff
 import NeuralNet
 
 /// Everything a session is, copied: restoring it gives back the same experiment, bit for bit.
-struct SessionSnapshot {
+public struct SessionSnapshot {
     let seed: UInt64
     let streamPositions: [(name: String, position: UInt64)]
     let dataset: any Dataset
@@ -54,11 +54,12 @@ extension Session {
             history: history, hooks: hooks, journal: journal, pendingCritic: pendingCritic)
     }
 
-    /// A deep copy of the session's state.
-    func makeSnapshot() -> SessionSnapshot { SessionSnapshotCopier.copy(liveState) }
+    /// A deep copy of the session's state (named snapshots, and commands that must apply entirely or
+    /// not at all).
+    public func makeSnapshot() -> SessionSnapshot { SessionSnapshotCopier.copy(liveState) }
 
     /// Installs a copy of a snapshot (the snapshot itself stays unchanged, so it can be restored again).
-    func install(_ snapshot: SessionSnapshot) {
+    public func install(_ snapshot: SessionSnapshot) {
         let fresh = SessionSnapshotCopier.copy(snapshot)
         seed = fresh.seed
         streams = RandomStreams(seed: fresh.seed)

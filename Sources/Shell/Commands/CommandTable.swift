@@ -3,7 +3,7 @@ import Workbench
 /// The one table of commands: dispatch, help, completion and validation all read it.
 enum CommandTable {
     /// Every command with its handler, in the order `help` lists them.
-    static let entries: [(spec: CommandSpec, handler: (Interpreter) -> (Invocation) throws -> Void)] = [
+    nonisolated(unsafe) static let entries: [(spec: CommandSpec, handler: (Interpreter) -> (Invocation) throws -> Void)] = [
         (CommandSpecs.help, Interpreter.help),
         (CommandSpecs.list, Interpreter.list),
         (CommandSpecs.show, Interpreter.show),

@@ -59,6 +59,9 @@ extension Interpreter {
         if includeStack.contains(where: { URL(fileURLWithPath: $0.file).standardizedFileURL.path == canonical }) {
             throw invocation.failure("\(path) runs itself (through \(includeStack.map(\.file).joined(separator: " → ")))", at: node.range)
         }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw invocation.failure("cannot read \(path): no such file", at: node.range)
+        }
         let source: String
         do {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: path))

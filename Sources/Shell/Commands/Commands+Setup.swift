@@ -23,7 +23,12 @@ extension Interpreter {
         guard let type = DatasetRegistry.named(node.text) else {
             throw invocation.failure(unknownPluginMessage("data set", node.text, DatasetRegistry.all.map { $0.spec }), at: node.range)
         }
-        let dataset = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
+        let dataset: any Dataset
+        do {
+            dataset = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
+        } catch let error as DataFileError {
+            throw invocation.failure("\(error)", at: invocation.named.last { $0.name == "file" }?.value.range)
+        }
         if let note = try session.setDataset(dataset) { say("note: " + note) }
         session.journal.append("data " + dataset.canonicalText)
     }
@@ -45,7 +50,7 @@ extension Interpreter {
             assignments.append(("distribution", current))
         }
         if !assignments.contains(where: { $0.name == "dim" }) { assignments.append(("dim", "\(session.noise.dimension)")) }
-        let noise = try NoiseSpec(try ParameterValues(NoiseSpec.spec, assignments: assignments))
+        let noise = try NoiseSpec(try ParameterValues(owner: "noise", parameters: NoiseSpec.spec.parameters, assignments: assignments))
         if let note = try session.setNoise(noise) { say("note: " + note) }
         session.journal.append("noise \(noise)")
     }
@@ -59,7 +64,8 @@ extension Interpreter {
         let parameters = try ParameterValues(MLPModel.spec, assignments: invocation.assignments)
         try session.setModel(player, parameters)
         session.journal.append(([invocation.spec.name, MLPModel.spec.name] + parameters.assignments()).joined(separator: " "))
-        say("\(player.rawValue): \(session.network(player).summary), \(session.network(player).parameterCount) parameters")
+        let widths = player == .generator ? (session.noise.dimension, session.dataset.dimension) : (session.discriminatorInputWidth, 1)
+        say("\(player.rawValue): \(MLPModel.mlpSpec(parameters, input: widths.0, output: widths.1)); \(session.network(player).parameterCount) parameters")
     }
 
     /// `loss NAME key=value…`

@@ -24,20 +24,22 @@ extension Interpreter {
         if every > 0 && action.isEmpty { throw invocation.failure("every=\(every) needs do=\"commands\"") }
         if !action.isEmpty && every == 0 { throw invocation.failure("do=\"…\" needs every=K") }
         // The action is parsed and checked before training starts, so a typo cannot waste a run.
+        let actionRange = invocation.named.last { $0.name == "do" }?.value.range
         if !action.isEmpty {
-            switch try Parser.parse(action, file: "<do>") {
-            case .incomplete(let reason):
-                throw invocation.failure("do=\"\(action)\": \(reason)")
-            case .complete(let commands):
-                for command in commands {
+            do {
+                for command in try Parser.parseScript(action, file: "<do>") {
                     let spec = try CommandTable.resolve(command)
                     guard Self.actionsAllowedDuringTraining.contains(spec.name) else {
                         throw invocation.failure("do=\"…\" cannot run \(spec.name) while training; it may run "
-                                                 + Self.actionsAllowedDuringTraining.joined(separator: ", "))
+                                                 + Self.actionsAllowedDuringTraining.joined(separator: ", "), at: actionRange)
                     }
                 }
+            } catch let diagnostic as Diagnostic where diagnostic.range?.start.file == "<do>" {
+                throw invocation.failure("in do=\"…\": \(diagnostic.message)", at: actionRange)
             }
         }
+        // A failing action undoes the whole command (its iterations included): all or nothing.
+        let before = action.isEmpty ? nil : session.makeSnapshot()
         let start = session.iteration
         let started = Date()
         var lastProgress = Date.distantPast
@@ -68,7 +70,12 @@ extension Interpreter {
         if environment.isTerminal { environment.writeProgress("") }
         let ran = session.iteration - start
         journalSteps(ran, every: every)
-        if let actionError { throw actionError }
+        if let actionError {
+            if let before { session.install(before) }
+            let message = (actionError as? Diagnostic)?.message ?? "\(actionError)"
+            throw invocation.failure("in do=\"…\" after iteration \(start + (ran / max(every, 1)) * every): \(message); "
+                                     + "the step was undone (the session is at iteration \(session.iteration))", at: actionRange)
+        }
         if let trainingError { throw invocation.failure("\(trainingError)") }
         if report.interrupted {
             say("interrupted after \(ran) of \(count) iterations; the session is at iteration \(session.iteration)")

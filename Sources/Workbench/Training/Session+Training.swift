@@ -46,6 +46,12 @@ public struct TrainingReport: Sendable, Equatable {
     public let iterationsRun: Int
     /// Whether `shouldStop` ended it early.
     public let interrupted: Bool
+
+    /// A report.
+    public init(iterationsRun: Int, interrupted: Bool) {
+        self.iterationsRun = iterationsRun
+        self.interrupted = interrupted
+    }
 }
 
 extension Session {

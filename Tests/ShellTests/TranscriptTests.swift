@@ -1,0 +1,28 @@
+import XCTest
+import Foundation
+@testable import Shell
+
+/// Every transcript under Tests/ShellTests/Transcripts, replayed through the real interpreter: the output
+/// of each command must match its `#> ` lines and its diagnostics its `#! ` lines.
+final class TranscriptTests: XCTestCase {
+    static var folder: String { URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Transcripts").path }
+
+    func testEveryTranscriptReplaysExactly() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder).filter { $0.hasSuffix(".gan") }.sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 1)
+        for name in files {
+            let path = (Self.folder as NSString).appendingPathComponent(name)
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let outcome = try Transcript.check(path: name, text: text)
+            XCTAssertTrue(outcome.failures.isEmpty, outcome.failures.joined(separator: "\n"))
+            XCTAssertGreaterThan(outcome.passed, 0, "\(name) checks nothing")
+        }
+    }
+
+    func testRegexSpansLoosenAMatch() {
+        XCTAssertTrue(Transcript.matches("took 1.25 s", "took {{[0-9.]+}} s"))
+        XCTAssertFalse(Transcript.matches("took fast s", "took {{[0-9.]+}} s"))
+        XCTAssertTrue(Transcript.matches("a.b", "a.b"))
+        XCTAssertFalse(Transcript.matches("axb", "a.b{{}}"))
+    }
+}
