@@ -45,8 +45,7 @@ public struct Completer {
     func parameters(_ spec: CommandSpec, words: [String]) -> [ParameterSpec] {
         var declared = spec.parameters
         if let kind = spec.pluginKind {
-            let nameIndex = spec.pluginPositional + 1
-            let pluginName: String? = nameIndex < words.count ? words[nameIndex] : nil
+            let pluginName: String? = spec.pluginPositional < words.count ? words[spec.pluginPositional] : nil
             if let pluginName, let plugin = Interpreter.pluginSpecs(kind).first(where: { $0.name == pluginName || $0.aliases.contains(pluginName) }) {
                 declared += plugin.parameters
             } else if kind == .model {

@@ -88,7 +88,7 @@ enum CommandSpecs {
         discussion: "step N runs N generator iterations and prints where training stands. every=K do=\"commands\" runs the commands after every K iterations. step d runs one D update and step g one G update, printing each stage (GAN Lab style); step g completes an iteration. Ctrl-C stops at the next iteration boundary with the session consistent. A NaN or infinity stops training at that iteration and keeps the last good state.",
         positionals: [PositionalSpec("N|d|g", "iterations (default 1), or d / g for one update", completions: .words(["d", "g"]),
                                      optional: true)],
-        parameters: [ParameterSpec("every", .integer(1...1_000_000_000), default: .integer(0), "run `do` after every this many iterations"),
+        parameters: [ParameterSpec("every", .integer(0...1_000_000_000), default: .integer(0), "run `do` after every this many iterations (0: never)"),
                      ParameterSpec("do", .text, default: .text(""), "commands to run every `every` iterations")],
         examples: ["step 500", "step 2000 every=500 do=\"metric modes\"", "step d", "step g"])
 
