@@ -1,0 +1,88 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Ctrl-C as a flag rather than a kill: a SIGINT handler records the interrupt and whatever is running
+/// (a training loop, the prompt) polls the flag at a safe point and stops cleanly.
+///
+/// A plain `sigaction` handler storing into an `Atomic<Bool>` is the whole mechanism. A `DispatchSource`
+/// signal source was tried and raced with the prompt: the interrupt could reach the queue after
+/// `readline()` had already returned NULL, so the REPL mistook Ctrl-C for end of input and quit.
+public enum InterruptFlag {
+    /// Set by the signal handler, cleared by the code that acts on it. A lock-free atomic store is one of
+    /// the few things a signal handler may safely do.
+    private static let flag = Atomic<Bool>(false)
+    /// Makes `install()` idempotent: the REPL and the line editor may both call it.
+    private static let installed = Atomic<Bool>(false)
+    /// The thread waiting for a key at the prompt (its pthread_t), or 0 when no prompt is showing.
+    private static let promptThread = Atomic<UInt>(0)
+
+    /// Installs the SIGINT handler (once per process; later calls do nothing).
+    ///
+    /// The handler uses `SA_RESTART`, so system calls interrupted by Ctrl-C (a write to the terminal in
+    /// the middle of a long computation) resume instead of failing with EINTR. The prompt does not rely on
+    /// interrupted calls failing: it waits for keys with `pselect`, which is never restarted.
+    public static func install() {
+        // Touch the statics before the handler can run: they are initialised lazily through `swift_once`,
+        // which must not happen for the first time inside a signal handler.
+        _ = flag.load(ordering: .sequentiallyConsistent)
+        _ = promptThread.load(ordering: .sequentiallyConsistent)
+        guard installed.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent)
+            .exchanged else { return }
+        var action = sigaction()
+        #if canImport(Glibc)
+        action.__sigaction_handler.sa_handler = interruptHandler
+        #else
+        action.__sigaction_u.__sa_handler = interruptHandler
+        #endif
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(SIGINT, &action, nil)
+    }
+
+    /// Whether Ctrl-C was pressed since the flag was last cleared.
+    public static var isSet: Bool { flag.load(ordering: .sequentiallyConsistent) }
+
+    /// Forgets any pending interrupt (for example one that arrived while nothing was polling).
+    public static func clear() { flag.store(false, ordering: .sequentiallyConsistent) }
+
+    /// Returns whether an interrupt is pending and clears it, so that one Ctrl-C stops exactly one thing.
+    public static func check() -> Bool { flag.exchange(false, ordering: .sequentiallyConsistent) }
+
+    /// Called by the line editor on the thread about to wait for keys. The prompt thread keeps SIGINT
+    /// blocked except while it waits (see `LineEditor`), so a SIGINT the kernel hands to another thread
+    /// is forwarded to it; otherwise the waiting thread would sleep on with the flag set.
+    static func promptWillRead() { promptThread.store(currentThread(), ordering: .sequentiallyConsistent) }
+
+    /// Called by the line editor as soon as `readline()` returns.
+    static func promptDidRead() { promptThread.store(0, ordering: .sequentiallyConsistent) }
+
+    /// Records the interrupt and, during a prompt, passes it on to the waiting thread. Only
+    /// async-signal-safe work: atomic loads and stores, pthread_self, pthread_kill.
+    fileprivate static func handleSignal() {
+        flag.store(true, ordering: .sequentiallyConsistent)
+        let reader = promptThread.load(ordering: .sequentiallyConsistent)
+        if reader != 0 && reader != currentThread() {
+            #if canImport(Glibc)
+            pthread_kill(pthread_t(reader), SIGINT)
+            #endif
+        }
+    }
+
+    private static func currentThread() -> UInt {
+        #if canImport(Glibc)
+        UInt(pthread_self())
+        #else
+        UInt(bitPattern: pthread_self())
+        #endif
+    }
+}
+
+/// The SIGINT handler: a global function because a signal handler must be a C function pointer with no
+/// captured context.
+private func interruptHandler(_ signal: Int32) {
+    InterruptFlag.handleSignal()
+}
