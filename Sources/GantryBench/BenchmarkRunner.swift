@@ -20,6 +20,7 @@ let allSuites: [BenchmarkSuite] = [
     elementwiseSuite,
     mathAccuracySuite,
     metricSuite,
+    experimentSuite,
 ] + trainingSuites
 
 /// Parses `[--only NAME[,NAME…]] [--list]` and runs the chosen suites, one JSON object per line on stdout.

@@ -1,1 +1,10 @@
-print("x")
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import HostCPU
+import Shell
+
+CPUFeatures.requireVectorExtensions()
+exit(GantryCommand.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,155 @@
+import Foundation
+import Workbench
+
+/// The `gantry` command: its options, and the four ways in (prompt, `run`, `check`, `-e`).
+public enum GantryCommand {
+    /// What `gantry --help` prints.
+    public static let usage = """
+        gantry \(version): a GAN workbench for the terminal.
+
+        usage:
+          gantry                       start the interactive workbench (a small GAN on ring8 is loaded)
+          gantry run FILE.gan          run a script; exit status 0 only if every command and expect succeeded
+          gantry -e 'CMD; CMD'         run commands given on the command line (same exit status rule)
+          gantry check [--record] FILE.gan|DIR …
+                                       replay transcripts and compare with their #> / #! expectations
+                                       (--record rewrites the expectations from the actual output)
+          gantry --help | --version
+
+        options:
+          --seed N                     use seed N for the session and every seed command
+          --keep-going                 continue a script after an error (the exit status still reports it)
+
+        Inside gantry, type help for the commands. Scripts use the same language as the prompt.
+        """
+
+    /// Runs with the process arguments (without the program name); returns the exit status.
+    public static func main(_ arguments: [String]) -> Int32 {
+        var seed: UInt64?
+        var keepGoing = false
+        var record = false
+        var rest: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            switch argument {
+            case "--help", "-h":
+                print(usage)
+                return 0
+            case "--version", "-V":
+                print("gantry \(version)")
+                return 0
+            case "--seed":
+                guard index + 1 < arguments.count, let value = UInt64(arguments[index + 1]) else {
+                    return fail("--seed needs a non-negative integer")
+                }
+                seed = value
+                index += 1
+            case "--keep-going":
+                keepGoing = true
+            case "--record":
+                record = true
+            default:
+                rest.append(argument)
+            }
+            index += 1
+        }
+        InterruptFlag.install()
+        do {
+            switch rest.first {
+            case nil:
+                return try interactive(seed: seed)
+            case "run":
+                guard rest.count == 2 else { return fail("usage: gantry run FILE.gan") }
+                return try script(seed: seed, keepGoing: keepGoing) { $0.execute("run \(quoted(rest[1]))", file: "<command line>") }
+            case "-e":
+                guard rest.count == 2 else { return fail("usage: gantry -e 'COMMANDS'") }
+                return try script(seed: seed, keepGoing: keepGoing) { $0.execute(rest[1], file: "<-e>") }
+            case "check":
+                guard rest.count >= 2 else { return fail("usage: gantry check [--record] FILE.gan|DIR …") }
+                return try check(Array(rest.dropFirst()), seed: seed, record: record)
+            default:
+                return fail("unknown argument '\(rest[0])'; see gantry --help")
+            }
+        } catch {
+            return fail("\(error)")
+        }
+    }
+
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    static func fail(_ message: String) -> Int32 {
+        FileHandle.standardError.write(Data(("gantry: " + message + "\n").utf8))
+        return 64
+    }
+
+    /// The environment of this process's terminal (or pipe).
+    static func processEnvironment() -> ShellEnvironment {
+        let terminal = TerminalInfo.standardOutputIsTerminal
+        return ShellEnvironment(
+            writeOutput: { print($0) },
+            writeError: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
+            isTerminal: terminal, width: TerminalInfo.width, colour: TerminalInfo.colourEnabled,
+            interruptRequested: { InterruptFlag.isSet },
+            writeProgress: { line in
+                // Carriage return, the line, then clear to the end: the next write replaces it.
+                FileHandle.standardOutput.write(Data(("\r" + line + "\u{1b}[K").utf8))
+            })
+    }
+
+    static func interactive(seed: UInt64?) throws -> Int32 {
+        let interpreter = Interpreter(session: try Session(seed: seed ?? 1), environment: processEnvironment())
+        interpreter.seedOverride = seed
+        let reader: any LineReader
+        if TerminalInfo.standardInputIsTerminal {
+            let home = ProcessInfo.processInfo.environment["HOME"].map { $0 + "/.gantry_history" }
+            let completer = Completer(interpreter: interpreter)
+            reader = LineEditor(programName: "gantry", historyFile: home, completer: { completer.candidates($0) })
+        } else {
+            reader = PlainLineReader()
+        }
+        return REPL(interpreter: interpreter, reader: reader).run(showBanner: TerminalInfo.standardInputIsTerminal)
+    }
+
+    static func script(seed: UInt64?, keepGoing: Bool, _ body: (Interpreter) -> Bool) throws -> Int32 {
+        let interpreter = Interpreter(session: try Session(seed: seed ?? 1), environment: processEnvironment())
+        interpreter.seedOverride = seed
+        interpreter.keepGoing = keepGoing
+        let succeeded = body(interpreter)
+        return succeeded && interpreter.failureCount == 0 ? 0 : 1
+    }
+
+    static func check(_ targets: [String], seed: UInt64?, record: Bool) throws -> Int32 {
+        var files: [String] = []
+        for target in targets {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: target, isDirectory: &isFolder) else {
+                return fail("no such file or folder: \(target)")
+            }
+            if isFolder.boolValue {
+                let names = (try FileManager.default.contentsOfDirectory(atPath: target)).filter { $0.hasSuffix(".gan") }.sorted()
+                files += names.map { (target as NSString).appendingPathComponent($0) }
+            } else {
+                files.append(target)
+            }
+        }
+        var failed = 0, passed = 0
+        for file in files {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            if record {
+                try PointFile.writeAtomically(Array(try Transcript.record(path: file, text: text, seed: seed).utf8), to: file)
+                print("recorded \(file)")
+                continue
+            }
+            let outcome = try Transcript.check(path: file, text: text, seed: seed)
+            passed += outcome.passed
+            for failure in outcome.failures { FileHandle.standardError.write(Data((failure + "\n").utf8)) }
+            failed += outcome.failures.count
+            print("\(outcome.failures.isEmpty ? "ok  " : "FAIL") \(file) (\(outcome.passed) matched, \(outcome.failures.count) differ)")
+        }
+        print("gantry check: \(files.count) transcript\(files.count == 1 ? "" : "s"), \(passed) commands matched, \(failed) differ")
+        return failed == 0 ? 0 : 1
+    }
+}

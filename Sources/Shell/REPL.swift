@@ -1,0 +1,65 @@
+import Foundation
+import Workbench
+
+/// The interactive loop: a prompt, line editing, continuation lines for open blocks and strings, and
+/// errors that never end the session.
+public final class REPL {
+    let interpreter: Interpreter
+    let reader: any LineReader
+    /// The prompt of a new command.
+    static let prompt = "gantry> "
+    /// The prompt of a continuation line (an open block, list or string).
+    static let continuationPrompt = "   ...> "
+
+    /// A loop reading from `reader` into `interpreter`.
+    public init(interpreter: Interpreter, reader: any LineReader) {
+        self.interpreter = interpreter
+        self.reader = reader
+    }
+
+    /// What the banner says: what is loaded and how to get help.
+    static func banner(_ session: Session) -> [String] {
+        [
+            "gantry \(version): \(session.loss.canonicalText.split(separator: " ").first ?? "") GAN on \(session.dataset.canonicalText.split(separator: " ").first ?? ""), seed \(session.seed), G and D \(MLPModel.mlpSpec(session.modelParameters[.generator]!, input: session.noise.dimension, output: session.dataset.dimension).hiddenWidths.map(String.init).joined(separator: "×")) MLPs",
+            "type help for commands, step 500 to train, metric modes to measure; Ctrl-D quits",
+        ]
+    }
+
+    /// Runs until quit or end of input; returns the process exit status (0).
+    public func run(showBanner: Bool) -> Int32 {
+        if showBanner { for line in REPL.banner(interpreter.session) { interpreter.say(line) } }
+        for warning in reader.warnings { interpreter.environment.writeError("warning: " + warning) }
+        var buffer: [String] = []
+        var firstLine = 1
+        var lineCount = 0
+        while !interpreter.quitRequested {
+            switch reader.readLine(prompt: buffer.isEmpty ? REPL.prompt : REPL.continuationPrompt) {
+            case .endOfInput:
+                return interpreter.failureCount > 0 && !(reader is LineEditor) ? 1 : 0
+            case .interrupted:
+                // Ctrl-C at the prompt drops the line being typed; the editor leaves the cursor on it.
+                buffer = []
+                interpreter.say("")
+                continue
+            case .line(let line):
+                lineCount += 1
+                if buffer.isEmpty { firstLine = lineCount }
+                buffer.append(line)
+                let source = buffer.joined(separator: "\n")
+                do {
+                    if case .incomplete = try Parser.parse(source, file: "<stdin>", firstLine: firstLine) { continue }
+                } catch {
+                    // Reported by executeSegment below, with its location.
+                }
+                buffer = []
+                if !source.trimmingCharacters(in: .whitespaces).isEmpty { reader.addToHistory(source) }
+                _ = InterruptFlag.check()
+                interpreter.executeSegment(source, file: "<stdin>", firstLine: firstLine)
+            }
+        }
+        return interpreter.failureCount > 0 && !(reader is LineEditor) ? 1 : 0
+    }
+}
+
+/// The version the command reports.
+public let version = "0.2.0"

@@ -1,0 +1,47 @@
+import XCTest
+import Foundation
+import _GantryTestSupport
+
+/// The real `gantry` binary in a pseudo-terminal, driven as a user drives it.
+final class REPLTerminalTests: XCTestCase {
+    func startGantry() throws -> PseudoTerminal {
+        let gantry = try XCTUnwrap(PseudoTerminal.productExecutable(named: "gantry"), "the gantry binary is built with the tests")
+        return try PseudoTerminal(executable: gantry, arguments: [], environment: ["NO_COLOR": "1"])
+    }
+
+    func testBannerCompletionHistoryAndCtrlC() throws {
+        let terminal = try startGantry()
+        try terminal.expect("type help for commands")
+        try terminal.expectPrompt("gantry> ")
+        // Tab completes a verb… (the terminal only shows the completed tail, so the effect is checked)
+        try terminal.send("ste\t")
+        try terminal.expect("p ")
+        try terminal.send("3\r")
+        try terminal.expect("iteration 3  D loss")
+        try terminal.expectPrompt("gantry> ")
+        // …and a loss name after the verb.
+        try terminal.send("loss wgan-g\t")
+        try terminal.expect("p ")
+        try terminal.send("\r")
+        try terminal.expectPrompt("gantry> ")
+        try terminal.send("show loss\r")
+        try terminal.expect("loss wgan-gp lambda=10")
+        try terminal.expectPrompt("gantry> ")
+        // Up-arrow recalls the previous line.
+        try terminal.send("\u{1b}[A")
+        try terminal.expect("show loss")
+        try terminal.send("\r")
+        try terminal.expect("loss wgan-gp lambda=10")
+        try terminal.expectPrompt("gantry> ")
+        // An error does not end the session; Ctrl-C clears the line; Ctrl-D quits.
+        try terminal.send("stpe\r")
+        try terminal.expect("did you mean 'step'?")
+        try terminal.expectPrompt("gantry> ")
+        try terminal.send("abc")
+        try terminal.expect("abc")
+        try terminal.send("\u{3}")
+        try terminal.expectPrompt("gantry> ")
+        try terminal.send("\u{4}")
+        XCTAssertEqual(terminal.waitForExit(timeout: 20), 0)
+    }
+}
