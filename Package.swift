@@ -34,7 +34,8 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "HostCPU", "_GantryTestSupport"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Kernels", "HostCPU", "_GantryTestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff", "_GantryTestSupport"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Workbench", "Autodiff", "_GantryTestSupport"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Workbench", "Autodiff", "_GantryTestSupport"],
+                    exclude: ["Transcripts"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NeuralNet", "Autodiff", "_GantryTestSupport"]),
     ]
 )

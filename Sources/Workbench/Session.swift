@@ -67,6 +67,7 @@ public final class Session {
         discriminator = Sequential([])
         generator = try buildNetwork(.generator)
         discriminator = try buildNetwork(.discriminator)
+        journal = configurationCommands
     }
 
     /// The canonical commands that recreate the current configuration (seed, data, noise, both models,

@@ -17,11 +17,11 @@ enum CommandSpecs {
         examples: ["list losses", "list metrics"])
 
     static let show = CommandSpec(
-        "show", summary: "show part of the session: config, models, loss, optimizers, tricks, history, snapshots",
-        discussion: "show config prints the commands that recreate the current configuration; show models the layers and parameter counts of G and D; show history the last rows of the training record (last=N).",
+        "show", summary: "show part of the session: config, models, loss, optimizers, tricks, history, weights, snapshots",
+        discussion: "show config prints the commands that recreate the current configuration; show models the layers and parameter counts of G and D; show history the last rows of the training record (last=N); show weights a hash of each network's weights (equal hashes: bit-identical weights).",
         positionals: [PositionalSpec("WHAT", "which part",
                                      completions: .words(["config", "models", "loss", "optimizers", "tricks", "history",
-                                                          "snapshots", "data"]))],
+                                                          "weights", "snapshots", "data"]))],
         parameters: [ParameterSpec("last", .integer(1...100_000), default: .integer(10), "rows of history to show")],
         examples: ["show config", "show history last=5"])
 

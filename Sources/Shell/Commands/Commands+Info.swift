@@ -140,7 +140,7 @@ extension Interpreter {
     func show(_ invocation: Invocation) throws {
         let parameters = try invocation.commandParameters()
         guard let node = invocation.positionals.first else {
-            throw invocation.failure("show needs what to show: config, models, loss, optimizers, tricks, history, snapshots, data")
+            throw invocation.failure("show needs what to show: config, models, loss, optimizers, tricks, history, weights, snapshots, data")
         }
         switch node.text {
         case "config":
@@ -170,10 +170,34 @@ extension Interpreter {
             for name in session.snapshotNames { say(name) }
         case "history":
             showHistory(last: parameters.integer("last"))
+        case "weights":
+            for player in Player.allCases {
+                let network = session.network(player)
+                say("\(player.rawValue): \(network.parameterCount) parameters, hash \(weightHash(network.parameters.map(\.value)))")
+            }
         default:
-            throw invocation.failure("unknown part '\(node.text)'; show config, models, loss, optimizers, tricks, history, snapshots or data",
+            throw invocation.failure("unknown part '\(node.text)'; show config, models, loss, optimizers, tricks, history, weights, snapshots or data",
                                      at: node.range)
         }
+    }
+
+    /// FNV-1a over the bit patterns of every weight, in parameter order: equal hashes mean (with
+    /// overwhelming probability) bit-identical weights.
+    func weightHash(_ tensors: [Tensor]) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for tensor in tensors {
+            tensor.withUnsafeBufferPointer { buffer in
+                for value in buffer {
+                    var bits = value.bitPattern
+                    for _ in 0..<4 {
+                        hash = (hash ^ UInt64(bits & 0xFF)) &* 0x0000_0100_0000_01B3
+                        bits >>= 8
+                    }
+                }
+            }
+        }
+        let text = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
     }
 
     /// The last rows of the history as an aligned table (no wall times: they differ between runs).
