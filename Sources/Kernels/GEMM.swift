@@ -14,10 +14,19 @@ public enum GEMM {
     static let rowBlock = 120
     /// Columns of B per packed block (a multiple of `tileColumns`): 256 × 2048 floats = 2 MiB, in L3.
     static let columnBlock = 2048
-    /// Below this many multiply-adds (m·n·k ≈ 203³) splitting C across threads costs more than it saves.
-    /// Measured on 2 Zen 5 cores: a Dispatch worker takes ~40 µs to wake, and each piece repacks the
-    /// operand it shares, so 160³ lost 20 % on two threads, 192³ gained 8 %, 256³ gained 40 %.
-    static let parallelThreshold = 1 << 23
+    /// Below this many multiply-adds (m·n·k ≈ 161³) splitting C across threads costs more than it saves:
+    /// each piece repacks the operand it shares, and the other threads start late (see `headStartFlops`).
+    /// Measured on 2 Zen 5 cores with the head start: 112³ lost, 128³ gained 0–15 % (within noise),
+    /// 160³ gained ~20 %, 256³ ~65 %.
+    static let parallelThreshold = 1 << 22
+    /// Work (in flops) the first piece gets on top of an equal share.
+    ///
+    /// `ComputeThreads.forEachPiece` runs piece 0 on the calling thread, which starts at once, while the
+    /// other pieces wait for a Dispatch worker to wake: 15–40 µs on this machine. With equal pieces the
+    /// caller then idles for that long at the end, and once more while it is woken up; giving it ~25 µs
+    /// more work (at ~120 GFLOP/s) let 256³ on two threads go from ~175 to ~200 GFLOP/s and 192³ from ~130
+    /// to ~190. If the workers start promptly this costs at most half of it (~12 µs) in imbalance.
+    static let headStartFlops = 3 << 20
 
     /// C[m×n] = op(A)·op(B), or C += op(A)·op(B) when `accumulate`; row-major, leading dimensions in elements.
     /// op(A) is A (m×k, lda ≥ k) or, when transposeA, Aᵀ with A stored k×m (lda ≥ m); likewise B (k×n or n×k).
@@ -79,13 +88,18 @@ struct GEMMProblem {
     @inline(__always)
     func bElement(_ p: Int, _ j: Int) -> UnsafePointer<Float> { transposeB ? b + j * ldb + p : b + p * ldb + j }
 
-    /// The share of C that piece `index` of `count` computes: a contiguous run of whole strips.
+    /// The share of C that piece `index` of `count` computes: a contiguous run of whole strips, the first
+    /// piece larger by up to `GEMM.headStartFlops` (at most half of all strips).
     func piece(_ index: Int, of count: Int, alongColumns: Bool) -> GEMMProblem {
         let tile = alongColumns ? GEMM.tileColumns : GEMM.tileRows
         let extent = alongColumns ? n : m
         let strips = (extent + tile - 1) / tile
-        let start = min(extent, index * strips / count * tile)
-        let end = min(extent, (index + 1) * strips / count * tile)
+        let stripFlops = 2 * (alongColumns ? m : n) * tile * k
+        let extra = min(strips / count, (GEMM.headStartFlops + stripFlops / 2) / stripFlops)
+        func boundary(_ i: Int) -> Int {
+            i == count ? extent : min(extent, (i == 0 ? 0 : extra + i * (strips - extra) / count) * tile)
+        }
+        let start = boundary(index), end = boundary(index + 1)
         var part = self
         if alongColumns {
             part.n = end - start
