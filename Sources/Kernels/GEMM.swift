@@ -21,8 +21,9 @@ public enum GEMM {
     static let parallelThreshold = 1 << 22
     /// Work (in flops) the first piece gets on top of an equal share.
     ///
-    /// `ComputeThreads.forEachPiece` runs piece 0 on the calling thread, which starts at once, while the
-    /// other pieces wait for a Dispatch worker to wake: 15–40 µs on this machine. With equal pieces the
+    /// In practice piece 0 runs on the calling thread (Dispatch hands out iterations in order, and the
+    /// caller asks first), which starts at once, while the other pieces wait for a Dispatch worker to
+    /// wake: 15–40 µs on this machine. With equal pieces the
     /// caller then idles for that long at the end, and once more while it is woken up; giving it ~25 µs
     /// more work (at ~120 GFLOP/s) let 256³ on two threads go from ~175 to ~200 GFLOP/s and 192³ from ~130
     /// to ~190. If the workers start promptly this costs at most half of it (~12 µs) in imbalance.
@@ -73,8 +74,8 @@ public enum GEMM {
     }
 }
 
-/// One multiplication's operands, with op(A) and op(B) addressed through element strides so that a
-/// sub-block (a thread's share, a packed block) is just an offset pointer and smaller sizes.
+/// One multiplication's operands. A sub-problem (a thread's share of C, a packed block's source) is the
+/// same layout with offset pointers and smaller sizes, so every piece runs the same code.
 struct GEMMProblem {
     var m: Int, n: Int, k: Int
     var a: UnsafePointer<Float>, lda: Int, transposeA: Bool

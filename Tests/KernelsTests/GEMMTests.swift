@@ -162,6 +162,31 @@ final class GEMMTests: XCTestCase {
         assertBitIdentical(Case(m: 300, n: 520, k: 270, transposeA: false, transposeB: true, accumulate: true, padding: 2))
     }
 
+    func testPiecesTileCExactlyOnce() {
+        // The head start makes piece 0 larger; every split must still cover C exactly, in whole strips.
+        for (m, n, k) in [(300, 520, 270), (128, 128, 128), (1100, 20, 800), (7, 40, 3000), (61, 17, 5)] {
+            // Only addresses are computed, never dereferenced: the storage stays uninitialised.
+            let storage = UnsafeMutablePointer<Float>.allocate(capacity: max(m * k, k * n, m * n))
+            defer { storage.deallocate() }
+            for count in 1...5 {
+                for alongColumns in [true, false] {
+                    let whole = GEMMProblem(m: m, n: n, k: k, a: storage, lda: k, transposeA: false, b: storage, ldb: n,
+                                            transposeB: false, c: storage, ldc: n, accumulate: false)
+                    let tile = alongColumns ? GEMM.tileColumns : GEMM.tileRows
+                    var covered = 0
+                    for index in 0..<count {
+                        let part = whole.piece(index, of: count, alongColumns: alongColumns)
+                        let offset = (alongColumns ? part.c - whole.c : (part.c - whole.c) / n)
+                        XCTAssertEqual(offset, covered, "\(m)×\(n)×\(k) piece \(index)/\(count)")
+                        XCTAssertEqual(offset % tile, 0)
+                        covered += alongColumns ? part.n : part.m
+                    }
+                    XCTAssertEqual(covered, alongColumns ? n : m, "\(m)×\(n)×\(k) in \(count) pieces")
+                }
+            }
+        }
+    }
+
     func testZeroDepthZeroesOrKeepsC() {
         for accumulate in [false, true] {
             for (transposeA, transposeB) in allOps {
