@@ -1,2 +1,61 @@
-/// Filled in by its owner.
-let gemmSuite = BenchmarkSuite(name: "gemm", summary: "(not yet written)") { _ in }
+import Kernels
+
+/// One GEMM shape to time: op(A) is m×k, op(B) is k×n; `op` names the transposes as in BLAS ("NN", "TN", …).
+private struct GEMMCase {
+    let m: Int, n: Int, k: Int
+    let transposeA: Bool, transposeB: Bool
+    var op: String { (transposeA ? "T" : "N") + (transposeB ? "T" : "N") }
+}
+
+/// The shapes every run measures, each on 1 and 2 threads; `scripts/peers/numpy_matmul.py` times the same
+/// list so that `scripts/bench` can pair them up. 256×512·512×512 is a typical dense layer at batch 256.
+private let gemmCases: [GEMMCase] = [
+    GEMMCase(m: 128, n: 128, k: 128, transposeA: false, transposeB: false),
+    GEMMCase(m: 256, n: 512, k: 512, transposeA: false, transposeB: false),
+    GEMMCase(m: 256, n: 512, k: 512, transposeA: true, transposeB: false),
+    GEMMCase(m: 256, n: 512, k: 512, transposeA: false, transposeB: true),
+    GEMMCase(m: 1024, n: 1024, k: 1024, transposeA: false, transposeB: false),
+]
+
+/// Thread counts measured for every case.
+private let gemmThreadCounts = [1, 2]
+
+/// Times `GEMM.multiply` (C = op(A)·op(B), C overwritten) and reports the median GFLOP/s (2·m·n·k flops).
+let gemmSuite = BenchmarkSuite(
+    name: "gemm",
+    summary: "GEMM.multiply GFLOP/s (median) at 128³, 256×512×512 (NN, TN, NT) and 1024³ on 1 and 2 threads"
+) { emit in
+    let savedThreads = ComputeThreads.count
+    defer { ComputeThreads.count = savedThreads }
+    for shape in gemmCases {
+        // Operands as stored: a transposed operand is held in its transposed shape.
+        let aCount = shape.m * shape.k, bCount = shape.k * shape.n
+        let a = UnsafeMutablePointer<Float>.allocate(capacity: aCount)
+        let b = UnsafeMutablePointer<Float>.allocate(capacity: bCount)
+        let c = UnsafeMutablePointer<Float>.allocate(capacity: shape.m * shape.n)
+        defer { a.deallocate(); b.deallocate(); c.deallocate() }
+        // Deterministic values in [-1, 1): the timing does not depend on them, but denormals or NaNs would.
+        for i in 0..<aCount { a[i] = Float((i * 7919) % 2001) / 1000 - 1 }
+        for i in 0..<bCount { b[i] = Float((i * 104_729) % 2001) / 1000 - 1 }
+        let lda = shape.transposeA ? shape.m : shape.k
+        let ldb = shape.transposeB ? shape.k : shape.n
+        for threads in gemmThreadCounts {
+            ComputeThreads.count = threads
+            let seconds = medianSecondsPerCall {
+                GEMM.multiply(m: shape.m, n: shape.n, k: shape.k,
+                              a: a, lda: lda, transposeA: shape.transposeA,
+                              b: b, ldb: ldb, transposeB: shape.transposeB,
+                              c: c, ldc: shape.n, accumulate: false)
+            }
+            var line = JSONLine("gemm")
+            line.add("m", shape.m)
+            line.add("n", shape.n)
+            line.add("k", shape.k)
+            line.add("op", shape.op)
+            line.add("threads", threads)
+            line.add("gflops", 2 * Double(shape.m * shape.n * shape.k) / seconds / 1e9)
+            line.add("seconds", seconds)
+            emit(line)
+        }
+    }
+}

@@ -1,0 +1,241 @@
+import Synchronization
+
+/// Single-precision matrix multiplication in pure Swift: packed, register-blocked and bit-deterministic.
+///
+/// Every C element is computed as one sequential fused multiply-add chain over k = 0, 1, …, K−1, starting
+/// from 0 (or from the old C value when accumulating) — the order `referenceMultiply` spells out. Blocking,
+/// packing and threading only decide *when* each link of a chain is computed, never the order or the
+/// rounding, so results are identical in every bit for any thread count, block size or machine with FMA.
+public enum GEMM {
+    /// Depth per packed block: a 16-column B strip of this depth (16 KiB) stays in L1 while the kernel
+    /// sweeps the A block past it.
+    static let depthBlock = 256
+    /// Rows of A per packed block (a multiple of `tileRows`): 120 × 256 floats = 120 KiB, resident in L2.
+    static let rowBlock = 120
+    /// Columns of B per packed block (a multiple of `tileColumns`): 256 × 2048 floats = 2 MiB, in L3.
+    static let columnBlock = 2048
+    /// Below this many multiply-adds (m·n·k ≈ 161³) splitting C across threads costs more than it saves:
+    /// each piece repacks the operand it shares, and the other threads start late (see `headStartFlops`).
+    /// Measured on 2 Zen 5 cores with the head start: 112³ lost, 128³ gained 0–15 % (within noise),
+    /// 160³ gained ~20 %, 256³ ~65 %.
+    static let parallelThreshold = 1 << 22
+    /// Work (in flops) the first piece gets on top of an equal share.
+    ///
+    /// In practice piece 0 runs on the calling thread (Dispatch hands out iterations in order, and the
+    /// caller asks first), which starts at once, while the other pieces wait for a Dispatch worker to
+    /// wake: 15–40 µs on this machine. With equal pieces the
+    /// caller then idles for that long at the end, and once more while it is woken up; giving it ~25 µs
+    /// more work (at ~120 GFLOP/s) let 256³ on two threads go from ~175 to ~200 GFLOP/s and 192³ from ~130
+    /// to ~190. If the workers start promptly this costs at most half of it (~12 µs) in imbalance.
+    static let headStartFlops = 3 << 20
+
+    /// C[m×n] = op(A)·op(B), or C += op(A)·op(B) when `accumulate`; row-major, leading dimensions in elements.
+    /// op(A) is A (m×k, lda ≥ k) or, when transposeA, Aᵀ with A stored k×m (lda ≥ m); likewise B (k×n or n×k).
+    ///
+    /// With k = 0, C becomes zero (or is left unchanged when accumulating). C must not overlap A or B.
+    /// Uses up to `ComputeThreads.count` threads on large products; the result does not depend on it.
+    public static func multiply(m: Int, n: Int, k: Int,
+                                a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
+                                b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
+                                c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        checkArguments(m: m, n: n, k: k, lda: lda, transposeA: transposeA, ldb: ldb, transposeB: transposeB, ldc: ldc)
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            if !accumulate {
+                for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+            }
+            return
+        }
+        if isSkinny(rows: m, contiguous: !transposeB) {
+            skinnyMultiply(rows: m, columns: n, depth: k,
+                           a: a, aRowStride: transposeA ? 1 : lda, aDepthStride: transposeA ? lda : 1,
+                           b: b, bDepthStride: transposeB ? 1 : ldb, bColumnStride: transposeB ? ldb : 1,
+                           c: c, cRowStride: ldc, cColumnStride: 1, accumulate: accumulate)
+            return
+        }
+        if isSkinny(rows: n, contiguous: transposeA) {
+            // Cᵀ = op(B)ᵀ·op(A)ᵀ: the same chains, with the roles of the operands swapped.
+            skinnyMultiply(rows: n, columns: m, depth: k,
+                           a: b, aRowStride: transposeB ? ldb : 1, aDepthStride: transposeB ? 1 : ldb,
+                           b: a, bDepthStride: transposeA ? lda : 1, bColumnStride: transposeA ? 1 : lda,
+                           c: c, cRowStride: 1, cColumnStride: ldc, accumulate: accumulate)
+            return
+        }
+        let problem = GEMMProblem(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA,
+                              b: b, ldb: ldb, transposeB: transposeB, c: c, ldc: ldc, accumulate: accumulate)
+        let split = split(m: m, n: n, k: k, threads: ComputeThreads.count)
+        if split.pieces <= 1 {
+            problem.run()
+            return
+        }
+        ComputeThreads.forEachPiece(split.pieces) { piece in
+            problem.piece(piece, of: split.pieces, alongColumns: split.alongColumns).run()
+        }
+    }
+}
+
+/// One multiplication's operands. A sub-problem (a thread's share of C, a packed block's source) is the
+/// same layout with offset pointers and smaller sizes, so every piece runs the same code.
+struct GEMMProblem {
+    var m: Int, n: Int, k: Int
+    var a: UnsafePointer<Float>, lda: Int, transposeA: Bool
+    var b: UnsafePointer<Float>, ldb: Int, transposeB: Bool
+    var c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+
+    /// Address of op(A)[i, p].
+    @inline(__always)
+    func aElement(_ i: Int, _ p: Int) -> UnsafePointer<Float> { transposeA ? a + p * lda + i : a + i * lda + p }
+    /// Address of op(B)[p, j].
+    @inline(__always)
+    func bElement(_ p: Int, _ j: Int) -> UnsafePointer<Float> { transposeB ? b + j * ldb + p : b + p * ldb + j }
+
+    /// The share of C that piece `index` of `count` computes: a contiguous run of whole strips, the first
+    /// piece larger by up to `GEMM.headStartFlops` (at most half of all strips).
+    func piece(_ index: Int, of count: Int, alongColumns: Bool) -> GEMMProblem {
+        let tile = alongColumns ? GEMM.tileColumns : GEMM.tileRows
+        let extent = alongColumns ? n : m
+        let strips = (extent + tile - 1) / tile
+        let stripFlops = 2 * (alongColumns ? m : n) * tile * k
+        let extra = min(strips / count, (GEMM.headStartFlops + stripFlops / 2) / stripFlops)
+        func boundary(_ i: Int) -> Int {
+            i == count ? extent : min(extent, (i == 0 ? 0 : extra + i * (strips - extra) / count) * tile)
+        }
+        let start = boundary(index), end = boundary(index + 1)
+        var part = self
+        if alongColumns {
+            part.n = end - start
+            part.b = bElement(0, start)
+            part.c = c + start
+        } else {
+            part.m = end - start
+            part.a = aElement(start, 0)
+            part.c = c + start * ldc
+        }
+        return part
+    }
+
+    /// The single-threaded blocked algorithm over this problem's whole C.
+    func run() {
+        if m == 0 || n == 0 { return }
+        let workspace = GEMMWorkspace.take()
+        defer { GEMMWorkspace.give(workspace) }
+        // Equal depth blocks rather than 256 + remainder: a short last block would run the kernel at a
+        // depth too small to amortise loading and storing the C tile.
+        let depthBlocks = (k + GEMM.depthBlock - 1) / GEMM.depthBlock
+        let depthStep = (k + depthBlocks - 1) / depthBlocks
+        var jc = 0
+        while jc < n {
+            let columns = min(GEMM.columnBlock, n - jc)
+            var pc = 0
+            while pc < k {
+                let depth = min(depthStep, k - pc)
+                // Chains continue from the stored C after the first block: this is what keeps the order
+                // a single sequential chain per element instead of a sum of per-block partial sums.
+                let loadC = accumulate || pc > 0
+                GEMM.packB(depth: depth, columns: columns, b: bElement(pc, jc), ldb: ldb, transposed: transposeB,
+                           into: workspace.packedB)
+                var ic = 0
+                while ic < m {
+                    let rows = min(GEMM.rowBlock, m - ic)
+                    GEMM.packA(rows: rows, depth: depth, a: aElement(ic, pc), lda: lda, transposed: transposeA,
+                               into: workspace.packedA)
+                    GEMM.macroKernel(rows: rows, columns: columns, depth: depth,
+                                     packedA: workspace.packedA, packedB: workspace.packedB,
+                                     c: c + ic * ldc + jc, ldc: ldc, loadC: loadC, scratch: workspace.scratch)
+                    ic += rows
+                }
+                pc += depth
+            }
+            jc += columns
+        }
+    }
+}
+
+extension GEMM {
+    /// How many pieces to cut C into, and along which dimension.
+    ///
+    /// Pieces are whole micro-tile strips, so no piece computes a padded tile that another could have filled;
+    /// columns are preferred because then each thread packs only its own part of the (larger) B block.
+    static func split(m: Int, n: Int, k: Int, threads: Int) -> (pieces: Int, alongColumns: Bool) {
+        guard threads > 1, m * n * k >= parallelThreshold else { return (1, true) }
+        let columnStrips = (n + tileColumns - 1) / tileColumns
+        let rowStrips = (m + tileRows - 1) / tileRows
+        if columnStrips >= 2 * threads { return (threads, true) }
+        if rowStrips >= 2 * threads { return (threads, false) }
+        return (1, true)
+    }
+
+    /// Runs the micro-kernel over one packed A block × packed B block.
+    ///
+    /// B strips outside, A strips inside: the current B strip stays in L1 while A strips stream from L2.
+    static func macroKernel(rows: Int, columns: Int, depth: Int,
+                            packedA: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>,
+                            c: UnsafeMutablePointer<Float>, ldc: Int, loadC: Bool,
+                            scratch: UnsafeMutablePointer<Float>) {
+        var left = 0
+        var bStrip = UnsafeRawPointer(packedB)
+        while left < columns {
+            let width = min(tileColumns, columns - left)
+            var top = 0
+            var aStrip = UnsafePointer(packedA)
+            while top < rows {
+                let height = min(tileRows, rows - top)
+                let tile = c + top * ldc + left
+                if height == tileRows && width == tileColumns {
+                    microKernel(depth: depth, a: aStrip, b: bStrip, c: tile, ldc: ldc, loadC: loadC)
+                } else {
+                    edgeKernel(depth: depth, a: aStrip, b: bStrip, c: tile, ldc: ldc, loadC: loadC,
+                               rows: height, columns: width, scratch: scratch)
+                }
+                aStrip += tileRows * depth
+                top += tileRows
+            }
+            bStrip += tileColumns * depth * MemoryLayout<Float>.stride
+            left += tileColumns
+        }
+    }
+}
+
+/// The packing buffers one thread needs for one multiplication, kept in a small pool so that steady-state
+/// calls allocate nothing. Owned by one thread at a time (taken from and given back to the pool).
+final class GEMMWorkspace: @unchecked Sendable {
+    /// Room for one packed A block (`rowBlock` × `depthBlock`).
+    let packedA: UnsafeMutablePointer<Float>
+    /// Room for one packed B block (`depthBlock` × `columnBlock`), 64-byte aligned for aligned vector loads.
+    let packedB: UnsafeMutablePointer<Float>
+    /// One 6×16 tile for edge tiles.
+    let scratch: UnsafeMutablePointer<Float>
+    private let storage: UnsafeMutableRawPointer
+
+    private init() {
+        let aCount = GEMM.rowBlock * GEMM.depthBlock
+        let bCount = GEMM.depthBlock * GEMM.columnBlock
+        let scratchCount = GEMM.tileRows * GEMM.tileColumns
+        // Each region starts on a 64-byte boundary: all three counts are multiples of 16 floats.
+        storage = UnsafeMutableRawPointer.allocate(byteCount: (aCount + bCount + scratchCount) * 4, alignment: 64)
+        let floats = storage.bindMemory(to: Float.self, capacity: aCount + bCount + scratchCount)
+        packedB = floats
+        packedA = floats + bCount
+        scratch = floats + bCount + aCount
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Idle workspaces. A mutex rather than per-thread storage: two callers (or the pieces of one threaded
+    /// call) may run at once, and the lock is taken only twice per call.
+    private static let idle = Mutex<[GEMMWorkspace]>([])
+    /// More idle workspaces than this are freed, bounding the memory held between calls (~2.1 MiB each).
+    private static let maximumIdle = 8
+
+    /// A workspace for the calling thread's exclusive use until it is given back.
+    static func take() -> GEMMWorkspace {
+        idle.withLock { $0.popLast() } ?? GEMMWorkspace()
+    }
+
+    /// Returns a workspace to the pool.
+    static func give(_ workspace: GEMMWorkspace) {
+        idle.withLock { pool in
+            if pool.count < maximumIdle { pool.append(workspace) }
+        }
+    }
+}
