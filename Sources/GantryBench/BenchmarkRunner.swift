@@ -20,7 +20,6 @@ let allSuites: [BenchmarkSuite] = [
     elementwiseSuite,
     mathAccuracySuite,
     metricSuite,
-    experimentSuite,
 ] + trainingSuites
 
 /// Parses `[--only NAME[,NAME…]] [--list]` and runs the chosen suites, one JSON object per line on stdout.

@@ -1,4 +1,5 @@
 import HostCPU
 
 CPUFeatures.requireVectorExtensions()
+AllocatorTuning.keepFreedMemoryForReuse()
 BenchmarkRunner.main(arguments: Array(CommandLine.arguments.dropFirst()))

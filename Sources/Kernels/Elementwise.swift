@@ -131,11 +131,28 @@ public enum Elementwise {
                               _ b: UnsafePointer<Float>, stride bStride: Int,
                               into y: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
-        if mStride == 1 && aStride == 1 && bStride == 1 {
-            while i + 8 <= count {
-                let chosen = load(b + i).replacing(with: load(a + i), where: load(mask + i) .!= 0)
-                store(chosen, y + i)
-                i += 8
+        if mStride == 1 {
+            // The mask is contiguous; each branch is contiguous or one repeated value (relu's and
+            // clamp's derivatives select against a scalar zero).
+            let aValue = SIMD8<Float>(repeating: a[0]), bValue = SIMD8<Float>(repeating: b[0])
+            switch (aStride, bStride) {
+            case (1, 1):
+                while i + 8 <= count {
+                    store(load(b + i).replacing(with: load(a + i), where: load(mask + i) .!= 0), y + i)
+                    i += 8
+                }
+            case (1, 0):
+                while i + 8 <= count {
+                    store(bValue.replacing(with: load(a + i), where: load(mask + i) .!= 0), y + i)
+                    i += 8
+                }
+            case (0, 1):
+                while i + 8 <= count {
+                    store(load(b + i).replacing(with: aValue, where: load(mask + i) .!= 0), y + i)
+                    i += 8
+                }
+            default:
+                break
             }
         }
         while i < count {

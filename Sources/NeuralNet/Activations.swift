@@ -111,6 +111,8 @@ public final class Dropout: Layer {
     }
     /// "Dropout(0.5)".
     public var summary: String { "Dropout(\(probability))" }
+    /// Its masks are drawn per call: two calls draw differently from one call on both batches.
+    public var isRowwise: Bool { probability == 0 }
     /// A new dropout with the same probability.
     public func copy() -> any Layer { Dropout(probability: probability) }
 }

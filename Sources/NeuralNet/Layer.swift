@@ -64,6 +64,10 @@ public protocol Layer: AnyObject {
     func outputWidth(forInputWidth inputWidth: Int) -> Int?
     /// An independent copy with new parameter objects holding the same values (for named snapshots).
     func copy() -> any Layer
+    /// Whether each output row depends only on the same input row in training (false for batch
+    /// statistics and anything else that mixes samples), so that stacking two batches and splitting the
+    /// result gives exactly the outputs of two separate calls.
+    var isRowwise: Bool { get }
 }
 
 extension Layer {
@@ -75,6 +79,8 @@ extension Layer {
     public var children: [(name: String, layer: any Layer)] { [] }
     /// Width-preserving by default (activations, normalisations).
     public func outputWidth(forInputWidth inputWidth: Int) -> Int? { inputWidth }
+    /// Row-wise by default (linear maps and elementwise functions); containers ask their children.
+    public var isRowwise: Bool { children.allSatisfy { $0.layer.isRowwise } }
 
     /// Every parameter of this layer and its descendants with a dotted path, e.g. "D.0.weight".
     public func namedParameters(prefix: String) -> [(name: String, parameter: Parameter)] {

@@ -77,6 +77,8 @@ public final class BatchNorm: Layer {
     }
     /// "BatchNorm(128)".
     public var summary: String { "BatchNorm(\(features))" }
+    /// Training statistics mix the samples of a batch.
+    public var isRowwise: Bool { false }
 }
 
 /// Layer normalisation over the features of each sample (Ba et al. 2016), with a learned scale and shift.

@@ -7,4 +7,5 @@ import HostCPU
 import Shell
 
 CPUFeatures.requireVectorExtensions()
+AllocatorTuning.keepFreedMemoryForReuse()
 exit(GantryCommand.main(Array(CommandLine.arguments.dropFirst())))

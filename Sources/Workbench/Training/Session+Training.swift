@@ -163,7 +163,7 @@ extension Session {
         let network = discriminator
         let critic: (Tensor) throws -> Tensor = { try network.forward($0, forward) }
         let realBatch = inputs.real ?? real
-        let realScores = try critic(realBatch), fakeScores = try critic(inputs.fake)
+        let (realScores, fakeScores) = try scoresOfBoth(realBatch, inputs.fake, critic)
         let realTarget = hooks.compactMap { $0.realTarget(context) }.last ?? 1
         var objective = try loss.discriminatorLoss(DiscriminatorLossInput(
             realScores: realScores, fakeScores: fakeScores, real: realBatch, fake: inputs.fake, critic: critic,
@@ -193,6 +193,20 @@ extension Session {
             js = log(2) - 0.5 * Double(plain.scalar!)
         }
         return CriticOutcome(loss: value, real: realMean, fake: fakeMean, gradientNorm: norm, js: js)
+    }
+
+    /// D's scores on the real and the generated batch. When D treats rows independently (no batch
+    /// statistics, no dropout, no trick that compares samples), both batches go through it stacked in one
+    /// call: the same function, half the calls. Otherwise two separate calls, as the paper's algorithm.
+    private func scoresOfBoth(_ real: Tensor, _ fake: Tensor, _ critic: (Tensor) throws -> Tensor) throws
+        -> (real: Tensor, fake: Tensor) {
+        guard discriminator.isRowwise && hooks.allSatisfy({ $0.keepsSamplesIndependent }),
+              real.rank == 2, fake.rank == 2, real.shape[1] == fake.shape[1] else {
+            return (try critic(real), try critic(fake))
+        }
+        let rows = real.shape[0]
+        let scores = try critic(try Tensor.concatenate([real, fake], axis: 0))
+        return (try scores.slice(axis: 0, 0..<rows), try scores.slice(axis: 0, rows..<(rows + fake.shape[0])))
     }
 
     /// The G update on a fresh noise batch.

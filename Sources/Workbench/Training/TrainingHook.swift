@@ -33,6 +33,9 @@ public protocol TrainingHook: AnyObject {
     func afterGeneratorUpdate(_ context: TrainingContext) throws
     /// An independent copy of the hook and its state (snapshots, and rolling back a failed iteration).
     func copy() -> any TrainingHook
+    /// Whether D still scores each sample on its own with this hook on (false for tricks that compare the
+    /// samples of a batch, such as minibatch discrimination), so real and generated batches may share a call.
+    var keepsSamplesIndependent: Bool { get }
 }
 
 extension TrainingHook {
@@ -52,4 +55,6 @@ extension TrainingHook {
     public func generatorPenalty(_ context: TrainingContext) throws -> Tensor? { nil }
     /// Nothing.
     public func afterGeneratorUpdate(_ context: TrainingContext) throws {}
+    /// Independent by default.
+    public var keepsSamplesIndependent: Bool { true }
 }
