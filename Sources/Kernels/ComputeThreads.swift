@@ -39,10 +39,7 @@ public enum ComputeThreads {
             return
         }
         // The pieces write disjoint memory and the call waits for all of them, so sharing `body` is safe.
-        withoutActuallyEscaping(body) { escapable in
-            let shared = UncheckedSendable(escapable)
-            DispatchQueue.concurrentPerform(iterations: pieces) { shared.value($0) }
-        }
+        WorkerPool.shared.run(pieces: pieces, helpers: min(count, pieces) - 1, body)
     }
 }
 

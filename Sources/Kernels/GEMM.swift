@@ -14,20 +14,14 @@ public enum GEMM {
     static let rowBlock = 120
     /// Columns of B per packed block (a multiple of `tileColumns`): 256 × 2048 floats = 2 MiB, in L3.
     static let columnBlock = 2048
-    /// Below this many multiply-adds (m·n·k ≈ 161³) splitting C across threads costs more than it saves:
-    /// each piece repacks the operand it shares, and the other threads start late (see `headStartFlops`).
-    /// Measured on 2 Zen 5 cores with the head start: 112³ lost, 128³ gained 0–15 % (within noise),
-    /// 160³ gained ~20 %, 256³ ~65 %.
-    static let parallelThreshold = 1 << 22
-    /// Work (in flops) the first piece gets on top of an equal share.
-    ///
-    /// In practice piece 0 runs on the calling thread (Dispatch hands out iterations in order, and the
-    /// caller asks first), which starts at once, while the other pieces wait for a Dispatch worker to
-    /// wake: 15–40 µs on this machine. With equal pieces the
-    /// caller then idles for that long at the end, and once more while it is woken up; giving it ~25 µs
-    /// more work (at ~120 GFLOP/s) let 256³ on two threads go from ~175 to ~200 GFLOP/s and 192³ from ~130
-    /// to ~190. If the workers start promptly this costs at most half of it (~12 µs) in imbalance.
-    static let headStartFlops = 3 << 20
+    /// Below this many multiply-adds (m·n·k ≈ 102³) splitting C across threads costs more than it saves:
+    /// each piece repacks the operand it shares. With the spinning worker pool a helper starts within a
+    /// microsecond or two: 128³ on two threads went from ~113 to ~200 GFLOP/s (it was not worth splitting
+    /// with Dispatch's 15–40 µs wake-up).
+    static let parallelThreshold = 1 << 20
+    /// Work (in flops) the first piece gets on top of an equal share: none now that helpers start at once
+    /// (with Dispatch, giving the caller's piece ~25 µs more work hid the workers' wake-up).
+    static let headStartFlops = 0
 
     /// C[m×n] = op(A)·op(B), or C += op(A)·op(B) when `accumulate`; row-major, leading dimensions in elements.
     /// op(A) is A (m×k, lda ≥ k) or, when transposeA, Aᵀ with A stored k×m (lda ≥ m); likewise B (k×n or n×k).

@@ -171,18 +171,12 @@ extension Session {
         for hook in hooks {
             if let penalty = try hook.discriminatorPenalty(context) { objective = try objective + penalty }
         }
-        let value = Double(objective.scalar ?? .nan)
-        try requireFinite(value, "discriminator loss", number, stage)
-        let parameters = discriminator.parameters
-        let gradientList = try gradients(of: objective, wrt: parameters.map(\.value))
-        let norm = gradientList.reduce(0.0) { $0 + $1.squaredNorm() }.squareRoot()
-        try requireFinite(norm, "discriminator gradient", number, stage)
-        try discriminatorOptimizer.update(parameters, gradients: gradientList)
-        if let adjusted = try loss.afterDiscriminatorUpdate(parameters.map(\.value)) {
-            for (parameter, value) in zip(parameters, adjusted) { parameter.value = value.requiringGradient() }
+        let (value, norm) = try minimise(objective, .discriminator, number, stage) { parameters in
+            if let adjusted = try loss.afterDiscriminatorUpdate(parameters.map(\.value)) {
+                for (parameter, value) in zip(parameters, adjusted) { parameter.value = value.requiringGradient() }
+            }
+            for hook in hooks { try hook.afterDiscriminatorUpdate(context) }
         }
-        for hook in hooks { try hook.afterDiscriminatorUpdate(context) }
-        try requireFinite(parameters.reduce(0.0) { $0 + $1.value.squaredNorm() }, "discriminator weights", number, stage)
         let realMean = Double(realScores.mean().scalar!), fakeMean = Double(fakeScores.mean().scalar!)
         var js = Double.nan
         if loss.isCrossEntropy {
@@ -224,16 +218,27 @@ extension Session {
         for hook in hooks {
             if let penalty = try hook.generatorPenalty(context) { objective = try objective + penalty }
         }
+        let (value, norm) = try minimise(objective, .generator, number, stage) { _ in
+            for hook in hooks { try hook.afterGeneratorUpdate(context) }
+        }
+        return GeneratorOutcome(loss: value, gradientNorm: norm, fake: Double(fakeScores.mean().scalar!))
+    }
+
+    /// One optimizer step of `player` on `objective`, checking that the loss, the gradient and the new
+    /// weights are finite; `afterUpdate` runs between the update and the weight check (clipping, tricks).
+    private func minimise(_ objective: Tensor, _ player: Player, _ number: Int, _ stage: String,
+                          afterUpdate: ([Parameter]) throws -> Void) throws -> (value: Double, gradientNorm: Double) {
+        let name = player == .generator ? "generator" : "discriminator"
         let value = Double(objective.scalar ?? .nan)
-        try requireFinite(value, "generator loss", number, stage)
-        let parameters = generator.parameters
+        try requireFinite(value, name + " loss", number, stage)
+        let parameters = network(player).parameters
         let gradientList = try gradients(of: objective, wrt: parameters.map(\.value))
         let norm = gradientList.reduce(0.0) { $0 + $1.squaredNorm() }.squareRoot()
-        try requireFinite(norm, "generator gradient", number, stage)
-        try generatorOptimizer.update(parameters, gradients: gradientList)
-        for hook in hooks { try hook.afterGeneratorUpdate(context) }
-        try requireFinite(parameters.reduce(0.0) { $0 + $1.value.squaredNorm() }, "generator weights", number, stage)
-        return GeneratorOutcome(loss: value, gradientNorm: norm, fake: Double(fakeScores.mean().scalar!))
+        try requireFinite(norm, name + " gradient", number, stage)
+        try optimizer(player).update(parameters, gradients: gradientList)
+        try afterUpdate(parameters)
+        try requireFinite(parameters.reduce(0.0) { $0 + $1.value.squaredNorm() }, name + " weights", number, stage)
+        return (value, norm)
     }
 
     private func requireFinite(_ value: Double, _ quantity: String, _ iteration: Int, _ stage: String) throws {

@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// Persistent worker threads that pick up pieces of a kernel within a microsecond or two.
+///
+/// Dispatch's workers took 15–40 µs to wake here, more than a 256×128×128 product takes on one core, so
+/// two threads lost on the small matrices of GAN training. These workers spin briefly on an atomic
+/// counter after each job before they sleep, and the calling thread works on pieces too and spins until
+/// the last one is done. Pieces are claimed from a counter; which thread runs a piece never changes what
+/// the piece computes.
+final class WorkerPool: @unchecked Sendable {
+    /// One published job: its body, its piece count and its own counters, so a slow worker can never
+    /// claim a piece of a later job with the body of an earlier one.
+    final class Job: @unchecked Sendable {
+        let body: (Int) -> Void
+        let pieces: Int
+        let nextPiece = Atomic<Int>(0)
+        let finished = Atomic<Int>(0)
+
+        init(body: @escaping (Int) -> Void, pieces: Int) {
+            self.body = body
+            self.pieces = pieces
+        }
+
+        /// Runs pieces until none is left.
+        func work() {
+            while true {
+                let piece = nextPiece.wrappingAdd(1, ordering: .relaxed).oldValue
+                if piece >= pieces { return }
+                body(piece)
+                finished.wrappingAdd(1, ordering: .releasing)
+            }
+        }
+    }
+
+    /// The shared pool.
+    static let shared = WorkerPool()
+
+    private let current = Mutex<Job?>(nil)
+    private let generation = Atomic<Int>(0)
+    private let sleeping = Mutex<[DispatchSemaphore]>([])
+    private let workerCount = Atomic<Int>(0)
+    /// Workers holding a reference to a job; the caller waits for 0 before its body's lifetime ends.
+    private let active = Atomic<Int>(0)
+    /// Spins of a waiting worker before it sleeps (roughly 50 µs).
+    private static let spinLimit = 20_000
+
+    /// Runs `body` for every piece on the caller and up to `helpers` workers; returns when all are done.
+    func run(pieces: Int, helpers: Int, _ body: (Int) -> Void) {
+        ensureWorkers(helpers)
+        withoutActuallyEscaping(body) { escapable in
+            let job = Job(body: escapable, pieces: pieces)
+            current.withLock { $0 = job }
+            generation.wrappingAdd(1, ordering: .sequentiallyConsistent)
+            let sleepers = sleeping.withLock { list -> [DispatchSemaphore] in
+                let woken = list
+                list.removeAll()
+                return woken
+            }
+            for semaphore in sleepers { semaphore.signal() }
+            job.work()
+            while job.finished.load(ordering: .acquiring) < pieces {}
+            // Withdraw the job, then wait until no worker still holds it: the body must not outlive this
+            // call (workers take the job and count themselves under the same lock).
+            current.withLock { $0 = nil }
+            while active.load(ordering: .acquiring) > 0 {}
+        }
+    }
+
+    private func ensureWorkers(_ wanted: Int) {
+        while workerCount.load(ordering: .relaxed) < wanted {
+            workerCount.wrappingAdd(1, ordering: .relaxed)
+            let box = Unmanaged.passRetained(self)
+            var thread = pthread_t()
+            _ = pthread_create(&thread, nil, { context in
+                let pool = Unmanaged<WorkerPool>.fromOpaque(context!).takeRetainedValue()
+                pool.workerLoop()
+                return nil
+            }, box.toOpaque())
+            pthread_detach(thread)
+        }
+    }
+
+    /// Takes the current job (counting this worker as active, under the job lock, even when there is
+    /// none) and works on it; the reference is gone when this returns.
+    private func runCurrentJob() {
+        let job = current.withLock { job -> Job? in
+            active.wrappingAdd(1, ordering: .relaxed)
+            return job
+        }
+        job?.work()
+    }
+
+    private func workerLoop() {
+        // Block SIGINT here: Ctrl-C belongs to the prompt thread.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        let semaphore = DispatchSemaphore(value: 0)
+        var seen = generation.load(ordering: .acquiring)
+        while true {
+            var spins = 0
+            while generation.load(ordering: .acquiring) == seen && spins < WorkerPool.spinLimit { spins += 1 }
+            if generation.load(ordering: .sequentiallyConsistent) == seen {
+                sleeping.withLock { $0.append(semaphore) }
+                if generation.load(ordering: .sequentiallyConsistent) == seen {
+                    semaphore.wait()
+                } else {
+                    // Work arrived while registering: withdraw, unless the publisher already signalled.
+                    let withdrawn = sleeping.withLock { list -> Bool in
+                        guard let index = list.firstIndex(where: { $0 === semaphore }) else { return false }
+                        list.remove(at: index)
+                        return true
+                    }
+                    if !withdrawn { semaphore.wait() }
+                }
+                continue
+            }
+            seen = generation.load(ordering: .acquiring)
+            runCurrentJob()
+            active.wrappingAdd(-1, ordering: .releasing)
+        }
+    }
+}
