@@ -94,10 +94,10 @@ public enum Elementwise {
         case .leakyRelu(let slope):
             unaryLoop(x, y, count, { $0.replacing(with: $0 * slope, where: $0 .<= 0) },
                       { $0 <= 0 ? $0 * slope : $0 })
-        case .exp: FastMath.exp(x, into: y, count: count)
-        case .log: FastMath.log(x, into: y, count: count)
-        case .tanh: FastMath.tanh(x, into: y, count: count)
-        case .sigmoid: FastMath.sigmoid(x, into: y, count: count)
+        case .exp: inParallel(x, y, count, FastMath.exp)
+        case .log: inParallel(x, y, count, FastMath.log)
+        case .tanh: inParallel(x, y, count, FastMath.tanh)
+        case .sigmoid: inParallel(x, y, count, FastMath.sigmoid)
         case .power(let p): power(x, p, y, count)
         case .clamp(let lower, let upper):
             unaryLoop(x, y, count,
@@ -164,6 +164,23 @@ public enum Elementwise {
     /// Sets count elements to `value`.
     public static func fill(_ y: UnsafeMutablePointer<Float>, with value: Float, count: Int) {
         y.update(repeating: value, count: count)
+    }
+
+    /// Elements below which one thread does all the work of an elementary function (~15 µs of work).
+    static let parallelElementThreshold = 1 << 15
+
+    /// Runs a buffer kernel over contiguous slices on the kernel threads when the buffer is large. Every
+    /// element is computed by the same lane code wherever a slice starts, so the split changes no bit.
+    static func inParallel(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int,
+                           _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) {
+        let pieces = min(ComputeThreads.count, count / parallelElementThreshold)
+        guard pieces > 1 else { return kernel(x, y, count) }
+        let size = (count / pieces + 7) & ~7
+        ComputeThreads.forEachPiece(pieces) { piece in
+            let start = piece * size
+            let end = piece == pieces - 1 ? count : min(count, start + size)
+            if start < end { kernel(x + start, y + start, end - start) }
+        }
     }
 
     @inline(__always)
