@@ -104,14 +104,7 @@ public final class Interpreter {
     /// Prints a diagnostic with its include chain and counts it.
     func report(_ diagnostic: Diagnostic) {
         failureCount += 1
-        var full = diagnostic
-        for include in includeStack.dropFirst().reversed() {
-            if let range = include.includedAt {
-                full.notes.append(Diagnostic(severity: .note, message: "included from \(range.start)", range: nil,
-                                             sourceLine: nil, notes: []))
-            }
-        }
-        for line in full.rendered(colour: environment.colour).split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in diagnostic.rendered(colour: environment.colour).split(separator: "\n", omittingEmptySubsequences: false) {
             environment.writeError(String(line))
         }
     }

@@ -76,7 +76,12 @@ extension Interpreter {
         }
         includeStack.append((path, node.range))
         defer { includeStack.removeLast() }
-        try runSource(source, file: path)
+        do {
+            try runSource(source, file: path)
+        } catch let diagnostic as Diagnostic {
+            // Each level adds where it was included from, so the chain reads innermost first.
+            throw diagnostic.included(from: node.range.start)
+        }
     }
 
     /// `history export FILE.csv|FILE.npy`

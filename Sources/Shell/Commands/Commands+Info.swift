@@ -22,9 +22,7 @@ extension Interpreter {
     func help(_ invocation: Invocation) throws {
         guard let topic = invocation.text(0) else {
             say("gantry: a GAN workbench. Commands (help COMMAND for details, help NAME for a plugin):")
-            for spec in CommandTable.specs {
-                say("  " + spec.name.padding(toLength: 14, withPad: " ", startingAt: 0) + spec.summary)
-            }
+            sayColumns(CommandTable.specs.map { ($0.name, $0.summary) }, indent: "  ")
             say("Plugins: list data | models | losses | tricks | metrics | optimizers")
             return
         }
@@ -121,7 +119,7 @@ extension Interpreter {
                                            "metrics": .metric, "metric": .metric, "optimizers": .optimizer, "optimizer": .optimizer]
         switch node.text {
         case "commands":
-            for spec in CommandTable.specs { say(spec.name.padding(toLength: 14, withPad: " ", startingAt: 0) + spec.summary) }
+            sayColumns(CommandTable.specs.map { ($0.name, $0.summary) })
         case "snapshots":
             if session.snapshotNames.isEmpty { say("no snapshots (take one with snapshot NAME)") }
             for name in session.snapshotNames { say(name) }
@@ -132,8 +130,14 @@ extension Interpreter {
                                          + "; kinds: commands, data, models, losses, tricks, metrics, optimizers, snapshots", at: node.range)
             }
             if kind == .trick { listTricks(); return }
-            for spec in Self.pluginSpecs(kind) { say(spec.name.padding(toLength: 16, withPad: " ", startingAt: 0) + spec.summary) }
+            sayColumns(Self.pluginSpecs(kind).map { ($0.name, $0.summary) })
         }
+    }
+
+    /// Names and summaries in two aligned columns.
+    func sayColumns(_ rows: [(String, String)], indent: String = "") {
+        let width = (rows.map(\.0.count).max() ?? 0) + 2
+        for (name, summary) in rows { say(indent + name.padding(toLength: width, withPad: " ", startingAt: 0) + summary) }
     }
 
     /// `show WHAT`

@@ -165,10 +165,9 @@ extension Interpreter {
         if TrickRegistry.all.isEmpty {
             say("no trick plugins are registered in this build")
         }
-        for type in TrickRegistry.all {
-            let on = session.hooks.contains { $0.name == type.spec.name }
-            say("\(on ? "on " : "   ") \(type.spec.name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(type.spec.summary)")
-        }
+        sayColumns(TrickRegistry.all.map { type in
+            ((session.hooks.contains { $0.name == type.spec.name } ? "on  " : "    ") + type.spec.name, type.spec.summary)
+        })
         say("the Wasserstein remedy is a loss: loss wgan (clipping) or loss wgan-gp (gradient penalty)")
     }
 
