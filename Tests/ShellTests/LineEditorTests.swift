@@ -204,20 +204,27 @@ final class LineEditorTests: XCTestCase {
 
 /// The line editor on a real pseudo-terminal: keys, completion, history and Ctrl-C/Ctrl-D as a user
 /// meets them. There is no small executable to drive, so the test binary runs itself in a child process
-/// on the terminal, restricted to `testChildProcessEntryPoint`, which then acts as a miniature REPL.
+/// on the terminal, restricted to this class, whose class-level set-up then acts as a miniature REPL
+/// (and exits) instead of running the tests.
 final class TerminalLineEditorTests: XCTestCase {
     static let childVariable = "GANTRY_LINE_EDITOR_CHILD"
     static let prompt = "gantry> "
 
-    /// The miniature REPL, run only inside the child process: one line per input, as `<<line:…>>`,
-    /// `<<interrupted>>` or `<<eof>>`; each completer call is appended to $HOME/completions.log.
-    func testChildProcessEntryPoint() throws {
-        guard let home = ProcessInfo.processInfo.environment[Self.childVariable] else {
-            throw XCTSkip("runs only as the child process of the other TerminalLineEditorTests")
-        }
+    /// In the child process, becomes the miniature REPL before any test runs.
+    override class func setUp() {
+        super.setUp()
+        if let home = ProcessInfo.processInfo.environment[childVariable] { runChildREPL(home: home) }
+    }
+
+    /// The miniature REPL of the child process: one line per input, as `<<line:…>>`, `<<interrupted>>`
+    /// or `<<eof>>`; each completer call is appended to $HOME/completions.log. It never returns.
+    static func runChildREPL(home: String) -> Never {
         let log = home + "/completions.log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        guard let logHandle = try? FileHandle(forWritingTo: URL(fileURLWithPath: log)) else {
+            print("<<cannot open \(log)>>")
+            exit(1)
+        }
         let editor = LineEditor(programName: "gantry-test", historyFile: home + "/.gantry_history",
                                 historyLimit: 50) { line in
             logHandle.write(Data((line + "\n").utf8))
@@ -251,7 +258,7 @@ final class TerminalLineEditorTests: XCTestCase {
         let terminal: PseudoTerminal
         do {
             terminal = try PseudoTerminal(executable: testBinary,
-                                          arguments: ["ShellTests.TerminalLineEditorTests/testChildProcessEntryPoint"],
+                                          arguments: ["ShellTests.TerminalLineEditorTests"],
                                           environment: environment, workingDirectory: home)
         } catch PseudoTerminal.Error.unavailable(let reason) {
             throw XCTSkip("no pseudo-terminals here: \(reason)")

@@ -20,7 +20,7 @@ public enum CompletionSource: Sendable, Equatable {
 
 /// One positional argument of a command: its name for usage lines, what it means and how to complete it.
 public struct PositionalSpec: Sendable {
-    /// The placeholder in usage lines ("NAME", "FILE").
+    /// The name that stands for it in usage lines ("NAME", "FILE").
     public let name: String
     /// One line of documentation.
     public let summary: String
