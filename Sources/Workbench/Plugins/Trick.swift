@@ -20,7 +20,7 @@ extension Trick {
 /// Wasserstein distance, is a loss (`loss wgan`, `loss wgan-gp`), and `help trick` says so.
 public enum TrickRegistry {
     /// The registered tricks.
-    nonisolated(unsafe) public static let all: [any Trick.Type] = []
+    nonisolated(unsafe) public static let all: [any Trick.Type] = RemedyTricks.all + ExtraTricks.all
 
     /// The trick called `name` (or an alias).
     public static func named(_ name: String) -> (any Trick.Type)? {
