@@ -6,7 +6,7 @@ import NeuralNet
 /// the iteration counter, the history and named snapshots. The REPL drives it; it never prints.
 ///
 /// Every source of randomness is a named stream of one seed: "data" (real batches), "noise" (z),
-/// "init.G" / "init.D" (weights), "loss" (WGAN-GP's interpolation), "metrics", and one per trick. Changing
+/// "init.G" / "init.D" (weights, restarted for every build), "loss" (WGAN-GP's interpolation), "metrics", and one per trick. Changing
 /// the loss or a trick therefore never changes which data and noise batches training sees.
 public final class Session {
     /// The seed every stream derives from.
@@ -101,13 +101,16 @@ public final class Session {
     /// The width D's input has: the data dimension (tricks such as packing may change this later).
     public var discriminatorInputWidth: Int { dataset.dimension }
 
-    /// A freshly initialised network for `player` from its `mlp` parameters and stream "init.G"/"init.D".
+    /// A freshly initialised network for `player` from its `mlp` parameters. The weights come from the
+    /// stream "init.G" / "init.D" started afresh for every build, so they depend only on the seed and the
+    /// architecture, never on how often the network was rebuilt before: a saved script replays to the same
+    /// weights whatever session it is run in.
     func buildNetwork(_ player: Player) throws -> Sequential {
         let parameters = modelParameters[player]!
         let spec = player == .generator
             ? MLPModel.mlpSpec(parameters, input: noise.dimension, output: dataset.dimension)
             : MLPModel.mlpSpec(parameters, input: discriminatorInputWidth, output: 1)
-        return try spec.build(using: stream("init." + player.rawValue))
+        return try spec.build(using: RandomStream(seed: seed, name: "init." + player.rawValue))
     }
 
     /// Replaces the data set. When its dimension differs, both networks are rebuilt (freshly initialised,
