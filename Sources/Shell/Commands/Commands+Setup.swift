@@ -17,12 +17,7 @@ extension Interpreter {
 
     /// `data NAME key=value…`
     func data(_ invocation: Invocation) throws {
-        guard let node = invocation.positionals.first else {
-            throw invocation.failure("data needs a data set name; data sets: \(DatasetRegistry.names.joined(separator: ", "))")
-        }
-        guard let type = DatasetRegistry.named(node.text) else {
-            throw invocation.failure(unknownPluginMessage("data set", node.text, DatasetRegistry.all.map { $0.spec }), at: node.range)
-        }
+        let type = try plugin(invocation, "data set", DatasetRegistry.all, spec: { $0.spec }, named: DatasetRegistry.named)
         let dataset: any Dataset
         do {
             dataset = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
@@ -70,12 +65,7 @@ extension Interpreter {
 
     /// `loss NAME key=value…`
     func loss(_ invocation: Invocation) throws {
-        guard let node = invocation.positionals.first else {
-            throw invocation.failure("loss needs a name; losses: \(LossRegistry.all.map { $0.spec.name }.joined(separator: ", "))")
-        }
-        guard let type = LossRegistry.named(node.text) else {
-            throw invocation.failure(unknownPluginMessage("loss", node.text, LossRegistry.all.map { $0.spec }), at: node.range)
-        }
+        let type = try plugin(invocation, "loss", LossRegistry.all, spec: { $0.spec }, named: LossRegistry.named)
         let loss = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
         session.setLoss(loss)
         session.journal.append("loss " + loss.canonicalText)
@@ -148,9 +138,7 @@ extension Interpreter {
                 session.journal.append("trick off \(nameNode.text)")
                 return
             }
-            guard let type = TrickRegistry.named(nameNode.text) else {
-                throw invocation.failure(unknownPluginMessage("trick", nameNode.text, TrickRegistry.all.map { $0.spec }), at: nameNode.range)
-            }
+            let type = try plugin(invocation, "trick", TrickRegistry.all, at: 1, spec: { $0.spec }, named: TrickRegistry.named)
             let trick = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments), session: session)
             session.removeHook(named: type.spec.name)
             session.addHook(trick)
@@ -171,11 +159,35 @@ extension Interpreter {
         say("the Wasserstein remedy is a loss: loss wgan (clipping) or loss wgan-gp (gradient penalty)")
     }
 
+    /// The plugin type named by positional `index`; a missing or unknown name is a located error that
+    /// lists the choices or suggests the closest.
+    func plugin<T>(_ invocation: Invocation, _ kind: String, _ types: [T], at index: Int = 0,
+                   spec: (T) -> PluginSpec, named: (String) -> T?) throws -> T {
+        guard index < invocation.positionals.count else {
+            let what = invocation.spec.name == kind ? "a name" : "a \(kind) name"
+            throw invocation.failure("\(invocation.spec.name) needs \(what); \(pluralName(kind)): "
+                                     + types.map { spec($0).name }.joined(separator: ", "))
+        }
+        let node = invocation.positionals[index]
+        guard let type = named(node.text) else {
+            throw invocation.failure(unknownPluginMessage(kind, node.text, types.map(spec)), at: node.range)
+        }
+        return type
+    }
+
+    private func pluralName(_ kind: String) -> String {
+        switch kind {
+        case "data set": return "data sets"
+        case "loss": return "losses"
+        default: return kind + "s"
+        }
+    }
+
     /// "unknown loss 'wgn'; did you mean 'wgan'?" or the list of names.
     func unknownPluginMessage(_ kind: String, _ name: String, _ specs: [PluginSpec]) -> String {
         let names = specs.flatMap { [$0.name] + $0.aliases }
         if let close = Suggestion.closest(to: name, among: names) { return "unknown \(kind) '\(name)'; did you mean '\(close)'?" }
         let list = specs.map(\.name).joined(separator: ", ")
-        return "unknown \(kind) '\(name)'" + (list.isEmpty ? "" : "; \(kind == "data set" ? "data sets" : kind + "s"): \(list)")
+        return "unknown \(kind) '\(name)'" + (list.isEmpty ? "" : "; \(pluralName(kind)): \(list)")
     }
 }

@@ -134,12 +134,7 @@ extension Interpreter {
 
     /// `metric NAME key=value…`
     func metric(_ invocation: Invocation) throws {
-        guard let node = invocation.positionals.first else {
-            throw invocation.failure("metric needs a name; metrics: \(MetricRegistry.all.map { $0.spec.name }.joined(separator: ", "))")
-        }
-        guard let type = MetricRegistry.named(node.text) else {
-            throw invocation.failure(unknownPluginMessage("metric", node.text, MetricRegistry.all.map { $0.spec }), at: node.range)
-        }
+        let type = try plugin(invocation, "metric", MetricRegistry.all, spec: { $0.spec }, named: MetricRegistry.named)
         let parameters = try ParameterValues(type.spec, assignments: invocation.assignments)
         let metric = try type.init(parameters)
         let report = try session.measure(metric)
