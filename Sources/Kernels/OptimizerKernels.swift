@@ -14,11 +14,12 @@ public enum OptimizerKernels {
         let stepSize = learningRate / biasCorrection1
         let rootCorrection2 = biasCorrection2.squareRoot()
         @inline(__always)
-        func lane<V: SIMD>(_ p: V, _ g: V, _ m: V, _ v: V) -> (V, V, V) where V.Scalar == Float {
+        func lane(_ p: SIMD8<Float>, _ g: SIMD8<Float>, _ m: SIMD8<Float>, _ v: SIMD8<Float>)
+            -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
             let grad = weightDecay == 0 ? g : g + p * weightDecay
             let m2 = m * beta1 + grad * (1 - beta1)
             let v2 = v * beta2 + (grad * grad) * (1 - beta2)
-            let denominator = v2.squareRoot() / rootCorrection2 + epsilon
+            let denominator = Elementwise.squareRoot(v2) / rootCorrection2 + epsilon
             return (p - (m2 / denominator) * stepSize, m2, v2)
         }
         var i = 0
@@ -30,12 +31,12 @@ public enum OptimizerKernels {
             Elementwise.store(v2, vOut + i)
             i += 8
         }
-        while i < count {
-            let (p2, m2, v2) = lane(SIMD2(p[i], 0), SIMD2(g[i], 0), SIMD2(m[i], 0), SIMD2(v[i], 0))
-            pOut[i] = p2[0]
-            mOut[i] = m2[0]
-            vOut[i] = v2[0]
-            i += 1
+        // The tail goes through the same lane code in a padded vector, so every element gets the same bits.
+        if i < count {
+            var (pt, gt, mt, vt) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(repeating: 1))
+            for j in i..<count { pt[j - i] = p[j]; gt[j - i] = g[j]; mt[j - i] = m[j]; vt[j - i] = v[j] }
+            let (p2, m2, v2) = lane(pt, gt, mt, vt)
+            for j in i..<count { pOut[j] = p2[j - i]; mOut[j] = m2[j - i]; vOut[j] = v2[j - i] }
         }
     }
 

@@ -75,7 +75,9 @@ public enum RandomTransforms {
                 u1[lane] = unitIntervalExcludingZero(words[2 * (pair + lane)])
                 u2[lane] = unitInterval(words[2 * (pair + lane) + 1])
             }
-            let radius = (FastMath.log(u1) * -2).squareRoot()
+            var radius = FastMath.log(u1) * -2
+            // Lane by lane: SIMD8.squareRoot() would call libm once per lane (same bits, slower).
+            for lane in 0..<8 { radius[lane] = radius[lane].squareRoot() }
             let (sine, cosine) = FastMath.sinCosTwoPi(u2)
             let first = radius * cosine, second = radius * sine
             for lane in 0..<lanes {

@@ -64,11 +64,21 @@ final class WorkerPool: @unchecked Sendable {
             }
             for semaphore in sleepers { semaphore.signal() }
             job.work()
-            while job.finished.load(ordering: .acquiring) < pieces {}
+            WorkerPool.wait(until: { job.finished.load(ordering: .acquiring) >= pieces })
             // Withdraw the job, then wait until no worker still holds it: the body must not outlive this
             // call (workers take the job and count themselves under the same lock).
             current.withLock { $0 = nil }
-            while active.load(ordering: .acquiring) > 0 {}
+            WorkerPool.wait(until: { active.load(ordering: .acquiring) == 0 })
+        }
+    }
+
+    /// Spins until `done()`, yielding the processor after a short while: when the machine is busy a
+    /// descheduled worker must get to run, or the spinning caller would hold its core for nothing.
+    private static func wait(until done: () -> Bool) {
+        var spins = 0
+        while !done() {
+            spins += 1
+            if spins > 2_000 { sched_yield() }
         }
     }
 
