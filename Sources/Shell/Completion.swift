@@ -98,7 +98,7 @@ public struct Completer {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         return names.filter { $0.hasPrefix(stem) && (!$0.hasPrefix(".") || stem.hasPrefix(".")) }.compactMap { name in
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(name), isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(name), isDirectory: &isFolder)
             if isFolder.boolValue { return folder + name + "/" }
             if extensions.isEmpty || extensions.contains(where: { name.hasSuffix("." + $0) }) { return folder + name }
             return nil

@@ -104,7 +104,7 @@ public final class WGANGPLoss: Loss {
 /// Every loss, in the order `list loss` shows them.
 public enum LossRegistry {
     /// The registered losses.
-    public static let all: [any Loss.Type] = [
+    nonisolated(unsafe) public static let all: [any Loss.Type] = [
         MinimaxLoss.self, NonSaturatingLoss.self, WGANLoss.self, WGANGPLoss.self, LeastSquaresLoss.self, HingeLoss.self,
     ]
 
