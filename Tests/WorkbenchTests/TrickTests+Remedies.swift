@@ -1,0 +1,60 @@
+import XCTest
+import Foundation
+import Autodiff
+import NeuralNet
+@testable import Workbench
+
+/// The remedies of "From GAN to WGAN" that are tricks: each formula against numbers computed by hand on
+/// tiny inputs, and each trick switched on in a short training run.
+final class RemedyTrickTests: XCTestCase {
+    func smallSession(seed: UInt64 = 3) throws -> Session {
+        let session = try Session(seed: seed)
+        try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8,8")]))
+        try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8,8")]))
+        session.batchSize = 16
+        return session
+    }
+
+    func make<T: Trick>(_ type: T.Type, _ session: Session, _ assignments: [(String, String)] = []) throws -> T {
+        try T(try ParameterValues(T.spec, assignments: assignments), session: session)
+    }
+
+    func softplus(_ x: Double) -> Double { log1p(exp(x)) }
+
+    // MARK: label-smoothing
+
+    func testLabelSmoothingSetsTheRealTargetOfTheCrossEntropyLoss() throws {
+        let session = try smallSession()
+        let trick = try make(LabelSmoothing.self, session, [("alpha", "0.8")])
+        let context = TrainingContext(session: session, iteration: 0)
+        XCTAssertEqual(trick.realTarget(context), 0.8)
+        // L_D = mean[α·softplus(−D(x)) + (1 − α)·softplus(D(x))] + mean softplus(D(x̃)) with D(x) = 2, −1 and
+        // D(x̃) = 0.5; its derivative in D(x) is (σ(D(x)) − α)/n.
+        let real = try Tensor([2, -1], shape: [2, 1]).requiringGradient()
+        let fake = try Tensor([0.5], shape: [1, 1])
+        let loss = try session.loss.discriminatorLoss(DiscriminatorLossInput(
+            realScores: real, fakeScores: fake, real: real, fake: fake, critic: { $0 },
+            stream: RandomStream(seed: 1, name: "loss"), realTarget: trick.realTarget(context)!))
+        let expected = (0.8 * (softplus(-2) + softplus(1)) + 0.2 * (softplus(2) + softplus(-1))) / 2 + softplus(0.5)
+        XCTAssertEqual(Double(loss.scalar!), expected, accuracy: 1e-6)
+        let gradient = try gradients(of: loss, wrt: [real])[0].scalars
+        let sigmoid = { (x: Double) in 1 / (1 + exp(-x)) }
+        XCTAssertEqual(Double(gradient[0]), (sigmoid(2) - 0.8) / 2, accuracy: 1e-6)
+        XCTAssertEqual(Double(gradient[1]), (sigmoid(-1) - 0.8) / 2, accuracy: 1e-6)
+        // Switched on mid-training it changes D's loss; a copy keeps α.
+        try session.train(iterations: 2)
+        session.addHook(trick)
+        try session.train(iterations: 2)
+        XCTAssertEqual(session.hooks[0].copy().realTarget(context), 0.8)
+        XCTAssertTrue(session.history.rows.allSatisfy { $0.discriminatorLoss.isFinite })
+    }
+
+    func testLabelSmoothingIsRefusedWithoutACrossEntropyLoss() throws {
+        let session = try smallSession()
+        session.setLoss(try WGANGPLoss(try ParameterValues(WGANGPLoss.spec)))
+        XCTAssertThrowsError(try make(LabelSmoothing.self, session)) { error in
+            XCTAssertEqual("\(error)", "label-smoothing needs a cross-entropy loss (minimax or nonsaturating); "
+                + "the loss is wgan-gp, whose critic has no targets")
+        }
+    }
+}
