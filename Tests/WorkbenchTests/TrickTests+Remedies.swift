@@ -57,4 +57,49 @@ final class RemedyTrickTests: XCTestCase {
                 + "the loss is wgan-gp, whose critic has no targets")
         }
     }
+
+    // MARK: instance-noise
+
+    func testInstanceNoiseAddsAnnealedGaussianNoiseFromItsOwnStream() throws {
+        let session = try smallSession()
+        let trick = try make(InstanceNoise.self, session, [("sigma", "0.2"), ("anneal", "linear"), ("steps", "10")])
+        // s = s₀·max(0, 1 − t/T): 0.2 at t = 0, 0.1 at t = 5, 0 from t = 10 on.
+        XCTAssertEqual(trick.standardDeviation(atIteration: 0), 0.2)
+        XCTAssertEqual(trick.standardDeviation(atIteration: 5), 0.1, accuracy: 1e-7)
+        XCTAssertEqual(trick.standardDeviation(atIteration: 12), 0)
+        let real = Tensor.zeros([2, 2])
+        let fake = try Tensor([1, 2], shape: [1, 2]).requiringGradient()
+        let (noisyReal, noisyFake) = try trick.prepareDiscriminatorInputs(
+            real: real, fake: fake, TrainingContext(session: session, iteration: 5))
+        // The same draws as a fresh stream "trick.instance-noise" of the session's seed: real first, then fake.
+        let expected = RandomStreams(seed: 3).stream("trick.instance-noise")
+        let realNoise = Tensor.randomNormal([2, 2], standardDeviation: 0.1, using: expected).scalars
+        let fakeNoise = Tensor.randomNormal([1, 2], standardDeviation: 0.1, using: expected).scalars
+        XCTAssertEqual(noisyReal!.scalars, realNoise)
+        XCTAssertEqual(noisyFake.scalars, [1 + fakeNoise[0], 2 + fakeNoise[1]])
+        // The noise is a constant: d(sum x̃ + n)/dx̃ = 1.
+        XCTAssertEqual(try gradients(of: noisyFake.sum(), wrt: [fake])[0].scalars, [1, 1])
+        // On the G update (no real batch) only the fake is noised; annealed to 0, nothing is drawn.
+        XCTAssertNil(try trick.prepareDiscriminatorInputs(real: nil, fake: fake, TrainingContext(session: session, iteration: 0)).real)
+        let position = session.stream("trick.instance-noise").position
+        let clean = try trick.prepareDiscriminatorInputs(real: real, fake: fake, TrainingContext(session: session, iteration: 10))
+        XCTAssertTrue(clean.fake.isBitwiseEqual(to: fake))
+        XCTAssertEqual(session.stream("trick.instance-noise").position, position)
+    }
+
+    func testInstanceNoiseKeepsTheDataAndNoiseBatchesOfTraining() throws {
+        let session = try smallSession(), reference = try smallSession()
+        try session.train(iterations: 2)
+        session.addHook(try make(InstanceNoise.self, session, [("sigma", "0.3")]))
+        try session.train(iterations: 3)
+        XCTAssertTrue(session.removeHook(named: "instance-noise"))
+        try session.train(iterations: 1)
+        try reference.train(iterations: 6)
+        let positions = Dictionary(uniqueKeysWithValues: session.streams.positions.map { ($0.name, $0.position) })
+        let expected = Dictionary(uniqueKeysWithValues: reference.streams.positions.map { ($0.name, $0.position) })
+        XCTAssertEqual(positions["data"], expected["data"])
+        XCTAssertEqual(positions["noise"], expected["noise"])
+        XCTAssertGreaterThan(positions["trick.instance-noise"] ?? 0, 0)
+        XCTAssertFalse(session.discriminator.parameters[0].value.isBitwiseEqual(to: reference.discriminator.parameters[0].value))
+    }
 }

@@ -3,5 +3,6 @@ enum RemedyTricks {
     /// Registered in the order `list tricks` shows them.
     nonisolated(unsafe) static let all: [any Trick.Type] = [
         LabelSmoothing.self,
+        InstanceNoise.self,
     ]
 }
