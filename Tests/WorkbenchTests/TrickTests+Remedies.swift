@@ -102,4 +102,65 @@ final class RemedyTrickTests: XCTestCase {
         XCTAssertGreaterThan(positions["trick.instance-noise"] ?? 0, 0)
         XCTAssertFalse(session.discriminator.parameters[0].value.isBitwiseEqual(to: reference.discriminator.parameters[0].value))
     }
+
+    // MARK: feature-matching
+
+    func testFeatureMatchingDistancesAndGradientsByHand() throws {
+        // Real means [2, 3], fake means [1, 1]: difference [1, 2].
+        let real = try Tensor(rows: [[1, 2], [3, 4]])
+        let fake = try Tensor(rows: [[0, 0], [2, 2]]).requiringGradient()
+        let cases: [(FeatureMatching.Form, Float, [Float])] = [
+            (.l2, 5, [-1, -2, -1, -2]),          // Σ d²; ∂/∂f_ik = −2·d_k/n
+            (.l1, 1.5, [-0.25, -0.25, -0.25, -0.25]), // mean |d|; −sign(d_k)/(K·n)
+            (.mse, 2.5, [-0.5, -1, -0.5, -1]),    // mean d²; −2·d_k/(K·n)
+        ]
+        for (form, value, gradient) in cases {
+            let distance = try FeatureMatching.distance(real: real, fake: fake, form: form)
+            XCTAssertEqual(distance.scalar!, value, accuracy: 1e-6, "\(form)")
+            let computed = try gradients(of: distance, wrt: [fake])[0].scalars
+            for (a, b) in zip(computed, gradient) { XCTAssertEqual(a, b, accuracy: 1e-6, "\(form)") }
+        }
+    }
+
+    func testFeatureMatchingReplacesTheGeneratorObjectiveWithTheLastHiddenLayer() throws {
+        let session = try smallSession()
+        let trick = try make(FeatureMatching.self, session)
+        XCTAssertEqual(try trick.featureIndex(of: session.discriminator), 3) // Linear ReLU Linear ReLU Linear
+        let fake = try Tensor(rows: Array(repeating: [0.5, -0.25], count: 16))
+        let objective = try trick.generatorObjective(fake: fake, fakeScores: Tensor.zeros([16, 1]),
+                                                     TrainingContext(session: session, iteration: 0))!
+        // By hand: the real batch from a fresh "trick.feature-matching" stream, through D's first four layers.
+        let real = session.dataset.sample(16, using: RandomStreams(seed: 3).stream("trick.feature-matching"))
+        let hidden = Sequential(Array(session.discriminator.layers[0...3]))
+        let expected = try FeatureMatching.distance(
+            real: hidden.forward(real, ForwardContext(training: true)),
+            fake: hidden.forward(fake, ForwardContext(training: true)), form: .l2)
+        XCTAssertEqual(objective.scalar!, expected.scalar!, accuracy: 1e-6)
+        // f(G(z)) is differentiable: the objective has a gradient in G's batch.
+        let variable = fake.requiringGradient()
+        let differentiable = try trick.generatorObjective(fake: variable, fakeScores: Tensor.zeros([16, 1]),
+                                                          TrainingContext(session: session, iteration: 0))!
+        XCTAssertGreaterThan(try gradients(of: differentiable, wrt: [variable])[0].squaredNorm(), 0)
+        // Refusals.
+        XCTAssertThrowsError(try make(FeatureMatching.self, session, [("layer", "4")])) {
+            XCTAssertEqual("\($0)", "feature-matching: layer 4 is D's output; choose a hidden layer (0 to 3)")
+        }
+        XCTAssertThrowsError(try make(FeatureMatching.self, session, [("layer", "9")])) {
+            XCTAssertEqual("\($0)", "feature-matching: D has no layer 9; its layers are 0 to 4")
+        }
+        // On and off mid-training; D keeps its own loss, so the data batches are unchanged.
+        try session.train(iterations: 2)
+        session.addHook(trick)
+        try session.train(iterations: 3)
+        // Iterations 3–5 report the feature-matching distance (≥ 0) as G's loss.
+        XCTAssertTrue(session.history.rows[2...4].allSatisfy { $0.generatorLoss >= 0 && $0.generatorLoss.isFinite })
+        XCTAssertTrue(session.removeHook(named: "feature-matching"))
+        try session.train(iterations: 1)
+        let reference = try smallSession()
+        try reference.train(iterations: 6)
+        let positions = Dictionary(uniqueKeysWithValues: session.streams.positions.map { ($0.name, $0.position) })
+        let expectedPositions = Dictionary(uniqueKeysWithValues: reference.streams.positions.map { ($0.name, $0.position) })
+        XCTAssertEqual(positions["data"], expectedPositions["data"])
+        XCTAssertGreaterThan(positions["trick.feature-matching"] ?? 0, 0)
+    }
 }

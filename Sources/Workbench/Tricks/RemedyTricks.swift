@@ -4,5 +4,6 @@ enum RemedyTricks {
     nonisolated(unsafe) static let all: [any Trick.Type] = [
         LabelSmoothing.self,
         InstanceNoise.self,
+        FeatureMatching.self,
     ]
 }
