@@ -163,4 +163,74 @@ final class RemedyTrickTests: XCTestCase {
         XCTAssertEqual(positions["data"], expectedPositions["data"])
         XCTAssertGreaterThan(positions["trick.feature-matching"] ?? 0, 0)
     }
+
+    // MARK: historical-averaging
+
+    /// A one-layer D with weight [[1, 2]] and bias [0.5], so averages are easy to follow by hand.
+    func handmadeDiscriminator(_ session: Session) throws -> Linear {
+        let linear = Linear(weight: Parameter(try Tensor([1, 2], shape: [1, 2])), bias: Parameter(Tensor([0.5])),
+                            initialization: .pytorch)
+        session.discriminator = Sequential([linear])
+        return linear
+    }
+
+    func set(_ linear: Linear, _ weight: [Float], _ bias: Float) throws {
+        linear.weight.value = try Tensor(weight, shape: [1, 2]).requiringGradient()
+        linear.bias!.value = Tensor([bias]).requiringGradient()
+    }
+
+    func testHistoricalAveragingPenalisesTheDistanceToTheUniformMean() throws {
+        let session = try smallSession()
+        let linear = try handmadeDiscriminator(session)
+        let context = TrainingContext(session: session, iteration: 0)
+        let trick = try make(HistoricalAveraging.self, session, [("lambda", "0.1"), ("players", "D")])
+        XCTAssertNil(try trick.generatorPenalty(context))
+        // Switched on: θ̄ = θ, no penalty.
+        XCTAssertEqual(try trick.discriminatorPenalty(context)!.scalar, 0)
+        try set(linear, [3, 2], 1.5)
+        try trick.afterDiscriminatorUpdate(context)
+        // θ̄ = ([1, 2, 0.5] + [3, 2, 1.5])/2 = [2, 2, 1]; λ·‖θ − θ̄‖² = 0.1·(1 + 0 + 0.25).
+        let penalty = try trick.discriminatorPenalty(context)!
+        XCTAssertEqual(penalty.scalar!, 0.125, accuracy: 1e-7)
+        let gradient = try gradients(of: penalty, wrt: [linear.weight.value, linear.bias!.value])
+        XCTAssertEqual(gradient[0].scalars, [0.2, 0])  // 2λ(θ − θ̄)
+        XCTAssertEqual(gradient[1].scalars[0], 0.1, accuracy: 1e-7)
+        let snapshot = trick.copy() as! HistoricalAveraging
+        try set(linear, [5, 2], 1.5)
+        try trick.afterDiscriminatorUpdate(context)
+        // θ̄ = mean of three: [3, 2, 7/6].
+        XCTAssertEqual(trick.averages[.discriminator]!.mean[0].scalars, [3, 2])
+        XCTAssertEqual(trick.averages[.discriminator]!.mean[1].scalars[0], 7.0 / 6, accuracy: 1e-6)
+        // The copy kept its own average.
+        XCTAssertEqual(snapshot.averages[.discriminator]!.mean[0].scalars, [2, 2])
+        // Weights that are not the last ones seen (a rebuilt network) start the average afresh.
+        try set(linear, [-1, -1], 0)
+        XCTAssertEqual(try trick.discriminatorPenalty(context)!.scalar, 0)
+        XCTAssertEqual(trick.averages[.discriminator]!.count, 1)
+    }
+
+    func testHistoricalAveragingWithAnExponentialAverageAndInTraining() throws {
+        let session = try smallSession()
+        let linear = try handmadeDiscriminator(session)
+        let context = TrainingContext(session: session, iteration: 0)
+        let trick = try make(HistoricalAveraging.self, session, [("ema", "0.5")])
+        _ = try trick.discriminatorPenalty(context)
+        try set(linear, [3, 2], 1.5)
+        try trick.afterDiscriminatorUpdate(context)
+        try set(linear, [5, 2], 1.5)
+        try trick.afterDiscriminatorUpdate(context)
+        // θ̄ ← 0.5·θ̄ + 0.5·θ: [1, 2] → [2, 2] → [3.5, 2].
+        XCTAssertEqual(trick.averages[.discriminator]!.mean[0].scalars, [3.5, 2])
+        // In a session, on mid-training for both players, then off; snapshots and rollbacks copy it.
+        let trained = try smallSession()
+        try trained.train(iterations: 2)
+        trained.addHook(try make(HistoricalAveraging.self, trained, [("lambda", "0.01")]))
+        try trained.train(iterations: 3)
+        let hook = trained.hooks[0] as! HistoricalAveraging
+        XCTAssertEqual(hook.averages[.generator]!.count, 4)      // switch-on + 3 updates
+        XCTAssertEqual(hook.averages[.discriminator]!.count, 4)
+        XCTAssertTrue(trained.removeHook(named: "historical-averaging"))
+        try trained.train(iterations: 1)
+        XCTAssertTrue(trained.history.rows.allSatisfy { $0.generatorLoss.isFinite && $0.discriminatorLoss.isFinite })
+    }
 }

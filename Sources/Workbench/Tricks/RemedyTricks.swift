@@ -5,5 +5,6 @@ enum RemedyTricks {
         LabelSmoothing.self,
         InstanceNoise.self,
         FeatureMatching.self,
+        HistoricalAveraging.self,
     ]
 }
