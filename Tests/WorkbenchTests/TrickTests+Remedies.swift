@@ -3,6 +3,7 @@ import Foundation
 import Autodiff
 import NeuralNet
 @testable import Workbench
+import _GantryTestSupport
 
 /// The remedies of "From GAN to WGAN" that are tricks: each formula against numbers computed by hand on
 /// tiny inputs, and each trick switched on in a short training run.
@@ -232,5 +233,76 @@ final class RemedyTrickTests: XCTestCase {
         XCTAssertTrue(trained.removeHook(named: "historical-averaging"))
         try trained.train(iterations: 1)
         XCTAssertTrue(trained.history.rows.allSatisfy { $0.generatorLoss.isFinite && $0.discriminatorLoss.isFinite })
+    }
+
+    // MARK: minibatch-discrimination
+
+    func testMinibatchDiscriminationLayerByHand() throws {
+        // f = [1, 2, 4] (A = 1), T = [1, 0.5] (B = 1, C = 2): Mᵢ = fᵢ·[1, 0.5], L1 distances 1.5·|fᵢ − fⱼ|:
+        // d₁₂ = 1.5, d₁₃ = 4.5, d₂₃ = 3; oᵢ = Σ_{j≠i} e^{−dᵢⱼ} − 1 (bias −1).
+        let layer = MinibatchDiscriminationLayer(kernel: Parameter(try Tensor([1, 0.5], shape: [1, 2])),
+                                                 bias: Parameter(Tensor([-1])), kernels: 1, dims: 2, replacing: nil)
+        let f = try Tensor([1, 2, 4], shape: [3, 1]).requiringGradient()
+        let output = try layer.forward(f, ForwardContext(training: true))
+        XCTAssertEqual(output.shape, [3, 2])
+        let e = { (x: Double) in exp(-x) }
+        let expected = [1, e(1.5) + e(4.5) - 1, 2, e(1.5) + e(3) - 1, 4, e(4.5) + e(3) - 1]
+        for (a, b) in zip(output.scalars, expected) { XCTAssertEqual(Double(a), b, accuracy: 1e-6) }
+        // Σᵢ oᵢ = 2·Σ_{i<j} e^{−dᵢⱼ} − 3, so ∂/∂f₁ = 2·1.5·(e^{−1.5} + e^{−4.5}); ∂/∂bias = 3.
+        let o = try output.slice(axis: 1, 1..<2).sum()
+        let gradient = try gradients(of: o, wrt: [f, layer.bias.value])
+        XCTAssertEqual(Double(gradient[0].scalars[0]), 3 * (e(1.5) + e(4.5)), accuracy: 1e-5)
+        XCTAssertEqual(gradient[1].scalars, [3])
+        XCTAssertEqual(layer.summary, "MinibatchDiscrimination(1 → 1+1, kernels 1, dims 2)")
+        XCTAssertFalse(layer.isRowwise)
+        // Central differences on a small random case, in the input, T and the bias.
+        let stream = RandomStream(seed: 5, name: "test")
+        let x = Tensor.randomNormal([4, 3], using: stream)
+        let kernel = Tensor.randomNormal([3, 6], standardDeviation: 0.5, using: stream)
+        let bias = Tensor.randomNormal([2], using: stream)
+        let report = try GradientCheck.firstOrder([x, kernel, bias]) { inputs in
+            let probe = MinibatchDiscriminationLayer(kernel: Parameter(inputs[1]), bias: Parameter(inputs[2]),
+                                                     kernels: 2, dims: 3, replacing: nil)
+            probe.kernel.value = inputs[1]
+            probe.bias.value = inputs[2]
+            return try probe.forward(inputs[0], ForwardContext(training: true))
+        }
+        XCTAssertTrue(report.passed, report.description)
+    }
+
+    func testMinibatchDiscriminationGoesIntoDAndComesOutAgain() throws {
+        let session = try smallSession()
+        try session.train(iterations: 2)
+        let originalFinal = session.discriminator.layers[4] as! Linear
+        let finalWeight = originalFinal.weight.value
+        let trick = try make(MinibatchDiscrimination.self, session, [("kernels", "6"), ("dims", "3")])
+        session.addHook(trick)
+        XCTAssertEqual(session.discriminator.describeLayers(), [
+            "0  Linear(2 → 8, init pytorch)", "1  ReLU", "2  Linear(8 → 8, init pytorch)", "3  ReLU",
+            "4  MinibatchDiscrimination(8 → 8+6, kernels 6, dims 3)", "5  Linear(14 → 1, init pytorch)",
+        ])
+        XCTAssertFalse(trick.keepsSamplesIndependent)
+        XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: originalFinal.weight), 0) // forgotten
+        XCTAssertThrowsError(try make(MinibatchDiscrimination.self, session)) {
+            XCTAssertEqual("\($0)", "minibatch-discrimination is already on (kernels=6 dims=3); switch it off first to change its parameters")
+        }
+        try session.train(iterations: 3)
+        let layer = session.discriminator.layers[4] as! MinibatchDiscriminationLayer
+        XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: layer.kernel), 3)
+        // A snapshot keeps the layer; restoring it replays exactly.
+        session.saveSnapshot("on")
+        try session.train(iterations: 2)
+        let after = session.discriminator.parameters.map(\.value)
+        try session.restoreSnapshot("on")
+        try session.train(iterations: 2)
+        for (p, q) in zip(session.discriminator.parameters, after) { XCTAssertTrue(p.value.isBitwiseEqual(to: q)) }
+        // Off: the original final Linear is back, unchanged, and the layer's memory is forgotten.
+        let removedKernel = (session.discriminator.layers[4] as! MinibatchDiscriminationLayer).kernel
+        XCTAssertTrue(session.removeHook(named: "minibatch-discrimination"))
+        XCTAssertEqual(session.discriminator.layers.count, 5)
+        XCTAssertTrue((session.discriminator.layers[4] as! Linear).weight.value.isBitwiseEqual(to: finalWeight))
+        XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: removedKernel), 0)
+        try session.train(iterations: 1)
+        XCTAssertTrue(session.history.rows.allSatisfy { $0.discriminatorLoss.isFinite && $0.generatorLoss.isFinite })
     }
 }

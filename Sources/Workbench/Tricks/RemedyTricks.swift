@@ -6,5 +6,6 @@ enum RemedyTricks {
         InstanceNoise.self,
         FeatureMatching.self,
         HistoricalAveraging.self,
+        MinibatchDiscrimination.self,
     ]
 }
