@@ -305,4 +305,94 @@ final class RemedyTrickTests: XCTestCase {
         try session.train(iterations: 1)
         XCTAssertTrue(session.history.rows.allSatisfy { $0.discriminatorLoss.isFinite && $0.generatorLoss.isFinite })
     }
+
+    // MARK: vbn
+
+    func testVirtualBatchNormByHand() throws {
+        // Reference rows 1, 3: μ_r = 2, ν_r = 5 (variance 1), so they become −1, +1. w = 1/3.
+        // x = 2: μ = 2, ν = 14/3, σ² = 2/3 → 0.  x = 5: μ = 3, ν = 35/3, σ² = 8/3 → 2/√(8/3).
+        let layer = VirtualBatchNorm(features: 1, referenceCount: 2, epsilon: 0, replacing: nil)
+        layer.scale.value = Tensor([2]).requiringGradient()
+        layer.shift.value = Tensor([0.5]).requiringGradient()
+        let input = try Tensor([1, 3, 2, 5], shape: [4, 1]).requiringGradient()
+        let output = try layer.forward(input, ForwardContext(training: true))
+        let expected = [-1, 1, 0, 2 / (8.0 / 3).squareRoot()].map { 2 * $0 + 0.5 }
+        for (a, b) in zip(output.scalars, expected) { XCTAssertEqual(Double(a), b, accuracy: 1e-5) }
+        // ∂out(x = 2)/∂x = γ·(1 − w)/σ = 2·(2/3)/√(2/3) = 2·√(2/3) (the numerator x − μ is 0 there).
+        let gradient = try gradients(of: try output.slice(axis: 0, 2..<3).sum(), wrt: [input])[0].scalars
+        XCTAssertEqual(Double(gradient[2]), 2 * (2.0 / 3).squareRoot(), accuracy: 1e-5)
+        // Gradients flow through μ_r and ν_r into the reference rows.
+        XCTAssertNotEqual(gradient[0], 0)
+        let stream = RandomStream(seed: 9, name: "test")
+        let x = Tensor.randomNormal([5, 3], using: stream)
+        let report = try GradientCheck.firstOrder([x, Tensor.randomNormal([3], using: stream), Tensor.randomNormal([3], using: stream)]) { inputs in
+            let probe = VirtualBatchNorm(features: 3, referenceCount: 3, replacing: nil)
+            probe.scale.value = inputs[1]
+            probe.shift.value = inputs[2]
+            return try probe.forward(inputs[0], ForwardContext(training: true))
+        }
+        XCTAssertTrue(report.passed, report.description)
+    }
+
+    func testVirtualBatchNormGoesIntoGAndComesOutAgain() throws {
+        let session = try smallSession()
+        try session.train(iterations: 1)
+        let trick = try make(VirtualBatchNormalization.self, session, [("reference", "8")])
+        session.addHook(trick)
+        XCTAssertEqual(session.generator.describeLayers(), [
+            "0  VBNReference(8 rows of 2)", "1  Linear(2 → 8, init pytorch)", "2  VirtualBatchNorm(8, reference 8)",
+            "3  ReLU", "4  Linear(8 → 8, init pytorch)", "5  VirtualBatchNorm(8, reference 8)", "6  ReLU",
+            "7  Linear(8 → 2, init pytorch)", "8  VBNStrip(8 rows)",
+        ])
+        // z_ref comes from the stream "trick.vbn".
+        let reference = session.generator.layers[0] as! VirtualBatchNormReference
+        XCTAssertEqual(reference.rows.scalars, session.noise.sample(8, using: RandomStreams(seed: 3).stream("trick.vbn")).scalars)
+        XCTAssertEqual(try session.generator.forward(Tensor.zeros([5, 2]), ForwardContext(training: false)).shape, [5, 2])
+        try session.train(iterations: 3)
+        session.saveSnapshot("vbn")
+        try session.train(iterations: 2)
+        let after = session.generator.parameters.map(\.value)
+        try session.restoreSnapshot("vbn")
+        try session.train(iterations: 2)
+        for (p, q) in zip(session.generator.parameters, after) { XCTAssertTrue(p.value.isBitwiseEqual(to: q)) }
+        XCTAssertTrue(session.removeHook(named: "vbn"))
+        XCTAssertEqual(session.generator.layers.count, 5)
+        try session.train(iterations: 1)
+        XCTAssertTrue(session.history.rows.allSatisfy { $0.generatorLoss.isFinite && $0.discriminatorLoss.isFinite })
+    }
+
+    func testVirtualBatchNormReplacesBatchNormAndRefusesConflicts() throws {
+        let session = try smallSession()
+        try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8,8"), ("norm", "batch")]))
+        let batchNorm = session.generator.layers[1] as! BatchNorm
+        session.addHook(try make(VirtualBatchNormalization.self, session, [("reference", "4")]))
+        XCTAssertEqual(session.generator.layers.filter { $0 is BatchNorm }.count, 0)
+        XCTAssertEqual(session.generator.layers[2].summary, "VirtualBatchNorm(8, reference 4, replaces BatchNorm)")
+        try session.train(iterations: 2)
+        let trainedScale = (session.generator.layers[2] as! VirtualBatchNorm).scale.value
+        XCTAssertTrue(session.removeHook(named: "vbn"))
+        XCTAssertTrue(session.generator.layers[1] === batchNorm)
+        XCTAssertTrue(batchNorm.scale.value.isBitwiseEqual(to: trainedScale))
+        // Layer normalisation, VBN twice, and VBN in D beside feature matching are refused.
+        try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8"), ("norm", "layer")]))
+        XCTAssertThrowsError(try make(VirtualBatchNormalization.self, session)) {
+            XCTAssertEqual("\($0)", "vbn replaces batch normalisation, and G uses layer normalisation; rebuild G with norm=none or norm=batch first")
+        }
+        try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8,8")]))
+        session.addHook(try make(FeatureMatching.self, session))
+        XCTAssertThrowsError(try make(VirtualBatchNormalization.self, session, [("players", "both")])) {
+            XCTAssertEqual("\($0)", "vbn in D conflicts with feature-matching, which would treat the reference rows as "
+                + "part of the batch; use players=G or switch feature-matching off")
+        }
+        session.removeHook(named: "feature-matching")
+        session.addHook(try make(VirtualBatchNormalization.self, session, [("players", "both"), ("reference", "4")]))
+        XCTAssertThrowsError(try make(VirtualBatchNormalization.self, session)) {
+            XCTAssertEqual("\($0)", "vbn is already on in G; switch it off first to change its parameters")
+        }
+        XCTAssertThrowsError(try make(MinibatchDiscrimination.self, session))
+        try session.train(iterations: 2)
+        XCTAssertTrue(session.removeHook(named: "vbn"))
+        XCTAssertEqual(session.discriminator.layers.count, 5)
+        XCTAssertEqual(session.generator.layers.count, 5)
+    }
 }

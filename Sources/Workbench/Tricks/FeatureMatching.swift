@@ -59,6 +59,10 @@ public final class FeatureMatching: Trick {
             }
             layer = index
         }
+        if VirtualBatchNormalization.isInstalled(in: session.discriminator) {
+            throw SessionError("feature-matching conflicts with vbn in D, whose reference rows would count as real "
+                               + "features; switch vbn to players=G first")
+        }
         _ = try featureIndex(of: session.discriminator)
     }
 

@@ -120,6 +120,10 @@ public final class MinibatchDiscrimination: Trick {
             throw SessionError("minibatch-discrimination is already on (kernels=\(layer.kernels) dims=\(layer.dims)); "
                                + "switch it off first to change its parameters")
         }
+        if VirtualBatchNormalization.isInstalled(in: session.discriminator) {
+            throw SessionError("minibatch-discrimination conflicts with vbn in D, whose reference rows would join "
+                               + "every batch's similarities; switch vbn to players=G first")
+        }
         try install(in: session)
     }
 

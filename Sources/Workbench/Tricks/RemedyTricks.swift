@@ -7,5 +7,6 @@ enum RemedyTricks {
         FeatureMatching.self,
         HistoricalAveraging.self,
         MinibatchDiscrimination.self,
+        VirtualBatchNormalization.self,
     ]
 }
