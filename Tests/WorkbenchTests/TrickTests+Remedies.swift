@@ -395,4 +395,27 @@ final class RemedyTrickTests: XCTestCase {
         XCTAssertEqual(session.discriminator.layers.count, 5)
         XCTAssertEqual(session.generator.layers.count, 5)
     }
+
+    // MARK: rebuilt networks
+
+    func testTricksThatChangeNetworksFollowARebuild() throws {
+        let session = try smallSession()
+        session.addHook(try make(MinibatchDiscrimination.self, session, [("kernels", "4"), ("dims", "2")]))
+        session.addHook(try make(VirtualBatchNormalization.self, session, [("reference", "4")]))
+        session.addHook(try make(HistoricalAveraging.self, session))
+        try session.train(iterations: 1)
+        // New widths rebuild both networks without the tricks' layers; the next update puts them back.
+        for player in Player.allCases {
+            try session.setModel(player, try ParameterValues(MLPModel.spec, assignments: [("hidden", "6")]))
+        }
+        XCTAssertFalse(session.discriminator.layers.contains { $0 is MinibatchDiscriminationLayer })
+        try session.train(iterations: 2)
+        XCTAssertEqual(session.discriminator.layers[2].summary, "MinibatchDiscrimination(6 → 6+4, kernels 4, dims 2)")
+        XCTAssertTrue(VirtualBatchNormalization.isInstalled(in: session.generator))
+        // The historical averages restarted with the new networks: switch-on plus two updates.
+        let averaging = session.hooks.compactMap { $0 as? HistoricalAveraging }.first!
+        XCTAssertEqual(averaging.averages[.discriminator]!.count, 3)
+        XCTAssertEqual(averaging.averages[.discriminator]!.mean.count, session.discriminator.parameters.count)
+        XCTAssertTrue(session.history.rows.allSatisfy { $0.generatorLoss.isFinite && $0.discriminatorLoss.isFinite })
+    }
 }

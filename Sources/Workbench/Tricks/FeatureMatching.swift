@@ -15,7 +15,8 @@ public final class FeatureMatching: Trick {
             absolute difference of the means (the reference CIFAR/SVHN code); mse is the mean squared \
             difference (the reference MNIST code). f(x) is a constant target (no gradient reaches D from \
             it); f(G(z)) is differentiated through D into G. The real batch (batch size rows) is drawn from \
-            the stream "trick.feature-matching", so the data batches of training do not change; D still \
+            the stream "trick.feature-matching", so the data batches of training do not change (it is not \
+            passed through instance noise: the target is the clean data's features); D still \
             trains with the session's loss. layer is a top-level index of D's layers as `show models` \
             numbers them, or `last` for the last hidden layer (followed when D is rebuilt).
             """,
