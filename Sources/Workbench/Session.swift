@@ -188,9 +188,10 @@ public final class Session {
     /// Removes the hook called `name`; returns whether there was one.
     @discardableResult
     public func removeHook(named name: String) -> Bool {
-        let before = hooks.count
+        let removed = hooks.filter { $0.name == name }
         hooks.removeAll { $0.name == name }
-        return hooks.count != before
+        for hook in removed { hook.didRemove(from: self) }
+        return !removed.isEmpty
     }
 
     /// Starts over with `seed`: new streams, freshly initialised networks, empty optimizer memory, history

@@ -33,6 +33,9 @@ public protocol TrainingHook: AnyObject {
     func afterGeneratorUpdate(_ context: TrainingContext) throws
     /// An independent copy of the hook and its state (snapshots, and rolling back a failed iteration).
     func copy() -> any TrainingHook
+    /// Called by `Session.removeHook` after the hook left the list, so a hook that changed a network
+    /// (minibatch discrimination inserts a layer into D) can put it back.
+    func didRemove(from session: Session)
     /// Whether D still scores each sample on its own with this hook on (false for tricks that compare the
     /// samples of a batch, such as minibatch discrimination), so real and generated batches may share a call.
     var keepsSamplesIndependent: Bool { get }
@@ -57,4 +60,6 @@ extension TrainingHook {
     public func afterGeneratorUpdate(_ context: TrainingContext) throws {}
     /// Independent by default.
     public var keepsSamplesIndependent: Bool { true }
+    /// Nothing to undo by default.
+    public func didRemove(from session: Session) {}
 }

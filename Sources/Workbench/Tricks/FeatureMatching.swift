@@ -1,0 +1,122 @@
+import Autodiff
+import NeuralNet
+
+/// `feature-matching`: G matches the batch mean of an intermediate D layer's activations on real data
+/// instead of maximising D's output (Salimans et al. 2016, §3.1). D keeps its own loss.
+public final class FeatureMatching: Trick {
+    /// The declaration: which D layer, and which distance between the batch means.
+    public static let spec = PluginSpec(
+        kind: .trick, name: "feature-matching", aliases: ["fm"],
+        summary: "G's objective becomes ‖mean f(x) − mean f(G(z))‖² for a hidden D layer f",
+        discussion: """
+            G minimises a distance between the batch means of f(x) on real data and f(G(z)) on generated \
+            data, f being the output of one layer of D (default: the last hidden layer, the layer before D's \
+            final Linear). form=l2 is the paper's ‖mean f(x) − mean f(x̃)‖₂² (the default); l1 is the mean \
+            absolute difference of the means (the reference CIFAR/SVHN code); mse is the mean squared \
+            difference (the reference MNIST code). f(x) is a constant target (no gradient reaches D from \
+            it); f(G(z)) is differentiated through D into G. The real batch (batch size rows) is drawn from \
+            the stream "trick.feature-matching", so the data batches of training do not change (it is not \
+            passed through instance noise: the target is the clean data's features); D still \
+            trains with the session's loss. layer is a top-level index of D's layers as `show models` \
+            numbers them, or `last` for the last hidden layer (followed when D is rebuilt).
+            """,
+        parameters: [
+            ParameterSpec("layer", .text, default: .text("last"),
+                          "the D layer whose output is f: its index in `show models`, or last (the last hidden layer)"),
+            ParameterSpec("form", .choice(["l2", "l1", "mse"]), default: .text("l2"),
+                          "l2: squared L2 norm of the difference of means (paper); l1: mean |difference| (CIFAR code); "
+                              + "mse: mean squared difference (MNIST code)"),
+        ],
+        reference: "Salimans et al. 2016, Improved Techniques for Training GANs (NeurIPS), §3.1")
+
+    /// The distance between the batch means.
+    public enum Form: String, Sendable {
+        /// Σₖ (m_real,k − m_fake,k)².
+        case l2
+        /// meanₖ |m_real,k − m_fake,k|.
+        case l1
+        /// meanₖ (m_real,k − m_fake,k)².
+        case mse
+    }
+
+    /// The parameters it was made with.
+    public let parameters: ParameterValues
+    /// The layer index, or nil for the last hidden layer.
+    public let layer: Int?
+    /// The distance.
+    public let form: Form
+
+    /// Refused when the layer is not a layer of D (or D has no hidden layer).
+    public init(_ parameters: ParameterValues, session: Session) throws {
+        self.parameters = parameters
+        form = Form(rawValue: parameters.text("form"))!
+        let text = parameters.text("layer")
+        if text == "last" {
+            layer = nil
+        } else {
+            guard let index = Int(text), index >= 0 else {
+                throw SessionError("feature-matching: layer=\(text) is not a layer index; give the index `show models` "
+                                   + "shows for D (0 to \(session.discriminator.layers.count - 1)) or last")
+            }
+            layer = index
+        }
+        if VirtualBatchNormalization.isInstalled(in: session.discriminator) {
+            throw SessionError("feature-matching conflicts with vbn in D, whose reference rows would count as real "
+                               + "features; switch vbn to players=G first")
+        }
+        _ = try featureIndex(of: session.discriminator)
+    }
+
+    private init(copying other: FeatureMatching) {
+        parameters = other.parameters
+        layer = other.layer
+        form = other.form
+    }
+
+    /// The layer of `discriminator` that f reads, checked again every step because D may be rebuilt.
+    func featureIndex(of discriminator: Sequential) throws -> Int {
+        let count = discriminator.layers.count
+        guard let index = layer ?? discriminator.lastHiddenLayerIndex else {
+            throw SessionError("feature-matching needs a hidden layer in D, and D has none (its first layer is its final Linear)")
+        }
+        guard index < count else {
+            throw SessionError("feature-matching: D has no layer \(index); its layers are 0 to \(count - 1)")
+        }
+        // The output layer would match D's scores, not features; nothing after it exists to learn from.
+        guard index < count - 1 else {
+            throw SessionError("feature-matching: layer \(index) is D's output; choose a hidden layer (0 to \(count - 2))")
+        }
+        return index
+    }
+
+    /// The distance between the batch means of `realFeatures` and `fakeFeatures` ([n, A] each).
+    public static func distance(real realFeatures: Tensor, fake fakeFeatures: Tensor, form: Form) throws -> Tensor {
+        let difference = try realFeatures.mean(axis: 0) - fakeFeatures.mean(axis: 0)
+        switch form {
+        case .l2: return difference.squared().sum()
+        case .l1: return difference.abs().mean()
+        case .mse: return difference.squared().mean()
+        }
+    }
+
+    /// The feature-matching distance, replacing the loss's generator objective.
+    public func generatorObjective(fake: Tensor, fakeScores: Tensor, _ context: TrainingContext) throws -> Tensor? {
+        let session = context.session
+        let network = session.discriminator
+        let path = String(try featureIndex(of: network))
+        let stream = session.stream("trick.feature-matching")
+        let real = session.dataset.sample(fake.shape[0], using: stream)
+        // Dropout in D (if any) draws from this trick's stream so D's own dropout masks are unchanged.
+        let realFeatures = try withoutGradients { () throws -> Tensor in
+            let capture = ForwardContext(training: true, stream: stream, capturing: [path])
+            _ = try network.forward(real, capture)
+            return capture.output(at: path)!.detached()
+        }
+        let capture = ForwardContext(training: true, stream: stream, capturing: [path])
+        _ = try network.forward(fake, capture)
+        return try Self.distance(real: realFeatures, fake: capture.output(at: path)!, form: form)
+    }
+
+    /// Stateless, so a copy with the same settings.
+    public func copy() -> any TrainingHook { FeatureMatching(copying: self) }
+}

@@ -1,0 +1,52 @@
+import Autodiff
+
+/// `label-smoothing`: one-sided label smoothing (Salimans et al. 2016). D's real targets become α while
+/// the fake targets stay 0, so D is never pushed to become infinitely confident on real data.
+public final class LabelSmoothing: Trick {
+    /// The declaration: α, the real target.
+    public static let spec = PluginSpec(
+        kind: .trick, name: "label-smoothing", aliases: ["smoothing", "one-sided-label-smoothing"],
+        summary: "one-sided label smoothing: D's real target α (paper 0.9), fake target stays 0",
+        discussion: """
+            D's loss on real samples becomes mean[α·softplus(−D(x)) + (1 − α)·softplus(D(x))]; the fake \
+            side keeps target 0. Only the fake side is left alone on purpose: smoothing it too would \
+            reward D for giving G's own samples some "realness" where there is no data, reinforcing \
+            G's current behaviour. It needs a cross-entropy loss (minimax or nonsaturating) and is \
+            refused for wgan, wgan-gp, lsgan and hinge, whose critics have no targets to smooth.
+            """,
+        parameters: [
+            ParameterSpec("alpha", .real(0...1), default: .real(0.9), "the real target α (paper 0.9; 1 means no smoothing)"),
+        ],
+        reference: "Salimans et al. 2016, Improved Techniques for Training GANs (NeurIPS), §3.4")
+
+    /// The parameters it was made with.
+    public let parameters: ParameterValues
+    /// The real target α.
+    public let alpha: Float
+
+    /// Refused when the session's loss is not a cross-entropy loss: silently ignoring α would mislead.
+    public init(_ parameters: ParameterValues, session: Session) throws {
+        guard session.loss.isCrossEntropy else {
+            throw SessionError(Self.refusal(lossName: type(of: session.loss).spec.name))
+        }
+        self.parameters = parameters
+        alpha = parameters.float("alpha")
+    }
+
+    /// Why the trick cannot work with the loss called `lossName`.
+    public static func refusal(lossName: String) -> String {
+        "label-smoothing needs a cross-entropy loss (minimax or nonsaturating); the loss is \(lossName), "
+            + "whose critic has no targets"
+    }
+
+    /// α, read by the cross-entropy losses.
+    public func realTarget(_ context: TrainingContext) -> Float? { alpha }
+
+    /// Stateless, so a copy with the same settings.
+    public func copy() -> any TrainingHook { LabelSmoothing(parameters: parameters, alpha: alpha) }
+
+    private init(parameters: ParameterValues, alpha: Float) {
+        self.parameters = parameters
+        self.alpha = alpha
+    }
+}

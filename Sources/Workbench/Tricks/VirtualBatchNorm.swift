@@ -1,0 +1,257 @@
+import Autodiff
+import NeuralNet
+
+/// Virtual batch normalisation (Salimans et al. 2016, §3.5) of [N_ref + n, F] inputs whose first N_ref
+/// rows are the reference batch (put there by `VirtualBatchNormReference`). μ_r, ν_r are the reference
+/// rows' mean and mean of squares per feature; reference rows are normalised with them alone, and each
+/// other row x with μ = w·x + (1 − w)·μ_r, ν = w·x² + (1 − w)·ν_r, w = 1/(N_ref + 1):
+/// out = γ·(x − μ)/√(ε + ν − μ²) + β. μ_r and ν_r are computed from the current weights on every pass,
+/// and gradients flow through them.
+public final class VirtualBatchNorm: Layer {
+    /// γ, [F] (init 1, or the replaced BatchNorm's scale).
+    public let scale: Parameter
+    /// β, [F] (init 0, or the replaced BatchNorm's shift).
+    public let shift: Parameter
+    /// N_ref, the reference rows at the top of every input.
+    public let referenceCount: Int
+    /// ε.
+    public let epsilon: Float
+    /// The BatchNorm this layer replaced, kept so `trick off` can put it back; nil when inserted.
+    public let replaced: BatchNorm?
+
+    /// A layer of `features` features for inputs with `referenceCount` reference rows on top.
+    public init(features: Int, referenceCount: Int, epsilon: Float = 1e-5, replacing replaced: BatchNorm?) {
+        scale = Parameter(replaced?.scale.value ?? Tensor.ones([features]))
+        shift = Parameter(replaced?.shift.value ?? Tensor.zeros([features]))
+        self.referenceCount = referenceCount
+        self.epsilon = epsilon
+        self.replaced = replaced
+    }
+
+    private init(copying other: VirtualBatchNorm) {
+        scale = other.scale.copy()
+        shift = other.shift.copy()
+        referenceCount = other.referenceCount
+        epsilon = other.epsilon
+        replaced = other.replaced?.copy() as? BatchNorm
+    }
+
+    /// The number of features.
+    public var features: Int { scale.shape[0] }
+
+    /// Normalises the reference rows by their own statistics and every other row by the mix above.
+    public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor {
+        guard input.rank == 2 && input.shape[1] == features && input.shape[0] >= referenceCount else {
+            throw LayerError("VirtualBatchNorm(\(features), reference \(referenceCount)) expects "
+                             + "[\(referenceCount) + batch, \(features)], got \(input.shape)")
+        }
+        let rows = input.shape[0]
+        let reference = try input.slice(axis: 0, 0..<referenceCount)
+        let meanR = try reference.mean(axis: 0)
+        let squareR = try reference.squared().mean(axis: 0)
+        let referenceOut = try (reference - meanR) / (squareR - meanR.squared() + epsilon).squareRoot()
+        var parts = [referenceOut]
+        if rows > referenceCount {
+            let x = try input.slice(axis: 0, referenceCount..<rows)
+            let w = 1 / Float(referenceCount + 1)
+            let mean = try x * w + meanR * (1 - w)
+            let square = try x.squared() * w + squareR * (1 - w)
+            parts.append(try (x - mean) / (square - mean.squared() + epsilon).squareRoot())
+        }
+        return try Tensor.concatenate(parts, axis: 0) * scale.value + shift.value
+    }
+
+    /// "weight" (γ) then "bias" (β), as BatchNorm names them.
+    public var localParameters: [(name: String, parameter: Parameter)] { [("weight", scale), ("bias", shift)] }
+    /// Every row depends on the reference rows.
+    public var isRowwise: Bool { false }
+    /// "VirtualBatchNorm(16, reference 64)".
+    public var summary: String {
+        "VirtualBatchNorm(\(features), reference \(referenceCount)\(replaced == nil ? "" : ", replaces BatchNorm"))"
+    }
+    /// A copy with its own parameters.
+    public func copy() -> any Layer { VirtualBatchNorm(copying: self) }
+}
+
+/// Puts the fixed reference input (z_ref for G, x_ref for D) on top of every batch, so each
+/// `VirtualBatchNorm` further in finds the reference batch's activations under the current weights.
+public final class VirtualBatchNormReference: Layer {
+    /// The reference input, [N_ref, width] (a constant).
+    public let rows: Tensor
+
+    /// A layer prepending `rows`.
+    public init(_ rows: Tensor) { self.rows = rows.detached() }
+
+    /// concat[reference; input] along the batch.
+    public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor {
+        guard input.rank == 2 && input.shape[1] == rows.shape[1] else {
+            throw LayerError("VirtualBatchNormReference(\(rows.shape[0]) × \(rows.shape[1])) expects [batch, \(rows.shape[1])], got \(input.shape)")
+        }
+        return try Tensor.concatenate([rows, input], axis: 0)
+    }
+    /// Not row-wise: it adds rows.
+    public var isRowwise: Bool { false }
+    /// "VBNReference(64 rows)".
+    public var summary: String { "VBNReference(\(rows.shape[0]) rows of \(rows.shape[1]))" }
+    /// Only its width when it matches.
+    public func outputWidth(forInputWidth inputWidth: Int) -> Int? { inputWidth == rows.shape[1] ? inputWidth : nil }
+    /// The rows are immutable, so a copy may share them.
+    public func copy() -> any Layer { VirtualBatchNormReference(rows) }
+}
+
+/// Drops the reference rows again at the end of the network.
+public final class VirtualBatchNormStrip: Layer {
+    /// N_ref.
+    public let referenceCount: Int
+    /// A layer dropping the first `referenceCount` rows.
+    public init(_ referenceCount: Int) { self.referenceCount = referenceCount }
+    /// input[N_ref...].
+    public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor {
+        try input.slice(axis: 0, referenceCount..<input.shape[0])
+    }
+    /// Not row-wise: it removes rows.
+    public var isRowwise: Bool { false }
+    /// "VBNStrip(64 rows)".
+    public var summary: String { "VBNStrip(\(referenceCount) rows)" }
+    /// Stateless.
+    public func copy() -> any Layer { VirtualBatchNormStrip(referenceCount) }
+}
+
+/// `vbn`: virtual batch normalisation in G (and optionally D).
+public final class VirtualBatchNormalization: Trick {
+    /// The declaration: the players and the reference batch size.
+    public static let spec = PluginSpec(
+        kind: .trick, name: "vbn", aliases: ["virtual-batch-norm", "virtual-batch-normalization"],
+        summary: "virtual batch normalisation: normalise with a fixed reference batch instead of the current one",
+        discussion: """
+            Each BatchNorm of the network is replaced by a VirtualBatchNorm (keeping its γ and β); a \
+            network without BatchNorm gets one after every hidden Linear (before its activation). A \
+            reference input — z_ref for G, drawn once from the noise distribution when the trick is \
+            switched on; x_ref for D, real samples drawn once — is put on top of every batch by a \
+            VBNReference layer and removed at the end by a VBNStrip layer, so each VirtualBatchNorm sees \
+            the reference batch's activations under the current weights: μ_r and ν_r (per-feature mean and \
+            mean of squares) are recomputed every step and gradients flow through them. The reference \
+            rows are normalised with μ_r, ν_r alone; every other x with μ = w·x + (1 − w)·μ_r, \
+            ν = w·x² + (1 − w)·ν_r, w = 1/(N_ref + 1), out = γ·(x − μ)/√(ε + ν − μ²) + β, ε = 1e-5. Draws \
+            come from the stream "trick.vbn". A network with layer normalisation is refused, and so is VBN \
+            in D together with feature-matching or minibatch-discrimination (they would see the reference \
+            rows). `trick off` restores the BatchNorms (with the trained γ, β) or removes the inserted \
+            layers. A rebuilt network gets the layers again at the next update.
+            """,
+        parameters: [
+            ParameterSpec("players", .choice(["G", "both"]), default: .text("G"), "G (the paper) or both G and D"),
+            ParameterSpec("reference", .integer(2...4096), default: .integer(64), "N_ref, the size of the reference batch"),
+        ],
+        reference: "Salimans et al. 2016, Improved Techniques for Training GANs (NeurIPS), §3.5")
+
+    /// The parameters it was made with.
+    public let parameters: ParameterValues
+    /// The networks that get VBN.
+    public let players: [Player]
+    /// N_ref.
+    public let referenceCount: Int
+
+    /// Installs VBN in the chosen networks, after checking every conflict first.
+    public init(_ parameters: ParameterValues, session: Session) throws {
+        self.parameters = parameters
+        players = parameters.text("players") == "both" ? [.generator, .discriminator] : [.generator]
+        referenceCount = parameters.integer("reference")
+        for player in players { try check(player, session) }
+        for player in players where !Self.isInstalled(in: session.network(player)) { try install(player, session) }
+    }
+
+    private init(copying other: VirtualBatchNormalization) {
+        parameters = other.parameters
+        players = other.players
+        referenceCount = other.referenceCount
+    }
+
+    /// Whether `network` already has VBN.
+    static func isInstalled(in network: Sequential) -> Bool {
+        network.layers.contains { $0 is VirtualBatchNormReference }
+    }
+
+    /// Throws when VBN cannot go into `player`'s network.
+    func check(_ player: Player, _ session: Session) throws {
+        let network = session.network(player), label = player == .generator ? "G" : "D"
+        if Self.isInstalled(in: network) {
+            throw SessionError("vbn is already on in \(label); switch it off first to change its parameters")
+        }
+        if network.layers.contains(where: { $0 is LayerNorm }) {
+            throw SessionError("vbn replaces batch normalisation, and \(label) uses layer normalisation; "
+                               + "rebuild \(label) with norm=none or norm=batch first")
+        }
+        if player == .discriminator {
+            for other in session.hooks where other.name == "feature-matching" || other.name == "minibatch-discrimination" {
+                throw SessionError("vbn in D conflicts with \(other.name), which would treat the reference rows as "
+                                   + "part of the batch; use players=G or switch \(other.name) off")
+            }
+        }
+    }
+
+    /// Replaces the BatchNorms (or follows each hidden Linear) with VBN, between a reference and a strip layer.
+    func install(_ player: Player, _ session: Session) throws {
+        let network = session.network(player)
+        let stream = session.stream("trick.vbn")
+        let rows = player == .generator
+            ? session.noise.sample(referenceCount, using: stream)
+            : session.dataset.sample(referenceCount, using: stream)
+        let batchNorms = network.layers.indices.filter { network.layers[$0] is BatchNorm }
+        let lastLinear = network.layers.lastIndex { $0 is Linear }
+        // From the end backwards so earlier indices stay valid.
+        if batchNorms.isEmpty {
+            for index in network.layers.indices.reversed() where index != lastLinear {
+                guard let linear = network.layers[index] as? Linear else { continue }
+                network.insert(VirtualBatchNorm(features: linear.outputWidth, referenceCount: referenceCount, replacing: nil),
+                               at: index + 1)
+            }
+        } else {
+            for index in batchNorms.reversed() {
+                let batchNorm = network.remove(at: index) as! BatchNorm
+                network.insert(VirtualBatchNorm(features: batchNorm.features, referenceCount: referenceCount,
+                                                replacing: batchNorm), at: index)
+                session.optimizer(player).state.forget(batchNorm.parameters)
+            }
+        }
+        network.insert(VirtualBatchNormReference(rows), at: 0)
+        network.insert(VirtualBatchNormStrip(referenceCount), at: network.layers.count)
+    }
+
+    /// Takes VBN out of every network again.
+    public func didRemove(from session: Session) {
+        for player in players {
+            let network = session.network(player)
+            guard Self.isInstalled(in: network) else { continue }
+            var forgotten: [Parameter] = []
+            for index in network.layers.indices.reversed() {
+                switch network.layers[index] {
+                case is VirtualBatchNormReference, is VirtualBatchNormStrip:
+                    network.remove(at: index)
+                case let vbn as VirtualBatchNorm:
+                    network.remove(at: index)
+                    forgotten += vbn.parameters
+                    if let batchNorm = vbn.replaced {
+                        // The BatchNorm comes back with the affine part VBN trained.
+                        batchNorm.scale.value = vbn.scale.value
+                        batchNorm.shift.value = vbn.shift.value
+                        network.insert(batchNorm, at: index)
+                    }
+                default: break
+                }
+            }
+            session.optimizer(player).state.forget(forgotten)
+        }
+    }
+
+    /// Installs VBN again in a network that was rebuilt while the trick was on.
+    public func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws
+        -> (real: Tensor?, fake: Tensor) {
+        for player in players where !Self.isInstalled(in: context.session.network(player)) {
+            try install(player, context.session)
+        }
+        return (real, fake)
+    }
+
+    /// Stateless (the reference rows live in the networks, which snapshots copy).
+    public func copy() -> any TrainingHook { VirtualBatchNormalization(copying: self) }
+}
