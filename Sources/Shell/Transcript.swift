@@ -55,6 +55,11 @@ public struct Transcript {
                 closed = true
             }
         }
+        // Blank lines at the end of the file belong to no command (an unterminated one would otherwise
+        // swallow them, and recording would move them above its diagnostics).
+        while current.sourceLines.count > 1, current.sourceLines.last?.trimmingCharacters(in: .whitespaces) == "" {
+            current.sourceLines.removeLast()
+        }
         segments.append(current)
         return segments
     }
