@@ -1,20 +1,32 @@
 import XCTest
 import Foundation
 @testable import Shell
+
+/// Record mode: rewriting an up-to-date transcript changes nothing. With GANTRY_RECORD=NAME.gan in the
+/// environment it rewrites that transcript's expectations instead (how the transcripts here are made).
 final class RecordTool: XCTestCase {
-    func testRecord() throws {
-        guard let name = ProcessInfo.processInfo.environment["GANTRY_RECORD"] else { return }
-        let path = (TranscriptTests.folder as NSString).appendingPathComponent(name)
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-record-\(getpid())")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(scratch.path)
-        defer {
-            FileManager.default.changeCurrentDirectoryPath(previous)
-            try? FileManager.default.removeItem(at: scratch)
+    func testRecordingAnUpToDateTranscriptChangesNothing() throws {
+        let names: [String]
+        if let name = ProcessInfo.processInfo.environment["GANTRY_RECORD"] {
+            names = [name]
+        } else {
+            names = try FileManager.default.contentsOfDirectory(atPath: TranscriptTests.folder).filter { $0.hasSuffix(".gan") }.sorted()
         }
-        let recorded = try Transcript.record(path: name, text: text)
-        try recorded.write(toFile: path, atomically: true, encoding: .utf8)
+        let previous = FileManager.default.currentDirectoryPath
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        for name in names {
+            let path = (TranscriptTests.folder as NSString).appendingPathComponent(name)
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-record-\(getpid())-\(name)")
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            FileManager.default.changeCurrentDirectoryPath(scratch.path)
+            let recorded = try Transcript.record(path: name, text: text)
+            if ProcessInfo.processInfo.environment["GANTRY_RECORD"] != nil {
+                try recorded.write(toFile: path, atomically: true, encoding: .utf8)
+            } else {
+                XCTAssertEqual(recorded, text, "\(name): recording it again would change it")
+            }
+        }
     }
 }
