@@ -66,4 +66,58 @@ final class ExtraTrickTests: XCTestCase {
         }
         XCTAssertEqual(session.discriminatorOptimizer.learningRate, 1e-4)
     }
+
+    // MARK: spectral-norm
+
+    func testSpectralNormDividesByOnePowerIterationsSigmaAndDifferentiatesThroughIt() throws {
+        // W = [[1, 1], [0, 1]], u₀ = e₁: v = Wᵀu₀/‖·‖ = (1, 1)/√2, u = Wv/‖·‖ = (2, 1)/√5,
+        // σ = uᵀWv = 5/√10 = √10/2 ≈ 1.58114 (the true largest singular value is the golden ratio 1.618).
+        let linear = Linear(weight: Parameter(try Tensor(rows: [[1, 1], [0, 1]])), bias: Parameter(Tensor([0.5, -0.5])),
+                            initialization: .pytorch)
+        let layer = try SpectralNormLinear(linear, u: Tensor([1, 0]))
+        try layer.powerIterate()
+        assertClose(layer.v.value.scalars, [1 / 2.0.squareRoot(), 1 / 2.0.squareRoot()].map(Float.init))
+        assertClose(layer.u.value.scalars, [2 / 5.0.squareRoot(), 1 / 5.0.squareRoot()].map(Float.init))
+        let sigma = Float(10.0.squareRoot() / 2)
+        XCTAssertEqual(try layer.sigma().scalar!, sigma, accuracy: 1e-6)
+        // y = x·(W/σ)ᵀ + b for x = (1, 2): ((1 + 2)/σ + 0.5, 2/σ − 0.5).
+        let y = try layer.forward(try Tensor(rows: [[1, 2]]), ForwardContext(training: true))
+        assertClose(y.scalars, [3 / sigma + 0.5, 2 / sigma - 0.5])
+        // d sum(y)/dW = Ĝ/σ − ⟨Ĝ, W⟩/σ²·u vᵀ with Ĝ = [[1, 2], [1, 2]], ⟨Ĝ, W⟩ = 5, 5/σ² = 2,
+        // u vᵀ = [[2, 2], [1, 1]]/√10: [[−2/√10, 0], [0, 2/√10]]. The bias is not normalised: gradient (1, 1).
+        let grads = try gradients(of: y.sum(), wrt: [linear.weight.value, linear.bias!.value])
+        let c = Float(2 / 10.0.squareRoot())
+        assertClose(grads[0].scalars, [-c, 0, 0, c])
+        assertClose(grads[1].scalars, [1, 1])
+        XCTAssertEqual(layer.summary, "SpectralNorm(Linear(2 → 2, init pytorch))")
+        XCTAssertEqual(layer.namedParameters(prefix: "").map(\.name), ["weight", "bias"])
+        XCTAssertEqual(layer.namedBuffers(prefix: "").map(\.name), ["weight_u", "weight_v"])
+    }
+
+    func testSpectralNormWrapsDsLinearsKeepsUAcrossSnapshotsAndUnwraps() throws {
+        let session = try smallSession()
+        let weights = session.discriminator.parameters
+        try switchOn(SpectralNormTrick.self, in: session)
+        XCTAssertEqual(session.discriminator.describeLayers(), [
+            "0  SpectralNorm(Linear(2 → 8, init pytorch))", "1  ReLU", "2  SpectralNorm(Linear(8 → 1, init pytorch))",
+        ])
+        // The same parameter objects: the optimizer's memory follows them.
+        XCTAssertTrue(zip(session.discriminator.parameters, weights).allSatisfy { $0 === $1 })
+        try session.train(iterations: 3)
+        let layer = session.discriminator.layers[0] as! SpectralNormLinear
+        session.saveSnapshot("a")
+        let u = layer.u.value
+        try session.train(iterations: 1)
+        XCTAssertFalse(layer.u.value.isBitwiseEqual(to: u))
+        try session.restoreSnapshot("a")
+        XCTAssertTrue((session.discriminator.layers[0] as! SpectralNormLinear).u.value.isBitwiseEqual(to: u))
+        // The output layer has one row: its only singular value is ‖W‖, which one power iteration finds exactly.
+        let restored = session.discriminator.layers[2] as! SpectralNormLinear
+        XCTAssertEqual(try restored.sigma().scalar!, Float(restored.linear.weight.value.squaredNorm().squareRoot()), accuracy: 1e-4)
+        XCTAssertTrue(session.removeHook(named: "spectral-norm"))
+        XCTAssertEqual(session.discriminator.describeLayers(), [
+            "0  Linear(2 → 8, init pytorch)", "1  ReLU", "2  Linear(8 → 1, init pytorch)",
+        ])
+        try session.train(iterations: 1)
+    }
 }
