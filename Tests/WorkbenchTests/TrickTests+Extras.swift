@@ -120,4 +120,49 @@ final class ExtraTrickTests: XCTestCase {
         ])
         try session.train(iterations: 1)
     }
+
+    // MARK: packing
+
+    func testPackingConcatenatesConsecutiveSamplesAndPassesGradientsBack() throws {
+        let samples = try Tensor(rows: [[1, 2], [3, 4], [5, 6], [7, 8]]).requiringGradient()
+        let packed = try PackingTrick.pack(samples, 2)
+        XCTAssertEqual(packed.shape, [2, 4])
+        XCTAssertEqual(packed.scalars, [1, 2, 3, 4, 5, 6, 7, 8])
+        // A linear score of each pack, w = (1, 2, 3, 4): each sample's gradient is its slice of w.
+        let w = try Tensor(rows: [[1], [2], [3], [4]])
+        let gradient = try gradients(of: try packed.matmul(w).sum(), wrt: [samples])[0]
+        XCTAssertEqual(gradient.scalars, [1, 2, 3, 4, 1, 2, 3, 4])
+        XCTAssertThrowsError(try PackingTrick.pack(samples, 3)) { error in
+            XCTAssertEqual("\(error)", "packing m=3 needs a batch size divisible by 3; the batch is 4")
+        }
+    }
+
+    func testPackingRebuildsDForPacksRefusesABadBatchAndUndoes() throws {
+        let session = try smallSession()
+        session.batchSize = 6
+        XCTAssertThrowsError(try switchOn(PackingTrick.self, [("m", "4")], in: session)) { error in
+            XCTAssertEqual("\(error)", "packing m=4 needs a batch size divisible by 4; the batch is 6")
+        }
+        XCTAssertEqual(session.discriminatorInputWidth, 2)
+        try switchOn(PackingTrick.self, [("m", "3")], in: session)
+        XCTAssertEqual(session.discriminatorInputWidth, 6)
+        XCTAssertEqual(session.discriminator.describeLayers().first, "0  Linear(6 → 8, init pytorch)")
+        try session.train(iterations: 2)
+        XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: session.discriminator.parameters[0]), 2)
+        // A snapshot taken with packing on keeps the packed D and the hook; restoring gives both back together.
+        session.saveSnapshot("packed")
+        XCTAssertTrue(session.removeHook(named: "packing"))
+        XCTAssertEqual(session.discriminatorInputWidth, 2)
+        XCTAssertEqual(session.discriminator.describeLayers().first, "0  Linear(2 → 8, init pytorch)")
+        XCTAssertEqual(session.discriminatorOptimizer.state.count, 0)
+        try session.train(iterations: 1)
+        try session.restoreSnapshot("packed")
+        XCTAssertEqual(session.discriminatorInputWidth, 6)
+        try session.train(iterations: 1)
+        // A batch changed to one m does not divide stops training with the same message.
+        session.batchSize = 8
+        XCTAssertThrowsError(try session.train(iterations: 1)) { error in
+            XCTAssertEqual("\(error)", "packing m=3 needs a batch size divisible by 3; the batch is 8")
+        }
+    }
 }
