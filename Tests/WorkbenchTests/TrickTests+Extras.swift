@@ -165,4 +165,38 @@ final class ExtraTrickTests: XCTestCase {
             XCTAssertEqual("\(error)", "packing m=3 needs a batch size divisible by 3; the batch is 8")
         }
     }
+
+    // MARK: ema-generator
+
+    func testEMAGeneratorAveragesAfterEachGUpdateAndIsWhatMetricsSample() throws {
+        // β = 0.75: 0.75·(1, 2) + 0.25·(3, 6) = (1.5, 3).
+        XCTAssertEqual(try EMAGeneratorTrick.blend(Tensor([1, 2]), Tensor([3, 6]), beta: 0.75).scalars, [1.5, 3])
+        let session = try smallSession()
+        try session.train(iterations: 2)
+        let trick = try switchOn(EMAGeneratorTrick.self, [("beta", "0.5")], in: session) as! EMAGeneratorTrick
+        let start = session.generator.parameters.map(\.value)
+        XCTAssertTrue(zip(trick.average.parameters, start).allSatisfy { $0.value.isBitwiseEqual(to: $1) })
+        try session.train(iterations: 1)
+        for (mean, (before, after)) in zip(trick.average.parameters, zip(start, session.generator.parameters)) {
+            let expected = zip(before.scalars, after.value.scalars).map { 0.5 * $0 + 0.5 * $1 }
+            assertClose(mean.value.scalars, expected, accuracy: 1e-7)
+        }
+        // Metrics sample the average, not the trained G; training is unchanged by the trick.
+        let z = session.noise.sample(4, using: RandomStream(seed: 9, name: "z"))
+        let expected = try trick.average.forward(z, ForwardContext(training: false))
+        XCTAssertTrue(try session.generate(4, using: RandomStream(seed: 9, name: "z")).isBitwiseEqual(to: expected))
+        let plain = try smallSession()
+        try plain.train(iterations: 3)
+        XCTAssertTrue(zip(plain.generator.parameters, session.generator.parameters).allSatisfy { $0.value.isBitwiseEqual(to: $1.value) })
+        // Snapshots keep their own average; off goes back to sampling the trained G.
+        session.saveSnapshot("a")
+        try session.train(iterations: 1)
+        try session.restoreSnapshot("a")
+        let restored = session.hooks.first as! EMAGeneratorTrick
+        XCTAssertFalse(restored === trick)
+        XCTAssertTrue(try restored.average.forward(z, ForwardContext(training: false)).isBitwiseEqual(to: expected))
+        session.removeHook(named: "ema-generator")
+        let trained = try session.generator.forward(z, ForwardContext(training: false))
+        XCTAssertTrue(try session.generate(4, using: RandomStream(seed: 9, name: "z")).isBitwiseEqual(to: trained))
+    }
 }
