@@ -199,4 +199,52 @@ final class ExtraTrickTests: XCTestCase {
         let trained = try session.generator.forward(z, ForwardContext(training: false))
         XCTAssertTrue(try session.generate(4, using: RandomStream(seed: 9, name: "z")).isBitwiseEqual(to: trained))
     }
+
+    // MARK: replay-buffer
+
+    func testReplayPoolSwapsWithProbabilityPAndFillsReservoirStyle() throws {
+        let stream = RandomStream(seed: 1, name: "trick.replay-buffer")
+        var pool = ReplayPool(capacity: 2)
+        // An empty pool has nothing to swap in; the first two samples fill it without a draw of their own.
+        let first = try Tensor(rows: [[1, 1], [2, 2]])
+        XCTAssertEqual(try pool.mix(first, p: 1, using: stream).scalars, first.scalars)
+        XCTAssertEqual(pool.rows, [[1, 1], [2, 2]])
+        XCTAssertEqual(stream.position, 2)  // the two uniforms only
+        // p = 1: every sample comes from the pool as it was; the new one replaces slot j with j < 2 of 3.
+        let replay = stream.copy()
+        let mixed = try pool.mix(try Tensor(rows: [[5, 5]]), p: 1, using: stream)
+        _ = replay.nextUniform()
+        XCTAssertEqual(mixed.scalars, [[1, 1], [2, 2]][replay.nextInt(below: 2)])
+        let slot = replay.nextInt(below: 3)
+        XCTAssertEqual(pool.rows, slot == 2 ? [[1, 1], [2, 2]] : (slot == 0 ? [[5, 5], [2, 2]] : [[1, 1], [5, 5]]))
+        XCTAssertEqual(pool.seen, 3)
+        // p = 0: the batch is unchanged, and it still enters the pool.
+        let batch = try Tensor(rows: [[7, 7], [8, 8]])
+        XCTAssertEqual(try pool.mix(batch, p: 0, using: stream).scalars, batch.scalars)
+        XCTAssertEqual(pool.seen, 5)
+        // Another width (data set or packing changed) starts a new pool.
+        XCTAssertEqual(try pool.mix(try Tensor(rows: [[1, 2, 3]]), p: 1, using: stream).scalars, [1, 2, 3])
+        XCTAssertEqual(pool.rows, [[1, 2, 3]])
+    }
+
+    func testReplayBufferFeedsDOldFakesOnlyInDUpdates() throws {
+        let session = try smallSession()
+        let trick = try switchOn(ReplayBufferTrick.self, [("size", "20"), ("p", "0.5")], in: session) as! ReplayBufferTrick
+        try session.train(iterations: 3)
+        XCTAssertEqual(trick.pool.seen, 24)  // 8 fakes per D update, none from the G updates
+        XCTAssertEqual(trick.pool.rows.count, 20)
+        // The data and noise batches are those of a session without the trick.
+        let plain = try smallSession()
+        try plain.train(iterations: 3)
+        let positions = Dictionary(uniqueKeysWithValues: session.streams.positions.map { ($0.name, $0.position) })
+        for (name, position) in plain.streams.positions { XCTAssertEqual(positions[name], position, name) }
+        XCTAssertNotNil(positions["trick.replay-buffer"])
+        // Restoring a snapshot gives back the pool of that moment (hooks are copied, the pool is a value).
+        session.saveSnapshot("a")
+        try session.train(iterations: 1)
+        try session.restoreSnapshot("a")
+        XCTAssertEqual((session.hooks.first as! ReplayBufferTrick).pool.seen, 24)
+        session.removeHook(named: "replay-buffer")
+        try session.train(iterations: 1)
+    }
 }
