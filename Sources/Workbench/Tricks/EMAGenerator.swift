@@ -14,7 +14,7 @@ public final class EMAGeneratorTrick: Trick {
             trick is switched on; buffers (batch-norm running statistics) are copied as they are. Metrics, \
             plots and sample exports draw from the averaged G while the trick is on; training, the loss and \
             D only ever see the trained G. If G is rebuilt (a new model, noise dimension or seed), the average \
-            starts again from the new G at its next update. trick off drops the average.
+            starts again from the new G at its next update (until then, samples come from the old average). trick off drops the average.
             """,
         parameters: [ParameterSpec("beta", .real(0...0.999999), default: .real(0.999), "decay β of the average")],
         reference: "Yazıcı et al., The Unusual Effectiveness of Averaging in GAN Training, ICLR 2019")
@@ -23,6 +23,9 @@ public final class EMAGeneratorTrick: Trick {
     public let parameters: ParameterValues
     /// The averaged copy of G.
     public private(set) var average: Sequential
+    /// The iteration of the last update of the average: an earlier one means the session was reseeded
+    /// (G freshly initialised, same shapes), so the average must start again.
+    private var lastIteration = -1
 
     /// Starts the average at G's current weights.
     public init(_ parameters: ParameterValues, session: Session) throws {
@@ -33,6 +36,7 @@ public final class EMAGeneratorTrick: Trick {
     private init(copying other: EMAGeneratorTrick) {
         parameters = other.parameters
         average = other.average.copySequential()
+        lastIteration = other.lastIteration
     }
 
     /// β·average + (1 − β)·current.
@@ -52,7 +56,8 @@ public final class EMAGeneratorTrick: Trick {
     /// Moves the average towards the G just updated.
     public func afterGeneratorUpdate(_ context: TrainingContext) throws {
         let generator = context.session.generator
-        guard matches(generator) else {
+        defer { lastIteration = context.iteration }
+        guard matches(generator), context.iteration >= lastIteration else {
             average = generator.copySequential()
             return
         }
