@@ -251,4 +251,46 @@ final class ExtraTrickTests: XCTestCase {
         session.removeHook(named: "replay-buffer")
         try session.train(iterations: 1)
     }
+
+    // MARK: consensus
+
+    func testConsensusRegulariserOfABilinearGameAndItsGradients() throws {
+        // D(x) = φx, G(z) = θz under the WGAN losses: L_D = φθz̄ − φx̄, L_G = −φθz̄, so ∂L_G/∂θ = −φz̄ and
+        // ∂L_D/∂φ = θz̄ − x̄. With θ = 3, φ = 0.5, x = (1, 3), z = (0, 2): x̄ = 2, z̄ = 1,
+        // R = ½(0.25 + 1) = 0.625, ∂R/∂θ = z̄(θz̄ − x̄) = 1, ∂R/∂φ = φz̄² = 0.5.
+        let theta = Tensor(3).reshapedForTest().requiringGradient(), phi = Tensor(0.5).reshapedForTest().requiringGradient()
+        let x = try Tensor(rows: [[1], [3]]), z = try Tensor(rows: [[0], [2]])
+        let fakeScores = try (try z.matmul(theta)).matmul(phi), realScores = try x.matmul(phi)
+        let lossD = try fakeScores.mean() - realScores.mean(), lossG = -fakeScores.mean()
+        let r = try ConsensusTrick.regulariser(generatorLoss: lossG, generatorWeights: [theta],
+                                               discriminatorLoss: lossD, discriminatorWeights: [phi])
+        XCTAssertEqual(r.scalar!, 0.625, accuracy: 1e-6)
+        let grads = try gradients(of: r, wrt: [theta, phi])
+        XCTAssertEqual(grads[0].scalar!, 1, accuracy: 1e-6)
+        XCTAssertEqual(grads[1].scalar!, 0.5, accuracy: 1e-6)
+    }
+
+    func testConsensusTrainsOnItsOwnBatchesAndRefusesGradientPenalties() throws {
+        let session = try smallSession()
+        try switchOn(ConsensusTrick.self, [("gamma", "0.5")], in: session)
+        try session.train(iterations: 2)
+        let plain = try smallSession()
+        try plain.train(iterations: 2)
+        let positions = Dictionary(uniqueKeysWithValues: session.streams.positions.map { ($0.name, $0.position) })
+        for (name, position) in plain.streams.positions { XCTAssertEqual(positions[name], position, name) }
+        XCTAssertGreaterThan(positions["trick.consensus"] ?? 0, 0)
+        XCTAssertFalse(zip(plain.generator.parameters, session.generator.parameters).allSatisfy { $0.value.isBitwiseEqual(to: $1.value) })
+        session.setLoss(try WGANGPLoss(try ParameterValues(WGANGPLoss.spec)))
+        XCTAssertThrowsError(try session.train(iterations: 1)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("consensus differentiates the players' gradients again; loss wgan-gp"), "\(error)")
+        }
+        XCTAssertEqual(session.iteration, 2)
+        session.removeHook(named: "consensus")
+        XCTAssertThrowsError(try switchOn(ConsensusTrick.self, in: session))
+    }
+}
+
+private extension Tensor {
+    /// A scalar as a 1×1 matrix.
+    func reshapedForTest() -> Tensor { try! reshaped([1, 1]) }
 }
