@@ -32,6 +32,8 @@ public final class ConsensusTrick: Trick {
 
     private init(copying other: ConsensusTrick) { parameters = other.parameters }
 
+    /// Refuses gradient-penalty losses and networks with batch statistics or dropout; checked again at
+    /// every update, since `loss` and `generator`/`discriminator` commands do not consult tricks.
     static func check(_ session: Session) throws {
         let loss = session.loss
         if type(of: loss).spec.name == "wgan-gp" || (loss.parameters.entries.contains { $0.name == "r1" } && loss.parameters.real("r1") > 0) {

@@ -36,6 +36,7 @@ public final class PackingTrick: Trick {
         m = other.m
     }
 
+    /// Refuses a batch that m does not divide, with the message `trick on` shows.
     static func checkBatch(_ batch: Int, _ m: Int) throws {
         guard batch % m == 0 else {
             throw SessionError("packing m=\(m) needs a batch size divisible by \(m); the batch is \(batch)")

@@ -98,7 +98,9 @@ public final class SpectralNormTrick: Trick {
             from stream trick.spectral-norm and normalised), so the estimate converges as W changes slowly. \
             Gradients flow through W/σ, with u and v constants. The weights and the optimizer memory are kept \
             when switching on or off (D's effective weights change, since W/σ replaces W); u and v are buffers \
-            that snapshots keep. show models shows the wrapped layers. Bias is not normalised, as in the paper.
+            that snapshots keep. show models shows the wrapped layers; when D is rebuilt while the trick is on \
+            (packing, a new model or data dimension, a new seed), its new Linears are wrapped at the next D \
+            update. Bias is not normalised, as in the paper.
             """,
         reference: "Miyato et al., Spectral Normalization for Generative Adversarial Networks, ICLR 2018")
 
@@ -115,10 +117,12 @@ public final class SpectralNormTrick: Trick {
 
     private init(copying other: SpectralNormTrick) { parameters = other.parameters }
 
+    /// The positions of D's bare Linear layers.
     static func linearIndices(_ network: Sequential) -> [Int] {
         network.layers.indices.filter { network.layers[$0] is Linear }
     }
 
+    /// D's wrapped layers, in order.
     static func wrapped(_ network: Sequential) -> [SpectralNormLinear] {
         network.layers.compactMap { $0 as? SpectralNormLinear }
     }
