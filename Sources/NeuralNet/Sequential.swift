@@ -59,10 +59,10 @@ public final class Sequential: Layer {
         return width
     }
 
-    /// The index of the last layer before the final Linear (the "last hidden layer" feature matching
-    /// reads by default), or nil when there is no hidden layer.
+    /// The index of the last layer before the final layer with parameters (the output Linear, however
+    /// wrapped): the "last hidden layer" feature matching reads by default; nil without a hidden layer.
     public var lastHiddenLayerIndex: Int? {
-        guard let lastLinear = layers.lastIndex(where: { $0 is Linear }), lastLinear > 0 else { return nil }
-        return lastLinear - 1
+        guard let output = layers.lastIndex(where: { !$0.parameters.isEmpty }), output > 0 else { return nil }
+        return output - 1
     }
 }

@@ -2,10 +2,12 @@ import Autodiff
 import NeuralNet
 
 extension Session {
-    /// `count` samples of G in evaluation mode (running statistics, no dropout), z from `stream`.
+    /// `count` samples of G in evaluation mode (running statistics, no dropout), z from `stream`; from
+    /// the last hook's sampling generator (an EMA copy) when one offers it.
     public func generate(_ count: Int, using stream: RandomStream) throws -> Tensor {
         let z = noise.sample(count, using: stream)
-        return try withoutGradients { try generator.forward(z, ForwardContext(training: false)) }
+        let network = hooks.compactMap(\.samplingGenerator).last ?? generator
+        return try withoutGradients { try network.forward(z, ForwardContext(training: false)) }
     }
 
     /// D's raw outputs on `points` in evaluation mode.

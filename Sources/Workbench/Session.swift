@@ -98,8 +98,10 @@ public final class Session {
         player == .generator ? generatorOptimizer : discriminatorOptimizer
     }
 
-    /// The width D's input has: the data dimension (tricks such as packing may change this later).
-    public var discriminatorInputWidth: Int { dataset.dimension }
+    /// The width D's input has: the data dimension times every hook's input multiplier (packing).
+    public var discriminatorInputWidth: Int {
+        hooks.reduce(dataset.dimension) { $0 * $1.discriminatorInputMultiplier }
+    }
 
     /// A freshly initialised network for `player` from its `mlp` parameters. The weights come from the
     /// stream "init.G" / "init.D" started afresh for every build, so they depend only on the seed and the
@@ -182,15 +184,18 @@ public final class Session {
         if player == .generator { generatorOptimizer = replacement } else { discriminatorOptimizer = replacement }
     }
 
-    /// Adds a training hook at the end of the list.
-    public func addHook(_ hook: any TrainingHook) { hooks.append(hook) }
+    /// Adds a training hook at the end of the list, then lets it change the session (`attach`).
+    public func addHook(_ hook: any TrainingHook) {
+        hooks.append(hook)
+        hook.attach(to: self)
+    }
 
-    /// Removes the hook called `name`; returns whether there was one.
+    /// Removes the hook called `name`, then lets it undo its changes (`detach`); returns whether there was one.
     @discardableResult
     public func removeHook(named name: String) -> Bool {
         let removed = hooks.filter { $0.name == name }
         hooks.removeAll { $0.name == name }
-        for hook in removed { hook.didRemove(from: self) }
+        for hook in removed { hook.detach(from: self) }
         return !removed.isEmpty
     }
 

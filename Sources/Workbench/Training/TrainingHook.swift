@@ -33,12 +33,20 @@ public protocol TrainingHook: AnyObject {
     func afterGeneratorUpdate(_ context: TrainingContext) throws
     /// An independent copy of the hook and its state (snapshots, and rolling back a failed iteration).
     func copy() -> any TrainingHook
-    /// Called by `Session.removeHook` after the hook left the list, so a hook that changed a network
-    /// (minibatch discrimination inserts a layer into D) can put it back.
-    func didRemove(from session: Session)
     /// Whether D still scores each sample on its own with this hook on (false for tricks that compare the
     /// samples of a batch, such as minibatch discrimination), so real and generated batches may share a call.
     var keepsSamplesIndependent: Bool { get }
+    /// Called by `Session.addHook` once the hook is in the list: a trick that changes the session
+    /// (learning rates, D's architecture) does so here, after `init` has validated it and after the hook of
+    /// the same name it replaces has been detached. Snapshots and rollbacks do not call it: they restore
+    /// the session already changed.
+    func attach(to session: Session)
+    /// Called by `Session.removeHook` once the hook is out of the list: undoes what `attach` did.
+    func detach(from session: Session)
+    /// How many samples D sees per input row (packing); `Session.discriminatorInputWidth` multiplies by it.
+    var discriminatorInputMultiplier: Int { get }
+    /// The network to sample G from for metrics and plots instead of the trained G (an EMA copy), or nil.
+    var samplingGenerator: Sequential? { get }
 }
 
 extension TrainingHook {
@@ -60,6 +68,12 @@ extension TrainingHook {
     public func afterGeneratorUpdate(_ context: TrainingContext) throws {}
     /// Independent by default.
     public var keepsSamplesIndependent: Bool { true }
-    /// Nothing to undo by default.
-    public func didRemove(from session: Session) {}
+    /// Nothing to change.
+    public func attach(to session: Session) {}
+    /// Nothing to undo.
+    public func detach(from session: Session) {}
+    /// One sample per row.
+    public var discriminatorInputMultiplier: Int { 1 }
+    /// The trained G.
+    public var samplingGenerator: Sequential? { nil }
 }

@@ -159,7 +159,7 @@ public final class MinibatchDiscrimination: Trick {
 
     /// Puts D back as it was before the layer was inserted (its original final Linear, as trained so
     /// far before the switch-on), forgetting the optimizer memory of the removed parameters.
-    public func didRemove(from session: Session) {
+    public func detach(from session: Session) {
         let network = session.discriminator
         guard let index = Self.layerIndex(in: network) else { return }
         let layer = network.remove(at: index) as! MinibatchDiscriminationLayer

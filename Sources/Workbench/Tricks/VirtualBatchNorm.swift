@@ -218,7 +218,7 @@ public final class VirtualBatchNormalization: Trick {
     }
 
     /// Takes VBN out of every network again.
-    public func didRemove(from session: Session) {
+    public func detach(from session: Session) {
         for player in players {
             let network = session.network(player)
             guard Self.isInstalled(in: network) else { continue }

@@ -1,0 +1,75 @@
+import Autodiff
+import NeuralNet
+
+/// An exponential moving average of G's weights (Yazıcı et al. 2019): training is unchanged, but samples
+/// for metrics and plots come from the average, which smooths out the oscillation of simultaneous
+/// gradient play.
+public final class EMAGeneratorTrick: Trick {
+    /// The declaration.
+    public static let spec = PluginSpec(
+        kind: .trick, name: "ema-generator", aliases: ["ema"],
+        summary: "sample from an exponential moving average of G's weights (training itself is unchanged)",
+        discussion: """
+            After each G update, θ̄ ← β·θ̄ + (1 − β)·θ for every weight of G, starting from θ̄ = θ when the \
+            trick is switched on; buffers (batch-norm running statistics) are copied as they are. Metrics, \
+            plots and sample exports draw from the averaged G while the trick is on; training, the loss and \
+            D only ever see the trained G. If G is rebuilt (a new model, noise dimension or seed), the average \
+            starts again from the new G at its next update (until then, samples come from the old average). trick off drops the average.
+            """,
+        parameters: [ParameterSpec("beta", .real(0...0.999999), default: .real(0.999), "decay β of the average")],
+        reference: "Yazıcı et al., The Unusual Effectiveness of Averaging in GAN Training, ICLR 2019")
+
+    /// The parameters it was made with.
+    public let parameters: ParameterValues
+    /// The averaged copy of G.
+    public private(set) var average: Sequential
+    /// The iteration of the last update of the average: an earlier one means the session was reseeded
+    /// (G freshly initialised, same shapes), so the average must start again.
+    private var lastIteration = -1
+
+    /// Starts the average at G's current weights.
+    public init(_ parameters: ParameterValues, session: Session) throws {
+        self.parameters = parameters
+        average = session.generator.copySequential()
+    }
+
+    private init(copying other: EMAGeneratorTrick) {
+        parameters = other.parameters
+        average = other.average.copySequential()
+        lastIteration = other.lastIteration
+    }
+
+    /// β·average + (1 − β)·current.
+    public static func blend(_ average: Tensor, _ current: Tensor, beta: Float) throws -> Tensor {
+        try withoutGradients { try beta * average.detached() + (1 - beta) * current.detached() }
+    }
+
+    /// Whether `network` has the layers, parameter and buffer shapes of the average (false after G was rebuilt).
+    func matches(_ network: Sequential) -> Bool {
+        network.describeLayers() == average.describeLayers()
+            && network.namedParameters(prefix: "").map(\.parameter.shape) == average.namedParameters(prefix: "").map(\.parameter.shape)
+    }
+
+    /// The average, for `Session.generate`.
+    public var samplingGenerator: Sequential? { average }
+
+    /// Moves the average towards the G just updated.
+    public func afterGeneratorUpdate(_ context: TrainingContext) throws {
+        let generator = context.session.generator
+        defer { lastIteration = context.iteration }
+        guard matches(generator), context.iteration >= lastIteration else {
+            average = generator.copySequential()
+            return
+        }
+        let beta = parameters.float("beta")
+        for (mean, current) in zip(average.parameters, generator.parameters) {
+            mean.value = try Self.blend(mean.value, current.value, beta: beta).requiringGradient()
+        }
+        for (mean, current) in zip(average.namedBuffers(prefix: ""), generator.namedBuffers(prefix: "")) {
+            mean.parameter.value = current.parameter.value
+        }
+    }
+
+    /// An independent copy with its own averaged network.
+    public func copy() -> any TrainingHook { EMAGeneratorTrick(copying: self) }
+}

@@ -1,0 +1,95 @@
+import Autodiff
+import NeuralNet
+
+/// A pool of earlier generated samples, filled reservoir-style, so that every sample offered so far is
+/// equally likely to be in it.
+public struct ReplayPool {
+    /// The most samples it holds.
+    public let capacity: Int
+    /// The samples, one row each (all of one width).
+    public private(set) var rows: [[Float]] = []
+    /// Samples offered so far (the reservoir's denominator).
+    public private(set) var seen = 0
+
+    /// An empty pool.
+    public init(capacity: Int) { self.capacity = capacity }
+
+    /// Offers one sample: kept while the pool is not full, afterwards in place of a random one with
+    /// probability capacity/seen (Vitter's algorithm R). A sample of another width empties the pool first
+    /// (the data dimension or packing changed).
+    public mutating func offer(_ row: [Float], using stream: RandomStream) {
+        if let width = rows.first?.count, width != row.count { rows = []; seen = 0 }
+        seen += 1
+        if rows.count < capacity { rows.append(row); return }
+        let slot = stream.nextInt(below: seen)
+        if slot < capacity { rows[slot] = row }
+    }
+
+    /// The batch D sees: each row of `fake` is replaced, with probability `p`, by a uniformly chosen pool
+    /// sample (one uniform draw per row, one index draw per replacement); then every new row is offered to
+    /// the pool. Replacements are drawn from the pool as it was before this batch.
+    public mutating func mix(_ fake: Tensor, p: Float, using stream: RandomStream) throws -> Tensor {
+        guard fake.rank == 2 else { throw SessionError("replay-buffer expects samples [batch, d], got \(fake.shape)") }
+        let (count, width) = (fake.shape[0], fake.shape[1])
+        let values = fake.scalars
+        let fresh = (0..<count).map { Array(values[($0 * width)..<(($0 + 1) * width)]) }
+        let usable = rows.first?.count == width ? rows : []
+        var mixed: [Float] = []
+        mixed.reserveCapacity(values.count)
+        for row in fresh {
+            let swap = stream.nextUniform() < p && !usable.isEmpty
+            mixed += swap ? usable[stream.nextInt(below: usable.count)] : row
+        }
+        for row in fresh { offer(row, using: stream) }
+        return try Tensor(mixed, shape: fake.shape)
+    }
+}
+
+/// Experience replay of old fakes (Shrivastava et al. 2017): D is also shown samples G produced earlier,
+/// so it keeps rejecting regions G has left and G cannot win by cycling back to them.
+public final class ReplayBufferTrick: Trick {
+    /// The declaration.
+    public static let spec = PluginSpec(
+        kind: .trick, name: "replay-buffer", aliases: ["replay"],
+        summary: "D also sees old generated samples from a pool of past fakes",
+        discussion: """
+            Each D update, every generated sample of D's batch is swapped with probability p for a sample \
+            drawn uniformly from a pool of past generated samples; then the new samples enter the pool \
+            (reservoir sampling: once full, each of the `seen` samples so far is in the pool with equal \
+            probability size/seen). The paper swaps half the batch for pool samples (p = 0.5). G's update is \
+            unchanged (its gradient needs its current samples). Randomness from stream trick.replay-buffer. \
+            trick off drops the pool.
+            """,
+        parameters: [
+            ParameterSpec("size", .integer(1...1_000_000), default: .integer(1000), "samples the pool holds"),
+            ParameterSpec("p", .real(0...1), default: .real(0.5), "probability that a generated sample is swapped for a pool sample"),
+        ],
+        reference: "Shrivastava et al., Learning from Simulated and Unsupervised Images through Adversarial Training, CVPR 2017")
+
+    /// The parameters it was made with.
+    public let parameters: ParameterValues
+    /// The past fakes.
+    public private(set) var pool: ReplayPool
+
+    /// An empty pool of the given size.
+    public init(_ parameters: ParameterValues, session: Session) throws {
+        self.parameters = parameters
+        pool = ReplayPool(capacity: parameters.integer("size"))
+    }
+
+    private init(copying other: ReplayBufferTrick) {
+        parameters = other.parameters
+        pool = other.pool
+    }
+
+    /// Mixes pool samples into D's generated batch (D updates only: `real` is nil in the G update).
+    public func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws
+        -> (real: Tensor?, fake: Tensor) {
+        guard real != nil else { return (real, fake) }
+        let mixed = try pool.mix(fake.detached(), p: parameters.float("p"), using: context.session.stream("trick.replay-buffer"))
+        return (real, mixed)
+    }
+
+    /// An independent copy with its own pool (the pool is a value).
+    public func copy() -> any TrainingHook { ReplayBufferTrick(copying: self) }
+}

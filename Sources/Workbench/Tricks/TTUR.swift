@@ -1,0 +1,87 @@
+import NeuralNet
+
+/// The two time-scale update rule (Heusel et al. 2017): G and D learn at different rates, D faster, so D
+/// tracks its best response to the current G. A shortcut for two `optimizer … lr=` commands that keeps both
+/// optimizers' memory and gives the old rates back when switched off.
+public final class TTURTrick: Trick {
+    /// The declaration.
+    public static let spec = PluginSpec(
+        kind: .trick, name: "ttur",
+        summary: "two time-scale update rule: separate learning rates for G and D",
+        discussion: """
+            Sets the learning rate of G's optimizer to g_lr and D's to d_lr (the paper's GAN experiments use \
+            Adam with D faster than G; the defaults 1e-4 and 4e-4 are those of the later SAGAN/BigGAN-style \
+            settings). The optimizers keep their kind, their other settings and their memory (moments, step \
+            counts). trick off gives back the rates each player had before, unless the rate was changed with \
+            an optimizer command in the meantime: then the newer choice is kept.
+            """,
+        parameters: [
+            ParameterSpec("g_lr", .real(0...10), default: .real(1e-4), "the generator's learning rate"),
+            ParameterSpec("d_lr", .real(0...10), default: .real(4e-4), "the discriminator's learning rate"),
+        ],
+        reference: "Heusel et al., GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash Equilibrium, NeurIPS 2017")
+
+    /// The parameters it was made with.
+    public let parameters: ParameterValues
+    /// The rate each player had before this trick set its own, filled by `attach`; `detach` restores it.
+    private(set) var previousRates: [Player: Double] = [:]
+
+    /// Validates the rates against both players' optimizer declarations (every optimizer declares `lr`).
+    public init(_ parameters: ParameterValues, session: Session) throws {
+        self.parameters = parameters
+        for player in Player.allCases {
+            let spec = session.optimizerSettings[player]!.spec
+            guard let lr = spec.parameter("lr") else {
+                throw SessionError("ttur sets learning rates, but the \(player.rawValue) optimizer \(spec.name) has no lr")
+            }
+            let rate = parameters.real(player == .generator ? "g_lr" : "d_lr")
+            if case .real(let range?) = lr.kind, !range.contains(rate) {
+                throw SessionError("ttur: \(spec.name) takes lr in [\(range.lowerBound), \(range.upperBound)], not \(rate)")
+            }
+        }
+    }
+
+    private init(copying other: TTURTrick) {
+        parameters = other.parameters
+        previousRates = other.previousRates
+    }
+
+    /// The rate this trick gives `player`.
+    public func rate(for player: Player) -> Double {
+        parameters.real(player == .generator ? "g_lr" : "d_lr")
+    }
+
+    /// Remembers both rates and sets the trick's.
+    public func attach(to session: Session) {
+        for player in Player.allCases {
+            // A ttur that was on has been detached before this one attaches (`trick on` removes the old
+            // hook first), so the current rate is the one from before any ttur.
+            previousRates[player] = session.optimizerSettings[player]!.parameters.real("lr")
+            // Every optimizer declares lr over a range that holds ttur's (checked in init): this cannot fail.
+            if (try? Self.setRate(rate(for: player), of: player, in: session)) == nil { previousRates[player] = nil }
+        }
+    }
+
+    /// Gives back the previous rates where the trick's are still in force.
+    public func detach(from session: Session) {
+        for player in Player.allCases {
+            guard let previous = previousRates[player],
+                  session.optimizerSettings[player]!.parameters.real("lr") == rate(for: player) else { continue }
+            try? Self.setRate(previous, of: player, in: session)
+        }
+        previousRates = [:]
+    }
+
+    /// Sets `lr` on a player's optimizer, keeping its kind, its other explicit settings and its memory
+    /// (`setOptimizer` with the same declaration keeps the state).
+    static func setRate(_ rate: Double, of player: Player, in session: Session) throws {
+        let (spec, current) = session.optimizerSettings[player]!
+        var values = current.entries.filter { current.explicitNames.contains($0.name) && $0.name != "lr" }
+            .map { ($0.name, $0.value) }
+        values.append(("lr", .real(rate)))
+        session.setOptimizer(player, spec, try ParameterValues(spec, values: values))
+    }
+
+    /// An independent copy with the remembered rates.
+    public func copy() -> any TrainingHook { TTURTrick(copying: self) }
+}
