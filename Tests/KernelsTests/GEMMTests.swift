@@ -1,24 +1,7 @@
 import Synchronization
 import XCTest
 @testable import Kernels
-
-/// SplitMix64: a tiny seeded generator, so every run fills the matrices with the same values.
-private struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [-1, 1), from the top 24 bits (exactly representable as Float).
-    mutating func nextFloat() -> Float {
-        Float(Int32(truncatingIfNeeded: next() >> 40) - (1 << 23)) / Float(1 << 23)
-    }
-}
+import _GantryTestSupport
 
 /// A row-major matrix stored with a leading dimension that may exceed its width.
 private struct Matrix {

@@ -1,4 +1,5 @@
 import XCTest
+import _GantryTestSupport
 @testable import Shell
 
 /// Rendering of diagnostics against golden strings, and a seeded random-input run of the whole front
@@ -108,18 +109,6 @@ final class DiagnosticTests: XCTestCase {
 
     // MARK: Random input
 
-    /// SplitMix64 (Steele, Lea & Flood 2014): tiny, seedable, and the same on every platform.
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
 
     /// Grammar pieces, separators, quotes, escapes, braces, and awkward Unicode (combining marks, ZWJ
     /// sequences, controls, a BOM, CRLF, a lone CR, line and paragraph separators).
