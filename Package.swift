@@ -7,8 +7,12 @@ import PackageDescription
 // check the processor and explain the problem before any AVX2 instruction runs.
 #if arch(x86_64)
 let vectorISA = ["-target-cpu", "haswell"]
+// One GEMM micro-kernel is also built for AVX-512 and chosen at run time where the processor has it; it
+// keeps the same fused multiply-add chain per element, so results stay bit-identical.
+let wideVectorISA = ["-target-cpu", "skylake-avx512"]
 #else
 let vectorISA: [String] = []  // arm64: NEON and FMA are part of the baseline architecture.
+let wideVectorISA: [String] = []
 #endif
 let numericSettings: [SwiftSetting] = [
     .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"] + vectorISA),
@@ -22,7 +26,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "HostCPU"),
-        .target(name: "Kernels", swiftSettings: numericSettings),
+        .target(name: "KernelsAVX512", swiftSettings: [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"] + wideVectorISA)]),
+        .target(name: "Kernels", dependencies: ["HostCPU", "KernelsAVX512"], swiftSettings: numericSettings),
         .target(name: "Autodiff", dependencies: ["Kernels"], swiftSettings: numericSettings),
         .target(name: "NeuralNet", dependencies: ["Autodiff", "Kernels"]),
         .target(name: "Workbench", dependencies: ["NeuralNet", "Autodiff"]),

@@ -30,6 +30,15 @@ public enum CPUFeatures {
         #endif
     }
 
+    /// Whether the processor reports the feature flag `name` (such as "avx512f"); false when unknown.
+    public static func has(_ name: String) -> Bool {
+        #if arch(x86_64)
+        return presentFlags()?.contains(name) ?? false
+        #else
+        return false
+        #endif
+    }
+
     /// A message for a user whose processor cannot run Gantry, or nil when it can.
     public static func unsupportedMessage() -> String? {
         let absent = missing()

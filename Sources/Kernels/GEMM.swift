@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import HostCPU
+import KernelsAVX512
 import Synchronization
 
 /// Single-precision matrix multiplication in pure Swift: packed, register-blocked and bit-deterministic.
@@ -22,6 +29,14 @@ public enum GEMM {
     /// Work (in flops) the first piece gets on top of an equal share: none now that helpers start at once
     /// (with Dispatch, giving the caller's piece ~25 µs more work hid the workers' wake-up).
     static let headStartFlops = 0
+
+    /// Whether full 12×16 tiles go to the AVX-512 kernel (same bits, about twice the throughput on
+    /// processors with full-width AVX-512 units). On when the processor has AVX-512F, unless
+    /// GANTRY_AVX512=0; tests switch it to compare both paths.
+    nonisolated(unsafe) public static var usesWideVectors: Bool = {
+        if let raw = getenv("GANTRY_AVX512"), String(cString: raw) == "0" { return false }
+        return CPUFeatures.has("avx512f")
+    }()
 
     /// C[m×n] = op(A)·op(B), or C += op(A)·op(B) when `accumulate`; row-major, leading dimensions in elements.
     /// op(A) is A (m×k, lda ≥ k) or, when transposeA, Aᵀ with A stored k×m (lda ≥ m); likewise B (k×n or n×k).
@@ -175,6 +190,13 @@ extension GEMM {
             while top < rows {
                 let height = min(tileRows, rows - top)
                 let tile = c + top * ldc + left
+                if usesWideVectors && width == tileColumns && rows - top >= 2 * tileRows {
+                    WideTile.multiply(depth: depth, upper: aStrip, lower: aStrip + tileRows * depth, b: bStrip,
+                                      c: tile, ldc: ldc, loadC: loadC)
+                    aStrip += 2 * tileRows * depth
+                    top += 2 * tileRows
+                    continue
+                }
                 if height == tileRows && width == tileColumns {
                     microKernel(depth: depth, a: aStrip, b: bStrip, c: tile, ldc: ldc, loadC: loadC)
                 } else {

@@ -2,6 +2,7 @@ import Synchronization
 import XCTest
 @testable import Kernels
 import _GantryTestSupport
+import HostCPU
 
 /// A row-major matrix stored with a leading dimension that may exceed its width.
 private struct Matrix {
@@ -101,6 +102,26 @@ final class GEMMTests: XCTestCase {
                 for accumulate in [false, true] {
                     assertBitIdentical(Case(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
                                             accumulate: accumulate, padding: 3))
+                }
+            }
+        }
+    }
+
+    /// The AVX-512 tile (where the processor has it) and the AVX2 tile give the same bits: both paths are
+    /// checked against the reference, so a replay recorded on either kind of machine matches the other.
+    func testWideAndNarrowVectorPathsGiveIdenticalBits() {
+        let saved = GEMM.usesWideVectors
+        defer { GEMM.usesWideVectors = saved }
+        let shapes = [(12, 16, 5), (24, 32, 300), (130, 70, 257), (255, 257, 300), (13, 17, 9)]
+        let paths = CPUFeatures.has("avx512f") ? [true, false] : [false]
+        for wide in paths {
+            GEMM.usesWideVectors = wide
+            for (m, n, k) in shapes {
+                for (transposeA, transposeB) in allOps {
+                    for accumulate in [false, true] {
+                        assertBitIdentical(Case(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
+                                                accumulate: accumulate, padding: 1))
+                    }
                 }
             }
         }
