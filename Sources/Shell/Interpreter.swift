@@ -89,6 +89,12 @@ public final class Interpreter {
     func run(_ commands: [Command]) throws {
         for command in commands {
             if quitRequested { return }
+            // After Ctrl-C nothing else runs: a long command stopped at an iteration boundary, and the
+            // commands after it (in the line or the script) are dropped.
+            if environment.interruptRequested() {
+                throw Diagnostic(severity: .error, message: "interrupted: the remaining commands were not run",
+                                 range: command.verbRange, sourceLine: command.sourceLine, notes: [])
+            }
             do {
                 try perform(command)
             } catch let diagnostic as Diagnostic {

@@ -33,6 +33,14 @@ final class REPLTerminalTests: XCTestCase {
         try terminal.send("\r")
         try terminal.expect("loss wgan-gp lambda=10")
         try terminal.expectPrompt("gantry> ")
+        // Ctrl-C during a long step stops it at an iteration boundary and drops the rest of the line.
+        try terminal.send("step 1000000; echo not-reached\r")
+        try terminal.expect("/1000000")  // the progress line: training is under way
+        try terminal.send("\u{3}")
+        try terminal.expect("interrupted after ")
+        let rest = try terminal.expectPrompt("gantry> ")
+        XCTAssertTrue(rest.contains("interrupted: the remaining commands were not run"), rest)
+        XCTAssertFalse(rest.contains("\nnot-reached"), rest)
         // An error does not end the session; Ctrl-C clears the line; Ctrl-D quits.
         try terminal.send("stpe\r")
         try terminal.expect("did you mean 'step'?")
