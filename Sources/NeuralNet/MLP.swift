@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Autodiff
 
 /// The hidden-layer nonlinearity of an MLP.
@@ -101,12 +106,38 @@ public struct MLPSpec: Sendable, Equatable, CustomStringConvertible {
         return text
     }
 
+    /// The number of trainable scalars the built network will have.
+    public var parameterCount: Int {
+        var total = 0, width = inputWidth
+        for hidden in hiddenWidths {
+            var linear = hidden
+            if case .maxout(let pieces) = activation { linear = hidden * pieces }
+            total += width * linear + linear + (normalization == .none ? 0 : 2 * linear)
+            width = hidden
+        }
+        return total + width * outputWidth + outputWidth
+    }
+
+    /// Refuses, before anything is allocated, a network whose weights, gradients and optimizer memory
+    /// (about 5 copies of the parameters) would not fit in half of this machine's memory.
+    func checkMemory() throws {
+        let bytes = Double(parameterCount) * 4 * 5
+        let pages = Double(sysconf(Int32(_SC_PHYS_PAGES))), pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
+        let available = pages > 0 && pageSize > 0 ? pages * pageSize / 2 : 8 * 1_073_741_824
+        guard bytes <= available else {
+            let needed = Tensor.format(Float(bytes / 1e9)), allowed = Tensor.format(Float(available / 1e9))
+            throw LayerError("an MLP \(description) has \(parameterCount) parameters, about \(needed) GB with its "
+                             + "gradients and optimizer memory; this machine allows \(allowed) GB")
+        }
+    }
+
     /// The layers, with weights drawn from `stream` in layer order. Each hidden layer is Linear →
     /// normalisation → activation (→ dropout); maxout widens its Linear by the number of pieces.
     public func build(using stream: RandomStream) throws -> Sequential {
         guard inputWidth > 0, outputWidth > 0, hiddenWidths.allSatisfy({ $0 > 0 }) else {
             throw LayerError("an MLP needs positive widths, got \(description)")
         }
+        try checkMemory()
         var layers: [any Layer] = []
         var width = inputWidth
         for hidden in hiddenWidths {

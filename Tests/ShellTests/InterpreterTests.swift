@@ -27,7 +27,7 @@ final class InterpreterTests: XCTestCase {
 
     func testEveryMalformedLineLeavesTheSessionUnchanged() throws {
         let (interpreter, drain) = try makeInterpreter()
-        interpreter.execute("generator mlp hidden=8; critic mlp hidden=8; batch 16; step 3; metric modes n=100", file: "setup")
+        interpreter.execute("batch 16; step 3; metric modes n=100", file: "setup")
         _ = drain()
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Transcripts/errors.gan").path
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)

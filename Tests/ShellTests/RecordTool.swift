@@ -25,7 +25,14 @@ final class RecordTool: XCTestCase {
             if ProcessInfo.processInfo.environment["GANTRY_RECORD"] != nil {
                 try recorded.write(toFile: path, atomically: true, encoding: .utf8)
             } else {
-                XCTAssertEqual(recorded, text, "\(name): recording it again would change it")
+                // Lines with {{regex}} spans hold on to their pattern; every other line must come back as it was.
+                let old = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                let new = recorded.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                XCTAssertEqual(old.count, new.count, "\(name): recording it again would change it")
+                for (before, after) in zip(old, new) where before != after {
+                    XCTAssertTrue(before.contains("{{") && Transcript.matches(after, before),
+                                  "\(name): recording would change '\(before)' into '\(after)'")
+                }
             }
         }
     }

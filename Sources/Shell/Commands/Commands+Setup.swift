@@ -1,3 +1,5 @@
+import Foundation
+import Autodiff
 import Workbench
 
 // Commands that configure the experiment. Each validates everything before it changes anything, and
@@ -118,6 +120,16 @@ extension Interpreter {
         guard let node = invocation.positionals.first else { throw invocation.failure("batch needs a size; usage: batch N") }
         guard let size = Int(node.text), (1...1_000_000).contains(size) else {
             throw invocation.failure("batch size \(node.text) is not an integer in [1, 1000000]", at: node.range)
+        }
+        // Refused before any allocation: a batch whose activations (forward and backward, both players,
+        // a generous 16 copies of the widest layer) would not fit in half of the memory.
+        let widths = Player.allCases.flatMap { session.modelParameters[$0]!.integers("hidden") }
+            + [session.dataset.dimension, session.noise.dimension]
+        let bytes = Double(size) * Double(widths.reduce(0, +)) * 4 * 16
+        let available = Double(ProcessInfo.processInfo.physicalMemory) / 2
+        guard bytes <= available else {
+            throw invocation.failure("batch \(size) would need about \(Tensor.format(Float(bytes / 1e9))) GB for activations; "
+                                     + "this machine allows \(Tensor.format(Float(available / 1e9))) GB", at: node.range)
         }
         session.batchSize = size
         session.journal.append("batch \(size)")
