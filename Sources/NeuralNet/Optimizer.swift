@@ -120,23 +120,33 @@ func updateOutOfPlace(_ parameter: Parameter, _ gradient: Tensor, _ buffers: [Te
                       _ kernel: (UpdateBuffers) -> Void) -> [Tensor] {
     let shape = parameter.shape
     let count = shape.elementCount
-    // Fresh tensors, written by the kernel: nothing an earlier snapshot holds is ever overwritten.
-    var newBuffers = buffers.map { _ in Tensor.zeros(shape) }
-    let newValue = Tensor(shape: shape) { newParameter in
+    // Fresh tensors, written only by the kernel: nothing an earlier snapshot holds is ever overwritten,
+    // and nothing is filled twice.
+    let made = makeTensors(1 + buffers.count, shape) { outputs in
+        guard count > 0 else { return }
         parameter.value.withUnsafeBufferPointer { p in
             gradient.withUnsafeBufferPointer { g in
                 withPointers(to: buffers) { old in
-                    withMutablePointers(to: &newBuffers, 0, []) { new in
-                        guard count > 0 else { return }
-                        kernel(UpdateBuffers(parameter: p.baseAddress!, gradient: g.baseAddress!, oldBuffers: old,
-                                             newParameter: newParameter.baseAddress!, newBuffers: new, count: count))
-                    }
+                    kernel(UpdateBuffers(parameter: p.baseAddress!, gradient: g.baseAddress!, oldBuffers: old,
+                                         newParameter: outputs[0], newBuffers: Array(outputs.dropFirst()), count: count))
                 }
             }
         }
     }
-    parameter.value = newValue.requiringGradient()
-    return newBuffers
+    parameter.value = made[0].requiringGradient()
+    return Array(made.dropFirst())
+}
+
+/// `number` new tensors of `shape` whose elements `body` writes, given their buffers in order.
+private func makeTensors(_ number: Int, _ shape: Shape, _ body: ([UnsafeMutablePointer<Float>]) -> Void) -> [Tensor] {
+    var made: [Tensor] = []
+    func nest(_ collected: [UnsafeMutablePointer<Float>]) {
+        if collected.count == number { return body(collected) }
+        let tensor = Tensor(shape: shape) { buffer in nest(collected + [buffer.baseAddress!]) }
+        made.insert(tensor, at: 0)  // inner tensors finish first; inserting at the front restores the order
+    }
+    nest([])
+    return made
 }
 
 /// Calls `body` with base pointers of every tensor's elements.
@@ -148,14 +158,3 @@ private func withPointers(to tensors: [Tensor], _ body: ([UnsafePointer<Float>])
     nest(0, [])
 }
 
-/// Calls `body` with mutable base pointers of every tensor's elements (each tensor owns its storage).
-private func withMutablePointers(to tensors: inout [Tensor], _ index: Int, _ collected: [UnsafeMutablePointer<Float>],
-                                 _ body: ([UnsafeMutablePointer<Float>]) -> Void) {
-    if index == tensors.count { return body(collected) }
-    var tensor = tensors[index]
-    tensors[index] = Tensor(0)  // drop the array's reference so the write below does not copy
-    tensor.withUnsafeMutableBufferPointer { buffer in
-        withMutablePointers(to: &tensors, index + 1, collected + [buffer.baseAddress!], body)
-    }
-    tensors[index] = tensor
-}
