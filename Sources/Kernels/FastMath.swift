@@ -20,7 +20,7 @@
 /// 1.2–3 ns/element. So: for more than a handful of values, call the buffer kernels.
 ///
 /// Polynomial coefficients are float32-rounded discrete minimax fits (a linear program on ~6000 Chebyshev
-/// points, weighted for relative error) made offline by `Tools/fastmath-coefficients.py`; the script prints the
+/// points, weighted for relative error) made offline by `scripts/fastmath-coefficients.py`; the script prints the
 /// hexadecimal literals used below. Maximum errors in the doc comments were measured by sweeping all 2³² float
 /// inputs through the buffer kernels (`FastMathAudit`, `gantry-bench --only math-accuracy`) against glibc's double
 /// precision functions; an "ulp" is the spacing of floats at the true result (see `FastMathAudit.floatULP`).

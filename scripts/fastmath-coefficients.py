@@ -7,7 +7,7 @@ quantity minimised the relative error of the final function value. Coefficients 
 float32 (what the Swift code holds) and the error of the rounded polynomial is re-measured in double precision.
 This is only the approximation error; the Swift tests measure the whole float computation exhaustively.
 
-Usage: python3 Tools/fastmath-coefficients.py
+Usage: python3 scripts/fastmath-coefficients.py
 """
 import numpy as np
 from scipy.optimize import linprog
