@@ -58,45 +58,38 @@ final class GraphNode {
     var reachesTarget = false
     var gradient: Tensor?
 
-    /// A variable (leaf).
-    init(variableOf shape: Shape) {
-        operation = "variable"
-        derivative = nil
-        savedOutput = nil
-        self.shape = shape
-        parameters = OperationParameters()
-        inputCount = 0
-        firstInput = nil
-        secondInput = nil
-        otherInputs = []
-    }
-
-    /// The node of an operation's result with one or two inputs.
-    init(operation: StaticString, _ a: Tensor, _ b: Tensor?, shape: Shape, savedOutput: TensorStorage?,
-         parameters: OperationParameters, derivative: @escaping Derivative) {
+    /// The one initialiser the others call: every stored property set in one place.
+    private init(operation: StaticString, derivative: Derivative?, savedOutput: TensorStorage?, shape: Shape,
+                 parameters: OperationParameters, inputCount: Int, first: Tensor?, second: Tensor?, others: [Tensor]) {
         self.operation = operation
         self.derivative = derivative
         self.savedOutput = savedOutput
         self.shape = shape
         self.parameters = parameters
-        inputCount = b == nil ? 1 : 2
-        firstInput = a
-        secondInput = b
-        otherInputs = []
+        self.inputCount = inputCount
+        firstInput = first
+        secondInput = second
+        otherInputs = others
+    }
+
+    /// A variable (leaf).
+    convenience init(variableOf shape: Shape) {
+        self.init(operation: "variable", derivative: nil, savedOutput: nil, shape: shape,
+                  parameters: OperationParameters(), inputCount: 0, first: nil, second: nil, others: [])
+    }
+
+    /// The node of an operation's result with one or two inputs (kept inline: no array to allocate).
+    convenience init(operation: StaticString, _ a: Tensor, _ b: Tensor?, shape: Shape, savedOutput: TensorStorage?,
+                     parameters: OperationParameters, derivative: @escaping Derivative) {
+        self.init(operation: operation, derivative: derivative, savedOutput: savedOutput, shape: shape,
+                  parameters: parameters, inputCount: b == nil ? 1 : 2, first: a, second: b, others: [])
     }
 
     /// The node of an operation's result with any number of inputs.
-    init(operation: StaticString, inputs: [Tensor], shape: Shape, savedOutput: TensorStorage?,
-         parameters: OperationParameters, derivative: @escaping Derivative) {
-        self.operation = operation
-        self.derivative = derivative
-        self.savedOutput = savedOutput
-        self.shape = shape
-        self.parameters = parameters
-        inputCount = inputs.count
-        firstInput = nil
-        secondInput = nil
-        otherInputs = inputs
+    convenience init(operation: StaticString, inputs: [Tensor], shape: Shape, savedOutput: TensorStorage?,
+                     parameters: OperationParameters, derivative: @escaping Derivative) {
+        self.init(operation: operation, derivative: derivative, savedOutput: savedOutput, shape: shape,
+                  parameters: parameters, inputCount: inputs.count, first: nil, second: nil, others: inputs)
     }
 
     /// Input `i` of the operation.
