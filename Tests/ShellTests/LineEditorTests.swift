@@ -261,7 +261,7 @@ final class TerminalLineEditorTests: XCTestCase {
                                           arguments: ["ShellTests.TerminalLineEditorTests"],
                                           environment: environment, workingDirectory: home)
         } catch PseudoTerminal.Error.unavailable(let reason) {
-            throw XCTSkip("no pseudo-terminals here: \(reason)")
+            throw MissingPseudoTerminals(reason: reason)
         }
         try terminal.expectPrompt(Self.prompt, timeout: 20)
         return terminal

@@ -12,7 +12,7 @@ final class PseudoTerminalTests: XCTestCase {
             return try PseudoTerminal(executable: executable, arguments: arguments, environment: environment,
                                       workingDirectory: workingDirectory)
         } catch PseudoTerminal.Error.unavailable(let reason) {
-            throw XCTSkip("no pseudo-terminals here: \(reason)")
+            throw MissingPseudoTerminals(reason: reason)
         }
     }
 
@@ -75,7 +75,7 @@ final class PseudoTerminalTests: XCTestCase {
                                                     script: [(send: "", expect: "key? "), (send: "\u{4}", expect: "04")])
             XCTAssertTrue(transcript.hasPrefix("key? "), PseudoTerminal.visible(transcript))
         } catch PseudoTerminal.Error.unavailable(let reason) {
-            throw XCTSkip("no pseudo-terminals here: \(reason)")
+            throw MissingPseudoTerminals(reason: reason)
         }
     }
 
@@ -119,7 +119,7 @@ final class PseudoTerminalTests: XCTestCase {
                 "/bin/sh", arguments: ["-c", #"printf 'name? '; read name; echo "hello, $name"; read x"#],
                 script: [(send: "", expect: "name? "), (send: "Ada\r", expect: "hello, Ada")])
         } catch PseudoTerminal.Error.unavailable(let reason) {
-            throw XCTSkip("no pseudo-terminals here: \(reason)")
+            throw MissingPseudoTerminals(reason: reason)
         }
         XCTAssertTrue(transcript.hasPrefix("name? Ada\r\nhello, Ada"), PseudoTerminal.visible(transcript))
         XCTAssertThrowsError(try PseudoTerminal.run("/bin/sh", arguments: ["-c", "sleep 30"],
@@ -164,9 +164,8 @@ final class PseudoTerminalTests: XCTestCase {
 
     func testProductExecutableIsFoundNextToTheTestBinary() throws {
         XCTAssertNil(PseudoTerminal.productExecutable(named: "no-such-product"))
-        guard let gantry = PseudoTerminal.productExecutable(named: "gantry") else {
-            throw XCTSkip("the gantry executable is not built next to the tests")
-        }
+        let gantry = try XCTUnwrap(PseudoTerminal.productExecutable(named: "gantry"),
+                                   "the gantry executable is built with the tests and must be next to them")
         let terminal = try terminal(gantry, ["--version"])
         try terminal.expect("\r\n")
         XCTAssertEqual(terminal.waitForExit(timeout: 10), 0)
@@ -175,4 +174,11 @@ final class PseudoTerminalTests: XCTestCase {
     func testVisibleShowsControlCharacters() {
         XCTAssertEqual(PseudoTerminal.visible("a\u{1b}[A\r\n\t\u{3}\u{7f}λ"), "a␛[A\\r\n\\t^C^?λ")
     }
+}
+
+/// Thrown instead of skipping: a machine without pseudo-terminals cannot prove the terminal behaviour,
+/// so these tests fail there and say why.
+struct MissingPseudoTerminals: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { "these tests need pseudo-terminals, which this machine does not provide: \(reason)" }
 }
