@@ -65,6 +65,8 @@ public enum Palette {
     public static let generated = RGB(200, 60, 190)
     /// Arrows and other marks on top of both.
     public static let accent = RGB(240, 130, 20)
+    /// A single point that must stand out (an equilibrium).
+    public static let highlight = RGB(215, 35, 60)
     /// Contour lines.
     public static let contour = RGB(235, 235, 235)
     /// Axis lines, ticks and labels in files.
