@@ -122,11 +122,24 @@ enum Ticks {
         }
     }
 
-    /// Round values inside `range`, about `count` of them, with the step between them.
+    /// Round values inside `range`, about `count` of them, with the step between them: of the steps 1, 2
+    /// and 5 × 10ᵏ near span / count, the one whose number of ticks is closest to `count` (the larger step
+    /// on a tie).
     static func values(_ range: ClosedRange<Double>, count: Int) -> [(Double, Double)] {
         let span = range.upperBound - range.lowerBound
         guard span > 0, span.isFinite else { return [] }
-        let step = niceStep(span / Double(max(count, 1)))
+        let target = max(count, 2)
+        let power = pow(10, floor(log10(span / Double(target))))
+        var best: [(Double, Double)] = []
+        for multiple in [10.0, 5, 2, 1, 0.5, 0.2, 0.1] {
+            let candidate = values(range, step: multiple * power)
+            if best.isEmpty || abs(candidate.count - target) < abs(best.count - target) { best = candidate }
+        }
+        return best
+    }
+
+    /// The multiples of `step` inside `range`.
+    private static func values(_ range: ClosedRange<Double>, step: Double) -> [(Double, Double)] {
         var result: [(Double, Double)] = []
         var index = ceil(range.lowerBound / step - 1e-9)
         while index * step <= range.upperBound + step * 1e-9 {
@@ -134,13 +147,6 @@ enum Ticks {
             index += 1
         }
         return result
-    }
-
-    /// The smallest of 1, 2, 5 × 10ᵏ not below `rough`.
-    static func niceStep(_ rough: Double) -> Double {
-        let power = pow(10, floor(log10(rough)))
-        for multiple in [1.0, 2, 5, 10] where multiple * power >= rough * (1 - 1e-9) { return multiple * power }
-        return 10 * power
     }
 
     /// A value as a tick label, with as many decimals as the step needs: "0.5", "-2", "1e-4", "2e+05".

@@ -76,21 +76,18 @@ extension Session {
         return try discriminatorValues(at: points)
     }
 
-    /// `count` generated points and, for each, where G's loss pushes it: −∇ₓ L_G at the point, scaled by
-    /// `count` so that it is the gradient of that point's own term of the batch mean. For the losses
-    /// here it points along ∇ₓD wherever G wants D larger.
-    public func generatorPush(_ count: Int) throws -> (points: [[Double]], push: [[Double]]) {
+    /// Where G's loss pushes each of `points` (generated samples, rows of the data's dimension): −∇ₓ L_G
+    /// at the point, scaled by the number of points so that it is the gradient of that point's own term
+    /// of the batch mean. For the losses here it points along ∇ₓD wherever G wants D larger.
+    public func generatorPush(at points: [[Double]]) throws -> [[Double]] {
         if let problem = discriminatorProbeProblem { throw SessionError(problem) }
-        let stream = plotStream()
-        let z = noise.sample(count, using: stream)
-        let network = samplingNetwork
-        let generated = try withoutGradients { try network.forward(z, ForwardContext(training: false)) }
-        let points = generated.detached().requiringGradient()
-        let scores = try discriminator.forward(points, ForwardContext(training: false))
+        guard !points.isEmpty else { return [] }
+        let input = try Tensor(points.flatMap { $0.map(Float.init) }, shape: [points.count, dataset.dimension])
+            .requiringGradient()
+        let scores = try discriminator.forward(input, ForwardContext(training: false))
         let objective = try loss.generatorLoss(fakeScores: scores)
-        let gradient = try gradients(of: objective, wrt: [points])[0]
-        let push = rows(gradient).map { row in row.map { -$0 * Double(count) } }
-        return (rows(generated), push)
+        let gradient = try gradients(of: objective, wrt: [input])[0]
+        return rows(gradient).map { row in row.map { -$0 * Double(points.count) } }
     }
 
     /// G's image of a regular grid of noise: `lines` lines of constant z₁ and `lines` of constant z₂,

@@ -26,7 +26,7 @@ final class ProbeTests: XCTestCase {
         let weights = (session.generator.parameters + session.discriminator.parameters).map(\.value)
         let first = try session.probeSamples(50)
         let grid = try session.discriminatorGrid(x: -1...1, y: -1...1, columns: 5, rows: 4)
-        let push = try session.generatorPush(10)
+        let push = try session.generatorPush(at: Array(first.generated.prefix(10)))
         _ = try session.noiseGridImage(lines: 3, pointsPerLine: 4)
         XCTAssertEqual(session.streams.positions.map { "\($0.name)=\($0.position)" }, positions)
         for (before, after) in zip(weights, (session.generator.parameters + session.discriminator.parameters).map(\.value)) {
@@ -35,7 +35,7 @@ final class ProbeTests: XCTestCase {
         XCTAssertEqual(session.iteration, 3)
         XCTAssertEqual(try session.probeSamples(50).generated, first.generated)
         XCTAssertEqual(try session.discriminatorGrid(x: -1...1, y: -1...1, columns: 5, rows: 4), grid)
-        XCTAssertEqual(try session.generatorPush(10).push, push.push)
+        XCTAssertEqual(try session.generatorPush(at: Array(first.generated.prefix(10))), push)
         XCTAssertEqual(first.real.count, 50)
         XCTAssertEqual(first.generated[0].count, 2)
         XCTAssertEqual(grid.count, 20)
@@ -64,7 +64,8 @@ final class ProbeTests: XCTestCase {
     func testGeneratorPushIsMinusTheGradientOfTheGeneratorLoss() throws {
         let session = try smallSession()
         session.discriminator = try linear([[1, 0]])
-        let (points, push) = try session.generatorPush(20)
+        let points = try session.probeSamples(20).generated
+        let push = try session.generatorPush(at: points)
         XCTAssertEqual(push.count, 20)
         for (point, vector) in zip(points, push) {
             XCTAssertEqual(vector[0], 1 / (1 + exp(point[0])), accuracy: 1e-5)
@@ -96,7 +97,7 @@ final class ProbeTests: XCTestCase {
         session.addHook(packing)
         XCTAssertNotNil(session.discriminatorProbeProblem)
         XCTAssertThrowsError(try session.discriminatorGrid(x: 0...1, y: 0...1, columns: 2, rows: 2))
-        XCTAssertThrowsError(try session.generatorPush(4))
+        XCTAssertThrowsError(try session.generatorPush(at: [[0, 0]]))
         XCTAssertEqual(try session.probeSamples(4).real.count, 4)
     }
 
