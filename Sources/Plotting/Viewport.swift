@@ -124,16 +124,17 @@ enum Ticks {
 
     /// Round values inside `range`, about `count` of them, with the step between them: of the steps 1, 2
     /// and 5 × 10ᵏ near span / count, the one whose number of ticks is closest to `count` (the larger step
-    /// on a tie).
+    /// on a tie), never fewer than two when a step gives two.
     static func values(_ range: ClosedRange<Double>, count: Int) -> [(Double, Double)] {
         let span = range.upperBound - range.lowerBound
         guard span > 0, span.isFinite else { return [] }
         let target = max(count, 2)
         let power = pow(10, floor(log10(span / Double(target))))
+        func badness(_ ticks: [(Double, Double)]) -> Int { ticks.count < 2 ? 1000 - ticks.count : abs(ticks.count - target) }
         var best: [(Double, Double)] = []
         for multiple in [10.0, 5, 2, 1, 0.5, 0.2, 0.1] {
             let candidate = values(range, step: multiple * power)
-            if best.isEmpty || abs(candidate.count - target) < abs(best.count - target) { best = candidate }
+            if best.isEmpty || badness(candidate) < badness(best) { best = candidate }
         }
         return best
     }

@@ -74,6 +74,13 @@ extension Interpreter {
                 }
                 if !views.contains(view) { views.append(view) }
             }
+            // In one dimension samples are histograms over x and the manifold a curve over z: their axes
+            // are not D's.
+            if session.dataset.dimension == 1, views.count > 1,
+               let alone = words.first(where: { $0.text == "samples" || $0.text == "manifold" }) {
+                throw invocation.failure("with one-dimensional data, \(alone.text) has axes of its own: plot it on its own",
+                                         at: alone.range)
+            }
             canvas = try figures.spatial(views.isEmpty ? [SpatialView(rawValue: kind)!] : views)
         }
         try deliver(canvas, to: target, invocation)

@@ -60,7 +60,7 @@ extension Interpreter {
                 let done = row.iteration - start
                 let elapsed = Date().timeIntervalSince(started)
                 if let live, let frameEvery, done % frameEvery == 0 || done == count,
-                   Date().timeIntervalSince(lastFrame) >= 0.1 || done == count {
+                   Date().timeIntervalSince(lastFrame) >= liveViewFrameInterval || done == count {
                     lastFrame = Date()
                     lastProgress = lastFrame
                     let dashboard = Dashboard(session: session, width: environment.width, height: environment.height,
@@ -136,15 +136,17 @@ extension Interpreter {
     /// longer be rewritten in place).
     func progressLine(done: Int, of total: Int, row: HistoryRow, elapsed: Double) -> String {
         let fraction = total > 0 ? Double(done) / Double(total) : 1
-        let barWidth = 20
-        let filled = Int(fraction * Double(barWidth))
-        let bar = String(repeating: "━", count: filled) + String(repeating: " ", count: barWidth - filled)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let remaining = rate > 0 ? Double(total - done) / rate : 0
-        let line = "  iteration \(row.iteration)  \(done)/\(total) \(bar) \(Int(fraction * 100))%"
-            + "  \(rate >= 10 ? String(Int(rate)) : String(format: "%.1f", rate)) it/s  ETA \(Self.duration(remaining))"
-            + "  D \(Tensor.format(Float(row.discriminatorLoss)))  G \(Tensor.format(Float(row.generatorLoss)))"
-        return String(line.prefix(max(environment.width - 1, 20)))
+        let head = "  iteration \(row.iteration)  \(done)/\(total) "
+        let tail = " \(Int(fraction * 100))%  \(rate >= 10 ? String(Int(rate)) : String(format: "%.1f", rate)) it/s"
+            + "  ETA \(Self.duration(remaining))  D \(String(format: "%.3g", row.discriminatorLoss))"
+            + "  G \(String(format: "%.3g", row.generatorLoss))"
+        // The bar takes what room is left, up to 24 columns.
+        let barWidth = min(24, max(0, environment.width - 1 - head.count - tail.count))
+        let filled = Int(fraction * Double(barWidth))
+        let bar = String(repeating: "━", count: filled) + String(repeating: " ", count: barWidth - filled)
+        return String((head + bar + tail).prefix(max(environment.width - 1, 20)))
     }
 
     /// "4.2 s", "3 min 07 s", "2 h 05 min".

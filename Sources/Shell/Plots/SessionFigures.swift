@@ -134,6 +134,17 @@ struct SessionFigures {
         }
     }
 
+    private func oneDimensionalNoiseCaption(_ image: NoiseGridImage, curves: Int) -> String {
+        let range = "[\(Tensor.format(Float(image.range.lowerBound))), \(Tensor.format(Float(image.range.upperBound)))]"
+        switch session.noise.dimension {
+        case 1: return "the curve is G(z) for z across \(range)"
+        case 2: return "the curves are G(z) for z₁ across \(range), one for each of \(curves) values of z₂ in \(range)"
+        default:
+            return "the curves are G(z) for z₁ across \(range), one for each of \(curves) values of z₂ in \(range); the other "
+                + "\(session.noise.dimension - 2) noise coordinates are held at \(Tensor.format(Float(image.heldValue)))"
+        }
+    }
+
     /// The view: every real sample, and the generated ones unless they spread far beyond the real ones
     /// (then they may fall outside); a margin of a tenth; widened in one direction to the aspect.
     func viewRange(real: [Point], generated: [Point]) -> (ClosedRange<Double>, ClosedRange<Double>) {
@@ -162,10 +173,6 @@ struct SessionFigures {
     /// One-dimensional data: histograms of the samples, D as a curve with the samples on it (and arrows
     /// along x), or G as a function of z₁.
     private func line(_ views: [SpatialView]) throws -> Canvas {
-        if views.count > 1 && (views.contains(.samples) || views.contains(.manifold)) {
-            throw FigureError("with one-dimensional data, \(views.contains(.samples) ? "samples (histograms)" : "manifold (G as a function of z)") "
-                              + "has axes of its own: plot it on its own")
-        }
         let samples = try session.probeSamples(sampleCount)
         let real = samples.real.map { $0[0] }, generated = samples.generated.map { $0[0] }
         let (range, _) = viewRange(real: real.map { Point($0, 0) }, generated: generated.map { Point($0, 0) })
@@ -183,7 +190,7 @@ struct SessionFigures {
                 .map { noise, image in zip(noise, image).map { Point($0[0], $1[0]) } }
             return Canvas(title: title(views), xAxis: Axis("z1"), yAxis: Axis("G(z)"),
                           layers: [.lines(LineSeries("G", colour: Palette.series(0), marker: "*", paths: curves))],
-                          captions: withCaptions ? [noiseCaption(image) + (session.noise.dimension > 1 ? "; one curve per value of z₂" : "")] : [])
+                          captions: withCaptions ? [oneDimensionalNoiseCaption(image, curves: curves.count)] : [])
         case .critic, .gradients:
             let xs = (0..<200).map { range.lowerBound + (Double($0) + 0.5) * (range.upperBound - range.lowerBound) / 200 }
             let curve = zip(xs, try session.discriminatorValues(at: xs.map { [$0] })).map { Point($0, $1) }
