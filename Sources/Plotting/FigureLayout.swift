@@ -13,25 +13,34 @@ struct FigureLayout {
     static let frameBackground = RGB(250, 250, 250)
     static let gridColour = RGB(228, 228, 228)
 
-    func scene(_ canvas: Canvas) -> Scene {
-        var scene = Scene(width: width, height: height, background: Palette.paper)
+    /// The plot's frame and the y ticks it was sized for.
+    func frame(_ canvas: Canvas) -> (frame: PixelRect, yTicks: [Tick]) {
         let view = Viewport(canvas)
-        let legend = canvas.showsLegend ? legendEntries(canvas) : []
-        let legendRows = rows(of: legend)
-        let captionLines = canvas.captions.flatMap { wrap($0, columns: max(10, Int((Double(width) - 20) / characterWidth))) }
-
+        let legendRows = rows(of: canvas.showsLegend ? legendEntries(canvas) : [])
         var top = 10.0
         if !canvas.title.isEmpty { top += lineHeight + 6 }
         if !canvas.yAxis.label.isEmpty { top += lineHeight + 2 }
         var bottom = 10.0 + 6 + 4 + lineHeight
         if !canvas.xAxis.label.isEmpty { bottom += lineHeight + 4 }
         bottom += Double(legendRows.count) * (lineHeight + 6) + (legendRows.isEmpty ? 0 : 6)
-        bottom += Double(captionLines.count) * (lineHeight + 2)
+        bottom += Double(captionLines(canvas).count) * (lineHeight + 2)
         let plotHeight = max(Double(height) - top - bottom, 20)
         let yTicks = view.yTicks(max(2, Int(plotHeight / (lineHeight * 3.5))))
         let labelColumns = Double(yTicks.map(\.label.count).max() ?? 1)
         let left = 10 + labelColumns * characterWidth + 10
-        let frame = PixelRect(x: left, y: top, width: max(Double(width) - left - 20, 20), height: plotHeight)
+        return (PixelRect(x: left, y: top, width: max(Double(width) - left - 20, 20), height: plotHeight), yTicks)
+    }
+
+    private func captionLines(_ canvas: Canvas) -> [String] {
+        canvas.captions.flatMap { wrap($0, columns: max(10, Int((Double(width) - 20) / characterWidth))) }
+    }
+
+    func scene(_ canvas: Canvas) -> Scene {
+        var scene = Scene(width: width, height: height, background: Palette.paper)
+        let view = Viewport(canvas)
+        let legendRows = rows(of: canvas.showsLegend ? legendEntries(canvas) : [])
+        let captionLines = captionLines(canvas)
+        let (frame, yTicks) = frame(canvas)
         let xTicks = view.xTicks(max(2, Int(frame.width / (characterWidth * 10))))
         func px(_ u: Double) -> Double { frame.x + u * frame.width }
         func py(_ v: Double) -> Double { frame.y + (1 - v) * frame.height }

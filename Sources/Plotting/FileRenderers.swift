@@ -13,6 +13,13 @@ public struct SVGRenderer: Sendable {
         self.height = height
     }
 
+    /// Width over height of the plot area `canvas` gets (the picture less title, ticks, legend and
+    /// captions), so a caller can choose data ranges that keep circles round.
+    public func plotAspect(_ canvas: Canvas) -> Double {
+        let frame = FigureLayout(width: width, height: height).frame(canvas).frame
+        return frame.width / frame.height
+    }
+
     /// The SVG text of `canvas` (coordinates rounded to hundredths of a pixel).
     public func render(_ canvas: Canvas) -> String {
         let scene = FigureLayout(width: width, height: height).scene(canvas)
@@ -89,6 +96,11 @@ public struct PNGRenderer: Sendable {
     public init(width: Int, height: Int) {
         self.width = width
         self.height = height
+    }
+
+    /// Width over height of the plot area `canvas` gets (the same layout as SVG).
+    public func plotAspect(_ canvas: Canvas) -> Double {
+        SVGRenderer(width: width, height: height).plotAspect(canvas)
     }
 
     /// The PNG file of `canvas`.

@@ -93,8 +93,8 @@ final class PlotCommandTests: XCTestCase {
         XCTAssertTrue(interpreter.execute("step 12", file: "t"))
         XCTAssertEqual(recorder.progress.last, "", "the progress line is cleared before the summary")
         let final = try XCTUnwrap(recorder.progress.dropLast().last)
-        XCTAssertTrue(final.hasPrefix("  iteration 12  12/12 ━━━━"), final)
-        XCTAssertTrue(final.contains("━ 100%  "), final)
+        XCTAssertTrue(final.hasPrefix("  iteration 12  12/12 ####"), final)
+        XCTAssertTrue(final.contains("# 100%  "), final)
         let row = interpreter.session.history.rows.last!
         XCTAssertTrue(final.hasSuffix(" it/s  ETA 0.0 s  D \(String(format: "%.3g", row.discriminatorLoss))  G \(String(format: "%.3g", row.generatorLoss))"),
                       final)
@@ -122,6 +122,23 @@ final class PlotCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("D loss "), "the loss sparklines")
         XCTAssertTrue(text.contains("iteration 12  12/12"), "the progress line closes the frame")
         XCTAssertEqual(recorder.output.last?.hasPrefix("iteration 12  D loss"), true)
+    }
+
+    /// Each frame, progress line included, fits the window with a row to spare, down to small windows.
+    func testLiveViewFramesFitTheWindow() throws {
+        for (width, height) in [(80, 24), (60, 20), (100, 40), (40, 12), (80, 8)] {
+            let (interpreter, recorder) = try makeInterpreter(terminal: true, width: width, height: height)
+            interpreter.liveViewFrameInterval = 0
+            XCTAssertTrue(interpreter.execute("step 2 watch=2", file: "t"))
+            let frame = recorder.terminal.components(separatedBy: "\n")
+            XCTAssertLessThanOrEqual(frame.count, height - 1, "\(width)×\(height)")
+            for line in frame {
+                let visible = line.replacingOccurrences(of: "\u{1b}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
+                    .replacingOccurrences(of: "\r", with: "")
+                XCTAssertLessThanOrEqual(visible.count, width, "\(width)×\(height): \(visible)")
+            }
+            XCTAssertEqual(recorder.terminal.contains("critic at iteration 2"), height >= 16, "\(width)×\(height)")
+        }
     }
 
     /// Ctrl-C during a watched step: training stops at an iteration boundary, the session is whole, the

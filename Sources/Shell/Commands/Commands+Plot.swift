@@ -16,7 +16,8 @@ enum PlotTarget {
     }
 
     /// Width over height of the plot area, in units equal on screen: braille dots are about square, and
-    /// a file's plot area is the picture less its margins (about 90 pixels across, 170 down).
+    /// a file's plot area is the picture less its margins (about 90 pixels across, 170 down; `plot`
+    /// measures it exactly once the canvas is known).
     var aspect: Double {
         switch self {
         case .terminal(let width, let height, _): return Double(max(width - 8, 8) * 2) / Double(height * 4)
@@ -81,7 +82,17 @@ extension Interpreter {
                 throw invocation.failure("with one-dimensional data, \(alone.text) has axes of its own: plot it on its own",
                                          at: alone.range)
             }
-            canvas = try figures.spatial(views.isEmpty ? [SpatialView(rawValue: kind)!] : views)
+            let chosen = views.isEmpty ? [SpatialView(rawValue: kind)!] : views
+            var spatial = try figures.spatial(chosen)
+            // A picture's plot area depends on its legend and captions: draw again with the exact aspect.
+            if case .file(_, _, let width, let height) = target {
+                let exact = SVGRenderer(width: width, height: height).plotAspect(spatial)
+                if abs(exact / figures.aspect - 1) > 0.01 {
+                    figures.aspect = exact
+                    spatial = try figures.spatial(chosen)
+                }
+            }
+            canvas = spatial
         }
         try deliver(canvas, to: target, invocation)
     }

@@ -145,7 +145,7 @@ extension Interpreter {
         // The bar takes what room is left, up to 24 columns.
         let barWidth = min(24, max(0, environment.width - 1 - head.count - tail.count))
         let filled = Int(fraction * Double(barWidth))
-        let bar = String(repeating: "━", count: filled) + String(repeating: " ", count: barWidth - filled)
+        let bar = String(repeating: environment.colour ? "━" : "#", count: filled) + String(repeating: " ", count: barWidth - filled)
         return String((head + bar + tail).prefix(max(environment.width - 1, 20)))
     }
 

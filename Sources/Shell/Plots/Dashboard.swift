@@ -12,29 +12,36 @@ struct Dashboard {
     let height: Int
     let style: TerminalStyle
 
-    /// Rows the frame takes besides the plot area: title, axis, tick labels, legend, sparklines, progress.
-    static let otherRows = 7
-
-    /// The frame's lines, without the progress line.
+    /// The frame's lines, without the progress line: together with it they fit the terminal with a row
+    /// to spare (a frame taller than the window could not be redrawn in place).
     func lines() -> [String] {
-        var lines: [String] = []
-        let plotRows = min(TerminalRenderer.defaultHeight(forWidth: width), height - Self.otherRows - 1)
-        if plotRows >= 4 {
-            var figures = SessionFigures(session: session)
-            figures.sampleCount = 250
-            figures.gridColumns = 48
-            figures.contourCount = 3
-            figures.withCaptions = false
-            figures.aspect = Double(max(width - 8, 8) * 2) / Double(plotRows * 4)
-            let view: SpatialView = session.discriminatorProbeProblem == nil ? .critic : .samples
-            do {
-                lines += TerminalRenderer(width: width, height: plotRows, style: style).render(try figures.spatial([view]))
-            } catch {
-                lines.append("(no picture: \(error))")
-            }
+        let available = height - 1 - 2  // the sparkline and progress lines
+        var plotRows = min(TerminalRenderer.defaultHeight(forWidth: width), available - 7)
+        var picture: [String] = []
+        while plotRows >= 4 {
+            picture = self.picture(rows: plotRows)
+            let excess = picture.count - available
+            if excess <= 0 { break }
+            plotRows -= excess
+            picture = []
         }
-        lines.append(sparklines())
-        return lines
+        return picture + [sparklines()]
+    }
+
+    /// The samples over D's heat map (or the samples alone when D has no value at a point).
+    private func picture(rows: Int) -> [String] {
+        var figures = SessionFigures(session: session)
+        figures.sampleCount = 250
+        figures.gridColumns = 48
+        figures.contourCount = 3
+        figures.withCaptions = false
+        figures.aspect = Double(max(width - 8, 8) * 2) / Double(rows * 4)
+        let view: SpatialView = session.discriminatorProbeProblem == nil ? .critic : .samples
+        do {
+            return TerminalRenderer(width: width, height: rows, style: style).render(try figures.spatial([view]))
+        } catch {
+            return ["(no picture: \(error))"]
+        }
     }
 
     /// "D loss ▇▅▃▂▂▁ 1.21   G loss ▁▂▃▅▆▇ 0.84" over the whole history.
