@@ -104,7 +104,7 @@ extension Interpreter {
         guard size.count <= 2 else { throw invocation.failure("size takes WIDTH or WIDTH,HEIGHT", at: sizeRange) }
         let path = parameters.text("out")
         if path.isEmpty {
-            let width = size.first ?? environment.width
+            let width = size.first ?? max(environment.width, 24)
             let height = size.count > 1 ? size[1] : TerminalRenderer.defaultHeight(forWidth: width)
             guard (24...1000).contains(width), (4...200).contains(height) else {
                 throw invocation.failure("size=\(size.map(String.init).joined(separator: ",")): a terminal plot takes 24 to 1000 columns and 4 to 200 rows",

@@ -16,7 +16,8 @@ struct Dashboard {
     /// to spare (a frame taller than the window could not be redrawn in place).
     func lines() -> [String] {
         let available = height - 1 - 2  // the sparkline and progress lines
-        var plotRows = min(TerminalRenderer.defaultHeight(forWidth: width), available - 7)
+        // Below 40 columns a figure would be wider than the window.
+        var plotRows = width >= 40 ? min(TerminalRenderer.defaultHeight(forWidth: width), available - 7) : 0
         var picture: [String] = []
         while plotRows >= 4 {
             picture = self.picture(rows: plotRows)
@@ -53,8 +54,9 @@ struct Dashboard {
         let fixed = labels.reduce(0) { $0 + $1.count } + values.reduce(0) { $0 + $1.count } + 5
         let sparkWidth = max(4, (width - fixed - 1) / 2)
         let series = [rows.map(\.discriminatorLoss), rows.map(\.generatorLoss)]
-        return (0..<2).map { index in
+        let line = (0..<2).map { index in
             labels[index] + Sparkline.render(series[index], width: sparkWidth, unicode: style == .colour) + " " + values[index]
         }.joined(separator: "   ")
+        return String(line.prefix(max(width - 1, 1)))
     }
 }

@@ -69,7 +69,7 @@ struct DataPlane {
         guard let axes else {
             var row = mean
             row[0] = point.x
-            row[1] = point.y
+            if dimension > 1 { row[1] = point.y }
             return row
         }
         return (0..<dimension).map { mean[$0] + point.x * axes[0][$0] + point.y * axes[1][$0] }

@@ -43,7 +43,7 @@ struct SessionFigures {
     /// The data-plane views combined in one canvas, in a fixed order of layers: heat map, noise grid, real
     /// samples, generated samples, arrows.
     func spatial(_ views: [SpatialView]) throws -> Canvas {
-        if session.dataset.dimension == 1 { return try line(views) }
+        if session.dataset.dimension == 1 { return try oneDimensional(views) }
         let samples = try session.probeSamples(sampleCount)
         let plane = DataPlane(real: samples.real, projection: projection)
         let real = samples.real.map(plane.project), generated = samples.generated.map(plane.project)
@@ -172,7 +172,7 @@ struct SessionFigures {
 
     /// One-dimensional data: histograms of the samples, D as a curve with the samples on it (and arrows
     /// along x), or G as a function of z₁.
-    private func line(_ views: [SpatialView]) throws -> Canvas {
+    private func oneDimensional(_ views: [SpatialView]) throws -> Canvas {
         let samples = try session.probeSamples(sampleCount)
         let real = samples.real.map { $0[0] }, generated = samples.generated.map { $0[0] }
         let (range, _) = viewRange(real: real.map { Point($0, 0) }, generated: generated.map { Point($0, 0) })
@@ -201,7 +201,7 @@ struct SessionFigures {
                                    .points(PointSeries("generated", colour: Palette.generated, marker: "x", points: zip(generated, generatedScores).map { Point($0, $1) }))]
             var captions = ["samples are drawn at their score D(x)"]
             if views.contains(.gradients) {
-                let plane = DataPlane(real: samples.real.map { [$0[0], 0] }, projection: .firstTwo)
+                let plane = DataPlane(real: samples.real, projection: .firstTwo)
                 let (arrows, caption) = try pushArrows(samples.generated, plane: plane, span: range.upperBound - range.lowerBound)
                 // Horizontal arrows at each sample's score.
                 let atScores = try arrows.map { arrow -> Arrow in
