@@ -204,10 +204,8 @@ struct SessionFigures {
                 let plane = DataPlane(real: samples.real, projection: .firstTwo)
                 let (arrows, caption) = try pushArrows(samples.generated, plane: plane, span: range.upperBound - range.lowerBound)
                 // Horizontal arrows at each sample's score.
-                let atScores = try arrows.map { arrow -> Arrow in
-                    let score = try session.discriminatorValues(at: [[arrow.from.x]])[0]
-                    return Arrow(from: Point(arrow.from.x, score), to: Point(arrow.to.x, score))
-                }
+                let scores = try session.discriminatorValues(at: arrows.map { [$0.from.x] })
+                let atScores = zip(arrows, scores).map { Arrow(from: Point($0.from.x, $1), to: Point($0.to.x, $1)) }
                 layers.append(.arrows(ArrowSeries("push", colour: Palette.accent, arrows: atScores)))
                 captions.append(caption)
             }
