@@ -23,31 +23,34 @@ public struct SVGRenderer: Sendable {
     /// The SVG text of `canvas` (coordinates rounded to hundredths of a pixel).
     public func render(_ canvas: Canvas) -> String {
         let scene = FigureLayout(width: width, height: height).scene(canvas)
-        var lines = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"monospace\">",
+        var lines = ["<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"monospace\">",
                      "<rect width=\"\(width)\" height=\"\(height)\" fill=\"\(scene.background.hex)\"/>"]
-        for shape in scene.shapes { lines += svg(shape) }
+        for (index, shape) in scene.shapes.enumerated() { lines += svg(shape, number: index) }
         lines.append("</svg>")
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func svg(_ shape: Shape) -> [String] {
+    /// The elements of one shape; `number` makes the ids it defines unique in the document.
+    private func svg(_ shape: Shape, number: Int) -> [String] {
         switch shape {
         case .rectangle(let rect, let fill, let opacity):
             return ["<rect x=\"\(n(rect.x))\" y=\"\(n(rect.y))\" width=\"\(n(rect.width))\" height=\"\(n(rect.height))\" fill=\"\(fill.hex)\"\(opacityAttribute("fill-opacity", opacity))/>"]
         case .heatMap(let map, let extent, let clip):
-            var cells = ["<g shape-rendering=\"crispEdges\">"]
-            let cellWidth = extent.width / Double(map.columns), cellHeight = extent.height / Double(map.rows)
-            for row in 0..<map.rows {
+            // One pixel per cell in an embedded PNG (top row first, so the map's last row), stretched over
+            // the map's extent and cut to the plot: a few kilobytes where a rectangle per cell would take
+            // hundreds, and smooth where the viewer scales it.
+            var pixels: [UInt8] = []
+            pixels.reserveCapacity(map.columns * map.rows * 3)
+            for row in (0..<map.rows).reversed() {
                 for column in 0..<map.columns {
-                    // Row 0 is the bottom of the map, the largest y on the page.
-                    let cell = PixelRect(x: extent.x + Double(column) * cellWidth, y: extent.y + Double(map.rows - 1 - row) * cellHeight,
-                                         width: cellWidth, height: cellHeight)
-                    guard let visible = cell.intersection(clip) else { continue }
                     let colour = ColourRamp.heat.colour(at: map.fraction(map.values[row * map.columns + column]))
-                    cells.append("<rect x=\"\(n(visible.x))\" y=\"\(n(visible.y))\" width=\"\(n(visible.width))\" height=\"\(n(visible.height))\" fill=\"\(colour.hex)\"/>")
+                    pixels += [colour.red, colour.green, colour.blue]
                 }
             }
-            return cells + ["</g>"]
+            let image = Data(PNGEncoder.encode(width: map.columns, height: map.rows, rgb: pixels)).base64EncodedString()
+            let identifier = "clip-\(number)"
+            return ["<clipPath id=\"\(identifier)\"><rect x=\"\(n(clip.x))\" y=\"\(n(clip.y))\" width=\"\(n(clip.width))\" height=\"\(n(clip.height))\"/></clipPath>",
+                    "<image x=\"\(n(extent.x))\" y=\"\(n(extent.y))\" width=\"\(n(extent.width))\" height=\"\(n(extent.height))\" preserveAspectRatio=\"none\" clip-path=\"url(#\(identifier))\" xlink:href=\"data:image/png;base64,\(image)\"/>"]
         case .polyline(let points, let stroke, let width, let opacity):
             let coordinates = points.map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " ")
             return ["<polyline points=\"\(coordinates)\" fill=\"none\" stroke=\"\(stroke.hex)\" stroke-width=\"\(n(width))\" stroke-linejoin=\"round\" stroke-linecap=\"round\"\(opacityAttribute("stroke-opacity", opacity))/>"]

@@ -43,29 +43,29 @@ final class FileRendererTests: XCTestCase {
         for line in lines { XCTAssertTrue(line.hasPrefix("{http://www.w3.org/2000/svg}svg 500 400 "), String(line)) }
     }
 
-    /// In SVG the heat map's left column must be the darkest for f(x, y) = x, and its top row the
-    /// brightest for f(x, y) = y.
-    func testSVGHeatMapOrientation() {
-        func cells(_ function: @escaping (Double, Double) -> Double) -> [(x: Double, y: Double, luminance: Double)] {
-            let canvas = Canvas(layers: [.heatMap(HeatMap("f", columns: 5, rows: 5, xRange: 0...1, yRange: 0...1, function: function))])
+    /// In SVG the heat map is an embedded PNG of one pixel per cell: Python decodes it, and its left
+    /// column must be the darkest for f(x, y) = x, its top row the brightest for f(x, y) = y.
+    func testSVGHeatMapOrientation() throws {
+        func corners(_ function: @escaping (Double, Double) -> Double) throws -> [RGB]? {
+            let canvas = Canvas(layers: [.heatMap(HeatMap("f", columns: 5, rows: 4, xRange: 0...1, yRange: 0...1, function: function))])
             let svg = SVGRenderer(width: 300, height: 300).render(canvas)
-            let inGroup = svg.components(separatedBy: "<g shape-rendering=\"crispEdges\">")[1].components(separatedBy: "</g>")[0]
-            return inGroup.split(separator: "\n").filter { $0.hasPrefix("<rect") }.map { line in
-                func attribute(_ name: String) -> String {
-                    String(line.components(separatedBy: " \(name)=\"")[1].prefix { $0 != "\"" })
-                }
-                let hex = attribute("fill").dropFirst()
-                let value = Int(hex, radix: 16)!
-                let colour = RGB(UInt8(value >> 16), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF))
-                return (Double(attribute("x"))!, Double(attribute("y"))!, colour.luminance)
-            }
+            let encoded = try XCTUnwrap(svg.components(separatedBy: "href=\"data:image/png;base64,").dropFirst().first?.prefix { $0 != "\"" })
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-svg-map-\(getpid()).png")
+            defer { try? FileManager.default.removeItem(at: url) }
+            try XCTUnwrap(Data(base64Encoded: String(encoded))).write(to: url)
+            guard let output = Python.run(Python.pngReader, arguments: [url.path, "0,0", "4,0", "0,3", "4,3"]) else { return nil }
+            let lines = output.split(separator: "\n").map { $0.split(separator: " ").map { Int($0)! } }
+            XCTAssertEqual(lines[0], [5, 4], "one pixel per cell")
+            return lines.dropFirst().map { RGB(UInt8($0[0]), UInt8($0[1]), UInt8($0[2])) }
         }
-        let alongX = cells { x, _ in x }
-        XCTAssertEqual(alongX.count, 25)
-        XCTAssertEqual(alongX.min { $0.luminance < $1.luminance }!.x, alongX.map(\.x).min()!, "darkest cells on the left")
-        XCTAssertEqual(alongX.max { $0.luminance < $1.luminance }!.x, alongX.map(\.x).max()!, "brightest cells on the right")
-        let alongY = cells { _, y in y }
-        XCTAssertEqual(alongY.max { $0.luminance < $1.luminance }!.y, alongY.map(\.y).min()!, "brightest cells at the top")
+        guard let alongX = try corners({ x, _ in x }), let alongY = try corners({ _, y in y }) else { return }
+        // Corners: top left, top right, bottom left, bottom right.
+        XCTAssertEqual(alongX[0], ColourRamp.heat.colour(at: 0), "f = x: darkest on the left")
+        XCTAssertEqual(alongX[1], ColourRamp.heat.colour(at: 1), "f = x: brightest on the right")
+        XCTAssertEqual(alongX[2], alongX[0])
+        XCTAssertEqual(alongY[0], ColourRamp.heat.colour(at: 1), "f = y: brightest at the top")
+        XCTAssertEqual(alongY[2], ColourRamp.heat.colour(at: 0), "f = y: darkest at the bottom")
+        XCTAssertEqual(alongY[1], alongY[0])
     }
 
     /// Writes a PNG, then has Python check its signature, chunk CRCs, zlib stream and filters, and read
