@@ -47,12 +47,20 @@ extension Session {
         return (rows(real), rows(generated))
     }
 
-    /// D's raw output at each point (rows of the data's dimension), in evaluation mode.
+    /// D's raw output at each point (rows of the data's dimension), in evaluation mode. When D compares
+    /// the samples of a batch, the points go through it in batches of the training batch size, as
+    /// training shows them to it (and without the memory a comparison of thousands of points would take).
     public func discriminatorValues(at points: [[Double]]) throws -> [Double] {
         if let problem = discriminatorProbeProblem { throw SessionError(problem) }
-        guard !points.isEmpty else { return [] }
-        let input = try Tensor(points.flatMap { $0.map(Float.init) }, shape: [points.count, dataset.dimension])
-        return try discriminatorScores(input).scalars.map(Double.init)
+        let chunk = discriminatorScoresPointsIndependently ? max(points.count, 1) : batchSize
+        var values: [Double] = []
+        values.reserveCapacity(points.count)
+        for start in stride(from: 0, to: points.count, by: chunk) {
+            let part = points[start..<min(start + chunk, points.count)]
+            let input = try Tensor(part.flatMap { $0.map(Float.init) }, shape: [part.count, dataset.dimension])
+            values += try discriminatorScores(input).scalars.map(Double.init)
+        }
+        return values
     }
 
     /// D at the centres of a `columns × rows` grid over the rectangle, row-major with the **bottom** row

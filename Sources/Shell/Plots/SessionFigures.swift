@@ -53,7 +53,8 @@ struct SessionFigures {
         if views.contains(.critic) {
             layers.append(.heatMap(try criticMap(plane, x: xRange, y: yRange)))
             if !session.discriminatorScoresPointsIndependently {
-                captions.append("D compares the samples of a batch (minibatch discrimination): the map scores the whole grid as one batch")
+                captions.append("D compares the samples of a batch (minibatch discrimination): the map scores the grid in batches of "
+                                + "\(session.batchSize) points")
             }
         }
         if views.contains(.manifold) {
