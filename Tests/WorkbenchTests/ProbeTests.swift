@@ -101,6 +101,22 @@ final class ProbeTests: XCTestCase {
         XCTAssertEqual(try session.probeSamples(4).real.count, 4)
     }
 
+    /// With minibatch discrimination a point's score depends on its batch: points go through D in
+    /// batches of the training size, so 40 points with batch 16 are scored as 16 + 16 + 8.
+    func testPointsGoThroughABatchComparingDInTrainingSizeBatches() throws {
+        let session = try smallSession()
+        let trick = try MinibatchDiscrimination(try ParameterValues(MinibatchDiscrimination.spec), session: session)
+        session.addHook(trick)
+        XCTAssertFalse(session.discriminatorScoresPointsIndependently)
+        let points = (0..<40).map { [sin(Double($0)), cos(Double($0) * 0.7)] }
+        let together = try session.discriminatorValues(at: points)
+        let piecewise = try session.discriminatorValues(at: Array(points[0..<16])) + session.discriminatorValues(at: Array(points[16..<32]))
+            + session.discriminatorValues(at: Array(points[32...]))
+        XCTAssertEqual(together, piecewise)
+        XCTAssertNotEqual(Array(together[0..<8]), try session.discriminatorValues(at: Array(points[0..<8])),
+                          "the batch a point is scored in matters")
+    }
+
     func testMeasurementsFormSeries() throws {
         let session = try smallSession()
         try session.train(iterations: 2)
