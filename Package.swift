@@ -32,14 +32,18 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["Autodiff", "Kernels"]),
         .target(name: "Workbench", dependencies: ["NeuralNet", "Autodiff"]),
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
-        .target(name: "Shell", dependencies: ["Workbench", "NeuralNet", "Autodiff", "CLibEdit"]),
+        // Figures for the terminal and for files; it knows nothing of tensors or GANs. Optimised even in
+        // debug builds: painting and compressing a picture loops over every pixel.
+        .target(name: "Plotting", swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "Shell", dependencies: ["Workbench", "NeuralNet", "Autodiff", "Plotting", "CLibEdit"]),
         .target(name: "_GantryTestSupport", dependencies: ["Autodiff", "Kernels"], swiftSettings: numericSettings),
         .executableTarget(name: "gantry", dependencies: ["HostCPU", "Shell"]),
         .executableTarget(name: "GantryBench", dependencies: ["HostCPU", "Autodiff", "Kernels", "Workbench"], swiftSettings: numericSettings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "HostCPU", "_GantryTestSupport"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Kernels", "HostCPU", "_GantryTestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff", "_GantryTestSupport"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Workbench", "Autodiff", "_GantryTestSupport"],
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"], exclude: ["Snapshots"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Workbench", "Autodiff", "Plotting", "_GantryTestSupport"],
                     exclude: ["Transcripts"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NeuralNet", "Autodiff", "_GantryTestSupport"]),
     ]

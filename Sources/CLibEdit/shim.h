@@ -63,6 +63,13 @@ static inline int gantry_terminal_columns(int fd) {
     return (int)size.ws_col;
 }
 
+/// The height of the terminal on `fd` in rows, or 0 when `fd` is not a terminal or reports no size.
+static inline int gantry_terminal_rows(int fd) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0) return 0;
+    return (int)size.ws_row;
+}
+
 /// The C standard input stream (`stdin` is a mutable global, so Swift 6 cannot name it directly).
 static inline FILE *gantry_stdin(void) { return stdin; }
 

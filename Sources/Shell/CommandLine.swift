@@ -96,7 +96,9 @@ public enum GantryCommand {
             writeProgress: { line in
                 // Carriage return, the line, then clear to the end: the next write replaces it.
                 FileHandle.standardOutput.write(Data(("\r" + line + "\u{1b}[K").utf8))
-            })
+            },
+            height: TerminalInfo.height,
+            writeTerminal: { text in FileHandle.standardOutput.write(Data(text.utf8)) })
     }
 
     static func interactive(seed: UInt64?) throws -> Int32 {

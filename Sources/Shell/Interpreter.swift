@@ -19,11 +19,17 @@ public struct ShellEnvironment {
     public var interruptRequested: () -> Bool
     /// Rewrites the current terminal line (progress); never called when not a terminal.
     public var writeProgress: (String) -> Void
+    /// Rows of the terminal window (how tall a live view may be).
+    public var height: Int
+    /// Writes text to the terminal as it is (escape codes, no newline added); never called when not a
+    /// terminal.
+    public var writeTerminal: (String) -> Void
 
     /// An environment; defaults suit tests and pipes.
     public init(writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void,
                 isTerminal: Bool = false, width: Int = 80, colour: Bool = false,
-                interruptRequested: @escaping () -> Bool = { false }, writeProgress: @escaping (String) -> Void = { _ in }) {
+                interruptRequested: @escaping () -> Bool = { false }, writeProgress: @escaping (String) -> Void = { _ in },
+                height: Int = 24, writeTerminal: @escaping (String) -> Void = { _ in }) {
         self.writeOutput = writeOutput
         self.writeError = writeError
         self.isTerminal = isTerminal
@@ -31,6 +37,8 @@ public struct ShellEnvironment {
         self.colour = colour
         self.interruptRequested = interruptRequested
         self.writeProgress = writeProgress
+        self.height = height
+        self.writeTerminal = writeTerminal
     }
 }
 
@@ -55,6 +63,11 @@ public final class Interpreter {
     var includeStack: [(file: String, includedAt: SourceRange?)] = []
     /// The deepest `run` nesting allowed.
     static let nestingLimit = 16
+    /// The live view of `watch on`: redraw every this many iterations (0: about 50 frames per step), or
+    /// nil when off.
+    var watchEvery: Int?
+    /// The shortest time between two frames of the live view, so a fast step cannot flood the terminal.
+    var liveViewFrameInterval: TimeInterval = 0.1
 
     /// An interpreter for a session.
     public init(session: Session, environment: ShellEnvironment) {

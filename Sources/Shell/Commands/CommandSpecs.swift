@@ -85,18 +85,43 @@ enum CommandSpecs {
 
     static let step = CommandSpec(
         "step", summary: "train N iterations (n_critic D updates then one G update each), or one D or G update",
-        discussion: "step N runs N generator iterations and prints where training stands. every=K do=\"commands\" runs the commands after every K iterations. step d runs one D update and step g one G update, printing each stage (GAN Lab style); step g completes an iteration. Ctrl-C stops at the next iteration boundary with the session consistent. A NaN or infinity stops training at that iteration and keeps the last good state.",
+        discussion: "step N runs N generator iterations and prints where training stands. every=K do=\"commands\" runs the commands after every K iterations. step d runs one D update and step g one G update, printing each stage (GAN Lab style); step g completes an iteration. Ctrl-C stops at the next iteration boundary with the session consistent. A NaN or infinity stops training at that iteration and keeps the last good state. On a terminal one line shows the iteration, the rate, the time left and the latest losses while it runs; watch=K (or watch on) also redraws the samples over D's heat map and the loss curves every K iterations.",
         positionals: [PositionalSpec("N|d|g", "iterations (default 1), or d / g for one update", completions: .words(["d", "g"]),
                                      optional: true)],
         parameters: [ParameterSpec("every", .integer(0...1_000_000_000), default: .integer(0), "run `do` after every this many iterations (0: never)"),
-                     ParameterSpec("do", .text, default: .text(""), "commands to run every `every` iterations")],
-        examples: ["step 500", "step 2000 every=500 do=\"metric modes\"", "step d", "step g"])
+                     ParameterSpec("do", .text, default: .text(""), "commands to run every `every` iterations"),
+                     ParameterSpec("watch", .integer(0...1_000_000_000), default: .integer(0),
+                                   "on a terminal, redraw a live view every this many iterations (0: as watch on|off says)")],
+        examples: ["step 500", "step 2000 every=500 do=\"metric modes\"", "step 5000 watch=100", "step d", "step g"])
 
     static let metric = CommandSpec(
         "metric", summary: "measure generated samples against real ones",
         discussion: "Draws fresh real and generated samples from the metrics stream (never from the training streams, so measuring does not change training) and prints the metric's values; expect can then check them.",
         positionals: [PositionalSpec("NAME", "the metric", completions: .plugins(.metric))],
         pluginKind: .metric, examples: ["metric modes", "metric w1 n=1000"])
+
+    static let plot = CommandSpec(
+        "plot", summary: "draw the session on the terminal or to an SVG or PNG file: samples, critic, gradients, manifold, history, games",
+        discussion: "plot samples shows real and generated samples (two dimensions as points, one as overlaid histograms, more through the first two coordinates or projection=pca, as the caption says). plot critic (alias discriminator) shows D's output over the plane as a heat map with contour lines, samples on top. plot gradients draws arrows where G's loss pushes generated samples (−∇ₓ L_G, along ∇ₓD where G wants D larger). plot manifold draws G's image of a regular grid of noise (with more than two noise dimensions the first two vary). These views combine: plot critic gradients. plot history [SERIES…] [log] draws history columns (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js, seconds) and measured values (modes.modes, w1.w1) over iterations, on a logarithmic axis with log or when every series is a gradient norm. plot games draws the trajectories of a two-player toy game. Without WHAT, plot critic. out=FILE.svg or out=FILE.png writes a picture instead (size=WIDTH,HEIGHT in pixels); on the terminal size=COLUMNS,ROWS. Plots draw samples from a stream of their own and never change the session.",
+        positionals: [PositionalSpec("WHAT", "samples, critic, gradients, manifold; or history [SERIES…] [log]; or games",
+                                     completions: .words(SpatialView.allCases.map(\.rawValue) + ["discriminator", "history", "games", "log"]
+                                                         + History.columns.dropFirst()),
+                                     optional: true, variadic: true)],
+        parameters: [ParameterSpec("out", .text, default: .text(""), "write an .svg or .png file instead of drawing on the terminal"),
+                     ParameterSpec("size", .integerList(1...8192), default: .integerList([]),
+                                   "WIDTH,HEIGHT of a picture in pixels, or COLUMNS,ROWS on the terminal"),
+                     ParameterSpec("n", .integer(1...100_000), default: .integer(500), "real and generated samples to draw"),
+                     ParameterSpec("projection", .choice(DataPlane.Kind.allCases.map(\.rawValue)), default: .text("first-two"),
+                                   "how data of more than two dimensions is shown")],
+        examples: ["plot", "plot samples", "plot critic gradients out=critic.png", "plot manifold size=60,20",
+                   "plot history d_loss g_loss", "plot history grad_norm_g grad_norm_d log", "plot samples projection=pca"])
+
+    static let watch = CommandSpec(
+        "watch", summary: "show a live view while step trains on a terminal: watch on [every=K] | watch off",
+        discussion: "With watch on, step N on a terminal redraws a compact view in place every K iterations (every=0: about 50 times per step, at most ten frames a second): the samples over D's heat map, sparklines of both losses, and the progress line; step N watch=K does it for one step. Ctrl-C stops at the next iteration boundary with the session consistent and the terminal restored (cursor shown, colours reset). Output that is not a terminal gets no live view. watch alone says whether it is on.",
+        positionals: [PositionalSpec("on|off", "switch the live view on or off", completions: .words(["on", "off"]), optional: true)],
+        parameters: [ParameterSpec("every", .integer(0...1_000_000_000), default: .integer(0), "redraw every this many iterations (0: about 50 times per step)")],
+        examples: ["watch on", "watch on every=200", "watch off"])
 
     static let expect = CommandSpec(
         "expect", summary: "check a quantity in a script: expect QUANTITY OP VALUE [tol=…]",

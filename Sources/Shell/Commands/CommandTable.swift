@@ -18,6 +18,8 @@ enum CommandTable {
         (CommandSpecs.trick, Interpreter.trick),
         (CommandSpecs.step, Interpreter.step),
         (CommandSpecs.metric, Interpreter.metric),
+        (CommandSpecs.plot, Interpreter.plot),
+        (CommandSpecs.watch, Interpreter.watch),
         (CommandSpecs.expect, Interpreter.expect),
         (CommandSpecs.snapshot, Interpreter.snapshot),
         (CommandSpecs.restore, Interpreter.restore),

@@ -46,15 +46,33 @@ extension Interpreter {
         var actionError: Error?
         var trainingError: Error?
         var report = TrainingReport(iterationsRun: 0, interrupted: false)
+        let frameEvery = liveViewInterval(parameters, iterations: count)
+        // `watch on` already said so once; an explicit watch=K says it each time.
+        if frameEvery != nil && parameters.explicitNames.contains("watch") && !environment.isTerminal && count > 0 {
+            say("(no live view: output is not a terminal)")
+        }
+        let live = frameEvery != nil && environment.isTerminal && count > 0 ? LiveRegion(write: environment.writeTerminal) : nil
+        // Whatever ends the step (the last iteration, Ctrl-C, an error), the cursor comes back.
+        defer { live?.finish() }
+        var lastFrame = Date.distantPast
         do {
             report = try session.train(iterations: count, shouldStop: { actionError != nil || environment.interruptRequested() }) { row in
                 let done = row.iteration - start
-                if environment.isTerminal, Date().timeIntervalSince(lastProgress) > 0.1 || done == count {
+                let elapsed = Date().timeIntervalSince(started)
+                if let live, let frameEvery, done % frameEvery == 0 || done == count,
+                   Date().timeIntervalSince(lastFrame) >= liveViewFrameInterval || done == count {
+                    lastFrame = Date()
+                    lastProgress = lastFrame
+                    let dashboard = Dashboard(session: session, width: environment.width, height: environment.height,
+                                              style: environment.colour ? .colour : .ascii)
+                    live.draw(dashboard.lines() + [progressLine(done: done, of: count, row: row, elapsed: elapsed)])
+                } else if environment.isTerminal, Date().timeIntervalSince(lastProgress) > 0.1 || done == count {
                     lastProgress = Date()
-                    environment.writeProgress(progressLine(done: done, of: count, row: row, elapsed: Date().timeIntervalSince(started)))
+                    environment.writeProgress(progressLine(done: done, of: count, row: row, elapsed: elapsed))
                 }
                 if every > 0 && done % every == 0 {
                     if environment.isTerminal { environment.writeProgress("") }
+                    live?.detach()
                     // Journal first, so a saved script replays the action at the same point.
                     session.journal.append("step \(every)")
                     do {
@@ -105,16 +123,39 @@ extension Interpreter {
         return parts.joined(separator: "  ")
     }
 
-    /// The in-place progress line of a terminal.
+    /// The live view's interval for this step: `watch=K` when given (0: none), else the `watch on`
+    /// setting (0 there: about 50 frames per step); nil for no live view.
+    func liveViewInterval(_ parameters: ParameterValues, iterations: Int) -> Int? {
+        let every = parameters.explicitNames.contains("watch") ? parameters.integer("watch") : watchEvery
+        guard let every, every > 0 || !parameters.explicitNames.contains("watch") else { return nil }
+        return every > 0 ? every : max(1, iterations / 50)
+    }
+
+    /// The in-place progress line of a terminal: the session's iteration, how far the step is, the rate,
+    /// the time left and the latest losses, cut to the terminal's width (a line that wrapped could no
+    /// longer be rewritten in place).
     func progressLine(done: Int, of total: Int, row: HistoryRow, elapsed: Double) -> String {
         let fraction = total > 0 ? Double(done) / Double(total) : 1
-        let barWidth = 24
-        let filled = Int(fraction * Double(barWidth))
-        let bar = String(repeating: "━", count: filled) + String(repeating: " ", count: barWidth - filled)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let remaining = rate > 0 ? Double(total - done) / rate : 0
-        return "  \(done)/\(total) \(bar) \(Int(fraction * 100))%  D \(Tensor.format(Float(row.discriminatorLoss)))"
-            + "  G \(Tensor.format(Float(row.generatorLoss)))  \(Int(rate)) it/s  ETA \(String(format: "%.1f", remaining)) s"
+        let head = "  iteration \(row.iteration)  \(done)/\(total) "
+        let tail = " \(Int(fraction * 100))%  \(rate >= 10 ? String(Int(rate)) : String(format: "%.1f", rate)) it/s"
+            + "  ETA \(Self.duration(remaining))  D \(String(format: "%.3g", row.discriminatorLoss))"
+            + "  G \(String(format: "%.3g", row.generatorLoss))"
+        // The bar takes what room is left, up to 24 columns.
+        let barWidth = min(24, max(0, environment.width - 1 - head.count - tail.count))
+        let filled = Int(fraction * Double(barWidth))
+        let bar = String(repeating: environment.colour ? "━" : "#", count: filled) + String(repeating: " ", count: barWidth - filled)
+        return String((head + bar + tail).prefix(max(environment.width - 1, 20)))
+    }
+
+    /// "4.2 s", "3 min 07 s", "2 h 05 min".
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
+        if seconds < 60 { return String(format: "%.1f s", seconds) }
+        let whole = Int(seconds.rounded())
+        if whole < 3600 { return String(format: "%d min %02d s", whole / 60, whole % 60) }
+        return String(format: "%d h %02d min", whole / 3600, (whole % 3600) / 60)
     }
 
     /// What one D or G update did, stage by stage.

@@ -25,6 +25,11 @@ public struct TerminalInfo {
         width(terminalColumns: Int(gantry_terminal_columns(STDOUT_FILENO)), columnsVariable: environment("COLUMNS"))
     }
 
+    /// The height of the output in rows: the terminal's own size, else `$LINES`, else 24.
+    public static var height: Int {
+        width(terminalColumns: Int(gantry_terminal_rows(STDOUT_FILENO)), columnsVariable: environment("LINES"), fallback: 24)
+    }
+
     /// Whether to emit colour: only when standard output is a terminal, `NO_COLOR` is unset or empty
     /// (https://no-color.org), and `TERM` is not `dumb`.
     public static var colourEnabled: Bool {
@@ -32,15 +37,15 @@ public struct TerminalInfo {
                       noColor: environment("NO_COLOR"), term: environment("TERM"))
     }
 
-    /// The width rule on explicit inputs: a positive terminal size wins, then a positive integer in
-    /// `$COLUMNS`, then 80. A terminal reporting 0 columns (some serial consoles and pseudo-terminals
+    /// The width rule on explicit inputs (also the height rule, with `$LINES` and 24): a positive terminal
+    /// size wins, then a positive integer in `$COLUMNS`, then 80. A terminal reporting 0 columns (some serial consoles and pseudo-terminals
     /// nobody sized) counts as no answer.
-    static func width(terminalColumns: Int, columnsVariable: String?) -> Int {
+    static func width(terminalColumns: Int, columnsVariable: String?, fallback: Int = 80) -> Int {
         if terminalColumns > 0 { return terminalColumns }
         if let text = columnsVariable?.trimmingWhitespace(), let columns = Int(text), columns > 0 {
             return columns
         }
-        return 80
+        return fallback
     }
 
     /// The colour rule on explicit inputs. An empty `NO_COLOR` does not disable colour, as the convention

@@ -1,0 +1,170 @@
+import Foundation
+import Plotting
+import Workbench
+
+/// Where a figure goes: the terminal, or a file.
+enum PlotTarget {
+    /// Lines of text, `width` columns with a plot area `height` rows high.
+    case terminal(width: Int, height: Int, style: TerminalStyle)
+    /// An SVG or PNG file of `width × height` pixels.
+    case file(path: String, format: FileFormat, width: Int, height: Int)
+
+    /// The picture file formats.
+    enum FileFormat: String {
+        case svg = "SVG"
+        case png = "PNG"
+    }
+
+    /// Width over height of the plot area, in units equal on screen: braille dots are about square, and
+    /// a file's plot area is the picture less its margins (about 90 pixels across, 170 down; `plot`
+    /// measures it exactly once the canvas is known).
+    var aspect: Double {
+        switch self {
+        case .terminal(let width, let height, _): return Double(max(width - 8, 8) * 2) / Double(height * 4)
+        case .file(_, _, let width, let height): return min(max(Double(width - 90) / Double(max(height - 170, 40)), 0.3), 4)
+        }
+    }
+}
+
+extension Interpreter {
+    /// The words `plot` takes first.
+    static let plotKinds = SpatialView.allCases.map(\.rawValue) + ["discriminator", "history", "games"]
+
+    /// `plot [WHAT…] [out=FILE.svg|FILE.png] [size=…] [n=…] [projection=…]`
+    func plot(_ invocation: Invocation) throws {
+        let parameters = try invocation.commandParameters()
+        let words = invocation.positionals
+        let kind = words.first?.text ?? (session.discriminatorProbeProblem == nil ? "critic" : "samples")
+        let target = try plotTarget(invocation, parameters, history: kind == "history")
+        var figures = SessionFigures(session: session)
+        figures.sampleCount = parameters.integer("n")
+        figures.projection = DataPlane.Kind(rawValue: parameters.text("projection")) ?? .firstTwo
+        figures.aspect = target.aspect
+        if case .file = target {
+            figures.gridColumns = 120
+            figures.contourCount = 7
+        }
+        let canvas: Canvas
+        switch kind {
+        case "history":
+            var series: [String] = []
+            var logarithmic = false
+            for node in words.dropFirst() {
+                if node.text == "log" { logarithmic = true; continue }
+                guard figures.historyNames.contains(node.text) else {
+                    throw invocation.failure(figures.unknownSeries(node.text), at: node.range)
+                }
+                series.append(node.text)
+            }
+            canvas = try figures.history(series, logarithmic: logarithmic)
+        case "games":
+            throw invocation.failure("no toy game in this session: plot games draws the trajectories of a two-player toy game, "
+                                     + "and this session trains a GAN on \(session.dataset.canonicalText.split(separator: " ")[0])",
+                                     at: words.first?.range)
+        default:
+            var views: [SpatialView] = []
+            for node in words.isEmpty ? [] : Array(words) {
+                let name = node.text == "discriminator" ? "critic" : node.text
+                guard let view = SpatialView(rawValue: name) else {
+                    if ["history", "games"].contains(name) {
+                        throw invocation.failure("plot \(name) is drawn on its own, not with \(words[0].text)", at: node.range)
+                    }
+                    let suggestion = Suggestion.closest(to: node.text, among: Self.plotKinds).map { "; did you mean '\($0)'?" } ?? ""
+                    throw invocation.failure("plot cannot draw '\(node.text)'\(suggestion); it draws \(Self.plotKinds.joined(separator: ", "))",
+                                             at: node.range)
+                }
+                if !views.contains(view) { views.append(view) }
+            }
+            // In one dimension samples are histograms over x and the manifold a curve over z: their axes
+            // are not D's.
+            if session.dataset.dimension == 1, views.count > 1,
+               let alone = words.first(where: { $0.text == "samples" || $0.text == "manifold" }) {
+                throw invocation.failure("with one-dimensional data, \(alone.text) has axes of its own: plot it on its own",
+                                         at: alone.range)
+            }
+            let chosen = views.isEmpty ? [SpatialView(rawValue: kind)!] : views
+            var spatial = try figures.spatial(chosen)
+            // A picture's plot area depends on its legend and captions: draw again with the exact aspect.
+            if case .file(_, _, let width, let height) = target {
+                let exact = SVGRenderer(width: width, height: height).plotAspect(spatial)
+                if abs(exact / figures.aspect - 1) > 0.01 {
+                    figures.aspect = exact
+                    spatial = try figures.spatial(chosen)
+                }
+            }
+            canvas = spatial
+        }
+        try deliver(canvas, to: target, invocation)
+    }
+
+    /// The target from `out=` and `size=`: checked before anything is computed.
+    private func plotTarget(_ invocation: Invocation, _ parameters: ParameterValues, history: Bool) throws -> PlotTarget {
+        let size = parameters.integers("size")
+        let sizeRange = invocation.named.last { $0.name == "size" }?.value.range
+        guard size.count <= 2 else { throw invocation.failure("size takes WIDTH or WIDTH,HEIGHT", at: sizeRange) }
+        let path = parameters.text("out")
+        if path.isEmpty {
+            let width = size.first ?? max(environment.width, 24)
+            let height = size.count > 1 ? size[1] : TerminalRenderer.defaultHeight(forWidth: width)
+            guard (24...1000).contains(width), (4...200).contains(height) else {
+                throw invocation.failure("size=\(size.map(String.init).joined(separator: ",")): a terminal plot takes 24 to 1000 columns and 4 to 200 rows",
+                                         at: sizeRange)
+            }
+            return .terminal(width: width, height: height, style: environment.colour ? .colour : .ascii)
+        }
+        let outRange = invocation.named.last { $0.name == "out" }?.value.range
+        let format: PlotTarget.FileFormat
+        switch (path as NSString).pathExtension.lowercased() {
+        case "svg": format = .svg
+        case "png": format = .png
+        default: throw invocation.failure("plot writes .svg or .png files, not '\(path)'", at: outRange)
+        }
+        let width = size.first ?? (history ? 800 : 640)
+        let height = size.count > 1 ? size[1] : (history ? 480 : width)
+        guard (64...8192).contains(width), (64...8192).contains(height) else {
+            throw invocation.failure("size=\(size.map(String.init).joined(separator: ",")): a picture takes 64 to 8192 pixels each way",
+                                     at: sizeRange)
+        }
+        return .file(path: path, format: format, width: width, height: height)
+    }
+
+    /// Prints the figure, or writes its file atomically and says so.
+    private func deliver(_ canvas: Canvas, to target: PlotTarget, _ invocation: Invocation) throws {
+        switch target {
+        case .terminal(let width, let height, let style):
+            for line in TerminalRenderer(width: width, height: height, style: style).render(canvas) { say(line) }
+        case .file(let path, let format, let width, let height):
+            let bytes = format == .svg ? Array(SVGRenderer(width: width, height: height).render(canvas).utf8)
+                : PNGRenderer(width: width, height: height).render(canvas)
+            do {
+                try PointFile.writeAtomically(bytes, to: path)
+            } catch {
+                throw invocation.failure("\(error)", at: invocation.named.last { $0.name == "out" }?.value.range)
+            }
+            say("wrote \(path) (\(format.rawValue), \(width)×\(height))")
+        }
+    }
+
+    /// `watch [on [every=K] | off]`
+    func watch(_ invocation: Invocation) throws {
+        let parameters = try invocation.commandParameters()
+        switch invocation.text(0) {
+        case nil:
+            say(watchEvery.map { "watch is on (\(watchDescription($0)))" } ?? "watch is off")
+        case "on":
+            watchEvery = parameters.integer("every")
+            say("watch on: step redraws a live view \(watchDescription(watchEvery!))"
+                + (environment.isTerminal ? "" : "; output is not a terminal, so there is no live view here"))
+        case "off":
+            if invocation.named.first != nil { throw invocation.failure("watch off takes no every=", at: invocation.named[0].nameRange) }
+            watchEvery = nil
+            say("watch off")
+        default:
+            throw invocation.failure("watch takes on or off, not '\(invocation.text(0)!)'", at: invocation.positionals[0].range)
+        }
+    }
+
+    private func watchDescription(_ every: Int) -> String {
+        every == 0 ? "about 50 times per step" : "every \(every) iteration\(every == 1 ? "" : "s")"
+    }
+}
