@@ -20,6 +20,8 @@ public struct SessionSnapshot {
     let hooks: [any TrainingHook]
     let journal: [String]
     let pendingCritic: CriticOutcome?
+    let game: ToyGame?
+    let frozen: Set<Player>
 }
 
 /// The state one training iteration may change, kept at its start so a failed iteration can be undone.
@@ -51,7 +53,7 @@ extension Session {
             modelParameters: modelParameters, generator: generator, discriminator: discriminator, loss: loss,
             optimizerSettings: optimizerSettings, generatorOptimizer: generatorOptimizer,
             discriminatorOptimizer: discriminatorOptimizer, batchSize: batchSize, iteration: iteration,
-            history: history, hooks: hooks, journal: journal, pendingCritic: pendingCritic)
+            history: history, hooks: hooks, journal: journal, pendingCritic: pendingCritic, game: game, frozen: frozen)
     }
 
     /// A deep copy of the session's state (named snapshots, and commands that must apply entirely or
@@ -79,6 +81,8 @@ extension Session {
         hooks = fresh.hooks
         journal = fresh.journal
         pendingCritic = fresh.pendingCritic
+        game = fresh.game
+        frozen = fresh.frozen
     }
 
     /// Keeps the whole session under `name` (replacing an earlier snapshot of that name).
@@ -155,6 +159,6 @@ enum SessionSnapshotCopier {
             generatorOptimizer: optimizerCopy(.generator, s.generatorOptimizer),
             discriminatorOptimizer: optimizerCopy(.discriminator, s.discriminatorOptimizer),
             batchSize: s.batchSize, iteration: s.iteration, history: s.history, hooks: s.hooks.map { $0.copy() },
-            journal: s.journal, pendingCritic: s.pendingCritic)
+            journal: s.journal, pendingCritic: s.pendingCritic, game: s.game, frozen: s.frozen)
     }
 }

@@ -39,6 +39,10 @@ public final class Session {
     public internal(set) var history = History()
     /// Active training hooks (tricks), in the order they run.
     public internal(set) var hooks: [any TrainingHook] = []
+    /// The toy game played instead of the networks, when one is.
+    public internal(set) var game: ToyGame?
+    /// Players whose updates are skipped: their gradients are still computed and recorded.
+    public internal(set) var frozen: Set<Player> = []
     /// Named in-memory snapshots.
     var snapshots: [(name: String, state: SessionSnapshot)] = []
     /// D statistics of `stepDiscriminator` calls not yet completed by `stepGenerator`.
@@ -84,6 +88,8 @@ public final class Session {
             lines.append((["optimizer", player.rawValue, spec.name] + parameters.assignments()).joined(separator: " "))
         }
         lines.append("batch \(batchSize)")
+        for player in Player.allCases where frozen.contains(player) { lines.append("freeze \(player.rawValue)") }
+        if let game { lines.append("game " + game.canonicalText) }
         return lines
     }
 
@@ -171,6 +177,11 @@ public final class Session {
         }
     }
 
+    /// Stops (or resumes) a player's updates; its gradient is still computed and recorded in the history.
+    public func setFrozen(_ player: Player, _ isFrozen: Bool) {
+        if isFrozen { frozen.insert(player) } else { frozen.remove(player) }
+    }
+
     /// Switches the objective; both networks keep their weights and both optimizers their memory.
     public func setLoss(_ newLoss: any Loss) { loss = newLoss }
 
@@ -214,6 +225,7 @@ public final class Session {
         iteration = 0
         history = History()
         pendingCritic = nil
+        game = game?.restarted
         journal = configurationCommands
     }
 }

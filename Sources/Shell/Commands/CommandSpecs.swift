@@ -10,18 +10,18 @@ enum CommandSpecs {
 
     static let list = CommandSpec(
         "list", summary: "list the plugins of one kind, or the commands",
-        discussion: "Kinds: commands, data, models, losses, tricks, metrics, optimizers, snapshots.",
+        discussion: "Kinds: commands, data, models, losses, tricks, metrics, optimizers, games, snapshots.",
         positionals: [PositionalSpec("KIND", "what to list",
                                      completions: .words(["commands", "data", "models", "losses", "tricks", "metrics",
-                                                          "optimizers", "snapshots"]))],
+                                                          "optimizers", "games", "snapshots"]))],
         examples: ["list losses", "list metrics"])
 
     static let show = CommandSpec(
-        "show", summary: "show part of the session: config, models, loss, optimizers, tricks, history, weights, snapshots",
+        "show", summary: "show part of the session: config, models, loss, optimizers, tricks, history, weights, snapshots, game",
         discussion: "show config prints the commands that recreate the current configuration; show models the layers and parameter counts of G and D; show history the last rows of the training record (last=N); show weights a hash of each network's weights (equal hashes: bit-identical weights).",
         positionals: [PositionalSpec("WHAT", "which part",
                                      completions: .words(["config", "models", "loss", "optimizers", "tricks", "history",
-                                                          "weights", "snapshots", "data"]))],
+                                                          "weights", "snapshots", "data", "game"]))],
         parameters: [ParameterSpec("last", .integer(1...100_000), default: .integer(10), "rows of history to show")],
         examples: ["show config", "show history last=5"])
 
@@ -92,6 +92,19 @@ enum CommandSpecs {
                      ParameterSpec("do", .text, default: .text(""), "commands to run every `every` iterations")],
         examples: ["step 500", "step 2000 every=500 do=\"metric modes\"", "step d", "step g"])
 
+    static let freeze = CommandSpec(
+        "freeze", summary: "stop a player's updates while still recording its gradient; freeze none resumes both",
+        discussion: "A frozen player's loss and gradient are still computed every iteration and recorded in the history (grad_norm_g, grad_norm_d), but its weights and optimizer memory do not change: train D against a fixed G and watch G's gradient vanish (Arjovsky & Bottou 2017).",
+        positionals: [PositionalSpec("PLAYER", "G, D or none", completions: .words(["G", "D", "none"]))],
+        examples: ["freeze G", "freeze none"])
+
+    static let game = CommandSpec(
+        "game", summary: "play a two-player toy game (x·y, Dirac-GAN) instead of training the networks; game off ends it",
+        discussion: "While a game is played, step N plays N steps of it, show game and show history show where the players are, expect checks x, y (theta, psi), radius and the objectives, and history export writes the trajectory. The networks keep their state; game off returns to them. seed restarts the game from its starting point.",
+        positionals: [PositionalSpec("NAME", "xy, dirac or off", completions: .plugins(.game))],
+        pluginKind: .game,
+        examples: ["game xy lr=0.1", "game dirac loss=nonsaturating update=alternating", "game dirac r1=0.3", "game off"])
+
     static let metric = CommandSpec(
         "metric", summary: "measure generated samples against real ones",
         discussion: "Draws fresh real and generated samples from the metrics stream (never from the training streams, so measuring does not change training) and prints the metric's values; expect can then check them.",
@@ -100,12 +113,14 @@ enum CommandSpecs {
 
     static let expect = CommandSpec(
         "expect", summary: "check a quantity in a script: expect QUANTITY OP VALUE [tol=…]",
-        discussion: "QUANTITY is iteration, a history column of the last iteration (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js) or METRIC.VALUE of the latest measurement (modes.modes, w1.w1). OP is one of < <= > >= == != ~ (~ means within tol). A failed expectation is an error: a script stops and exits non-zero.",
+        discussion: "QUANTITY is iteration, a history column of the last iteration (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js; in a toy game x, y or theta, psi, radius and the players' objectives), a summary of a column over the iterations after `after` (grad_norm_g.first, .last, .min, .max, .mean) or METRIC.VALUE of the latest measurement (modes.modes, w1.w1). OP is one of < <= > >= == != ~ (~ means within tol). A failed expectation is an error: a script stops and exits non-zero.",
         positionals: [PositionalSpec("QUANTITY", "what to check"), PositionalSpec("OP", "comparison",
                                      completions: .words(["<", "<=", ">", ">=", "==", "!=", "~"])),
                       PositionalSpec("VALUE", "the number to compare with")],
-        parameters: [ParameterSpec("tol", .real(0...1e30), default: .real(0), "tolerance for ~ and ==")],
-        examples: ["expect modes.modes >= 7", "expect js ~ 0.69 tol=0.05"])
+        parameters: [ParameterSpec("tol", .real(0...1e30), default: .real(0), "tolerance for ~ and =="),
+                     ParameterSpec("after", .integer(0...1_000_000_000), default: .integer(0),
+                                   "summaries (COLUMN.min, …) use only the iterations after this one")],
+        examples: ["expect modes.modes >= 7", "expect js ~ 0.69 tol=0.05", "expect grad_norm_g.max < 1e-3 after=1000"])
 
     static let snapshot = CommandSpec(
         "snapshot", summary: "keep the whole session in memory under a name",

@@ -16,6 +16,8 @@ enum CommandTable {
         (CommandSpecs.optimizer, Interpreter.optimizer),
         (CommandSpecs.batch, Interpreter.batch),
         (CommandSpecs.trick, Interpreter.trick),
+        (CommandSpecs.freeze, Interpreter.freeze),
+        (CommandSpecs.game, Interpreter.game),
         (CommandSpecs.step, Interpreter.step),
         (CommandSpecs.metric, Interpreter.metric),
         (CommandSpecs.expect, Interpreter.expect),

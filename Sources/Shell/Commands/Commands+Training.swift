@@ -5,6 +5,7 @@ import Workbench
 extension Interpreter {
     /// `step [N] [every=K do="…"]`, `step d`, `step g`
     func step(_ invocation: Invocation) throws {
+        if session.game != nil { return try stepGame(invocation) }
         let parameters = try invocation.commandParameters()
         if let node = invocation.positionals.first, node.text == "d" || node.text == "g" {
             let report = node.text == "d" ? try session.stepDiscriminator() : try session.stepGenerator()
@@ -137,6 +138,9 @@ extension Interpreter {
         let type = try plugin(invocation, "metric", MetricRegistry.all, spec: { $0.spec }, named: MetricRegistry.named)
         let parameters = try ParameterValues(type.spec, assignments: invocation.assignments)
         let metric = try type.init(parameters)
+        if session.game != nil {
+            throw invocation.failure("a toy game is being played: metrics measure the networks' samples; game off returns to them")
+        }
         let report = try session.measure(metric)
         latestReports[type.spec.name] = report
         session.journal.append((["metric", type.spec.name] + parameters.assignments(explicitOnly: true)).joined(separator: " "))
@@ -155,7 +159,7 @@ extension Interpreter {
         guard let expected = Double(valueNode.text) else {
             throw invocation.failure("'\(valueNode.text)' is not a number", at: valueNode.range)
         }
-        let actual = try quantity(quantityNode.text, invocation, at: quantityNode.range)
+        let actual = try quantity(quantityNode.text, invocation, after: parameters.integer("after"), at: quantityNode.range)
         let tolerance = parameters.real("tol")
         let holds: Bool
         switch opNode.text {
@@ -178,16 +182,33 @@ extension Interpreter {
         say("ok: \(shown) \(opNode.text) \(valueNode.text)")
     }
 
-    /// The value of a quantity `expect` can check.
-    func quantity(_ name: String, _ invocation: Invocation, at range: SourceRange) throws -> Double {
-        if name == "iteration" { return Double(session.iteration) }
-        if let series = session.history.series(name) {
-            guard let last = series.last else {
-                throw invocation.failure("\(name) has no value yet: no iteration has run", at: range)
+    /// The value of a quantity `expect` can check: the iteration, the last value of a recorded column, a
+    /// summary of a column (COLUMN.first, .last, .min, .max, .mean over the iterations after `after`), or
+    /// METRIC.VALUE of the latest measurement.
+    func quantity(_ name: String, _ invocation: Invocation, after: Int, at range: SourceRange) throws -> Double {
+        if name == "iteration" { return Double(session.game?.rows.count ?? session.iteration) }
+        func values(_ series: [Double], _ column: String) throws -> ArraySlice<Double> {
+            let kept = series.dropFirst(after)
+            guard !kept.isEmpty else {
+                throw invocation.failure(series.isEmpty ? "\(column) has no value yet: no iteration has run"
+                                                        : "\(column) has no value after iteration \(after)", at: range)
             }
-            return last
+            return kept
         }
+        if let series = session.recordSeries(name) { return try values(series, name).last! }
         let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+        if parts.count == 2, let series = session.recordSeries(parts[0]) {
+            let kept = try values(series, parts[0])
+            switch parts[1] {
+            case "first": return kept.first!
+            case "last": return kept.last!
+            case "min": return kept.min()!
+            case "max": return kept.max()!
+            case "mean": return kept.reduce(0, +) / Double(kept.count)
+            default:
+                throw invocation.failure("unknown summary '\(parts[1])' of \(parts[0]); expected first, last, min, max or mean", at: range)
+            }
+        }
         if parts.count == 2 {
             let metricName = MetricRegistry.named(parts[0])?.spec.name ?? parts[0]
             guard let report = latestReports[metricName] else {
@@ -199,9 +220,9 @@ extension Interpreter {
             }
             return value
         }
-        let known = ["iteration"] + History.columns.filter { $0 != "seconds" }
-        throw invocation.failure("unknown quantity '\(name)'" + (Suggestion.closest(to: name, among: known).map { "; did you mean '\($0)'?" } ?? "")
-                                 + "; expect checks iteration, a history column (\(History.columns.dropFirst().filter { $0 != "seconds" }.joined(separator: ", "))) or METRIC.VALUE",
+        let columns = session.recordTable.columns.dropFirst().filter { $0 != "seconds" }
+        throw invocation.failure("unknown quantity '\(name)'" + (Suggestion.closest(to: name, among: ["iteration"] + columns).map { "; did you mean '\($0)'?" } ?? "")
+                                 + "; expect checks iteration, a recorded column (\(columns.joined(separator: ", "))), COLUMN.first|last|min|max|mean or METRIC.VALUE",
                                  at: range)
     }
 
