@@ -7,7 +7,7 @@ extension Interpreter {
     func snapshot(_ invocation: Invocation) throws {
         guard let name = invocation.text(0) else { throw invocation.failure("snapshot needs a name; usage: snapshot NAME") }
         session.saveSnapshot(name)
-        say("snapshot \(name) at iteration \(session.iteration)")
+        say("snapshot \(name) at iteration \(session.iteration)" + gameStepNote)
     }
 
     /// `restore NAME`
@@ -18,7 +18,7 @@ extension Interpreter {
         } catch {
             throw invocation.failure("\(error)", at: node.range)
         }
-        say("restored \(node.text): iteration \(session.iteration)")
+        say("restored \(node.text): iteration \(session.iteration)" + gameStepNote)
     }
 
     /// The saved script: a header, then the journal with adjacent plain steps merged.

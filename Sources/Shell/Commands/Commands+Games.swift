@@ -79,6 +79,9 @@ extension Interpreter {
         if let game = session.game, ran > 0 { say(describeGamePosition(game)) }
     }
 
+    /// ", game step N" while a game is played, else nothing.
+    var gameStepNote: String { session.game.map { ", game \($0.spec.name) step \($0.rows.count)" } ?? "" }
+
     /// `show game`
     func showGame() {
         guard let game = session.game else {

@@ -153,7 +153,7 @@ extension Interpreter {
         case "config":
             for line in session.configurationCommands { say(line) }
             for hook in session.hooks { say("trick on " + ((hook as? any Trick)?.canonicalText ?? hook.name)) }
-            say("# at iteration \(session.iteration)")
+            say("# at iteration \(session.iteration)" + gameStepNote)
         case "models":
             for player in Player.allCases {
                 let network = session.network(player)
