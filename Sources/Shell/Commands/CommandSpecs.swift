@@ -157,6 +157,12 @@ enum CommandSpecs {
         discussion: "The block is written in braces and may span lines.",
         positionals: [PositionalSpec("N", "how many times")], examples: ["repeat 4 { step 500; metric modes }"])
 
+    static let seeds = CommandSpec(
+        "seeds", summary: "run a block once per seed and average its measurements: seeds 1,2,3 { … }",
+        discussion: "Before each run of the block the session starts over with that seed (as the seed command: fresh weights, streams and history; the configuration and tricks are kept). After the last seed, every metric the block measured under every seed is printed as its mean and per-seed values, and expect METRIC.VALUE checks the mean. The seeds are used as written, also under gantry --seed.",
+        positionals: [PositionalSpec("SEEDS", "a comma-separated list of seeds")],
+        examples: ["seeds 1,2,3 { step 2000; metric modes }"])
+
     static let echo = CommandSpec(
         "echo", summary: "print text", discussion: "Prints its arguments separated by spaces.",
         positionals: [PositionalSpec("TEXT", "what to print", optional: true, variadic: true)], examples: ["echo \"phase 2\""])

@@ -27,6 +27,7 @@ enum CommandTable {
         (CommandSpecs.run, Interpreter.runScript),
         (CommandSpecs.history, Interpreter.historyCommand),
         (CommandSpecs.repeatBlock, Interpreter.repeatBlock),
+        (CommandSpecs.seeds, Interpreter.seedsBlock),
         (CommandSpecs.echo, Interpreter.echo),
         (CommandSpecs.quit, Interpreter.quit),
     ]
