@@ -7,6 +7,7 @@ public struct SessionSnapshot {
     let streamPositions: [(name: String, position: UInt64)]
     let dataset: any Dataset
     let noise: NoiseSpec
+    let modelSpecs: [Player: PluginSpec]
     let modelParameters: [Player: ParameterValues]
     let generator: Sequential
     let discriminator: Sequential
@@ -50,7 +51,7 @@ extension Session {
     private var liveState: SessionSnapshot {
         SessionSnapshot(
             seed: seed, streamPositions: streams.positions, dataset: dataset, noise: noise,
-            modelParameters: modelParameters, generator: generator, discriminator: discriminator, loss: loss,
+            modelSpecs: modelSpecs, modelParameters: modelParameters, generator: generator, discriminator: discriminator, loss: loss,
             optimizerSettings: optimizerSettings, generatorOptimizer: generatorOptimizer,
             discriminatorOptimizer: discriminatorOptimizer, batchSize: batchSize, iteration: iteration,
             history: history, hooks: hooks, journal: journal, pendingCritic: pendingCritic, game: game, frozen: frozen)
@@ -68,6 +69,7 @@ extension Session {
         streams.restore(positions: fresh.streamPositions)
         dataset = fresh.dataset
         noise = fresh.noise
+        modelSpecs = fresh.modelSpecs
         modelParameters = fresh.modelParameters
         generator = fresh.generator
         discriminator = fresh.discriminator
@@ -154,7 +156,7 @@ enum SessionSnapshotCopier {
         }
         return SessionSnapshot(
             seed: s.seed, streamPositions: s.streamPositions, dataset: s.dataset, noise: s.noise,
-            modelParameters: s.modelParameters, generator: generator, discriminator: discriminator, loss: s.loss,
+            modelSpecs: s.modelSpecs, modelParameters: s.modelParameters, generator: generator, discriminator: discriminator, loss: s.loss,
             optimizerSettings: s.optimizerSettings,
             generatorOptimizer: optimizerCopy(.generator, s.generatorOptimizer),
             discriminatorOptimizer: optimizerCopy(.discriminator, s.discriminatorOptimizer),

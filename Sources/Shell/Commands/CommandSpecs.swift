@@ -48,8 +48,8 @@ enum CommandSpecs {
     static let generator = CommandSpec(
         "generator", aliases: ["G"], summary: "rebuild the generator (fresh weights)",
         discussion: "The generator maps noise to data space; its widths at the ends follow the noise and data dimensions. Rebuilding draws fresh weights from the init.G stream and clears G's optimizer memory.",
-        positionals: [PositionalSpec("MODEL", "the architecture (mlp)", completions: .plugins(.model), optional: true)],
-        pluginKind: .model, examples: ["generator mlp hidden=256,256 activation=leaky-relu"])
+        positionals: [PositionalSpec("MODEL", "the architecture (mlp, offset)", completions: .plugins(.model), optional: true)],
+        pluginKind: .model, examples: ["generator mlp hidden=256,256 activation=leaky-relu", "generator offset theta=1"])
 
     static let discriminator = CommandSpec(
         "discriminator", aliases: ["critic", "D"], summary: "rebuild the discriminator (critic) (fresh weights)",
@@ -113,14 +113,15 @@ enum CommandSpecs {
 
     static let expect = CommandSpec(
         "expect", summary: "check a quantity in a script: expect QUANTITY OP VALUE [tol=…]",
-        discussion: "QUANTITY is iteration, a history column of the last iteration (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js; in a toy game x, y or theta, psi, radius and the players' objectives), a summary of a column over the iterations after `after` (grad_norm_g.first, .last, .min, .max, .mean) or METRIC.VALUE of the latest measurement (modes.modes, w1.w1). OP is one of < <= > >= == != ~ (~ means within tol). A failed expectation is an error: a script stops and exits non-zero.",
+        discussion: "QUANTITY is iteration, a history column of the last iteration (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js; in a toy game x, y or theta, psi, radius and the players' objectives), a summary of a column over the iterations after `after` (grad_norm_g.first, .last, .min, .max, .mean, .ratio = last / first) or METRIC.VALUE of the latest measurement (modes.modes, w1.w1), or METRIC.VALUE.SUMMARY over the measurements the history kept (w1.w1.ratio). VALUE is a number or another quantity. OP is one of < <= > >= == != ~ (~ means within tol). A failed expectation is an error: a script stops and exits non-zero.",
         positionals: [PositionalSpec("QUANTITY", "what to check"), PositionalSpec("OP", "comparison",
                                      completions: .words(["<", "<=", ">", ">=", "==", "!=", "~"])),
                       PositionalSpec("VALUE", "the number to compare with")],
         parameters: [ParameterSpec("tol", .real(0...1e30), default: .real(0), "tolerance for ~ and =="),
                      ParameterSpec("after", .integer(0...1_000_000_000), default: .integer(0),
                                    "summaries (COLUMN.min, …) use only the iterations after this one")],
-        examples: ["expect modes.modes >= 7", "expect js ~ 0.69 tol=0.05", "expect grad_norm_g.max < 1e-3 after=1000"])
+        examples: ["expect modes.modes >= 7", "expect js ~ 0.69 tol=0.05", "expect grad_norm_g.ratio < 1e-3 after=500",
+                   "expect critic.js ~ histogram.js tol=0.01"])
 
     static let snapshot = CommandSpec(
         "snapshot", summary: "keep the whole session in memory under a name",

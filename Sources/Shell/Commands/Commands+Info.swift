@@ -7,7 +7,7 @@ extension Interpreter {
     static func pluginSpecs(_ kind: PluginKind) -> [PluginSpec] {
         switch kind {
         case .dataset: return DatasetRegistry.all.map { $0.spec }
-        case .model: return [MLPModel.spec]
+        case .model: return ModelRegistry.all
         case .loss: return LossRegistry.all.map { $0.spec }
         case .trick: return TrickRegistry.all.map { $0.spec }
         case .metric: return MetricRegistry.all.map { $0.spec }
