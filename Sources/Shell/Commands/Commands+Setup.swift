@@ -69,7 +69,7 @@ extension Interpreter {
             let widths = player == .generator ? (session.noise.dimension, session.dataset.dimension) : (session.discriminatorInputWidth, 1)
             say("\(player.rawValue): \(MLPModel.mlpSpec(parameters, input: widths.0, output: widths.1)); \(network.parameterCount) parameters")
         } else {
-            say("\(player.rawValue): " + network.describeLayers().joined(separator: ", ") + "; \(network.parameterCount) parameter" + (network.parameterCount == 1 ? "" : "s"))
+            say("\(player.rawValue): " + network.layers.map(\.summary).joined(separator: " → ") + "; \(network.parameterCount) parameter" + (network.parameterCount == 1 ? "" : "s"))
         }
     }
 
