@@ -90,7 +90,8 @@ public enum GantryCommand {
     static func processEnvironment() -> ShellEnvironment {
         let terminal = TerminalInfo.standardOutputIsTerminal
         return ShellEnvironment(
-            writeOutput: { print($0) },
+            // Flushed line by line even into a pipe or a file, so a log shows each result as it happens.
+            writeOutput: { print($0); fflush(nil) },
             writeError: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
             isTerminal: terminal, width: TerminalInfo.width, colour: TerminalInfo.colourEnabled,
             interruptRequested: { InterruptFlag.isSet },
@@ -151,6 +152,7 @@ public enum GantryCommand {
             let counts = outcome.isScript ? "script: \(outcome.passed) commands ran, \(outcome.failures.count) failed"
                                           : "\(outcome.passed) matched, \(outcome.failures.count) differ"
             print("\(outcome.failures.isEmpty ? "ok  " : "FAIL") \(file) (\(counts))")
+            fflush(nil)
         }
         print("gantry check: \(files.count) transcript\(files.count == 1 ? "" : "s"), \(passed) commands matched, \(failed) differ")
         return failed == 0 ? 0 : 1
