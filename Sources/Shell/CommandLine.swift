@@ -13,7 +13,8 @@ public enum GantryCommand {
           gantry -e 'CMD; CMD'         run commands given on the command line (same exit status rule)
           gantry check [--record] FILE.gan|DIR …
                                        replay transcripts and compare with their #> / #! expectations
-                                       (--record rewrites the expectations from the actual output)
+                                       (--record rewrites the expectations from the actual output);
+                                       a file with no expectations passes when it runs without an error
           gantry --help | --version
 
         options:
@@ -89,7 +90,8 @@ public enum GantryCommand {
     static func processEnvironment() -> ShellEnvironment {
         let terminal = TerminalInfo.standardOutputIsTerminal
         return ShellEnvironment(
-            writeOutput: { print($0) },
+            // Flushed line by line even into a pipe or a file, so a log shows each result as it happens.
+            writeOutput: { print($0); fflush(nil) },
             writeError: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
             isTerminal: terminal, width: TerminalInfo.width, colour: TerminalInfo.colourEnabled,
             interruptRequested: { InterruptFlag.isSet },
@@ -149,7 +151,10 @@ public enum GantryCommand {
             passed += outcome.passed
             for failure in outcome.failures { FileHandle.standardError.write(Data((failure + "\n").utf8)) }
             failed += outcome.failures.count
-            print("\(outcome.failures.isEmpty ? "ok  " : "FAIL") \(file) (\(outcome.passed) matched, \(outcome.failures.count) differ)")
+            let counts = outcome.isScript ? "script: \(outcome.passed) commands ran, \(outcome.failures.count) failed"
+                                          : "\(outcome.passed) matched, \(outcome.failures.count) differ"
+            print("\(outcome.failures.isEmpty ? "ok  " : "FAIL") \(file) (\(counts))")
+            fflush(nil)
         }
         print("gantry check: \(files.count) transcript\(files.count == 1 ? "" : "s"), \(passed) commands matched, \(failed) differ")
         return failed == 0 ? 0 : 1

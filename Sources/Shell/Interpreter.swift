@@ -59,6 +59,9 @@ public final class Interpreter {
     public internal(set) var failureCount = 0
     /// The most recent report of each metric, for `expect`.
     var latestReports: [String: MetricReport] = [:]
+    /// Earlier toy games of this session that took steps, most recent last, so `plot games` can draw
+    /// them beside the current one (display only: not part of the session or its snapshots).
+    var playedGames: [ToyGame] = []
     /// The scripts being run, outermost first, with where each was included from.
     var includeStack: [(file: String, includedAt: SourceRange?)] = []
     /// The deepest `run` nesting allowed.

@@ -15,8 +15,10 @@ public struct Transcript {
 
     /// What checking found.
     public struct Outcome {
-        /// Segments whose output matched.
+        /// Segments whose output matched (in a plain script: commands that ran without an error).
         public var passed = 0
+        /// Whether the file has no expected output at all, so only errors fail it.
+        public var isScript = false
         /// Mismatches, each "file:line: …" with the expected and actual text.
         public var failures: [String] = []
         /// The file with its expectations rewritten from the actual output (record mode).
@@ -97,7 +99,11 @@ public struct Transcript {
         interpreter.includeStack = [(path, nil)]
         var outcome = Outcome()
         var recorded: [String] = []
-        for segment in segments(of: text) {
+        let allSegments = segments(of: text)
+        // A file without a single `#> ` or `#! ` line is a plain script: its expect lines are its checks,
+        // so it passes when every command runs without an error, whatever it prints.
+        outcome.isScript = !allSegments.contains { $0.hasExpectations }
+        for segment in allSegments {
             output = []
             errors = []
             let source = segment.sourceLines.joined(separator: "\n")
@@ -105,6 +111,15 @@ public struct Transcript {
                 interpreter.executeSegment(source, file: path, firstLine: segment.firstLine)
             }
             recorded += segment.sourceLines + output.map { "#> " + $0 } + errors.map { "#! " + $0 }
+            if outcome.isScript {
+                if errors.isEmpty {
+                    if !source.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { outcome.passed += 1 }
+                } else {
+                    outcome.failures.append(errors.joined(separator: "\n"))
+                }
+                if interpreter.quitRequested { break }
+                continue
+            }
             guard segment.hasExpectations || !output.isEmpty || !errors.isEmpty else { continue }
             if compare(output, segment.expectedOutput) && compare(errors, segment.expectedErrors) {
                 outcome.passed += 1

@@ -23,8 +23,10 @@ extension Session {
         let count = metric.sampleCount
         let real = dataset.sample(count, using: metricStream)
         let generated = try generate(count, using: metricStream)
+        let scoresSingleSamples = discriminatorInputWidth == dataset.dimension
         let report = try metric.measure(MetricInput(real: real, generated: generated, modes: dataset.modes,
-                                                    stream: metricStream))
+                                                    stream: metricStream,
+                                                    critic: scoresSingleSamples ? discriminatorScores : nil))
         history.record(Measurement(iteration: iteration, report: report))
         return report
     }

@@ -7,6 +7,7 @@ public struct SessionSnapshot {
     let streamPositions: [(name: String, position: UInt64)]
     let dataset: any Dataset
     let noise: NoiseSpec
+    let modelSpecs: [Player: PluginSpec]
     let modelParameters: [Player: ParameterValues]
     let generator: Sequential
     let discriminator: Sequential
@@ -20,6 +21,8 @@ public struct SessionSnapshot {
     let hooks: [any TrainingHook]
     let journal: [String]
     let pendingCritic: CriticOutcome?
+    let game: ToyGame?
+    let frozen: Set<Player>
 }
 
 /// The state one training iteration may change, kept at its start so a failed iteration can be undone.
@@ -48,10 +51,10 @@ extension Session {
     private var liveState: SessionSnapshot {
         SessionSnapshot(
             seed: seed, streamPositions: streams.positions, dataset: dataset, noise: noise,
-            modelParameters: modelParameters, generator: generator, discriminator: discriminator, loss: loss,
+            modelSpecs: modelSpecs, modelParameters: modelParameters, generator: generator, discriminator: discriminator, loss: loss,
             optimizerSettings: optimizerSettings, generatorOptimizer: generatorOptimizer,
             discriminatorOptimizer: discriminatorOptimizer, batchSize: batchSize, iteration: iteration,
-            history: history, hooks: hooks, journal: journal, pendingCritic: pendingCritic)
+            history: history, hooks: hooks, journal: journal, pendingCritic: pendingCritic, game: game, frozen: frozen)
     }
 
     /// A deep copy of the session's state (named snapshots, and commands that must apply entirely or
@@ -66,6 +69,7 @@ extension Session {
         streams.restore(positions: fresh.streamPositions)
         dataset = fresh.dataset
         noise = fresh.noise
+        modelSpecs = fresh.modelSpecs
         modelParameters = fresh.modelParameters
         generator = fresh.generator
         discriminator = fresh.discriminator
@@ -79,6 +83,8 @@ extension Session {
         hooks = fresh.hooks
         journal = fresh.journal
         pendingCritic = fresh.pendingCritic
+        game = fresh.game
+        frozen = fresh.frozen
     }
 
     /// Keeps the whole session under `name` (replacing an earlier snapshot of that name).
@@ -150,11 +156,11 @@ enum SessionSnapshotCopier {
         }
         return SessionSnapshot(
             seed: s.seed, streamPositions: s.streamPositions, dataset: s.dataset, noise: s.noise,
-            modelParameters: s.modelParameters, generator: generator, discriminator: discriminator, loss: s.loss,
+            modelSpecs: s.modelSpecs, modelParameters: s.modelParameters, generator: generator, discriminator: discriminator, loss: s.loss,
             optimizerSettings: s.optimizerSettings,
             generatorOptimizer: optimizerCopy(.generator, s.generatorOptimizer),
             discriminatorOptimizer: optimizerCopy(.discriminator, s.discriminatorOptimizer),
             batchSize: s.batchSize, iteration: s.iteration, history: s.history, hooks: s.hooks.map { $0.copy() },
-            journal: s.journal, pendingCritic: s.pendingCritic)
+            journal: s.journal, pendingCritic: s.pendingCritic, game: s.game, frozen: s.frozen)
     }
 }

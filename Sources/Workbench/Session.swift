@@ -17,7 +17,9 @@ public final class Session {
     public internal(set) var dataset: any Dataset
     /// The generator's input.
     public internal(set) var noise: NoiseSpec
-    /// The `mlp` parameters of each player's network.
+    /// The model plugin of each player's network (mlp unless set otherwise).
+    public internal(set) var modelSpecs: [Player: PluginSpec] = [.generator: MLPModel.spec, .discriminator: MLPModel.spec]
+    /// The model parameters of each player's network.
     public internal(set) var modelParameters: [Player: ParameterValues]
     /// The generator.
     public internal(set) var generator: Sequential
@@ -39,6 +41,10 @@ public final class Session {
     public internal(set) var history = History()
     /// Active training hooks (tricks), in the order they run.
     public internal(set) var hooks: [any TrainingHook] = []
+    /// The toy game played instead of the networks, when one is.
+    public internal(set) var game: ToyGame?
+    /// Players whose updates are skipped: their gradients are still computed and recorded.
+    public internal(set) var frozen: Set<Player> = []
     /// Named in-memory snapshots.
     var snapshots: [(name: String, state: SessionSnapshot)] = []
     /// D statistics of `stepDiscriminator` calls not yet completed by `stepGenerator`.
@@ -76,7 +82,7 @@ public final class Session {
         var lines = ["seed \(seed)", "data " + dataset.canonicalText, "noise \(noise)"]
         for player in Player.allCases {
             let verb = player == .generator ? "generator" : "discriminator"
-            lines.append(([verb, MLPModel.spec.name] + modelParameters[player]!.assignments()).joined(separator: " "))
+            lines.append(([verb, modelSpecs[player]!.name] + modelParameters[player]!.assignments()).joined(separator: " "))
         }
         lines.append("loss " + loss.canonicalText)
         for player in Player.allCases {
@@ -84,6 +90,8 @@ public final class Session {
             lines.append((["optimizer", player.rawValue, spec.name] + parameters.assignments()).joined(separator: " "))
         }
         lines.append("batch \(batchSize)")
+        for player in Player.allCases where frozen.contains(player) { lines.append("freeze \(player.rawValue)") }
+        if let game { lines.append("game " + game.canonicalText) }
         return lines
     }
 
@@ -109,6 +117,13 @@ public final class Session {
     /// weights whatever session it is run in.
     func buildNetwork(_ player: Player) throws -> Sequential {
         let parameters = modelParameters[player]!
+        if modelSpecs[player]!.name == OffsetModel.spec.name {
+            guard player == .generator else { throw SessionError("the offset model is a generator; D needs an mlp") }
+            guard dataset.dimension == noise.dimension + 1 else {
+                throw SessionError("the offset generator makes (θ, z): the data dimension (\(dataset.dimension)) must be the noise dimension (\(noise.dimension)) plus one")
+            }
+            return Sequential([PrependedOffset(initial: parameters.float("theta"))])
+        }
         let spec = player == .generator
             ? MLPModel.mlpSpec(parameters, input: noise.dimension, output: dataset.dimension)
             : MLPModel.mlpSpec(parameters, input: discriminatorInputWidth, output: 1)
@@ -148,16 +163,17 @@ public final class Session {
         return "the noise dimension changed from \(previous.dimension) to \(newNoise.dimension): G was rebuilt with fresh weights"
     }
 
-    /// Rebuilds a player's network from new `mlp` parameters (fresh weights, optimizer memory cleared).
-    /// The same parameters as now change nothing (so replaying a saved configuration is exact).
-    public func setModel(_ player: Player, _ parameters: ParameterValues) throws {
-        let previous = modelParameters[player]
-        if previous == parameters { return }
+    /// Rebuilds a player's network from a model plugin and its parameters (fresh weights, optimizer memory
+    /// cleared). The same model and parameters as now change nothing (so replaying a saved configuration is exact).
+    public func setModel(_ player: Player, _ parameters: ParameterValues, model: PluginSpec = MLPModel.spec) throws {
+        let previous = (modelSpecs[player]!, modelParameters[player]!)
+        if previous.0.name == model.name && previous.1 == parameters { return }
+        modelSpecs[player] = model
         modelParameters[player] = parameters
         do {
             try rebuildNetworks([player])
         } catch {
-            modelParameters[player] = previous
+            (modelSpecs[player], modelParameters[player]) = previous
             throw error
         }
     }
@@ -169,6 +185,11 @@ public final class Session {
             optimizer(player).state = OptimizerState()
             if player == .generator { generator = network } else { discriminator = network }
         }
+    }
+
+    /// Stops (or resumes) a player's updates; its gradient is still computed and recorded in the history.
+    public func setFrozen(_ player: Player, _ isFrozen: Bool) {
+        if isFrozen { frozen.insert(player) } else { frozen.remove(player) }
     }
 
     /// Switches the objective; both networks keep their weights and both optimizers their memory.
@@ -214,6 +235,7 @@ public final class Session {
         iteration = 0
         history = History()
         pendingCritic = nil
+        game = game?.restarted
         journal = configurationCommands
     }
 }

@@ -26,6 +26,22 @@ final class TranscriptTests: XCTestCase {
         }
     }
 
+    func testAFileWithoutExpectationsIsAScriptCheckedByItsErrorsAlone() throws {
+        let passing = try Transcript.check(path: "ok.gan", text: "game xy\nstep 10\nexpect radius > 1.4\n")
+        XCTAssertTrue(passing.isScript)
+        XCTAssertEqual(passing.passed, 3)
+        XCTAssertEqual(passing.failures, [])
+        let failing = try Transcript.check(path: "bad.gan", text: "game xy\nstep 10\nexpect radius < 1\nstep 1\n")
+        XCTAssertTrue(failing.isScript)
+        XCTAssertEqual(failing.passed, 3)
+        XCTAssertEqual(failing.failures.count, 1)
+        XCTAssertTrue(failing.failures[0].hasPrefix("bad.gan:3:8: error: expectation failed: radius = 1.48"), failing.failures[0])
+        // One expectation anywhere makes the whole file a transcript, compared line by line.
+        let transcript = try Transcript.check(path: "t.gan", text: "game xy\n#> wrong\nstep 10\n")
+        XCTAssertFalse(transcript.isScript)
+        XCTAssertEqual(transcript.failures.count, 2)
+    }
+
     func testRegexSpansLoosenAMatch() {
         XCTAssertTrue(Transcript.matches("took 1.25 s", "took {{[0-9.]+}} s"))
         XCTAssertFalse(Transcript.matches("took fast s", "took {{[0-9.]+}} s"))

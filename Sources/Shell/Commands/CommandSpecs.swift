@@ -10,18 +10,18 @@ enum CommandSpecs {
 
     static let list = CommandSpec(
         "list", summary: "list the plugins of one kind, or the commands",
-        discussion: "Kinds: commands, data, models, losses, tricks, metrics, optimizers, snapshots.",
+        discussion: "Kinds: commands, data, models, losses, tricks, metrics, optimizers, games, snapshots.",
         positionals: [PositionalSpec("KIND", "what to list",
                                      completions: .words(["commands", "data", "models", "losses", "tricks", "metrics",
-                                                          "optimizers", "snapshots"]))],
+                                                          "optimizers", "games", "snapshots"]))],
         examples: ["list losses", "list metrics"])
 
     static let show = CommandSpec(
-        "show", summary: "show part of the session: config, models, loss, optimizers, tricks, history, weights, snapshots",
+        "show", summary: "show part of the session: config, models, loss, optimizers, tricks, history, weights, snapshots, game",
         discussion: "show config prints the commands that recreate the current configuration; show models the layers and parameter counts of G and D; show history the last rows of the training record (last=N); show weights a hash of each network's weights (equal hashes: bit-identical weights).",
         positionals: [PositionalSpec("WHAT", "which part",
                                      completions: .words(["config", "models", "loss", "optimizers", "tricks", "history",
-                                                          "weights", "snapshots", "data"]))],
+                                                          "weights", "snapshots", "data", "game"]))],
         parameters: [ParameterSpec("last", .integer(1...100_000), default: .integer(10), "rows of history to show")],
         examples: ["show config", "show history last=5"])
 
@@ -48,8 +48,8 @@ enum CommandSpecs {
     static let generator = CommandSpec(
         "generator", aliases: ["G"], summary: "rebuild the generator (fresh weights)",
         discussion: "The generator maps noise to data space; its widths at the ends follow the noise and data dimensions. Rebuilding draws fresh weights from the init.G stream and clears G's optimizer memory.",
-        positionals: [PositionalSpec("MODEL", "the architecture (mlp)", completions: .plugins(.model), optional: true)],
-        pluginKind: .model, examples: ["generator mlp hidden=256,256 activation=leaky-relu"])
+        positionals: [PositionalSpec("MODEL", "the architecture (mlp, offset)", completions: .plugins(.model), optional: true)],
+        pluginKind: .model, examples: ["generator mlp hidden=256,256 activation=leaky-relu", "generator offset theta=1"])
 
     static let discriminator = CommandSpec(
         "discriminator", aliases: ["critic", "D"], summary: "rebuild the discriminator (critic) (fresh weights)",
@@ -94,6 +94,19 @@ enum CommandSpecs {
                                    "on a terminal, redraw a live view every this many iterations (0: as watch on|off says)")],
         examples: ["step 500", "step 2000 every=500 do=\"metric modes\"", "step 5000 watch=100", "step d", "step g"])
 
+    static let freeze = CommandSpec(
+        "freeze", summary: "stop a player's updates while still recording its gradient; freeze none resumes both",
+        discussion: "A frozen player's loss and gradient are still computed every iteration and recorded in the history (grad_norm_g, grad_norm_d), but its weights and optimizer memory do not change: train D against a fixed G and watch G's gradient vanish (Arjovsky & Bottou 2017).",
+        positionals: [PositionalSpec("PLAYER", "G, D or none", completions: .words(["G", "D", "none"]))],
+        examples: ["freeze G", "freeze none"])
+
+    static let game = CommandSpec(
+        "game", summary: "play a two-player toy game (x·y, Dirac-GAN) instead of training the networks; game off ends it",
+        discussion: "While a game is played, step N plays N steps of it, show game and show history show where the players are, expect checks x, y (theta, psi), radius and the objectives, and history export writes the trajectory. The networks keep their state; game off returns to them. seed restarts the game from its starting point.",
+        positionals: [PositionalSpec("NAME", "xy, dirac or off", completions: .plugins(.game))],
+        pluginKind: .game,
+        examples: ["game xy lr=0.1", "game dirac loss=nonsaturating update=alternating", "game dirac r1=0.3", "game off"])
+
     static let metric = CommandSpec(
         "metric", summary: "measure generated samples against real ones",
         discussion: "Draws fresh real and generated samples from the metrics stream (never from the training streams, so measuring does not change training) and prints the metric's values; expect can then check them.",
@@ -125,12 +138,15 @@ enum CommandSpecs {
 
     static let expect = CommandSpec(
         "expect", summary: "check a quantity in a script: expect QUANTITY OP VALUE [tol=…]",
-        discussion: "QUANTITY is iteration, a history column of the last iteration (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js) or METRIC.VALUE of the latest measurement (modes.modes, w1.w1). OP is one of < <= > >= == != ~ (~ means within tol). A failed expectation is an error: a script stops and exits non-zero.",
+        discussion: "QUANTITY is iteration, a history column of the last iteration (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js; in a toy game x, y or theta, psi, radius and the players' objectives), a summary of a column over the iterations after `after` (grad_norm_g.first, .last, .min, .max, .mean, .ratio = last / first) or METRIC.VALUE of the latest measurement (modes.modes, w1.w1), or METRIC.VALUE.SUMMARY over the measurements the history kept (w1.w1.ratio). VALUE is a number or another quantity. OP is one of < <= > >= == != ~ (~ means within tol). A failed expectation is an error: a script stops and exits non-zero.",
         positionals: [PositionalSpec("QUANTITY", "what to check"), PositionalSpec("OP", "comparison",
                                      completions: .words(["<", "<=", ">", ">=", "==", "!=", "~"])),
                       PositionalSpec("VALUE", "the number to compare with")],
-        parameters: [ParameterSpec("tol", .real(0...1e30), default: .real(0), "tolerance for ~ and ==")],
-        examples: ["expect modes.modes >= 7", "expect js ~ 0.69 tol=0.05"])
+        parameters: [ParameterSpec("tol", .real(0...1e30), default: .real(0), "tolerance for ~ and =="),
+                     ParameterSpec("after", .integer(0...1_000_000_000), default: .integer(0),
+                                   "summaries (COLUMN.min, …) use only the iterations after this one")],
+        examples: ["expect modes.modes >= 7", "expect js ~ 0.69 tol=0.05", "expect grad_norm_g.ratio < 1e-3 after=500",
+                   "expect critic.js ~ histogram.js tol=0.01"])
 
     static let snapshot = CommandSpec(
         "snapshot", summary: "keep the whole session in memory under a name",
@@ -166,6 +182,12 @@ enum CommandSpecs {
         "repeat", summary: "run a block of commands N times: repeat N { … }",
         discussion: "The block is written in braces and may span lines.",
         positionals: [PositionalSpec("N", "how many times")], examples: ["repeat 4 { step 500; metric modes }"])
+
+    static let seeds = CommandSpec(
+        "seeds", summary: "run a block once per seed and average its measurements: seeds 1,2,3 { … }",
+        discussion: "Before each run of the block the session starts over with that seed (as the seed command: fresh weights, streams and history; the configuration and tricks are kept). After the last seed, every metric the block measured under every seed is printed as its mean and per-seed values, and expect METRIC.VALUE checks the mean. The seeds are used as written, also under gantry --seed.",
+        positionals: [PositionalSpec("SEEDS", "a comma-separated list of seeds")],
+        examples: ["seeds 1,2,3 { step 2000; metric modes }"])
 
     static let echo = CommandSpec(
         "echo", summary: "print text", discussion: "Prints its arguments separated by spaces.",

@@ -16,6 +16,8 @@ enum CommandTable {
         (CommandSpecs.optimizer, Interpreter.optimizer),
         (CommandSpecs.batch, Interpreter.batch),
         (CommandSpecs.trick, Interpreter.trick),
+        (CommandSpecs.freeze, Interpreter.freeze),
+        (CommandSpecs.game, Interpreter.game),
         (CommandSpecs.step, Interpreter.step),
         (CommandSpecs.metric, Interpreter.metric),
         (CommandSpecs.plot, Interpreter.plot),
@@ -27,6 +29,7 @@ enum CommandTable {
         (CommandSpecs.run, Interpreter.runScript),
         (CommandSpecs.history, Interpreter.historyCommand),
         (CommandSpecs.repeatBlock, Interpreter.repeatBlock),
+        (CommandSpecs.seeds, Interpreter.seedsBlock),
         (CommandSpecs.echo, Interpreter.echo),
         (CommandSpecs.quit, Interpreter.quit),
     ]

@@ -7,7 +7,7 @@ extension Interpreter {
     func snapshot(_ invocation: Invocation) throws {
         guard let name = invocation.text(0) else { throw invocation.failure("snapshot needs a name; usage: snapshot NAME") }
         session.saveSnapshot(name)
-        say("snapshot \(name) at iteration \(session.iteration)")
+        say("snapshot \(name) at iteration \(session.iteration)" + gameStepNote)
     }
 
     /// `restore NAME`
@@ -18,7 +18,7 @@ extension Interpreter {
         } catch {
             throw invocation.failure("\(error)", at: node.range)
         }
-        say("restored \(node.text): iteration \(session.iteration)")
+        say("restored \(node.text): iteration \(session.iteration)" + gameStepNote)
     }
 
     /// The saved script: a header, then the journal with adjacent plain steps merged.
@@ -90,14 +90,13 @@ extension Interpreter {
             throw invocation.failure("usage: history export FILE.csv|FILE.npy", at: invocation.positionals.first?.range)
         }
         guard let node = invocation.positionals.dropFirst().first else { throw invocation.failure("history export needs a file name") }
-        let rows = session.history.rows
-        let values = rows.flatMap { $0.values.map(Float.init) }
-        let table = try Tensor(values, shape: [rows.count, History.columns.count])
+        let (columns, rows) = session.recordTable
+        let table = try Tensor(rows.flatMap { $0.map(Float.init) }, shape: [rows.count, columns.count])
         do {
             if node.text.lowercased().hasSuffix(".npy") {
                 try PointFile.writeNPY(table, to: node.text)
             } else if node.text.lowercased().hasSuffix(".csv") {
-                try PointFile.writeCSV(table, to: node.text, header: History.columns)
+                try PointFile.writeCSV(table, to: node.text, header: columns)
             } else {
                 throw invocation.failure("history export writes .csv or .npy files, not '\(node.text)'", at: node.range)
             }
@@ -106,7 +105,7 @@ extension Interpreter {
         } catch {
             throw invocation.failure("\(error)", at: node.range)
         }
-        say("wrote \(rows.count) rows × \(History.columns.count) columns to \(node.text)")
+        say("wrote \(rows.count) rows × \(columns.count) columns to \(node.text)")
     }
 
     /// `echo TEXT…`

@@ -7,11 +7,12 @@ extension Interpreter {
     static func pluginSpecs(_ kind: PluginKind) -> [PluginSpec] {
         switch kind {
         case .dataset: return DatasetRegistry.all.map { $0.spec }
-        case .model: return [MLPModel.spec]
+        case .model: return ModelRegistry.all
         case .loss: return LossRegistry.all.map { $0.spec }
         case .trick: return TrickRegistry.all.map { $0.spec }
         case .metric: return MetricRegistry.all.map { $0.spec }
         case .optimizer: return OptimizerRegistry.all
+        case .game: return ToyGameSpecs.all
         }
     }
 
@@ -23,7 +24,7 @@ extension Interpreter {
         guard let topic = invocation.text(0) else {
             say("gantry: a GAN workbench. Commands (help COMMAND for details, help NAME for a plugin):")
             sayColumns(CommandTable.specs.map { ($0.name, $0.summary) }, indent: "  ")
-            say("Plugins: list data | models | losses | tricks | metrics | optimizers")
+            say("Plugins: list data | models | losses | tricks | metrics | optimizers | games")
             return
         }
         if case .success(let spec) = CommandTable.lookup(topic), spec.name == topic || spec.aliases.contains(topic) {
@@ -60,6 +61,7 @@ extension Interpreter {
         case .trick: return "tricks"
         case .metric: return "metrics"
         case .optimizer: return "optimizers"
+        case .game: return "games"
         }
     }
 
@@ -112,11 +114,12 @@ extension Interpreter {
     /// `list KIND`
     func list(_ invocation: Invocation) throws {
         guard let node = invocation.positionals.first else {
-            throw invocation.failure("list needs a kind: commands, data, models, losses, tricks, metrics, optimizers, snapshots")
+            throw invocation.failure("list needs a kind: commands, data, models, losses, tricks, metrics, optimizers, games, snapshots")
         }
         let kinds: [String: PluginKind] = ["data": .dataset, "datasets": .dataset, "models": .model, "model": .model,
                                            "losses": .loss, "loss": .loss, "tricks": .trick, "trick": .trick,
-                                           "metrics": .metric, "metric": .metric, "optimizers": .optimizer, "optimizer": .optimizer]
+                                           "metrics": .metric, "metric": .metric, "optimizers": .optimizer, "optimizer": .optimizer,
+                                           "games": .game, "game": .game]
         switch node.text {
         case "commands":
             sayColumns(CommandTable.specs.map { ($0.name, $0.summary) })
@@ -127,7 +130,7 @@ extension Interpreter {
             guard let kind = kinds[node.text] else {
                 let words = ["commands", "snapshots"] + kinds.keys.sorted()
                 throw invocation.failure("unknown kind '\(node.text)'" + (Suggestion.closest(to: node.text, among: words).map { "; did you mean '\($0)'?" } ?? "")
-                                         + "; kinds: commands, data, models, losses, tricks, metrics, optimizers, snapshots", at: node.range)
+                                         + "; kinds: commands, data, models, losses, tricks, metrics, optimizers, games, snapshots", at: node.range)
             }
             if kind == .trick { listTricks(); return }
             sayColumns(Self.pluginSpecs(kind).map { ($0.name, $0.summary) })
@@ -144,13 +147,13 @@ extension Interpreter {
     func show(_ invocation: Invocation) throws {
         let parameters = try invocation.commandParameters()
         guard let node = invocation.positionals.first else {
-            throw invocation.failure("show needs what to show: config, models, loss, optimizers, tricks, history, weights, snapshots, data")
+            throw invocation.failure("show needs what to show: config, models, loss, optimizers, tricks, history, weights, snapshots, data, game")
         }
         switch node.text {
         case "config":
             for line in session.configurationCommands { say(line) }
             for hook in session.hooks { say("trick on " + ((hook as? any Trick)?.canonicalText ?? hook.name)) }
-            say("# at iteration \(session.iteration)")
+            say("# at iteration \(session.iteration)" + gameStepNote)
         case "models":
             for player in Player.allCases {
                 let network = session.network(player)
@@ -174,6 +177,8 @@ extension Interpreter {
             for name in session.snapshotNames { say(name) }
         case "history":
             showHistory(last: parameters.integer("last"))
+        case "game":
+            showGame()
         case "weights":
             for player in Player.allCases {
                 let network = session.network(player)
@@ -206,15 +211,17 @@ extension Interpreter {
 
     /// The last rows of the history as an aligned table (no wall times: they differ between runs).
     func showHistory(last: Int) {
-        let rows = session.history.rows.suffix(last)
+        let (allColumns, allRows) = session.recordTable
+        let rows = allRows.suffix(last)
         guard !rows.isEmpty else {
-            say("no iterations yet")
+            say(session.game == nil ? "no iterations yet" : "no game steps yet")
             return
         }
-        let columns = Array(History.columns.dropLast())
+        // Wall time is left out: it is the one column that differs between runs.
+        let columns = allColumns.filter { $0 != "seconds" }
         var table = [columns]
         for row in rows {
-            table.append(row.values.dropLast().enumerated().map { index, value in
+            table.append(row.prefix(columns.count).enumerated().map { index, value in
                 index == 0 ? String(Int(value)) : (value.isNaN ? "-" : Tensor.format(Float(value)))
             })
         }

@@ -58,9 +58,15 @@ extension Interpreter {
             }
             canvas = try figures.history(series, logarithmic: logarithmic)
         case "games":
-            throw invocation.failure("no toy game in this session: plot games draws the trajectories of a two-player toy game, "
-                                     + "and this session trains a GAN on \(session.dataset.canonicalText.split(separator: " ")[0])",
-                                     at: words.first?.range)
+            guard let game = session.game else {
+                throw invocation.failure("no toy game is being played: plot games draws the trajectories of a two-player toy game "
+                                         + "(start one with game xy or game dirac); this session trains a GAN on "
+                                         + "\(session.dataset.canonicalText.split(separator: " ")[0])", at: words.first?.range)
+            }
+            if let extra = words.dropFirst().first {
+                throw invocation.failure("plot games takes no further words", at: extra.range)
+            }
+            canvas = gamesCanvas(current: game)
         default:
             var views: [SpatialView] = []
             for node in words.isEmpty ? [] : Array(words) {

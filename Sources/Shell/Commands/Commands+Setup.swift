@@ -52,17 +52,25 @@ extension Interpreter {
         session.journal.append("noise \(noise)")
     }
 
-    /// `generator [mlp] key=value…` and `discriminator [mlp] key=value…`
+    /// `generator [MODEL] key=value…` and `discriminator [MODEL] key=value…` (mlp when no model is named)
     func model(_ invocation: Invocation) throws {
         let player: Player = invocation.spec.name == "generator" ? .generator : .discriminator
-        if let node = invocation.positionals.first, node.text != MLPModel.spec.name {
-            throw invocation.failure("unknown model '\(node.text)'; models: \(MLPModel.spec.name)", at: node.range)
+        let model = invocation.positionals.isEmpty
+            ? MLPModel.spec : try plugin(invocation, "model", ModelRegistry.all, spec: { $0 }, named: ModelRegistry.named)
+        let parameters = try ParameterValues(model, assignments: invocation.assignments)
+        do {
+            try session.setModel(player, parameters, model: model)
+        } catch let error as SessionError {
+            throw invocation.failure(error.description, at: invocation.positionals.first?.range)
         }
-        let parameters = try ParameterValues(MLPModel.spec, assignments: invocation.assignments)
-        try session.setModel(player, parameters)
-        session.journal.append(([invocation.spec.name, MLPModel.spec.name] + parameters.assignments()).joined(separator: " "))
-        let widths = player == .generator ? (session.noise.dimension, session.dataset.dimension) : (session.discriminatorInputWidth, 1)
-        say("\(player.rawValue): \(MLPModel.mlpSpec(parameters, input: widths.0, output: widths.1)); \(session.network(player).parameterCount) parameters")
+        session.journal.append(([invocation.spec.name, model.name] + parameters.assignments()).joined(separator: " "))
+        let network = session.network(player)
+        if model.name == MLPModel.spec.name {
+            let widths = player == .generator ? (session.noise.dimension, session.dataset.dimension) : (session.discriminatorInputWidth, 1)
+            say("\(player.rawValue): \(MLPModel.mlpSpec(parameters, input: widths.0, output: widths.1)); \(network.parameterCount) parameters")
+        } else {
+            say("\(player.rawValue): " + network.layers.map(\.summary).joined(separator: " → ") + "; \(network.parameterCount) parameter" + (network.parameterCount == 1 ? "" : "s"))
+        }
     }
 
     /// `loss NAME key=value…`
@@ -123,7 +131,9 @@ extension Interpreter {
         }
         // Refused before any allocation: a batch whose activations (forward and backward, both players,
         // a generous 16 copies of the widest layer) would not fit in half of the memory.
-        let widths = Player.allCases.flatMap { session.modelParameters[$0]!.integers("hidden") }
+        let widths = Player.allCases.flatMap {
+            session.modelSpecs[$0]!.name == MLPModel.spec.name ? session.modelParameters[$0]!.integers("hidden") : []
+        }
             + [session.dataset.dimension, session.noise.dimension]
         let bytes = Double(size) * Double(widths.reduce(0, +)) * 4 * 16
         let available = Double(ProcessInfo.processInfo.physicalMemory) / 2

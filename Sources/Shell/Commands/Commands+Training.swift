@@ -5,6 +5,7 @@ import Workbench
 extension Interpreter {
     /// `step [N] [every=K do="…"]`, `step d`, `step g`
     func step(_ invocation: Invocation) throws {
+        if session.game != nil { return try stepGame(invocation) }
         let parameters = try invocation.commandParameters()
         if let node = invocation.positionals.first, node.text == "d" || node.text == "g" {
             let report = node.text == "d" ? try session.stepDiscriminator() : try session.stepGenerator()
@@ -178,6 +179,9 @@ extension Interpreter {
         let type = try plugin(invocation, "metric", MetricRegistry.all, spec: { $0.spec }, named: MetricRegistry.named)
         let parameters = try ParameterValues(type.spec, assignments: invocation.assignments)
         let metric = try type.init(parameters)
+        if session.game != nil {
+            throw invocation.failure("a toy game is being played: metrics measure the networks' samples; game off returns to them")
+        }
         let report = try session.measure(metric)
         latestReports[type.spec.name] = report
         session.journal.append((["metric", type.spec.name] + parameters.assignments(explicitOnly: true)).joined(separator: " "))
@@ -193,10 +197,16 @@ extension Interpreter {
             throw invocation.failure("expect needs QUANTITY OP VALUE; usage: \(invocation.spec.usage)")
         }
         let (quantityNode, opNode, valueNode) = (invocation.positionals[0], invocation.positionals[1], invocation.positionals[2])
-        guard let expected = Double(valueNode.text) else {
-            throw invocation.failure("'\(valueNode.text)' is not a number", at: valueNode.range)
+        // VALUE is a number or another quantity ("expect critic.js ~ histogram.js tol=0.01").
+        let expected: Double
+        var expectedText = valueNode.text
+        if let number = Double(valueNode.text) {
+            expected = number
+        } else {
+            expected = try quantity(valueNode.text, invocation, after: parameters.integer("after"), at: valueNode.range)
+            expectedText += " (\(Tensor.format(Float(expected))))"
         }
-        let actual = try quantity(quantityNode.text, invocation, at: quantityNode.range)
+        let actual = try quantity(quantityNode.text, invocation, after: parameters.integer("after"), at: quantityNode.range)
         let tolerance = parameters.real("tol")
         let holds: Bool
         switch opNode.text {
@@ -213,23 +223,32 @@ extension Interpreter {
         let shown = "\(quantityNode.text) = \(Tensor.format(Float(actual)))"
         guard holds else {
             let within = opNode.text == "~" || opNode.text == "==" || opNode.text == "!=" ? " (tol \(Tensor.format(Float(tolerance))))" : ""
-            throw invocation.failure("expectation failed: \(shown), expected \(opNode.text) \(valueNode.text)\(within)",
+            throw invocation.failure("expectation failed: \(shown), expected \(opNode.text) \(expectedText)\(within)",
                                      at: quantityNode.range)
         }
-        say("ok: \(shown) \(opNode.text) \(valueNode.text)")
+        say("ok: \(shown) \(opNode.text) \(expectedText)")
     }
 
-    /// The value of a quantity `expect` can check.
-    func quantity(_ name: String, _ invocation: Invocation, at range: SourceRange) throws -> Double {
-        if name == "iteration" { return Double(session.iteration) }
-        if let series = session.history.series(name) {
-            guard let last = series.last else {
-                throw invocation.failure("\(name) has no value yet: no iteration has run", at: range)
+    /// The value of a quantity `expect` can check: the iteration, the last value of a recorded column, a
+    /// summary of a column (COLUMN.first, .last, .min, .max, .mean, .ratio = last / first, over the iterations
+    /// after `after`), METRIC.VALUE of the latest measurement, or METRIC.VALUE.SUMMARY over the measurements
+    /// the history kept.
+    func quantity(_ name: String, _ invocation: Invocation, after: Int, at range: SourceRange) throws -> Double {
+        if name == "iteration" { return Double(session.game?.rows.count ?? session.iteration) }
+        func values(_ series: [Double], _ column: String) throws -> ArraySlice<Double> {
+            let kept = series.dropFirst(after)
+            guard !kept.isEmpty else {
+                throw invocation.failure(series.isEmpty ? "\(column) has no value yet: no iteration has run"
+                                                        : "\(column) has no value after iteration \(after)", at: range)
             }
-            return last
+            return kept
         }
-        let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
-        if parts.count == 2 {
+        if let series = session.recordSeries(name) { return try values(series, name).last! }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 2, let series = session.recordSeries(parts[0]) {
+            return try summary(parts[1], of: try values(series, parts[0]), parts[0], invocation, at: range)
+        }
+        if parts.count == 2 || parts.count == 3 {
             let metricName = MetricRegistry.named(parts[0])?.spec.name ?? parts[0]
             guard let report = latestReports[metricName] else {
                 throw invocation.failure("no measurement of \(parts[0]) yet; run metric \(parts[0]) first", at: range)
@@ -238,12 +257,34 @@ extension Interpreter {
                 throw invocation.failure("metric \(metricName) reports no '\(parts[1])'; it reports \(report.values.map(\.name).joined(separator: ", "))",
                                          at: range)
             }
-            return value
+            if parts.count == 2 { return value }
+            let series = session.history.measurements.filter { $0.report.metric == metricName && $0.iteration > after }
+                .compactMap { $0.report.value(parts[1]) }
+            guard !series.isEmpty else {
+                throw invocation.failure("the history keeps no measurement of \(parts[0]).\(parts[1])"
+                                         + (after > 0 ? " after iteration \(after)" : ""), at: range)
+            }
+            return try summary(parts[2], of: series[...], "\(parts[0]).\(parts[1])", invocation, at: range)
         }
-        let known = ["iteration"] + History.columns.filter { $0 != "seconds" }
-        throw invocation.failure("unknown quantity '\(name)'" + (Suggestion.closest(to: name, among: known).map { "; did you mean '\($0)'?" } ?? "")
-                                 + "; expect checks iteration, a history column (\(History.columns.dropFirst().filter { $0 != "seconds" }.joined(separator: ", "))) or METRIC.VALUE",
+        let columns = session.recordTable.columns.dropFirst().filter { $0 != "seconds" }
+        throw invocation.failure("unknown quantity '\(name)'" + (Suggestion.closest(to: name, among: ["iteration"] + columns).map { "; did you mean '\($0)'?" } ?? "")
+                                 + "; expect checks iteration, a recorded column (\(columns.joined(separator: ", "))), COLUMN.SUMMARY, METRIC.VALUE or METRIC.VALUE.SUMMARY (SUMMARY: first, last, min, max, mean, ratio)",
                                  at: range)
+    }
+
+    /// first, last, min, max, mean or ratio (last / first) of a series.
+    private func summary(_ kind: String, of values: ArraySlice<Double>, _ what: String, _ invocation: Invocation,
+                         at range: SourceRange) throws -> Double {
+        switch kind {
+        case "first": return values.first!
+        case "last": return values.last!
+        case "min": return values.min()!
+        case "max": return values.max()!
+        case "mean": return values.reduce(0, +) / Double(values.count)
+        case "ratio": return values.last! / values.first!
+        default:
+            throw invocation.failure("unknown summary '\(kind)' of \(what); expected first, last, min, max, mean or ratio", at: range)
+        }
     }
 
     /// `repeat N { … }`

@@ -4,7 +4,7 @@ public enum MetricRegistry {
     // Sendable `let`. Swift 6.2+ still calls the metatypes non-Sendable because `Metric` does not refine
     // `SendableMetatype`; until it does, this is asserted safe by hand.
     /// The metric types, by canonical name: modes, w1, sliced-w, mmd, energy, precision-recall,
-    /// density-coverage, histogram.
+    /// density-coverage, histogram, critic.
     nonisolated(unsafe) public static let all: [any Metric.Type] = [
         ModesMetric.self,
         W1Metric.self,
@@ -14,6 +14,7 @@ public enum MetricRegistry {
         PrecisionRecallMetric.self,
         DensityCoverageMetric.self,
         HistogramMetric.self,
+        CriticMetric.self,
     ]
 
     /// The metric whose name or alias is `name` (case-insensitive), if any.

@@ -60,3 +60,29 @@ public enum MLPModel {
                        initialization: initialization, dropout: parameters.float("dropout"))
     }
 }
+
+/// The `offset` model plugin: a generator with one learned parameter, G(z) = (θ, z).
+public enum OffsetModel {
+    /// Declaration.
+    public static let spec = PluginSpec(
+        kind: .model, name: "offset", aliases: ["line-family"],
+        summary: "a generator with one learned parameter: G(z) = (θ, z), the family of WGAN Example 1",
+        discussion: """
+            Puts a learned θ in front of the noise vector, so the data dimension must be the noise dimension             plus one. With data parallel-lines and noise uniform dim=1 lower=0 upper=1 it is the generator             family g_θ(z) = (θ, z) of Arjovsky, Chintala and Bottou (2017), Example 1, with θ trained by the             generator's optimizer: under wgan or wgan-gp θ moves towards 0; under the cross-entropy losses the             optimal discriminator gives it no gradient. Generator only; the parameter is named G.0.theta.
+            """,
+        parameters: [
+            ParameterSpec("theta", .real(-100...100), default: .real(1), "θ at the start"),
+        ],
+        reference: "Arjovsky, Chintala & Bottou 2017, Wasserstein GAN (ICML), Example 1")
+}
+
+/// Every model plugin, in the order help lists them.
+public enum ModelRegistry {
+    /// The model declarations: mlp, offset.
+    public static let all = [MLPModel.spec, OffsetModel.spec]
+
+    /// The model called `name` (or one of its aliases).
+    public static func named(_ name: String) -> PluginSpec? {
+        all.first { $0.name == name || $0.aliases.contains(name) }
+    }
+}

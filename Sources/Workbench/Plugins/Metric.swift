@@ -11,13 +11,17 @@ public struct MetricInput {
     /// The metric's own random stream (random projections, subsampling), so measuring never moves the
     /// training streams.
     public let stream: RandomStream
+    /// D's raw scores of a batch of samples, when D scores single samples (not with packing).
+    public let critic: ((Tensor) throws -> Tensor)?
 
     /// Bundles the inputs of one measurement.
-    public init(real: Tensor, generated: Tensor, modes: ModeLayout?, stream: RandomStream) {
+    public init(real: Tensor, generated: Tensor, modes: ModeLayout?, stream: RandomStream,
+                critic: ((Tensor) throws -> Tensor)? = nil) {
         self.real = real
         self.generated = generated
         self.modes = modes
         self.stream = stream
+        self.critic = critic
     }
 }
 

@@ -110,6 +110,8 @@ public enum PluginKind: String, Sendable, CaseIterable {
     case metric
     /// A parameter update rule.
     case optimizer
+    /// A two-player toy game (x·y, Dirac-GAN) played instead of the networks.
+    case game
 }
 
 /// A plugin's declaration: name, aliases, summary, discussion, parameters and the paper it comes from.

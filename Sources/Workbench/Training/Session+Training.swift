@@ -235,6 +235,7 @@ extension Session {
         let gradientList = try gradients(of: objective, wrt: parameters.map(\.value))
         let norm = gradientList.reduce(0.0) { $0 + $1.squaredNorm() }.squareRoot()
         try requireFinite(norm, name + " gradient", number, stage)
+        guard !frozen.contains(player) else { return (value, norm) }
         try optimizer(player).update(parameters, gradients: gradientList)
         try afterUpdate(parameters)
         try requireFinite(parameters.reduce(0.0) { $0 + $1.value.squaredNorm() }, name + " weights", number, stage)

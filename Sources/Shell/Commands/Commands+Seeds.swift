@@ -1,0 +1,46 @@
+import Autodiff
+import Workbench
+
+extension Interpreter {
+    /// `seeds 1,2,3 { … }`: the block once per seed, from a fresh start each time, then the mean of every
+    /// metric the block measured.
+    func seedsBlock(_ invocation: Invocation) throws {
+        guard let node = invocation.positionals.first else {
+            throw invocation.failure("seeds needs a list of seeds; usage: seeds 1,2,3 { … }")
+        }
+        let parsed = node.text.split(separator: ",", omittingEmptySubsequences: false).map { UInt64($0) }
+        guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else {
+            throw invocation.failure("seeds \(node.text): expected a comma-separated list of non-negative integers", at: node.range)
+        }
+        let seeds = parsed.map { $0! }
+        guard let block = invocation.command.block else {
+            throw invocation.failure("seeds needs a block of commands in braces: seeds \(node.text) { … }")
+        }
+        var measured: [(seed: UInt64, reports: [String: MetricReport])] = []
+        for seed in seeds {
+            if quitRequested || environment.interruptRequested() { break }
+            try session.reseed(seed)
+            say("== seed \(seed)")
+            let kept = latestReports
+            latestReports = [:]
+            defer { latestReports = kept.merging(latestReports) { $1 } }
+            for command in block { try perform(command) }
+            measured.append((seed, latestReports))
+        }
+        guard measured.count > 1 else { return }
+        let names = measured[0].reports.keys.sorted().filter { name in measured.allSatisfy { $0.reports[name] != nil } }
+        let list = measured.map { String($0.seed) }.joined(separator: ",")
+        for name in names {
+            let reports = measured.map { $0.reports[name]! }
+            say("\(name) over seeds \(list) (mean, then each seed):")
+            var means: [(name: String, value: Double)] = []
+            for (index, entry) in reports[0].values.enumerated() {
+                let values = reports.map { $0.values.indices.contains(index) ? $0.values[index].value : .nan }
+                let mean = values.reduce(0, +) / Double(values.count)
+                means.append((entry.name, mean))
+                say("  \(entry.name) \(Tensor.format(Float(mean)))  (" + values.map { Tensor.format(Float($0)) }.joined(separator: ", ") + ")")
+            }
+            latestReports[name] = MetricReport(metric: name, values: means, notes: ["mean over seeds \(list)"])
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import Autodiff
+import Foundation
+
+/// One step of a toy game: where both players stood after it and what each one's objective was before it.
+public struct GameRow: Sendable, Equatable {
+    /// The step, counted from 1.
+    public var iteration: Int
+    /// The first player's value (x, or θ) after the step.
+    public var first: Double
+    /// The second player's value (y, or ψ) after the step.
+    public var second: Double
+    /// The first player's objective at the point it stepped from.
+    public var firstLoss: Double
+    /// The second player's objective at the point it stepped from.
+    public var secondLoss: Double
+
+    /// The distance from the equilibrium at the origin.
+    public var radius: Double { (first * first + second * second).squareRoot() }
+}
+
+/// A two-player game over two scalars, played with the engine's automatic differentiation: the x·y game
+/// or the Dirac-GAN, with a loss, penalties and an update order. Its state is a value, so snapshots copy it.
+public struct ToyGame: Sendable {
+    /// The game's declaration (`xy` or `dirac`).
+    public let spec: PluginSpec
+    /// Its settings, validated against `spec`.
+    public let parameters: ParameterValues
+    /// The first player's value now.
+    public private(set) var first: Float
+    /// The second player's value now.
+    public private(set) var second: Float
+    /// Every step so far.
+    public private(set) var rows: [GameRow] = []
+    /// Sums of each player's past values, for historical averaging (Double: thousands of steps).
+    private var sums: (first: Double, second: Double)
+
+    /// A game at its starting point. Throws when a setting does not apply (clip without wgan, noise in the
+    /// x·y game, …), so a mistyped experiment never runs silently without the part it asked for.
+    public init(_ spec: PluginSpec, _ parameters: ParameterValues) throws {
+        self.spec = spec
+        self.parameters = parameters
+        for name in parameters.explicitNames {
+            if let loss = ToyGameSpecs.lossOnlyParameters[name], parameters.text("loss") != loss {
+                throw SessionError("game \(spec.name): \(name)= applies to loss=\(loss) only (this game has loss=\(parameters.text("loss")))")
+            }
+            if let needed = ToyGameSpecs.dependentParameters[name], parameters.real(needed) == 0 {
+                throw SessionError("game \(spec.name): \(name)= applies only with \(needed)= above 0")
+            }
+        }
+        let names = spec.name == ToyGameSpecs.bilinear.name ? ("x", "y") : ("theta", "psi")
+        first = parameters.float(names.0)
+        second = parameters.float(names.1)
+        sums = (0, 0)
+    }
+
+    /// The names of the two players' values: x and y, or theta and psi.
+    public var playerNames: (first: String, second: String) {
+        isBilinear ? ("x", "y") : ("theta", "psi")
+    }
+
+    /// The command that sets this game up again.
+    public var canonicalText: String { ([spec.name] + parameters.assignments()).joined(separator: " ") }
+
+    /// The game with its settings, back at its starting point with no steps taken.
+    public var restarted: ToyGame { try! ToyGame(spec, parameters) }
+
+    private var isBilinear: Bool { spec.name == ToyGameSpecs.bilinear.name }
+    private var learningRate: Float { parameters.float("lr") }
+    private var alternating: Bool { parameters.text("update") == "alternating" }
+
+    /// Plays one step: both players at once, or the first then the second. Instance noise draws from
+    /// `stream`. A non-finite value stops the step with the game unchanged and says which one.
+    public mutating func step(using stream: RandomStream) throws -> GameRow {
+        var next = self
+        let firstLoss: Float
+        let secondLoss: Float
+        if alternating {
+            let (move, loss) = try next.moves(at: (first, second), players: [0], stream: stream)
+            next.first -= learningRate * move[0]
+            firstLoss = loss.first
+            let (answer, answerLoss) = try next.moves(at: (next.first, second), players: [1], stream: stream)
+            next.second -= learningRate * answer[1]
+            secondLoss = answerLoss.second
+        } else {
+            let (move, loss) = try next.moves(at: (first, second), players: [0, 1], stream: stream)
+            next.first -= learningRate * move[0]
+            next.second -= learningRate * move[1]
+            (firstLoss, secondLoss) = loss
+        }
+        if !isBilinear && parameters.text("loss") == "wgan" {
+            let clip = parameters.float("clip")
+            next.second = min(max(next.second, -clip), clip)
+        }
+        let (a, b) = playerNames
+        for (name, value) in [(a, next.first), (b, next.second), ("\(a)'s objective", firstLoss), ("\(b)'s objective", secondLoss)]
+        where !value.isFinite {
+            throw SessionError("\(name) became \(value) at game step \(rows.count + 1); the game is left as it was before the step")
+        }
+        next.sums.first += Double(next.first)
+        next.sums.second += Double(next.second)
+        let row = GameRow(iteration: rows.count + 1, first: Double(next.first), second: Double(next.second),
+                          firstLoss: Double(firstLoss), secondLoss: Double(secondLoss))
+        next.rows.append(row)
+        self = next
+        return row
+    }
+
+    /// The descent directions (gradients of each player's full objective, penalties included) of the
+    /// players asked for, at `point`, and both players' objectives there.
+    private func moves(at point: (Float, Float), players: [Int], stream: RandomStream) throws
+        -> (gradient: [Float], loss: (first: Float, second: Float)) {
+        let a = Tensor(point.0).requiringGradient()
+        let b = Tensor(point.1).requiringGradient()
+        let (lossA, lossB) = try objectives(a, b, stream: stream)
+        let consensus = parameters.real("consensus")
+        let gradientA = try gradients(of: lossA, wrt: [a], createGraph: consensus > 0)[0]
+        let gradientB = try gradients(of: lossB, wrt: [b], createGraph: consensus > 0)[0]
+        var totalA = gradientA
+        var totalB = gradientB
+        if consensus > 0 {
+            // Both players also descend ½‖v‖², v = the vector of both gradients: a second derivative.
+            let halfSquaredNorm = try (gradientA.squared() + gradientB.squared()) * 0.5
+            let pull = try gradients(of: halfSquaredNorm, wrt: [a, b])
+            totalA = try gradientA.detached() + pull[0] * Float(consensus)
+            totalB = try gradientB.detached() + pull[1] * Float(consensus)
+        }
+        let averaging = Float(parameters.real("averaging"))
+        var result: [Float] = [totalA.scalar!, totalB.scalar!]
+        if averaging > 0 {
+            // λ·(p − p̄)², p̄ the mean of the player's values so far (its start counts as the first).
+            let count = Double(rows.count + 1)
+            let meanA = Float((sums.first + Double(parameters.float(playerNames.first))) / count)
+            let meanB = Float((sums.second + Double(parameters.float(playerNames.second))) / count)
+            result[0] += 2 * averaging * (point.0 - meanA)
+            result[1] += 2 * averaging * (point.1 - meanB)
+        }
+        for player in 0..<2 where !players.contains(player) { result[player] = 0 }
+        return (result, (lossA.scalar!, lossB.scalar!))
+    }
+
+    /// Each player's objective (the first minimises its own, the second its own) as functions of the two
+    /// values, built from tensor operations so that every gradient comes from the engine.
+    private func objectives(_ a: Tensor, _ b: Tensor, stream: RandomStream) throws -> (Tensor, Tensor) {
+        if isBilinear {
+            let value = try a * b
+            return (value, -value)
+        }
+        // Dirac-GAN: fake samples at θ, real samples at 0, D(x) = ψ·x; instance noise moves both.
+        let sigma = Float(parameters.real("noise"))
+        var fake = a
+        var real = Tensor(0)
+        if sigma > 0 {
+            let count = parameters.integer("samples")
+            fake = try a + Tensor.randomNormal([count], standardDeviation: sigma, using: stream)
+            real = Tensor.randomNormal([count], standardDeviation: sigma, using: stream)
+        }
+        let realScores = try b * real
+        let fakeScores = try b * fake
+        let generatorObjective: Tensor
+        var discriminatorObjective: Tensor
+        switch parameters.text("loss") {
+        case "minimax", "nonsaturating":
+            let value = try fakeScores.logSigmoid().mean() + (-realScores).logSigmoid().mean()
+            discriminatorObjective = -value
+            generatorObjective = parameters.text("loss") == "minimax" ? value : -(try (-fakeScores).logSigmoid().mean())
+        default:
+            let value = try fakeScores.mean() - realScores.mean()
+            discriminatorObjective = -value
+            generatorObjective = value
+            if parameters.text("loss") == "wgan-gp" {
+                // D is linear, so ∇ₓD is the same at every interpolate; the midpoint stands for all of them.
+                let between = (try a.detached() * 0.5).requiringGradient()
+                let slope = try gradients(of: try b * between, wrt: [between], createGraph: true)[0]
+                discriminatorObjective = try discriminatorObjective + (slope.abs() - 1).squared() * parameters.float("lambda")
+            }
+        }
+        let gamma = parameters.float("r1")
+        if gamma > 0 {
+            let point = Tensor(0).requiringGradient()
+            let slope = try gradients(of: try b * point, wrt: [point], createGraph: true)[0]
+            discriminatorObjective = try discriminatorObjective + slope.squared() * (gamma / 2)
+        }
+        return (generatorObjective, discriminatorObjective)
+    }
+}
