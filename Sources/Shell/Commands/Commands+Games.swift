@@ -123,7 +123,7 @@ extension Interpreter {
         }
         let (a, b) = current.playerNames
         let title = current.spec.name == ToyGameSpecs.bilinear.name ? "the x·y game" : "the Dirac-GAN"
-        return GameFigure.canvas(trajectories, title: title, xLabel: a == "theta" ? "θ" : a, yLabel: b == "psi" ? "ψ" : b,
+        return GameFigure.canvas(trajectories, title: title, xLabel: a, yLabel: b,
                                  equilibrium: Point(0, 0))
     }
 }
