@@ -405,9 +405,27 @@ final class MetricTests: XCTestCase {
         XCTAssertEqual(report.notes, ["sizes differ (30 real, 20 generated): the larger set was subsampled to 20 at random"])
     }
 
+    func testTheCriticMetricReportsDsAccuracyImpliedJSAndWassersteinEstimate() throws {
+        // D(x) = x₀: real rows score 2, 1, −1; generated rows −2, −3.
+        let real = try Tensor(rows: [[2, 0], [1, 5], [-1, 0]]), generated = try Tensor(rows: [[-2, 1], [-3, 0]])
+        let input = MetricInput(real: real, generated: generated, modes: nil, stream: RandomStream(seed: 1, name: "metric"),
+                                critic: { try $0.slice(axis: 1, 0..<1) })
+        let report = try F.metric(CriticMetric.self).measure(input)
+        func softplus(_ x: Double) -> Double { log(1 + exp(x)) }
+        let crossEntropy = (softplus(-2) + softplus(-1) + softplus(1)) / 3 + (softplus(-2) + softplus(-3)) / 2
+        XCTAssertEqual(report.value("accuracy")!, 4.0 / 5, accuracy: 1e-12)
+        XCTAssertEqual(report.value("js")!, log(2) - 0.5 * crossEntropy, accuracy: 1e-6)
+        XCTAssertEqual(report.value("wasserstein")!, 2.0 / 3 + 2.5, accuracy: 1e-6)
+        XCTAssertEqual(report.value("real")!, 2.0 / 3, accuracy: 1e-6)
+        XCTAssertEqual(report.value("fake")!, -2.5, accuracy: 1e-6)
+        XCTAssertThrowsError(try F.metric(CriticMetric.self).measure(F.input(real, generated))) { error in
+            XCTAssertEqual("\(error)", "critic: D does not score single samples here (packing is on: it sees several at once)")
+        }
+    }
+
     func testRegistryListsEveryMetricOnce() throws {
         XCTAssertEqual(MetricRegistry.all.map { $0.spec.name },
-                       ["modes", "w1", "sliced-w", "mmd", "energy", "precision-recall", "density-coverage", "histogram"])
+                       ["modes", "w1", "sliced-w", "mmd", "energy", "precision-recall", "density-coverage", "histogram", "critic"])
         let spellings = MetricRegistry.all.flatMap { [$0.spec.name] + $0.spec.aliases }
         XCTAssertEqual(Set(spellings).count, spellings.count, "a name or alias is used twice")
         XCTAssertTrue(MetricRegistry.named("EMD") == W1Metric.self)
