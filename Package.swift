@@ -30,7 +30,9 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["HostCPU", "KernelsAVX512"], swiftSettings: numericSettings),
         .target(name: "Autodiff", dependencies: ["Kernels"], swiftSettings: numericSettings),
         .target(name: "NeuralNet", dependencies: ["Autodiff", "Kernels"]),
-        .target(name: "Workbench", dependencies: ["NeuralNet", "Autodiff"]),
+        // Decompression of data files (gzip); optimised in debug builds too, as it runs over whole files.
+        .target(name: "Inflate", swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "Workbench", dependencies: ["NeuralNet", "Autodiff", "Inflate"]),
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "Shell", dependencies: ["Workbench", "NeuralNet", "Autodiff", "CLibEdit"]),
         .target(name: "_GantryTestSupport", dependencies: ["Autodiff", "Kernels"], swiftSettings: numericSettings),
@@ -38,6 +40,7 @@ let package = Package(
         .executableTarget(name: "GantryBench", dependencies: ["HostCPU", "Autodiff", "Kernels", "Workbench"], swiftSettings: numericSettings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "HostCPU", "_GantryTestSupport"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Kernels", "HostCPU", "_GantryTestSupport"]),
+        .testTarget(name: "InflateTests", dependencies: ["Inflate", "_GantryTestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff", "_GantryTestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Workbench", "Autodiff", "_GantryTestSupport"],
                     exclude: ["Transcripts"]),
