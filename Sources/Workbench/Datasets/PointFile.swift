@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Autodiff
 
 /// Reading and writing matrices of points: CSV text and NumPy `.npy`. Readers return [n, d] tensors
@@ -30,6 +29,8 @@ public enum PointFile {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw DataFileError(path: path, "cannot read: \(describe(errno))") }
         guard (info.st_mode & S_IFMT) != S_IFDIR else { throw DataFileError(path: path, "is a folder, not a file") }
+        // A device or pipe (/dev/zero, a FIFO) could be endless: only regular files are read.
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw DataFileError(path: path, "is not a regular file") }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -43,41 +44,6 @@ public enum PointFile {
             bytes.append(contentsOf: chunk[0..<got])
         }
         return bytes
-    }
-
-    /// Distinguishes temporary files of concurrent writers in one process.
-    private static let temporaryCounter = Atomic<Int>(0)
-
-    /// Replaces the file at `path` with `bytes` atomically: writes a temporary file in the same folder,
-    /// flushes it, then renames it over the target, so readers see either the old file or the new one,
-    /// never half of it (a rename within one file system is atomic).
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let unique = temporaryCounter.wrappingAdd(1, ordering: .relaxed).oldValue
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(unique).tmp").path
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard descriptor >= 0 else { throw DataFileError(path: path, "cannot write: \(describe(errno))") }
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let wrote = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if wrote < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += wrote
-            }
-        }
-        if failure == 0 && fsync(descriptor) != 0 { failure = errno }
-        if close(descriptor) != 0 && failure == 0 { failure = errno }
-        if failure == 0 && rename(temporary, path) != 0 { failure = errno }
-        if failure != 0 {
-            unlink(temporary)
-            throw DataFileError(path: path, "cannot write: \(describe(failure))")
-        }
     }
 
     /// The C library's words for an errno value, e.g. "No such file or directory".
@@ -100,6 +66,6 @@ private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?,
     read(descriptor, buffer, count)
 }
 
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
     write(descriptor, buffer, count)
 }
