@@ -24,6 +24,8 @@ enum CommandTable {
         (CommandSpecs.save, Interpreter.save),
         (CommandSpecs.run, Interpreter.runScript),
         (CommandSpecs.history, Interpreter.historyCommand),
+        (CommandSpecs.checkpoint, Interpreter.checkpoint),
+        (CommandSpecs.export, Interpreter.export),
         (CommandSpecs.repeatBlock, Interpreter.repeatBlock),
         (CommandSpecs.echo, Interpreter.echo),
         (CommandSpecs.quit, Interpreter.quit),
