@@ -5,9 +5,16 @@ import Autodiff
 /// (a column of numbers or a 1-D array becomes [n, 1]); writers replace the file atomically. Every
 /// failure is a `DataFileError` naming the file.
 public enum PointFile {
-    /// Reads `.npy` files (by extension, any case) with `readNPY` and everything else as CSV.
+    /// Reads a matrix of points: gzip-compressed or not (by content), then NumPy `.npy` (by extension, any
+    /// case, or by its magic bytes), IDX (MNIST's `…-ubyte`, `.idx`, or a header matching the file's size),
+    /// and everything else as CSV text. A `.gz` ending is ignored when choosing the format.
     public static func read(path: String) throws -> Tensor {
-        isNPY(path) ? try readNPY(path: path) : try readCSV(path: path)
+        let bytes = try decompressedIfGzip(try readBytes(path: path), path: path)
+        var name = path.lowercased()
+        if name.hasSuffix(".gz") { name.removeLast(3) }
+        if isNPY(name) || bytes.starts(with: npyMagic) { return try decodeNPY(bytes, path: path) }
+        if isIDX(name) || looksLikeIDX(bytes) { return try decodeIDX(bytes, path: path) }
+        return try parseCSV(try text(bytes, path: path), path: path).values
     }
 
     /// Writes `.npy` files (by extension) with `writeNPY` and everything else as CSV.
