@@ -315,4 +315,17 @@ final class CheckpointTests: XCTestCase {
         run(interpreter, "checkpoint save \(path("after.safetensors")); checkpoint load \(path("after.safetensors"))", drain)
         XCTAssertEqual(fingerprint(interpreter.session, journal: false), fingerprint(replay.session, journal: false))
     }
+
+    func testCompletionOffersTheNewVerbsActionsAndFiles() throws {
+        let (interpreter, _) = try makeInterpreter()
+        let completer = Completer(interpreter: interpreter)
+        XCTAssertEqual(completer.candidates("chec"), ["checkpoint"])
+        XCTAssertEqual(completer.candidates("checkpoint "), ["load", "save"])
+        XCTAssertEqual(completer.candidates("exp"), ["expect", "export"])
+        XCTAssertEqual(completer.candidates("export "), ["n=", "samples"])
+        XCTAssertEqual(completer.candidates("export samples out.csv "), ["n="])
+        try Data().write(to: URL(fileURLWithPath: path("run.safetensors")))
+        try Data().write(to: URL(fileURLWithPath: path("notes.txt")))
+        XCTAssertEqual(completer.candidates("checkpoint load \(folder!)/"), ["\(folder!)/run.safetensors"])
+    }
 }
