@@ -23,6 +23,7 @@ let package = Package(
     products: [
         .executable(name: "gantry", targets: ["gantry"]),
         .executable(name: "gantry-bench", targets: ["GantryBench"]),
+        .executable(name: "gantry-fuzz", targets: ["GantryFuzz"]),
     ],
     targets: [
         .target(name: "HostCPU"),
@@ -37,12 +38,15 @@ let package = Package(
         .target(name: "Shell", dependencies: ["Workbench", "NeuralNet", "Autodiff", "CLibEdit"]),
         .target(name: "_GantryTestSupport", dependencies: ["Autodiff", "Kernels"], swiftSettings: numericSettings),
         .executableTarget(name: "gantry", dependencies: ["HostCPU", "Shell"]),
+        // Fuzzing of the script parser and the checkpoint loader (see Sources/GantryFuzz/main.swift).
+        .target(name: "GantryFuzzing", dependencies: ["Shell", "Workbench", "_GantryTestSupport"]),
+        .executableTarget(name: "GantryFuzz", dependencies: ["GantryFuzzing"]),
         .executableTarget(name: "GantryBench", dependencies: ["HostCPU", "Autodiff", "Kernels", "Workbench"], swiftSettings: numericSettings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "HostCPU", "_GantryTestSupport"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Kernels", "HostCPU", "_GantryTestSupport"]),
         .testTarget(name: "InflateTests", dependencies: ["Inflate", "_GantryTestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff", "_GantryTestSupport"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Workbench", "Autodiff", "_GantryTestSupport"],
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Workbench", "Autodiff", "_GantryTestSupport", "GantryFuzzing"],
                     exclude: ["Transcripts"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NeuralNet", "Autodiff", "_GantryTestSupport"]),
     ]

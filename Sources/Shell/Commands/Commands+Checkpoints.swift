@@ -33,13 +33,9 @@ extension Interpreter {
     /// against it, and only then replaces the session.
     private func loadCheckpoint(_ node: ValueNode, _ invocation: Invocation) throws {
         let path = node.text
-        let checkpoint: Checkpoint
-        let fresh: Session
         let restored: (snapshot: SessionSnapshot, notes: [String])
         do {
-            checkpoint = try Checkpoint.read(path: path)
-            fresh = try Self.rebuildConfiguration(of: checkpoint)
-            restored = try checkpoint.snapshot(configuredBy: fresh)
+            restored = try Self.session(from: try Checkpoint.read(path: path))
         } catch {
             throw invocation.failure("\(error)", at: node.range)
         }
@@ -51,6 +47,12 @@ extension Interpreter {
         say("loaded iteration \(session.iteration) from \(path) (seed \(session.seed)"
             + (tricks.isEmpty ? ")" : "; tricks: " + tricks.joined(separator: ", ") + ")"))
         for note in restored.notes { say("note: " + note) }
+    }
+
+    /// The session a checkpoint holds, as a snapshot to install, with notes for the user: its configuration
+    /// is rebuilt in a fresh session from the checkpoint's script, then everything else is checked against it.
+    public static func session(from checkpoint: Checkpoint) throws -> (snapshot: SessionSnapshot, notes: [String]) {
+        try checkpoint.snapshot(configuredBy: try rebuildConfiguration(of: checkpoint))
     }
 
     /// A fresh session that ran the checkpoint's configuration script, which may only configure.

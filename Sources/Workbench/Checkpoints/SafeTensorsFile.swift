@@ -158,12 +158,7 @@ public struct SafeTensorsFile {
     /// Reads and checks the file at `path`, refusing before reading one whose size exceeds `sizeLimit`
     /// bytes (with the size in the message).
     public static func read(path: String, sizeLimit: Int) throws -> SafeTensorsFile {
-        var info = stat()
-        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) > sizeLimit {
-            throw DataFileError(path: path, "is \(Tensor.format(Float(Double(info.st_size) / 1e9))) GB; reading it would need "
-                                + "more than the \(Tensor.format(Float(Double(sizeLimit) / 1e9))) GB this machine allows")
-        }
-        return try decode(try PointFile.readBytes(path: path), path: path)
+        try decode(try PointFile.readBytes(path: path, limit: sizeLimit), path: path)
     }
 
     /// Parses and checks a whole file's bytes; `path` names it in messages.

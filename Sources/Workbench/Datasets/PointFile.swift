@@ -25,8 +25,9 @@ public enum PointFile {
     /// Whether the path names a NumPy file.
     static func isNPY(_ path: String) -> Bool { path.lowercased().hasSuffix(".npy") }
 
-    /// The whole file's bytes, with errors for a missing file, a directory or an unreadable file.
-    static func readBytes(path: String) throws -> [UInt8] {
+    /// The whole file's bytes, with errors for a missing file, a directory, a device, an unreadable file, or
+    /// one larger than `limit` bytes (by default half the memory), refused before reading.
+    static func readBytes(path: String, limit: Int = Int(ProcessInfo.processInfo.physicalMemory / 2)) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             let code = errno
@@ -38,6 +39,10 @@ public enum PointFile {
         guard (info.st_mode & S_IFMT) != S_IFDIR else { throw DataFileError(path: path, "is a folder, not a file") }
         // A device or pipe (/dev/zero, a FIFO) could be endless: only regular files are read.
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw DataFileError(path: path, "is not a regular file") }
+        guard Int(info.st_size) <= limit else {
+            throw DataFileError(path: path, "is \(Tensor.format(Float(Double(info.st_size) / 1e9))) GB; reading it would need "
+                                + "more than the \(Tensor.format(Float(Double(limit) / 1e9))) GB this machine allows")
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
