@@ -47,6 +47,10 @@ extension Checkpoint {
 
     func failure(_ reason: String) -> DataFileError { DataFileError(path: path, reason) }
 
+    /// More updates or random draws than any session makes (2⁵⁰): a count beyond it is corrupt, and would
+    /// overflow when counting on.
+    static let largestCount = 1 << 50
+
     /// The tricks in their order, each made from its parameters and state.
     func restoreTricks(_ networks: [Player: Sequential], _ tensors: inout TensorReader) throws -> [any TrainingHook] {
         guard let records = try json(Key.tricks).arrayValue else { throw failure("has a \(Key.tricks) that is not a list") }
@@ -89,7 +93,7 @@ extension Checkpoint {
         }
         let parameters = network.namedParameters(prefix: player.rawValue)
         for entry in entries {
-            guard let parameterName = entry["parameter"]?.stringValue, let step = entry["step"]?.intValue, step >= 0,
+            guard let parameterName = entry["parameter"]?.stringValue, let step = entry["step"]?.intValue, (0...Self.largestCount).contains(step),
                   let bufferCount = entry["buffers"]?.intValue, (0...8).contains(bufferCount) else {
                 throw failure("has a malformed optimizer entry for \(player.rawValue) in \(Key.optimizers)")
             }
@@ -152,6 +156,10 @@ extension Checkpoint {
         return try members.map { name, value in
             guard case .number(let text) = value, let position = UInt64(text) else {
                 throw failure("has an unreadable position for stream \(name)")
+            }
+            // Drawing past 2⁶⁴ words would overflow the position; no session draws a billionth of that.
+            guard position <= Self.largestCount else {
+                throw failure("has an impossible position \(position) for stream \(name) (no session draws \(Self.largestCount) numbers)")
             }
             return (name, position)
         }

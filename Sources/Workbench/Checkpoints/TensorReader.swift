@@ -29,6 +29,9 @@ struct TensorReader {
         if let rank, entry.shape.count != rank {
             throw failure("tensor '\(name)' (\(what)) has shape \(entry.shape); a rank-\(rank) tensor was expected")
         }
+        // Every tensor of a network, an optimizer or a trick has elements; an empty one (a layer of width 0)
+        // is corrupt.
+        guard entry.shape.allSatisfy({ $0 > 0 }) else { throw failure("tensor '\(name)' (\(what)) is empty (shape \(entry.shape))") }
         guard taken.insert(name).inserted else { throw failure("tensor '\(name)' is claimed twice") }
         return file.tensor(name)!
     }

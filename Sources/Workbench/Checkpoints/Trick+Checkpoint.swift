@@ -66,7 +66,7 @@ extension HistoricalAveraging: CheckpointableTrick {
         let trick = HistoricalAveraging(restoring: parameters)
         guard let members = state.objectValue else { throw tensors.failure("the state of historical-averaging is not an object") }
         for (key, value) in members {
-            guard let player = Player(rawValue: key), let count = value["count"]?.intValue, count >= 1,
+            guard let player = Player(rawValue: key), let count = value["count"]?.intValue, (1...Checkpoint.largestCount).contains(count),
                   let meanCount = value["parameters"]?.intValue, (0...100_000).contains(meanCount),
                   let lastSeenCount = value["last_seen"]?.intValue, (-1...100_000).contains(lastSeenCount) else {
                 throw tensors.failure("the state of historical-averaging has a malformed entry '\(key)'")
@@ -114,7 +114,10 @@ extension ReplayBufferTrick: CheckpointableTrick {
                          networks: [Player: Sequential], _ tensors: inout TensorReader) throws -> ReplayBufferTrick {
         let trick = ReplayBufferTrick(restoring: parameters)
         let capacity = trick.pool.capacity
-        guard let seen = state["seen"]?.intValue, seen >= 0 else { throw tensors.failure("the state of replay-buffer has no count") }
+        // Reservoir sampling draws an index below `seen`, which the streams allow up to 2³² − 1.
+        guard let seen = state["seen"]?.intValue, (0..<Int(UInt32.max)).contains(seen) else {
+            throw tensors.failure("the state of replay-buffer has no count of offers in [0, \(UInt32.max - 1)]")
+        }
         var rows: [[Float]] = []
         if tensors.contains("\(prefix).pool") {
             let pool = try tensors.take("\(prefix).pool", rank: 2, "the replay-buffer pool")

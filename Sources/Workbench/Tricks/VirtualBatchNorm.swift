@@ -107,7 +107,10 @@ public final class VirtualBatchNormStrip: Layer {
     public init(_ referenceCount: Int) { self.referenceCount = referenceCount }
     /// input[N_ref...].
     public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor {
-        try input.slice(axis: 0, referenceCount..<input.shape[0])
+        guard input.rank == 2 && input.shape[0] >= referenceCount else {
+            throw LayerError("VBNStrip(\(referenceCount) rows) expects at least \(referenceCount) rows, got \(input.shape)")
+        }
+        return try input.slice(axis: 0, referenceCount..<input.shape[0])
     }
     /// Not row-wise: it removes rows.
     public var isRowwise: Bool { false }
