@@ -26,8 +26,23 @@ guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
 func runDriver(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
                _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
 
-/// The target of this run, for the C callback (which cannot capture it).
+/// The target of this run, for the C callbacks (which cannot capture it).
 nonisolated(unsafe) var selected = target
+
+@_silgen_name("LLVMFuzzerMutate")
+func libFuzzerMutate(_ data: UnsafeMutablePointer<UInt8>?, _ size: Int, _ maxSize: Int) -> Int
+
+/// Half of the mutations are libFuzzer's own; the other half are `Mutator`'s, which know the tokens of
+/// the format and keep a safetensors header's length consistent with its edited text.
+@_cdecl("LLVMFuzzerCustomMutator")
+func customMutator(_ data: UnsafeMutablePointer<UInt8>?, _ size: Int, _ maxSize: Int, _ seed: UInt32) -> Int {
+    guard seed % 2 == 0, let data else { return libFuzzerMutate(data, size, maxSize) }
+    let tokens = selected == .script ? Mutator.scriptTokens : Mutator.checkpointTokens
+    let mutated = Mutator.mutateOnce(Array(UnsafeBufferPointer(start: data, count: size)), seed: UInt64(seed), dictionary: tokens)
+    let count = min(mutated.count, maxSize)
+    if count > 0 { mutated.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) } }
+    return count
+}
 
 // libFuzzer sees the program name and the arguments after TARGET.
 var driverArguments = ([CommandLine.arguments[0]] + arguments.dropFirst()).map { strdup($0) }

@@ -40,6 +40,14 @@ public struct Mutator {
 
     mutating func below(_ bound: Int) -> Int { bound <= 1 ? 0 : random.below(bound) }
 
+    /// `input` changed by one mutation drawn from `seed` (libFuzzer's custom mutator calls this).
+    public static func mutateOnce(_ input: [UInt8], seed: UInt64, dictionary: [String]) -> [UInt8] {
+        var mutator = Mutator(seed: seed, dictionary: dictionary)
+        var bytes = input
+        mutator.mutateOnce(&bytes, [])
+        return bytes
+    }
+
     /// `input` changed by one to four mutations; `others` supplies inputs to splice in.
     public mutating func mutate(_ input: [UInt8], others: [[UInt8]]) -> [UInt8] {
         var bytes = input
@@ -48,6 +56,18 @@ public struct Mutator {
     }
 
     private mutating func mutateOnce(_ bytes: inout [UInt8], _ others: [[UInt8]]) {
+        // Inside a safetensors header, most edits change its length: rewriting the length keeps the file
+        // readable as safetensors, so the edit reaches the checks behind the format.
+        if below(3) == 0, bytes.count >= 8 {
+            let length = (0..<8).reduce(0) { $0 | Int(bytes[$1]) << (8 * $1) }
+            if length > 0 && length <= bytes.count - 8 {
+                var header = Array(bytes[8..<(8 + length)])
+                mutateOnce(&header, [])
+                var newLength = UInt64(header.count).littleEndian
+                bytes = withUnsafeBytes(of: &newLength) { Array($0) } + header + bytes[(8 + length)...]
+                return
+            }
+        }
         let at = below(bytes.count + 1)
         switch below(11) {
         case 0 where !bytes.isEmpty:  // flip one bit

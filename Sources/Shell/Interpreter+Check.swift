@@ -41,10 +41,6 @@ extension Interpreter {
 
     /// The declaration whose parameters a plugin command's key=value arguments belong to, when it is named.
     private static func pluginDeclaration(_ kind: PluginKind, _ spec: CommandSpec, _ invocation: Invocation) -> PluginSpec? {
-        if spec.name == "noise" {
-            return PluginSpec(kind: .model, name: "noise", summary: NoiseSpec.spec.summary, discussion: NoiseSpec.spec.discussion,
-                              parameters: NoiseSpec.spec.parameters.filter { $0.name != "distribution" })
-        }
         if kind == .model { return MLPModel.spec }
         guard let name = invocation.text(spec.pluginPositional) else { return nil }
         return pluginSpecs(kind).first { $0.name == name || $0.aliases.contains(name) }

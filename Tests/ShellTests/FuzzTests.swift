@@ -52,4 +52,23 @@ final class FuzzTests: XCTestCase {
             XCTAssertGreaterThan(statistics.rejected, inputs / 4, "\(target.rawValue): and break most")
         }
     }
+
+    func testCheckFindsArgumentErrorsWithoutRunningAnything() throws {
+        let good = "step 10; loss wgan-gp lambda=0.5\ntrick on ema-generator beta=0.5\nnoise uniform dim=3\nrepeat 2 { metric modes n=100 }\nsave x.gan"
+        XCTAssertEqual(Interpreter.check(good, file: "good.gan").map(\.message), [])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "x.gan"), "nothing ran")
+        let bad = "loss wgan-gp lamda=1\nstep 10 every=x\nstpe\nrepeat 2 { metric w1 n=1 }\nnoise dim=0\ntrick on ttur g_lr=-1\necho \"open"
+        XCTAssertEqual(Interpreter.check(bad, file: "bad.gan").map(\.message), ["unterminated string starting here"],
+                       "a syntax error is the only diagnostic: nothing after it is reliable")
+        let problems = Interpreter.check(bad.replacingOccurrences(of: "\necho \"open", with: ""), file: "bad.gan")
+        XCTAssertEqual(problems.map(\.message), [
+            "unknown parameter 'lamda' for loss wgan-gp; did you mean 'lambda'?",
+            "command step: every=x is not valid; expected integer in [0, 1000000000]",
+            "unknown command 'stpe'; did you mean 'step'?",
+            "metric w1: n=1 is out of range; expected integer in [2, 4000]",
+            "command noise: dim=0 is out of range; expected integer in [1, 4096]",
+            "trick ttur: g_lr=-1 is out of range; expected real in [0, 10]",
+        ])
+        XCTAssertEqual(problems.map { $0.range?.start.line }, [1, 2, 3, 4, 5, 6])
+    }
 }
