@@ -23,6 +23,7 @@ let package = Package(
     products: [
         .executable(name: "gantry", targets: ["gantry"]),
         .executable(name: "gantry-bench", targets: ["GantryBench"]),
+        .executable(name: "gantry-fuzz", targets: ["GantryFuzz"]),
     ],
     targets: [
         .target(name: "HostCPU"),
@@ -30,7 +31,9 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["HostCPU", "KernelsAVX512"], swiftSettings: numericSettings),
         .target(name: "Autodiff", dependencies: ["Kernels"], swiftSettings: numericSettings),
         .target(name: "NeuralNet", dependencies: ["Autodiff", "Kernels"]),
-        .target(name: "Workbench", dependencies: ["NeuralNet", "Autodiff"]),
+        // Decompression of data files (gzip); optimised in debug builds too, as it runs over whole files.
+        .target(name: "Inflate", swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "Workbench", dependencies: ["NeuralNet", "Autodiff", "Inflate"]),
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // Figures for the terminal and for files; it knows nothing of tensors or GANs. Optimised even in
         // debug builds: painting and compressing a picture loops over every pixel.
@@ -38,12 +41,17 @@ let package = Package(
         .target(name: "Shell", dependencies: ["Workbench", "NeuralNet", "Autodiff", "Plotting", "CLibEdit"]),
         .target(name: "_GantryTestSupport", dependencies: ["Autodiff", "Kernels"], swiftSettings: numericSettings),
         .executableTarget(name: "gantry", dependencies: ["HostCPU", "Shell"]),
+        // Fuzzing of the script parser and the checkpoint loader (see Sources/GantryFuzz/main.swift).
+        .target(name: "GantryFuzzing", dependencies: ["Shell", "Workbench", "_GantryTestSupport"]),
+        .executableTarget(name: "GantryFuzz", dependencies: ["GantryFuzzing"]),
         .executableTarget(name: "GantryBench", dependencies: ["HostCPU", "Autodiff", "Kernels", "Workbench"], swiftSettings: numericSettings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "HostCPU", "_GantryTestSupport"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Kernels", "HostCPU", "_GantryTestSupport"]),
+        .testTarget(name: "InflateTests", dependencies: ["Inflate", "_GantryTestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff", "_GantryTestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"], exclude: ["Snapshots"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Workbench", "Autodiff", "Plotting", "_GantryTestSupport"],
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Workbench", "Autodiff", "Plotting", "_GantryTestSupport",
+                                                       "GantryFuzzing"],
                     exclude: ["Transcripts"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NeuralNet", "Autodiff", "_GantryTestSupport"]),
     ]

@@ -9,7 +9,8 @@ public final class PrependedOffset: Layer {
     /// An offset starting at `initial`.
     public init(initial: Float) { theta = Parameter(Tensor([initial])) }
 
-    private init(theta: Parameter) { self.theta = theta }
+    /// An offset holding `theta` (a restored parameter).
+    public init(theta: Parameter) { self.theta = theta }
 
     /// [batch, d] → [batch, d + 1], θ in the first column.
     public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor {

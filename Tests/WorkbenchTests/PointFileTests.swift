@@ -138,7 +138,7 @@ final class PointFileTests: XCTestCase {
         XCTAssertEqual(message { try PointFile.readCSV(path: self.folder) }, folder + ": is a folder, not a file")
         let binary = try file("binary.dat", [0x93, 0xFF, 0x00, 0x01])
         XCTAssertEqual(message { try PointFile.readCSV(path: binary) },
-                       binary + ": is not UTF-8 text (a binary file? NumPy files must end in .npy)")
+                       binary + ": is not UTF-8 text (a binary file? NumPy files end in .npy, IDX files in -ubyte or .idx)")
         // The error carries its location as fields, for located diagnostics.
         do {
             _ = try PointFile.parseCSV("1\nx\n", path: "p.csv")
@@ -328,7 +328,7 @@ final class PointFileTests: XCTestCase {
         XCTAssertEqual(dataset.dimension, 2)
         XCTAssertEqual(dataset.rowCount, 4)
         XCTAssertNil(dataset.modes)
-        XCTAssertEqual(dataset.canonicalText, "points file=\(csv)")
+        XCTAssertEqual(dataset.canonicalText, "points file=\(csv) scale=none")
         let stream = RandomStream(seed: 5, name: "data")
         let batch = dataset.sample(4000, using: stream)
         XCTAssertEqual(batch.shape, [4000, 2])

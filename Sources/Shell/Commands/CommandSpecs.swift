@@ -178,6 +178,21 @@ enum CommandSpecs {
                       PositionalSpec("FILE", "a .csv or .npy file", completions: .files(extensions: ["csv", "npy"]))],
         examples: ["history export run.csv"])
 
+    static let checkpoint = CommandSpec(
+        "checkpoint", summary: "save the whole session to a safetensors file, or load one: checkpoint save|load FILE",
+        discussion: "checkpoint save FILE writes the weights, optimizer memory, random-stream positions, history, tricks' state and the script of the configuration into one safetensors file (PyTorch, NumPy and JAX read it with the safetensors package; the networks' tensors are named as nn.Sequential names them: G.0.weight, D.2.bias), atomically; Ctrl-C during the write leaves the file as it was. checkpoint load FILE rebuilds the configuration from that script, checks every tensor and record against it, and only then replaces the session, which continues exactly as the saved one would have. A damaged, truncated or foreign file is refused with the reason, and the session stays as it was. Named snapshots are kept.",
+        positionals: [PositionalSpec("ACTION", "save or load", completions: .words(["save", "load"])),
+                      PositionalSpec("FILE", "a .safetensors file", completions: .files(extensions: ["safetensors"]))],
+        examples: ["checkpoint save run.safetensors", "checkpoint load run.safetensors"])
+
+    static let export = CommandSpec(
+        "export", summary: "write generated samples to a file: export samples FILE.csv|FILE.npy n=…",
+        discussion: "Writes n samples of G (in evaluation mode; from the averaged G while ema-generator is on), one per row, atomically: CSV text without a header, or a NumPy .npy array of float32 [n, d]. The noise comes from the stream export started afresh from the seed at every export, so exporting changes nothing in training, metrics or later exports, and the same session always exports the same samples.",
+        positionals: [PositionalSpec("WHAT", "samples", completions: .words(["samples"])),
+                      PositionalSpec("FILE", "a .csv or .npy file", completions: .files(extensions: ["csv", "npy"]))],
+        parameters: [ParameterSpec("n", .integer(1...10_000_000), default: .integer(1000), "how many samples")],
+        examples: ["export samples samples.csv n=2000", "export samples samples.npy"])
+
     static let repeatBlock = CommandSpec(
         "repeat", summary: "run a block of commands N times: repeat N { … }",
         discussion: "The block is written in braces and may span lines.",

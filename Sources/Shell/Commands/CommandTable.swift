@@ -28,6 +28,8 @@ enum CommandTable {
         (CommandSpecs.save, Interpreter.save),
         (CommandSpecs.run, Interpreter.runScript),
         (CommandSpecs.history, Interpreter.historyCommand),
+        (CommandSpecs.checkpoint, Interpreter.checkpoint),
+        (CommandSpecs.export, Interpreter.export),
         (CommandSpecs.repeatBlock, Interpreter.repeatBlock),
         (CommandSpecs.seeds, Interpreter.seedsBlock),
         (CommandSpecs.echo, Interpreter.echo),

@@ -34,6 +34,9 @@ extension Interpreter {
                         throw invocation.failure("do=\"…\" cannot run \(spec.name) while training; it may run "
                                                  + Self.actionsAllowedDuringTraining.joined(separator: ", "), at: actionRange)
                     }
+                    if spec.name == "checkpoint" && command.positionals.first?.text != "save" {
+                        throw invocation.failure("do=\"…\" may save checkpoints while training, not load them", at: actionRange)
+                    }
                 }
             } catch let diagnostic as Diagnostic where diagnostic.range?.start.file == "<do>" {
                 throw invocation.failure("in do=\"…\": \(diagnostic.message)", at: actionRange)
@@ -105,7 +108,7 @@ extension Interpreter {
     /// The commands `step … do="…"` may run between iterations: they measure, print, keep, or change
     /// what the next iteration uses, but never restart or rebuild the run in progress.
     static let actionsAllowedDuringTraining = ["metric", "expect", "echo", "show", "list", "help", "snapshot", "save",
-                                               "history", "loss", "optimizer", "trick", "batch"]
+                                               "history", "loss", "optimizer", "trick", "batch", "checkpoint", "export"]
 
     /// Records `ran` iterations in the journal. With every=K the loop journaled each completed `step K`
     /// (before the action's own lines), so only the remainder is left.

@@ -86,9 +86,13 @@ extension PointFile {
 
     /// The file's text, refusing bytes that are not UTF-8 (a binary file given as CSV).
     static func readText(path: String) throws -> String {
-        let bytes = try readBytes(path: path)
+        try text(try readBytes(path: path), path: path)
+    }
+
+    /// The bytes as text, refusing bytes that are not UTF-8.
+    static func text(_ bytes: [UInt8], path: String) throws -> String {
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw DataFileError(path: path, "is not UTF-8 text (a binary file? NumPy files must end in .npy)")
+            throw DataFileError(path: path, "is not UTF-8 text (a binary file? NumPy files end in .npy, IDX files in -ubyte or .idx)")
         }
         return text
     }

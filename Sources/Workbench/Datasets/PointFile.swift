@@ -1,14 +1,20 @@
 import Foundation
-import Synchronization
 import Autodiff
 
 /// Reading and writing matrices of points: CSV text and NumPy `.npy`. Readers return [n, d] tensors
 /// (a column of numbers or a 1-D array becomes [n, 1]); writers replace the file atomically. Every
 /// failure is a `DataFileError` naming the file.
 public enum PointFile {
-    /// Reads `.npy` files (by extension, any case) with `readNPY` and everything else as CSV.
+    /// Reads a matrix of points: gzip-compressed or not (by content), then NumPy `.npy` (by extension, any
+    /// case, or by its magic bytes), IDX (MNIST's `…-ubyte`, `.idx`, or a header matching the file's size),
+    /// and everything else as CSV text. A `.gz` ending is ignored when choosing the format.
     public static func read(path: String) throws -> Tensor {
-        isNPY(path) ? try readNPY(path: path) : try readCSV(path: path)
+        let bytes = try decompressedIfGzip(try readBytes(path: path), path: path)
+        var name = path.lowercased()
+        if name.hasSuffix(".gz") { name.removeLast(3) }
+        if isNPY(name) || bytes.starts(with: npyMagic) { return try decodeNPY(bytes, path: path) }
+        if isIDX(name) || looksLikeIDX(bytes) { return try decodeIDX(bytes, path: path) }
+        return try parseCSV(try text(bytes, path: path), path: path).values
     }
 
     /// Writes `.npy` files (by extension) with `writeNPY` and everything else as CSV.
@@ -19,8 +25,9 @@ public enum PointFile {
     /// Whether the path names a NumPy file.
     static func isNPY(_ path: String) -> Bool { path.lowercased().hasSuffix(".npy") }
 
-    /// The whole file's bytes, with errors for a missing file, a directory or an unreadable file.
-    static func readBytes(path: String) throws -> [UInt8] {
+    /// The whole file's bytes, with errors for a missing file, a directory, a device, an unreadable file, or
+    /// one larger than `limit` bytes (by default half the memory), refused before reading.
+    static func readBytes(path: String, limit: Int = Int(ProcessInfo.processInfo.physicalMemory / 2)) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             let code = errno
@@ -30,6 +37,12 @@ public enum PointFile {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw DataFileError(path: path, "cannot read: \(describe(errno))") }
         guard (info.st_mode & S_IFMT) != S_IFDIR else { throw DataFileError(path: path, "is a folder, not a file") }
+        // A device or pipe (/dev/zero, a FIFO) could be endless: only regular files are read.
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw DataFileError(path: path, "is not a regular file") }
+        guard Int(info.st_size) <= limit else {
+            throw DataFileError(path: path, "is \(Tensor.format(Float(Double(info.st_size) / 1e9))) GB; reading it would need "
+                                + "more than the \(Tensor.format(Float(Double(limit) / 1e9))) GB this machine allows")
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -43,41 +56,6 @@ public enum PointFile {
             bytes.append(contentsOf: chunk[0..<got])
         }
         return bytes
-    }
-
-    /// Distinguishes temporary files of concurrent writers in one process.
-    private static let temporaryCounter = Atomic<Int>(0)
-
-    /// Replaces the file at `path` with `bytes` atomically: writes a temporary file in the same folder,
-    /// flushes it, then renames it over the target, so readers see either the old file or the new one,
-    /// never half of it (a rename within one file system is atomic).
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let unique = temporaryCounter.wrappingAdd(1, ordering: .relaxed).oldValue
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(unique).tmp").path
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard descriptor >= 0 else { throw DataFileError(path: path, "cannot write: \(describe(errno))") }
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let wrote = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if wrote < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += wrote
-            }
-        }
-        if failure == 0 && fsync(descriptor) != 0 { failure = errno }
-        if close(descriptor) != 0 && failure == 0 { failure = errno }
-        if failure == 0 && rename(temporary, path) != 0 { failure = errno }
-        if failure != 0 {
-            unlink(temporary)
-            throw DataFileError(path: path, "cannot write: \(describe(failure))")
-        }
     }
 
     /// The C library's words for an errno value, e.g. "No such file or directory".
@@ -100,6 +78,6 @@ private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?,
     read(descriptor, buffer, count)
 }
 
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
     write(descriptor, buffer, count)
 }

@@ -53,13 +53,42 @@ public struct ToyGame: Sendable {
         sums = (0, 0)
     }
 
+    /// This game (at its start) after the recorded `steps`, exactly as playing them left it: the current
+    /// values are the last row's, and the sums for historical averaging are re-added in the same order.
+    /// Throws when the rows are not steps 1, 2, … with finite values.
+    func replaying(_ steps: [GameRow]) throws -> ToyGame {
+        var game = restarted
+        for (index, row) in steps.enumerated() {
+            guard row.iteration == index + 1,
+                  [row.first, row.second, row.firstLoss, row.secondLoss].allSatisfy(\.isFinite),
+                  Double(Float(row.first)) == row.first, Double(Float(row.second)) == row.second else {
+                throw SessionError("game step \(index + 1) of the record is not a step this game could have taken")
+            }
+            game.first = Float(row.first)
+            game.second = Float(row.second)
+            game.sums.first += row.first
+            game.sums.second += row.second
+            game.rows.append(row)
+        }
+        return game
+    }
+
     /// The names of the two players' values: x and y, or theta and psi.
     public var playerNames: (first: String, second: String) {
         isBilinear ? ("x", "y") : ("theta", "psi")
     }
 
-    /// The command that sets this game up again.
-    public var canonicalText: String { ([spec.name] + parameters.assignments()).joined(separator: " ") }
+    /// The command that sets this game up again: every setting that applies, defaults included (clip only
+    /// with wgan, lambda only with wgan-gp, samples only with noise), so that it replays as it was given.
+    public var canonicalText: String {
+        let applying = parameters.assignments().filter { assignment in
+            let name = String(assignment.prefix { $0 != "=" })
+            if let loss = ToyGameSpecs.lossOnlyParameters[name], parameters.text("loss") != loss { return false }
+            if let needed = ToyGameSpecs.dependentParameters[name], parameters.real(needed) == 0 { return false }
+            return true
+        }
+        return ([spec.name] + applying).joined(separator: " ")
+    }
 
     /// The game with its settings, back at its starting point with no steps taken.
     public var restarted: ToyGame { try! ToyGame(spec, parameters) }

@@ -25,10 +25,14 @@ public final class ConsensusTrick: Trick {
     public let parameters: ParameterValues
 
     /// Refuses what the regulariser cannot be differentiated through.
-    public init(_ parameters: ParameterValues, session: Session) throws {
-        self.parameters = parameters
+    public convenience init(_ parameters: ParameterValues, session: Session) throws {
         try Self.check(session)
+        self.init(restoring: parameters)
     }
+
+    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
+    /// brings the trick back into a session that is already as the trick left it.
+    init(restoring parameters: ParameterValues) { self.parameters = parameters }
 
     private init(copying other: ConsensusTrick) { parameters = other.parameters }
 

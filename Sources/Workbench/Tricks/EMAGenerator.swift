@@ -22,15 +22,21 @@ public final class EMAGeneratorTrick: Trick {
     /// The parameters it was made with.
     public let parameters: ParameterValues
     /// The averaged copy of G.
-    public private(set) var average: Sequential
+    public internal(set) var average: Sequential
     /// The iteration of the last update of the average: an earlier one means the session was reseeded
     /// (G freshly initialised, same shapes), so the average must start again.
-    private var lastIteration = -1
+    private(set) var lastIteration: Int
 
     /// Starts the average at G's current weights.
-    public init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+        self.init(parameters, average: session.generator.copySequential(), lastIteration: -1)
+    }
+
+    /// A trick with a given average, last updated after iteration `lastIteration` (−1: not yet).
+    init(_ parameters: ParameterValues, average: Sequential, lastIteration: Int) {
         self.parameters = parameters
-        average = session.generator.copySequential()
+        self.average = average
+        self.lastIteration = lastIteration
     }
 
     private init(copying other: EMAGeneratorTrick) {

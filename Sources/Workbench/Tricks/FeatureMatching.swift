@@ -47,7 +47,23 @@ public final class FeatureMatching: Trick {
     public let form: Form
 
     /// Refused when the layer is not a layer of D (or D has no hidden layer).
-    public init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+        let text = parameters.text("layer")
+        guard text == "last" || Int(text).map({ $0 >= 0 }) == true else {
+            throw SessionError("feature-matching: layer=\(text) is not a layer index; give the index `show models` "
+                               + "shows for D (0 to \(session.discriminator.layers.count - 1)) or last")
+        }
+        try self.init(restoring: parameters)
+        if VirtualBatchNormalization.isInstalled(in: session.discriminator) {
+            throw SessionError("feature-matching conflicts with vbn in D, whose reference rows would count as real "
+                               + "features; switch vbn to players=G first")
+        }
+        _ = try featureIndex(of: session.discriminator)
+    }
+
+    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
+    /// brings the trick back into a session that is already as the trick left it.
+    init(restoring parameters: ParameterValues) throws {
         self.parameters = parameters
         form = Form(rawValue: parameters.text("form"))!
         let text = parameters.text("layer")
@@ -55,16 +71,10 @@ public final class FeatureMatching: Trick {
             layer = nil
         } else {
             guard let index = Int(text), index >= 0 else {
-                throw SessionError("feature-matching: layer=\(text) is not a layer index; give the index `show models` "
-                                   + "shows for D (0 to \(session.discriminator.layers.count - 1)) or last")
+                throw SessionError("feature-matching: layer=\(text) is not a layer index (an index of D's layers, or last)")
             }
             layer = index
         }
-        if VirtualBatchNormalization.isInstalled(in: session.discriminator) {
-            throw SessionError("feature-matching conflicts with vbn in D, whose reference rows would count as real "
-                               + "features; switch vbn to players=G first")
-        }
-        _ = try featureIndex(of: session.discriminator)
     }
 
     private init(copying other: FeatureMatching) {

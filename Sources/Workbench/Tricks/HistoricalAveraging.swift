@@ -48,7 +48,13 @@ public final class HistoricalAveraging: Trick {
     var averages: [Player: Average] = [:]
 
     /// Any loss and model accept it.
-    public init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+        self.init(restoring: parameters)
+    }
+
+    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
+    /// brings the trick back into a session that is already as the trick left it.
+    init(restoring parameters: ParameterValues) {
         self.parameters = parameters
         lambda = parameters.float("lambda")
         switch parameters.text("players") {

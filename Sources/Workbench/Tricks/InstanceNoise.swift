@@ -36,7 +36,13 @@ public final class InstanceNoise: Trick {
     public let steps: Int
 
     /// Any loss and model accept it: it only changes D's inputs.
-    public init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+        self.init(restoring: parameters)
+    }
+
+    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
+    /// brings the trick back into a session that is already as the trick left it.
+    init(restoring parameters: ParameterValues) {
         self.parameters = parameters
         sigma = parameters.float("sigma")
         annealsLinearly = parameters.text("anneal") == "linear"

@@ -25,10 +25,16 @@ public final class LabelSmoothing: Trick {
     public let alpha: Float
 
     /// Refused when the session's loss is not a cross-entropy loss: silently ignoring α would mislead.
-    public init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, session: Session) throws {
         guard session.loss.isCrossEntropy else {
             throw SessionError(Self.refusal(lossName: type(of: session.loss).spec.name))
         }
+        self.init(restoring: parameters)
+    }
+
+    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
+    /// brings the trick back into a session that is already as the trick left it.
+    init(restoring parameters: ParameterValues) {
         self.parameters = parameters
         alpha = parameters.float("alpha")
     }
@@ -43,10 +49,5 @@ public final class LabelSmoothing: Trick {
     public func realTarget(_ context: TrainingContext) -> Float? { alpha }
 
     /// Stateless, so a copy with the same settings.
-    public func copy() -> any TrainingHook { LabelSmoothing(parameters: parameters, alpha: alpha) }
-
-    private init(parameters: ParameterValues, alpha: Float) {
-        self.parameters = parameters
-        self.alpha = alpha
-    }
+    public func copy() -> any TrainingHook { LabelSmoothing(restoring: parameters) }
 }

@@ -111,10 +111,8 @@ public final class MinibatchDiscrimination: Trick {
 
     /// Inserts the layer into the session's D; refused when D has no final Linear after a hidden layer or
     /// already has such a layer.
-    public init(_ parameters: ParameterValues, session: Session) throws {
-        self.parameters = parameters
-        kernels = parameters.integer("kernels")
-        dims = parameters.integer("dims")
+    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+        self.init(restoring: parameters)
         if let existing = Self.layerIndex(in: session.discriminator) {
             let layer = session.discriminator.layers[existing] as! MinibatchDiscriminationLayer
             throw SessionError("minibatch-discrimination is already on (kernels=\(layer.kernels) dims=\(layer.dims)); "
@@ -125,6 +123,14 @@ public final class MinibatchDiscrimination: Trick {
                                + "every batch's similarities; switch vbn to players=G first")
         }
         try install(in: session)
+    }
+
+    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
+    /// brings the trick back into a session that is already as the trick left it.
+    init(restoring parameters: ParameterValues) {
+        self.parameters = parameters
+        kernels = parameters.integer("kernels")
+        dims = parameters.integer("dims")
     }
 
     private init(copying other: MinibatchDiscrimination) {

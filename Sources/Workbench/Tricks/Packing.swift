@@ -25,10 +25,16 @@ public final class PackingTrick: Trick {
     public let m: Int
 
     /// Refuses a batch size that m does not divide.
-    public init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+        try Self.checkBatch(session.batchSize, parameters.integer("m"))
+        self.init(restoring: parameters)
+    }
+
+    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
+    /// brings the trick back into a session that is already as the trick left it.
+    init(restoring parameters: ParameterValues) {
         self.parameters = parameters
         m = parameters.integer("m")
-        try Self.checkBatch(session.batchSize, m)
     }
 
     private init(copying other: PackingTrick) {

@@ -14,6 +14,13 @@ public struct ReplayPool {
     /// An empty pool.
     public init(capacity: Int) { self.capacity = capacity }
 
+    /// A pool holding `rows` after `seen` offers (a checkpoint's pool); the caller has checked that they fit.
+    init(capacity: Int, rows: [[Float]], seen: Int) {
+        self.capacity = capacity
+        self.rows = rows
+        self.seen = seen
+    }
+
     /// Offers one sample: kept while the pool is not full, afterwards in place of a random one with
     /// probability capacity/seen (Vitter's algorithm R). A sample of another width empties the pool first
     /// (the data dimension or packing changed).
@@ -69,10 +76,16 @@ public final class ReplayBufferTrick: Trick {
     /// The parameters it was made with.
     public let parameters: ParameterValues
     /// The past fakes.
-    public private(set) var pool: ReplayPool
+    public internal(set) var pool: ReplayPool
 
     /// An empty pool of the given size.
-    public init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+        self.init(restoring: parameters)
+    }
+
+    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
+    /// brings the trick back into a session that is already as the trick left it.
+    init(restoring parameters: ParameterValues) {
         self.parameters = parameters
         pool = ReplayPool(capacity: parameters.integer("size"))
     }

@@ -108,12 +108,16 @@ public final class SpectralNormTrick: Trick {
     public let parameters: ParameterValues
 
     /// Refuses a D without a Linear layer (nothing to normalise).
-    public init(_ parameters: ParameterValues, session: Session) throws {
-        self.parameters = parameters
+    public convenience init(_ parameters: ParameterValues, session: Session) throws {
         guard Self.linearIndices(session.discriminator) != [] || !Self.wrapped(session.discriminator).isEmpty else {
             throw SessionError("spectral-norm normalises D's Linear layers, but D has none")
         }
+        self.init(restoring: parameters)
     }
+
+    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
+    /// brings the trick back into a session that is already as the trick left it.
+    init(restoring parameters: ParameterValues) { self.parameters = parameters }
 
     private init(copying other: SpectralNormTrick) { parameters = other.parameters }
 

@@ -24,11 +24,10 @@ public final class TTURTrick: Trick {
     /// The parameters it was made with.
     public let parameters: ParameterValues
     /// The rate each player had before this trick set its own, filled by `attach`; `detach` restores it.
-    private(set) var previousRates: [Player: Double] = [:]
+    var previousRates: [Player: Double] = [:]
 
     /// Validates the rates against both players' optimizer declarations (every optimizer declares `lr`).
-    public init(_ parameters: ParameterValues, session: Session) throws {
-        self.parameters = parameters
+    public convenience init(_ parameters: ParameterValues, session: Session) throws {
         for player in Player.allCases {
             let spec = session.optimizerSettings[player]!.spec
             guard let lr = spec.parameter("lr") else {
@@ -39,7 +38,12 @@ public final class TTURTrick: Trick {
                 throw SessionError("ttur: \(spec.name) takes lr in [\(range.lowerBound), \(range.upperBound)], not \(rate)")
             }
         }
+        self.init(restoring: parameters)
     }
+
+    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
+    /// brings the trick back into a session that is already as the trick left it.
+    init(restoring parameters: ParameterValues) { self.parameters = parameters }
 
     private init(copying other: TTURTrick) {
         parameters = other.parameters

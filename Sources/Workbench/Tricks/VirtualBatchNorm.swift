@@ -107,7 +107,10 @@ public final class VirtualBatchNormStrip: Layer {
     public init(_ referenceCount: Int) { self.referenceCount = referenceCount }
     /// input[N_ref...].
     public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor {
-        try input.slice(axis: 0, referenceCount..<input.shape[0])
+        guard input.rank == 2 && input.shape[0] >= referenceCount else {
+            throw LayerError("VBNStrip(\(referenceCount) rows) expects at least \(referenceCount) rows, got \(input.shape)")
+        }
+        return try input.slice(axis: 0, referenceCount..<input.shape[0])
     }
     /// Not row-wise: it removes rows.
     public var isRowwise: Bool { false }
@@ -152,12 +155,18 @@ public final class VirtualBatchNormalization: Trick {
     public let referenceCount: Int
 
     /// Installs VBN in the chosen networks, after checking every conflict first.
-    public init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+        self.init(restoring: parameters)
+        for player in players { try check(player, session) }
+        for player in players where !Self.isInstalled(in: session.network(player)) { try install(player, session) }
+    }
+
+    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
+    /// brings the trick back into a session that is already as the trick left it.
+    init(restoring parameters: ParameterValues) {
         self.parameters = parameters
         players = parameters.text("players") == "both" ? [.generator, .discriminator] : [.generator]
         referenceCount = parameters.integer("reference")
-        for player in players { try check(player, session) }
-        for player in players where !Self.isInstalled(in: session.network(player)) { try install(player, session) }
     }
 
     private init(copying other: VirtualBatchNormalization) {

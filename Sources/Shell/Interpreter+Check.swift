@@ -1,0 +1,48 @@
+import Workbench
+
+extension Interpreter {
+    /// Checks a script without running any of it: its syntax, every verb, the number of positional
+    /// arguments, and every key=value against the declaration of the command or of the plugin it names.
+    /// Returns the diagnostics found (empty for a well-formed script). What depends on the session (a file
+    /// that must exist, a snapshot name, a trick that conflicts) is only found by running the script.
+    public static func check(_ source: String, file: String) -> [Diagnostic] {
+        do {
+            var diagnostics: [Diagnostic] = []
+            for command in try Parser.parseScript(source, file: file) { check(command, into: &diagnostics) }
+            return diagnostics
+        } catch {
+            return [error]
+        }
+    }
+
+    private static func check(_ command: Command, into diagnostics: inout [Diagnostic]) {
+        do {
+            let spec = try CommandTable.resolve(command)
+            let invocation = try Invocation(command: command, spec: spec)
+            do {
+                if let kind = spec.pluginKind {
+                    if let declaration = pluginDeclaration(kind, spec, invocation) {
+                        _ = try ParameterValues(declaration, assignments: invocation.assignments)
+                    }
+                } else if !spec.parameters.isEmpty {
+                    _ = try invocation.commandParameters()
+                }
+            } catch let error as ParameterError {
+                throw invocation.diagnostic(for: error)
+            }
+        } catch let diagnostic as Diagnostic {
+            diagnostics.append(diagnostic)
+        } catch {
+            diagnostics.append(Diagnostic(severity: .error, message: "\(error)", range: command.verbRange,
+                                          sourceLine: command.sourceLine, notes: []))
+        }
+        for inner in command.block ?? [] { check(inner, into: &diagnostics) }
+    }
+
+    /// The declaration whose parameters a plugin command's key=value arguments belong to, when it is named.
+    private static func pluginDeclaration(_ kind: PluginKind, _ spec: CommandSpec, _ invocation: Invocation) -> PluginSpec? {
+        if kind == .model { return MLPModel.spec }
+        guard let name = invocation.text(spec.pluginPositional) else { return nil }
+        return pluginSpecs(kind).first { $0.name == name || $0.aliases.contains(name) }
+    }
+}

@@ -1,0 +1,215 @@
+import Autodiff
+import NeuralNet
+
+/// A network's architecture in a checkpoint: one JSON record per layer (its kind and the settings its
+/// tensors do not already say), while the layer's parameters and buffers are tensors named as PyTorch
+/// names them (`G.0.weight`, `D.1.running_mean`, `D.2.weight_u`). What a layer keeps that is not PyTorch
+/// module state — the BatchNorm or Linear a trick replaced, VBN's reference rows — is stored under
+/// `extra.` + the layer's path, so `G.`/`D.` tensors load into an `nn.Sequential` as they are.
+///
+/// Restoring builds every layer from its tensors, never from sizes written in the records: a corrupt
+/// record cannot make Gantry allocate more than the file itself holds.
+enum NetworkRecord {
+    /// The records of `network`'s layers, with their tensors appended to `file` under `prefix`.
+    static func encode(_ network: Sequential, prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
+        .array(try network.layers.enumerated().map { index, layer in
+            let path = "\(prefix).\(index)"
+            for (name, parameter) in layer.namedParameters(prefix: path) + layer.namedBuffers(prefix: path) {
+                file.append(name, parameter.value)
+            }
+            return try record(layer, path: path, into: &file)
+        })
+    }
+
+    private static func record(_ layer: any Layer, path: String, into file: inout SafeTensorsFile) throws -> JSONValue {
+        func float(_ value: Float) -> JSONValue { .number("\(value)") }
+        switch layer {
+        case let linear as Linear:
+            return .object([("type", .string("Linear")), ("bias", .bool(linear.bias != nil)),
+                            ("init", .string(linear.initialization.description))])
+        case let wrapped as SpectralNormLinear:
+            return .object([("type", .string("SpectralNorm")), ("bias", .bool(wrapped.linear.bias != nil)),
+                            ("init", .string(wrapped.linear.initialization.description))])
+        case is PrependedOffset: return .object([("type", .string("PrependedOffset"))])
+        case is ReLU: return .object([("type", .string("ReLU"))])
+        case is Tanh: return .object([("type", .string("Tanh"))])
+        case is Sigmoid: return .object([("type", .string("Sigmoid"))])
+        case let leaky as LeakyReLU: return .object([("type", .string("LeakyReLU")), ("slope", float(leaky.slope))])
+        case let elu as ELU: return .object([("type", .string("ELU")), ("alpha", float(elu.alpha))])
+        case let maxout as Maxout: return .object([("type", .string("Maxout")), ("pieces", .integer(maxout.pieces))])
+        case let dropout as Dropout: return .object([("type", .string("Dropout")), ("probability", float(dropout.probability))])
+        case let norm as BatchNorm:
+            return .object([("type", .string("BatchNorm")), ("momentum", float(norm.momentum)), ("epsilon", float(norm.epsilon))])
+        case let norm as LayerNorm: return .object([("type", .string("LayerNorm")), ("epsilon", float(norm.epsilon))])
+        case let layer as MinibatchDiscriminationLayer:
+            var replaced = JSONValue.null
+            if let original = layer.replacedFinal {
+                for (name, parameter) in original.namedParameters(prefix: "extra.\(path).replaced") { file.append(name, parameter.value) }
+                replaced = try record(original, path: "extra.\(path).replaced", into: &file)
+            }
+            return .object([("type", .string("MinibatchDiscrimination")), ("kernels", .integer(layer.kernels)),
+                            ("dims", .integer(layer.dims)), ("replaced", replaced)])
+        case let layer as VirtualBatchNorm:
+            var replaced = JSONValue.null
+            if let original = layer.replaced {
+                let prefix = "extra.\(path).replaced"
+                for (name, parameter) in original.namedParameters(prefix: prefix) + original.namedBuffers(prefix: prefix) {
+                    file.append(name, parameter.value)
+                }
+                replaced = try record(original, path: prefix, into: &file)
+            }
+            return .object([("type", .string("VirtualBatchNorm")), ("reference", .integer(layer.referenceCount)),
+                            ("epsilon", float(layer.epsilon)), ("replaced", replaced)])
+        case let layer as VirtualBatchNormReference:
+            file.append("extra.\(path).rows", layer.rows)
+            return .object([("type", .string("VBNReference"))])
+        case let layer as VirtualBatchNormStrip:
+            return .object([("type", .string("VBNStrip")), ("rows", .integer(layer.referenceCount))])
+        default:
+            throw SessionError("a checkpoint cannot hold the layer \(layer.summary) (at \(path))")
+        }
+    }
+
+    /// The network described by `records`, built from the tensors under `prefix`.
+    static func decode(_ records: JSONValue, prefix: String, _ tensors: inout TensorReader) throws -> Sequential {
+        guard let list = records.arrayValue else { throw tensors.failure("the architecture of \(prefix) is not a list of layers") }
+        return Sequential(try list.enumerated().map { index, record in
+            try layer(record, path: "\(prefix).\(index)", &tensors)
+        })
+    }
+
+    /// One layer from its record and tensors.
+    private static func layer(_ record: JSONValue, path: String, _ tensors: inout TensorReader) throws -> any Layer {
+        let fields = Fields(record: record, path: path, reader: tensors)
+        switch try fields.text("type") {
+        case "Linear": return try linear(fields, path: path, &tensors)
+        case "SpectralNorm":
+            let linear = try linear(fields, path: path, &tensors)
+            let u = try tensors.take("\(path).weight_u", shape: [linear.outputWidth], "the spectral norm's u at \(path)")
+            let v = try tensors.take("\(path).weight_v", shape: [linear.inputWidth], "the spectral norm's v at \(path)")
+            let wrapped = try SpectralNormLinear(linear, u: u)
+            // u and v go in exactly as saved (the initialiser normalises u and derives v from it).
+            wrapped.u.value = u.requiringGradient()
+            wrapped.v.value = v.requiringGradient()
+            return wrapped
+        case "PrependedOffset":
+            return PrependedOffset(theta: Parameter(try tensors.take("\(path).theta", shape: [1], "the θ of PrependedOffset \(path)")))
+        case "ReLU": return ReLU()
+        case "Tanh": return Tanh()
+        case "Sigmoid": return Sigmoid()
+        case "LeakyReLU": return LeakyReLU(slope: try fields.float("slope"))
+        case "ELU": return ELU(alpha: try fields.float("alpha"))
+        case "Maxout": return Maxout(pieces: try fields.integer("pieces", in: 1...1_000_000))
+        case "Dropout":
+            let probability = try fields.float("probability")
+            guard (0..<1).contains(probability) else { throw fields.failure("a dropout probability \(probability) outside [0, 1)") }
+            return Dropout(probability: probability)
+        case "BatchNorm": return try batchNorm(fields, path: path, &tensors)
+        case "LayerNorm":
+            let scale = try tensors.take("\(path).weight", rank: 1, "the scale of LayerNorm \(path)")
+            let shift = try tensors.take("\(path).bias", shape: scale.shape.dimensions, "the shift of LayerNorm \(path)")
+            let norm = LayerNorm(scale.shape[0], epsilon: try fields.float("epsilon"))
+            norm.scale.value = scale.requiringGradient()
+            norm.shift.value = shift.requiringGradient()
+            return norm
+        case "MinibatchDiscrimination":
+            let (kernels, dims) = (try fields.integer("kernels", in: 1...1_000_000), try fields.integer("dims", in: 1...1_000_000))
+            let kernel = try tensors.take("\(path).kernel", rank: 2, "the kernel T at \(path)")
+            guard kernel.shape[1] == kernels * dims else {
+                throw fields.failure("a kernel of shape \(kernel.shape) for \(kernels) kernels of \(dims) dims")
+            }
+            let bias = try tensors.take("\(path).bias", shape: [kernels], "the minibatch-discrimination bias at \(path)")
+            var replaced: Linear?
+            if let original = record["replaced"], original != .null {
+                replaced = try linear(Fields(record: original, path: path, reader: tensors), path: "extra.\(path).replaced", &tensors)
+            }
+            return MinibatchDiscriminationLayer(kernel: Parameter(kernel), bias: Parameter(bias), kernels: kernels, dims: dims,
+                                                replacing: replaced)
+        case "VirtualBatchNorm":
+            let scale = try tensors.take("\(path).weight", rank: 1, "the scale of VirtualBatchNorm \(path)")
+            let shift = try tensors.take("\(path).bias", shape: scale.shape.dimensions, "the shift of VirtualBatchNorm \(path)")
+            var replaced: BatchNorm?
+            if let original = record["replaced"], original != .null {
+                replaced = try batchNorm(Fields(record: original, path: path, reader: tensors), path: "extra.\(path).replaced", &tensors)
+            }
+            let norm = VirtualBatchNorm(features: scale.shape[0], referenceCount: try fields.integer("reference", in: 0...1_000_000),
+                                        epsilon: try fields.float("epsilon"), replacing: replaced)
+            norm.scale.value = scale.requiringGradient()
+            norm.shift.value = shift.requiringGradient()
+            return norm
+        case "VBNReference":
+            return VirtualBatchNormReference(try tensors.take("extra.\(path).rows", rank: 2, "the VBN reference rows at \(path)"))
+        case "VBNStrip": return VirtualBatchNormStrip(try fields.integer("rows", in: 0...1_000_000))
+        case let other: throw fields.failure("an unknown layer type '\(other)'")
+        }
+    }
+
+    private static func linear(_ fields: Fields, path: String, _ tensors: inout TensorReader) throws -> Linear {
+        let weight = try tensors.take("\(path).weight", rank: 2, "the weight of Linear \(path)")
+        let bias = try fields.boolean("bias")
+            ? Parameter(try tensors.take("\(path).bias", shape: [weight.shape[0]], "the bias of Linear \(path)")) : nil
+        let text = try fields.text("init")
+        guard let initialization = initialization(text) else { throw fields.failure("an unknown initialisation '\(text)'") }
+        return Linear(weight: Parameter(weight), bias: bias, initialization: initialization)
+    }
+
+    private static func batchNorm(_ fields: Fields, path: String, _ tensors: inout TensorReader) throws -> BatchNorm {
+        let scale = try tensors.take("\(path).weight", rank: 1, "the scale of BatchNorm \(path)")
+        let features = scale.shape.dimensions
+        let shift = try tensors.take("\(path).bias", shape: features, "the shift of BatchNorm \(path)")
+        let mean = try tensors.take("\(path).running_mean", shape: features, "the running mean of BatchNorm \(path)")
+        let variance = try tensors.take("\(path).running_var", shape: features, "the running variance of BatchNorm \(path)")
+        let norm = BatchNorm(features[0], momentum: try fields.float("momentum"), epsilon: try fields.float("epsilon"))
+        norm.scale.value = scale.requiringGradient()
+        norm.shift.value = shift.requiringGradient()
+        norm.runningMean.value = mean.requiringGradient()
+        norm.runningVariance.value = variance.requiringGradient()
+        return norm
+    }
+
+    /// The initialisation a Linear's summary names: pytorch, he, xavier, normal(σ).
+    static func initialization(_ text: String) -> Initialization? {
+        switch text {
+        case "pytorch": return .pytorch
+        case "he": return .he
+        case "xavier": return .xavier
+        default:
+            guard text.hasPrefix("normal("), text.hasSuffix(")"),
+                  let sigma = Float(text.dropFirst("normal(".count).dropLast()), sigma.isFinite, sigma >= 0 else { return nil }
+            return .normal(standardDeviation: sigma)
+        }
+    }
+
+    /// The fields of one layer record, read with messages naming the layer.
+    struct Fields {
+        let record: JSONValue
+        let path: String
+        let reader: TensorReader
+
+        func failure(_ reason: String) -> DataFileError { reader.failure("layer \(path) has \(reason)") }
+
+        func text(_ key: String) throws -> String {
+            guard let value = record[key]?.stringValue else { throw failure("no text field '\(key)'") }
+            return value
+        }
+
+        func boolean(_ key: String) throws -> Bool {
+            guard case .bool(let value)? = record[key] else { throw failure("no true/false field '\(key)'") }
+            return value
+        }
+
+        func float(_ key: String) throws -> Float {
+            guard case .number(let text)? = record[key], let value = Float(text), value.isFinite else {
+                throw failure("no finite number '\(key)'")
+            }
+            return value
+        }
+
+        func integer(_ key: String, in range: ClosedRange<Int>) throws -> Int {
+            guard let value = record[key]?.intValue, range.contains(value) else {
+                throw failure("no integer '\(key)' in [\(range.lowerBound), \(range.upperBound)]")
+            }
+            return value
+        }
+    }
+}
