@@ -1,3 +1,7 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
 /// A binary elementwise operation on two floats.
 public enum BinaryOperation: Sendable, Equatable {
     /// a + b
@@ -87,9 +91,7 @@ public enum Elementwise {
             unaryLoop(x, y, count, { unsafeBitCast(unsafeBitCast($0, to: SIMD8<UInt32>.self) & 0x7fff_ffff,
                                                    to: SIMD8<Float>.self) },
                       { Float(bitPattern: $0.bitPattern & 0x7fff_ffff) })
-        case .squareRoot:
-            // Not SIMD8.squareRoot(), which lowers to one libm call per lane; this loop vectorises.
-            for i in 0..<count { y[i] = x[i].squareRoot() }
+        case .squareRoot: unaryLoop(x, y, count, squareRoot, { $0.squareRoot() })
         case .square: unaryLoop(x, y, count, { $0 * $0 }, { $0 * $0 })
         case .relu:
             unaryLoop(x, y, count, { $0.replacing(with: 0, where: $0 .<= 0) }, { $0 <= 0 ? 0 : $0 })
@@ -185,13 +187,18 @@ public enum Elementwise {
         }
     }
 
-    /// √x per lane with the hardware instruction. SIMD8's generic `squareRoot()` calls libm's sqrtf once
-    /// per lane (the same bits, several times slower); this form compiles to one vsqrtps.
+    /// √x per lane with one vsqrtps (correctly rounded, so the same bits as a scalar square root). Neither
+    /// SIMD8's `squareRoot()` nor a loop of `Float.squareRoot()` gets there: both keep libm's errno path
+    /// (a vsqrtss per lane with a call to sqrtf for negative inputs), which also stops vectorisation.
     @inline(__always)
     static func squareRoot(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        #if arch(x86_64)
+        return _mm256_sqrt_ps(x)
+        #else
         var result = x
         for lane in 0..<8 { result[lane] = x[lane].squareRoot() }
         return result
+        #endif
     }
 
     @inline(__always)
@@ -241,7 +248,7 @@ public enum Elementwise {
         case 2: unaryLoop(x, y, n, { $0 * $0 }, { $0 * $0 })
         case 3: unaryLoop(x, y, n, { $0 * $0 * $0 }, { $0 * $0 * $0 })
         case -1: unaryLoop(x, y, n, { 1 / $0 }, { 1 / $0 })
-        case 0.5: for i in 0..<n { y[i] = x[i].squareRoot() }
+        case 0.5: unaryLoop(x, y, n, squareRoot, { $0.squareRoot() })
         default:
             // |x|^p = exp(p·ln|x|); negative x keeps a sign only for integer p (odd → negative), else NaN.
             let isInteger = p == p.rounded()

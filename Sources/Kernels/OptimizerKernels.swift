@@ -63,11 +63,24 @@ public enum OptimizerKernels {
                                squareAverage s: UnsafePointer<Float>, newParameter pOut: UnsafeMutablePointer<Float>,
                                newSquareAverage sOut: UnsafeMutablePointer<Float>, count: Int, learningRate: Float,
                                alpha: Float, epsilon: Float, weightDecay: Float) {
-        for i in 0..<count {
-            let grad = weightDecay == 0 ? g[i] : g[i] + p[i] * weightDecay
-            let average = s[i] * alpha + (grad * grad) * (1 - alpha)
-            sOut[i] = average
-            pOut[i] = p[i] - (grad / (average.squareRoot() + epsilon)) * learningRate
+        @inline(__always)
+        func lane(_ p: SIMD8<Float>, _ g: SIMD8<Float>, _ s: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
+            let grad = weightDecay == 0 ? g : g + p * weightDecay
+            let average = s * alpha + (grad * grad) * (1 - alpha)
+            return (p - (grad / (Elementwise.squareRoot(average) + epsilon)) * learningRate, average)
+        }
+        var i = 0
+        while i + 8 <= count {
+            let (p2, s2) = lane(Elementwise.load(p + i), Elementwise.load(g + i), Elementwise.load(s + i))
+            Elementwise.store(p2, pOut + i)
+            Elementwise.store(s2, sOut + i)
+            i += 8
+        }
+        if i < count {
+            var (pt, gt, st) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(repeating: 1))
+            for j in i..<count { pt[j - i] = p[j]; gt[j - i] = g[j]; st[j - i] = s[j] }
+            let (p2, s2) = lane(pt, gt, st)
+            for j in i..<count { pOut[j] = p2[j - i]; sOut[j] = s2[j - i] }
         }
     }
 }
