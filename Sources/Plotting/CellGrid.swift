@@ -98,17 +98,8 @@ struct CellGrid {
     static func clip(_ a: DotPosition, _ b: DotPosition, width: Int, height: Int) -> (DotPosition, DotPosition)? {
         let (x0, y0) = (Double(a.x), Double(a.y))
         let (dx, dy) = (Double(b.x - a.x), Double(b.y - a.y))
-        var (t0, t1) = (0.0, 1.0)
-        let checks = [(-dx, x0), (dx, Double(width - 1) - x0), (-dy, y0), (dy, Double(height - 1) - y0)]
-        for (p, q) in checks {
-            if p == 0 {
-                if q < 0 { return nil }
-            } else {
-                let t = q / p
-                if p < 0 { t0 = max(t0, t) } else { t1 = min(t1, t) }
-            }
-        }
-        guard t0 <= t1 else { return nil }
+        guard let (t0, t1) = Geometry.clipParameters(x: x0, y: y0, dx: dx, dy: dy, left: 0, right: Double(width - 1),
+                                                     bottom: 0, top: Double(height - 1)) else { return nil }
         func point(_ t: Double) -> DotPosition { DotPosition(x: Int((x0 + t * dx).rounded()), y: Int((y0 + t * dy).rounded())) }
         return (point(t0), point(t1))
     }

@@ -32,7 +32,7 @@ struct FigureLayout {
     }
 
     private func captionLines(_ canvas: Canvas) -> [String] {
-        canvas.captions.flatMap { wrap($0, columns: max(10, Int((Double(width) - 20) / characterWidth))) }
+        canvas.captions.flatMap { Geometry.wrap($0, columns: max(10, Int((Double(width) - 20) / characterWidth))) }
     }
 
     func scene(_ canvas: Canvas) -> Scene {
@@ -196,37 +196,16 @@ struct FigureLayout {
         return rows
     }
 
-    private func wrap(_ text: String, columns: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            if !current.isEmpty && current.count + 1 + word.count > columns {
-                lines.append(current)
-                current = ""
-            }
-            current += (current.isEmpty ? "" : " ") + word
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
-    }
-
     // MARK: Clipping
 
     /// The part of segment a–b inside `rect` (Liang–Barsky), or nil.
     static func clip(_ a: PixelPoint, _ b: PixelPoint, to rect: PixelRect) -> (PixelPoint, PixelPoint)? {
         let dx = b.x - a.x, dy = b.y - a.y
-        var t0 = 0.0, t1 = 1.0
-        for (p, q) in [(-dx, a.x - rect.x), (dx, rect.x + rect.width - a.x), (-dy, a.y - rect.y), (dy, rect.y + rect.height - a.y)] {
-            if p == 0 {
-                if q < 0 { return nil }
-            } else {
-                let t = q / p
-                if p < 0 { t0 = max(t0, t) } else { t1 = min(t1, t) }
-            }
-        }
-        guard t0 <= t1 else { return nil }
+        guard let (t0, t1) = Geometry.clipParameters(x: a.x, y: a.y, dx: dx, dy: dy, left: rect.x, right: rect.x + rect.width,
+                                                     bottom: rect.y, top: rect.y + rect.height) else { return nil }
         return (PixelPoint(a.x + t0 * dx, a.y + t0 * dy), PixelPoint(a.x + t1 * dx, a.y + t1 * dy))
     }
+
 
     /// A path cut to `rect`: the runs of connected pieces inside it (points that cannot be placed break
     /// the path).

@@ -77,7 +77,7 @@ public struct TerminalRenderer: Sendable {
         lines.append(trimmed(String(labelLine)))
         if !canvas.xAxis.label.isEmpty { lines.append(centred(canvas.xAxis.label, in: columns, offset: gutter)) }
         if canvas.showsLegend { lines += legend(canvas) }
-        for caption in canvas.captions { lines += wrapped(caption, width: width) }
+        for caption in canvas.captions { lines += Geometry.wrap(caption, columns: width) }
         return lines
     }
 
@@ -212,19 +212,5 @@ public struct TerminalRenderer: Sendable {
 
     private func trimmed(_ text: String) -> String {
         String(text.reversed().drop { $0 == " " }.reversed())
-    }
-
-    private func wrapped(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            if !current.isEmpty && current.count + 1 + word.count > width {
-                lines.append(current)
-                current = ""
-            }
-            current += (current.isEmpty ? "" : " ") + word
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
     }
 }
