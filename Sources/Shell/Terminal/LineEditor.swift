@@ -300,20 +300,39 @@ private func readKey(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
     return Int32(Unicode.Scalar(value)?.value ?? 0xFFFD)
 }
 
+/// A non-blocking descriptor of the terminal behind `descriptor` (its own open file description, so the
+/// flag does not leak to the shell sharing the terminal), opened once; `descriptor` itself when it is no
+/// terminal or cannot be reopened.
+nonisolated(unsafe) private var nonBlockingDescriptors: [Int32: Int32] = [:]
+
+private func nonBlocking(_ descriptor: Int32) -> Int32 {
+    if let known = nonBlockingDescriptors[descriptor] { return known }
+    var reopened = descriptor
+    if isatty(descriptor) == 1, let name = ttyname(descriptor) {
+        let opened = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if opened >= 0 { reopened = opened }
+    }
+    nonBlockingDescriptors[descriptor] = reopened
+    return reopened
+}
+
 /// One byte of input, or nil for end of input, an error, or a pending Ctrl-C.
 private func readByte(_ descriptor: Int32) -> UInt8? {
+    // The read must not block: Ctrl-C flushes the terminal's input queue, so bytes pselect reported can be
+    // gone by the time of the read, and a blocking read would then wait with SIGINT blocked — for ever.
+    let source = nonBlocking(descriptor)
     while true {
         // Checked with SIGINT blocked: an interrupt arriving after this check stays pending until
         // pselect unblocks it, and then ends the wait.
         if InterruptFlag.isSet { return nil }
-        if gantry_wait_readable(descriptor, &keyWaitMask) < 0 {
+        if gantry_wait_readable(source, &keyWaitMask) < 0 {
             if errno == EINTR { continue }  // Ctrl-C (seen above), a window resize, a resumed job.
             return nil
         }
         var byte: UInt8 = 0
-        let count = read(descriptor, &byte, 1)
+        let count = read(source, &byte, 1)
         if count == 1 { return byte }
-        if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+        if count < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) { continue }
         return nil
     }
 }
