@@ -26,7 +26,7 @@ public enum GEMM {
     /// AVX-512 tile a 128³ product takes ~11 µs on one core, so the small layers of a toy GAN (256×128×128)
     /// stay on one thread: toy-small trained at 1506 it/s on two threads with the threshold at 102³, 1637
     /// with it here.
-    static let parallelThreshold = 1 << 22
+    static let parallelThreshold = 1 << 23
     /// Work (in flops) the first piece gets on top of an equal share: none now that helpers start at once
     /// (with Dispatch, giving the caller's piece ~25 µs more work hid the workers' wake-up).
     static let headStartFlops = 0
@@ -81,6 +81,52 @@ public enum GEMM {
         ComputeThreads.forEachPiece(split.pieces) { piece in
             problem.piece(piece, of: split.pieces, alongColumns: split.alongColumns).run()
         }
+    }
+}
+
+/// The operands of one C = op(A)·op(B), as `GEMM.multiply` takes them (for `GEMM.multiplyBoth`).
+public struct GEMMOperands {
+    /// Rows of C, columns of C, and the depth.
+    public var m: Int, n: Int, k: Int
+    /// A, its row stride, and whether op transposes it.
+    public var a: UnsafePointer<Float>, lda: Int, transposeA: Bool
+    /// B, its row stride, and whether op transposes it.
+    public var b: UnsafePointer<Float>, ldb: Int, transposeB: Bool
+    /// C and its row stride.
+    public var c: UnsafeMutablePointer<Float>, ldc: Int
+
+    /// Operands of a product written into C (not accumulated).
+    public init(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
+                b: UnsafePointer<Float>, ldb: Int, transposeB: Bool, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        (self.m, self.n, self.k) = (m, n, k)
+        (self.a, self.lda, self.transposeA) = (a, lda, transposeA)
+        (self.b, self.ldb, self.transposeB) = (b, ldb, transposeB)
+        (self.c, self.ldc) = (c, ldc)
+    }
+
+    /// Runs the product.
+    func run() {
+        GEMM.multiply(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb, transposeB: transposeB,
+                      c: c, ldc: ldc, accumulate: false)
+    }
+}
+
+extension GEMM {
+    /// The least work (m·n·k) worth handing one of two products to another thread.
+    static let pairThreshold = 1 << 15
+
+    /// Two independent products (a layer's two gradients). Products too small to be split across threads
+    /// each run on a thread of their own, side by side; others run one after the other, each split as
+    /// `multiply` splits it. Either way every element gets the same chain of operations as from `multiply`.
+    public static func multiplyBoth(_ first: GEMMOperands, _ second: GEMMOperands) {
+        let threads = ComputeThreads.count
+        let alone = [first, second].allSatisfy { split(m: $0.m, n: $0.n, k: $0.k, threads: threads).pieces == 1 }
+        guard threads > 1, alone, min(first.m * first.n * first.k, second.m * second.n * second.k) >= pairThreshold else {
+            first.run()
+            second.run()
+            return
+        }
+        ComputeThreads.forEachPiece(2) { piece in (piece == 0 ? first : second).run() }
     }
 }
 

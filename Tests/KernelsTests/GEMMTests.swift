@@ -166,6 +166,38 @@ final class GEMMTests: XCTestCase {
         assertBitIdentical(Case(m: 300, n: 520, k: 270, transposeA: false, transposeB: true, accumulate: true, padding: 2))
     }
 
+    func testTwoProductsSideBySideGiveTheBitsOfEachAlone() {
+        let saved = ComputeThreads.count
+        defer { ComputeThreads.count = saved }
+        var generator = SplitMix64(state: 11)
+        // Side by side (both small enough to run alone), one after the other (one too big), and too small.
+        for ((m1, n1, k1), (m2, n2, k2)) in [((128, 128, 256), (256, 128, 128)), ((600, 700, 64), (64, 64, 64)),
+                                             ((8, 8, 8), (30, 20, 10)), ((128, 2, 256), (256, 128, 2))] {
+            let a1 = (0..<(m1 * k1)).map { _ in generator.nextFloat() }, b1 = (0..<(k1 * n1)).map { _ in generator.nextFloat() }
+            let a2 = (0..<(k2 * m2)).map { _ in generator.nextFloat() }, b2 = (0..<(n2 * k2)).map { _ in generator.nextFloat() }
+            var expected1 = [Float](repeating: 0, count: m1 * n1), expected2 = [Float](repeating: 0, count: m2 * n2)
+            GEMM.referenceMultiply(m: m1, n: n1, k: k1, a: a1, lda: k1, transposeA: false, b: b1, ldb: n1, transposeB: false,
+                                   c: &expected1, ldc: n1, accumulate: false)
+            GEMM.referenceMultiply(m: m2, n: n2, k: k2, a: a2, lda: m2, transposeA: true, b: b2, ldb: k2, transposeB: true,
+                                   c: &expected2, ldc: n2, accumulate: false)
+            for threads in [1, 2] {
+                ComputeThreads.count = threads
+                var c1 = [Float](repeating: .nan, count: m1 * n1), c2 = [Float](repeating: .nan, count: m2 * n2)
+                c1.withUnsafeMutableBufferPointer { p1 in
+                    c2.withUnsafeMutableBufferPointer { p2 in
+                        GEMM.multiplyBoth(
+                            GEMMOperands(m: m1, n: n1, k: k1, a: a1, lda: k1, transposeA: false, b: b1, ldb: n1, transposeB: false,
+                                         c: p1.baseAddress!, ldc: n1),
+                            GEMMOperands(m: m2, n: n2, k: k2, a: a2, lda: m2, transposeA: true, b: b2, ldb: k2, transposeB: true,
+                                         c: p2.baseAddress!, ldc: n2))
+                    }
+                }
+                XCTAssertNil(firstBitDifference(c1, expected1), "\(m1)×\(n1)×\(k1), \(threads) threads")
+                XCTAssertNil(firstBitDifference(c2, expected2), "\(m2)×\(n2)×\(k2) TT, \(threads) threads")
+            }
+        }
+    }
+
     func testPiecesTileCExactlyOnce() {
         // The head start makes piece 0 larger; every split must still cover C exactly, in whole strips.
         for (m, n, k) in [(300, 520, 270), (128, 128, 128), (1100, 20, 800), (7, 40, 3000), (61, 17, 5)] {
