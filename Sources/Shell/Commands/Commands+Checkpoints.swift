@@ -24,7 +24,7 @@ extension Interpreter {
                 throw invocation.failure("\(error)", at: node.range)
             }
             let bytes = file.entries.reduce(0) { $0 + $1.byteCount }
-            say("wrote iteration \(session.iteration) to \(node.text) (\(file.entries.count) tensors, \(bytes) bytes of data)")
+            say("wrote iteration \(session.iteration)\(gameStepNote) to \(node.text) (\(file.entries.count) tensors, \(bytes) bytes of data)")
         } else {
             try loadCheckpoint(node, invocation)
         }
@@ -45,7 +45,7 @@ extension Interpreter {
         latestReports = [:]
         for measurement in session.history.measurements { latestReports[measurement.report.metric] = measurement.report }
         let tricks = session.hooks.map(\.name)
-        say("loaded iteration \(session.iteration) from \(path) (seed \(session.seed)"
+        say("loaded iteration \(session.iteration)\(gameStepNote) from \(path) (seed \(session.seed)"
             + (tricks.isEmpty ? ")" : "; tricks: " + tricks.joined(separator: ", ") + ")"))
         for note in restored.notes { say("note: " + note) }
     }
