@@ -73,9 +73,8 @@ final class InflateTests: XCTestCase {
     }
 
     func testRawStreamsFromPythonZlibIncludingStoredAndFixedBlocks() throws {
-        guard (try? run("python3", ["-c", "import zlib"], input: [])) != nil else {
-            throw XCTSkip("python3 is not available")
-        }
+        // python3 is required by the suite (the picture tests decode PNGs with it too): missing, `run` throws
+        // and the test fails saying so.
         for (name, bytes) in samples() {
             for (level, strategy) in [(0, "zlib.Z_DEFAULT_STRATEGY"), (6, "zlib.Z_FIXED"), (9, "zlib.Z_HUFFMAN_ONLY"), (6, "zlib.Z_RLE")] {
                 let script = "import sys, zlib; c = zlib.compressobj(\(level), zlib.DEFLATED, -15, 9, \(strategy)); "
