@@ -10,16 +10,22 @@ import NeuralNet
 /// same weights, bit for bit, and G rebuilt in Python from the architecture record must compute what
 /// Gantry's G computes.
 final class CheckpointInteropTests: XCTestCase {
-    static let reader = #"""
+    /// The safetensors layout read by hand: 8-byte length, JSON header, data; `path` is argv[1].
+    static let header = #"""
         import array, json, struct, sys
 
-        path, z_text = sys.argv[1], sys.argv[2]
+        path = sys.argv[1]
         with open(path, "rb") as f:
             raw = f.read()
         (n,) = struct.unpack("<Q", raw[:8])
         header = json.loads(raw[8:8 + n])
         data = raw[8 + n:]
         meta = header.pop("__metadata__")
+
+        """#
+
+    static let reader = header + #"""
+        z_text = sys.argv[2]
         codes = {"F32": "f", "F64": "d"}
         tensors, shapes, chunks = {}, {}, {}
         for name, entry in header.items():
@@ -82,16 +88,8 @@ final class CheckpointInteropTests: XCTestCase {
 
     /// Rewrites a checkpoint with another layout: tensors in reverse order, metadata sorted, a header with
     /// spaces and no padding (by hand), and with the `safetensors` package where it is installed.
-    static let rewriter = #"""
-        import json, struct, sys
-
-        source, target = sys.argv[1], sys.argv[2]
-        with open(source, "rb") as f:
-            raw = f.read()
-        (n,) = struct.unpack("<Q", raw[:8])
-        header = json.loads(raw[8:8 + n])
-        data = raw[8 + n:]
-        meta = header.pop("__metadata__")
+    static let rewriter = header + #"""
+        target = sys.argv[2]
         names = list(reversed(list(header)))
         out_header, chunks, offset = {"__metadata__": dict(sorted(meta.items()))}, [], 0
         for name in names:

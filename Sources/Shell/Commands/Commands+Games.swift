@@ -104,8 +104,7 @@ extension Interpreter {
     /// "step 100  x -0.5603  y -2.257  radius 2.326"
     func describeGamePosition(_ game: ToyGame) -> String {
         let (a, b) = game.playerNames
-        let radius = (Double(game.first) * Double(game.first) + Double(game.second) * Double(game.second)).squareRoot()
-        return "step \(game.rows.count)  \(a) \(Tensor.format(game.first))  \(b) \(Tensor.format(game.second))  radius \(Tensor.format(Float(radius)))"
+        return "step \(game.rows.count)  \(a) \(Tensor.format(game.first))  \(b) \(Tensor.format(game.second))  radius \(Tensor.format(Float(game.radius)))"
     }
 }
 
@@ -115,8 +114,7 @@ extension Interpreter {
     func gamesCanvas(current: ToyGame) -> Canvas {
         let games = playedGames.filter { $0.spec.name == current.spec.name } + [current]
         let trajectories = games.map { game -> Trajectory in
-            let start = Point(Double(game.parameters.real(game.playerNames.first)),
-                              Double(game.parameters.real(game.playerNames.second)))
+            let start = Point(Double(game.startingPoint.0), Double(game.startingPoint.1))
             let settings = game.parameters.assignments(explicitOnly: true).joined(separator: " ")
             return Trajectory(settings.isEmpty ? "defaults" : settings,
                               points: [start] + game.rows.map { Point($0.first, $0.second) })

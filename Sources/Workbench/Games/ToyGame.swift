@@ -47,10 +47,13 @@ public struct ToyGame: Sendable {
                 throw SessionError("game \(spec.name): \(name)= applies only with \(needed)= above 0")
             }
         }
-        let names = spec.name == ToyGameSpecs.bilinear.name ? ("x", "y") : ("theta", "psi")
-        first = parameters.float(names.0)
-        second = parameters.float(names.1)
-        sums = (0, 0)
+        (first, second, sums) = (0, 0, (0, 0))
+        (first, second) = startingPoint
+    }
+
+    /// The players' values before the first step, from the settings.
+    public var startingPoint: (Float, Float) {
+        (parameters.float(playerNames.first), parameters.float(playerNames.second))
     }
 
     /// This game (at its start) after the recorded `steps`, exactly as playing them left it: the current
@@ -91,7 +94,16 @@ public struct ToyGame: Sendable {
     }
 
     /// The game with its settings, back at its starting point with no steps taken.
-    public var restarted: ToyGame { try! ToyGame(spec, parameters) }
+    public var restarted: ToyGame {
+        var game = self
+        (game.first, game.second) = startingPoint
+        game.rows = []
+        game.sums = (0, 0)
+        return game
+    }
+
+    /// The distance of the current point from the equilibrium at the origin.
+    public var radius: Double { (Double(first) * Double(first) + Double(second) * Double(second)).squareRoot() }
 
     private var isBilinear: Bool { spec.name == ToyGameSpecs.bilinear.name }
     private var learningRate: Float { parameters.float("lr") }
