@@ -22,7 +22,10 @@ let allSuites: [BenchmarkSuite] = [
     metricSuite,
 ] + trainingSuites
 
-/// Parses `[--only NAME[,NAME…]] [--list]` and runs the chosen suites, one JSON object per line on stdout.
+/// The thread counts the training and GEMM suites measure (`--threads 1,2` by default).
+nonisolated(unsafe) var benchmarkThreadCounts = [1, 2]
+
+/// Parses `[--only NAME[,NAME…]] [--threads N[,N…]] [--list]` and runs the chosen suites, one JSON object per line on stdout.
 enum BenchmarkRunner {
     static func main(arguments: [String]) {
         var selected = allSuites.map(\.name)
@@ -35,8 +38,16 @@ enum BenchmarkRunner {
             case "--only" where index + 1 < arguments.count:
                 selected = arguments[index + 1].split(separator: ",").map(String.init)
                 index += 1
+            case "--threads" where index + 1 < arguments.count:
+                let counts = arguments[index + 1].split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+                guard !counts.isEmpty else {
+                    printError("gantry-bench: --threads takes positive counts such as 1,2, not '\(arguments[index + 1])'")
+                    exit(2)
+                }
+                benchmarkThreadCounts = counts
+                index += 1
             default:
-                printError("gantry-bench: unknown argument '\(arguments[index])' (use --list or --only NAME[,NAME…])")
+                printError("gantry-bench: unknown argument '\(arguments[index])' (use --list, --only NAME[,NAME…] or --threads N[,N…])")
                 exit(2)
             }
             index += 1

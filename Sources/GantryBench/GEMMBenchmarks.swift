@@ -17,8 +17,6 @@ private let gemmCases: [GEMMCase] = [
     GEMMCase(m: 1024, n: 1024, k: 1024, transposeA: false, transposeB: false),
 ]
 
-/// Thread counts measured for every case.
-private let gemmThreadCounts = [1, 2]
 
 /// Times `GEMM.multiply` (C = op(A)·op(B), C overwritten) and reports the median GFLOP/s (2·m·n·k flops).
 let gemmSuite = BenchmarkSuite(
@@ -39,7 +37,7 @@ let gemmSuite = BenchmarkSuite(
         for i in 0..<bCount { b[i] = Float((i * 104_729) % 2001) / 1000 - 1 }
         let lda = shape.transposeA ? shape.m : shape.k
         let ldb = shape.transposeB ? shape.k : shape.n
-        for threads in gemmThreadCounts {
+        for threads in benchmarkThreadCounts {
             ComputeThreads.count = threads
             let seconds = medianSecondsPerCall {
                 GEMM.multiply(m: shape.m, n: shape.n, k: shape.k,

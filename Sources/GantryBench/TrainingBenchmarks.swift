@@ -83,7 +83,7 @@ let trainingSuites: [BenchmarkSuite] = trainingConfigurations.map { configuratio
                    summary: "iterations per second of the \(configuration.name) peer configuration, 1 and 2 threads") { emit in
         let saved = ComputeThreads.count
         defer { ComputeThreads.count = saved }
-        for threads in [1, 2] {
+        for threads in benchmarkThreadCounts {
             ComputeThreads.count = threads
             var line = JSONLine("train")
             line.add("config", configuration.name)

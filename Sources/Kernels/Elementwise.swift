@@ -263,3 +263,43 @@ public enum Elementwise {
         }
     }
 }
+
+/// What `Elementwise.addBias` applies to each element after adding its column's bias.
+public enum BiasActivation: Sendable, Equatable {
+    /// Nothing: c + bias.
+    case none
+    /// max(c + bias, 0), with NaN passed through (as `UnaryOperation.relu`).
+    case relu
+    /// c + bias for positive values, else slope · (c + bias) (as `UnaryOperation.leakyRelu`).
+    case leakyRelu(slope: Float)
+}
+
+extension Elementwise {
+    /// C[i, j] = act(C[i, j] + bias[j]) in place over `rows` rows of `columns` (row stride `ldc`): a linear
+    /// layer's bias and rectifier in one pass over a product still in cache. Each element gets the same
+    /// IEEE add and the same comparison as the separate broadcast add and activation, so the bits match.
+    public static func addBias(_ bias: UnsafePointer<Float>, to c: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
+                               ldc: Int, then activation: BiasActivation) {
+        switch activation {
+        case .none:
+            biasLoop(bias, c, rows, columns, ldc, { $0 }, { $0 })
+        case .relu:
+            biasLoop(bias, c, rows, columns, ldc, { $0.replacing(with: 0, where: $0 .<= 0) }, { $0 <= 0 ? 0 : $0 })
+        case .leakyRelu(let slope):
+            biasLoop(bias, c, rows, columns, ldc, { $0.replacing(with: $0 * slope, where: $0 .<= 0) },
+                     { $0 <= 0 ? $0 * slope : $0 })
+        }
+    }
+
+    @inline(__always)
+    private static func biasLoop(_ bias: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ rows: Int,
+                                 _ columns: Int, _ ldc: Int, _ vector: (SIMD8<Float>) -> SIMD8<Float>,
+                                 _ scalar: (Float) -> Float) {
+        for i in 0..<rows {
+            let row = c + i * ldc
+            var j = 0
+            while j + 8 <= columns { store(vector(load(row + j) + load(bias + j)), row + j); j += 8 }
+            while j < columns { row[j] = scalar(row[j] + bias[j]); j += 1 }
+        }
+    }
+}

@@ -75,12 +75,16 @@ public final class Linear: Layer {
 
     /// x·Wᵀ + b for x of shape [batch, inputs].
     public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor {
+        try forward(input, then: .identity)
+    }
+
+    /// The layer followed by `rectifier`, as one fused operation (what `Sequential` runs for a Linear
+    /// followed by a ReLU or LeakyReLU): the same values and gradients as the two layers one after the other.
+    public func forward(_ input: Tensor, then rectifier: Rectifier) throws -> Tensor {
         guard input.rank == 2 && input.shape[1] == inputWidth else {
             throw LayerError("Linear(\(inputWidth) → \(outputWidth)) expects input [batch, \(inputWidth)], got \(input.shape)")
         }
-        let product = try input.matmul(weight.value, transposeOther: true)
-        guard let bias else { return product }
-        return try product + bias.value
+        return try input.linear(weight: weight.value, bias: bias?.value, rectifier: rectifier)
     }
 
     /// "weight" then "bias".

@@ -12,11 +12,30 @@ public final class Sequential: Layer {
     /// Applies every layer in turn, offering each output to the context for capture under its index.
     public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor {
         var x = input
-        for (index, layer) in layers.enumerated() {
-            x = try layer.forward(x, context)
+        var index = 0
+        while index < layers.count {
+            // A Linear and the rectifier after it run as one fused operation (same bits, fewer passes),
+            // unless someone asked to see the Linear's own output.
+            if let linear = layers[index] as? Linear, index + 1 < layers.count,
+               let rectifier = Sequential.fusableRectifier(layers[index + 1]),
+               !context.capturePaths.contains(String(index)) {
+                x = try linear.forward(x, then: rectifier)
+                context.offer(x, at: String(index + 1))
+                index += 2
+                continue
+            }
+            x = try layers[index].forward(x, context)
             context.offer(x, at: String(index))
+            index += 1
         }
         return x
+    }
+
+    /// The rectifier a Linear can absorb when `layer` follows it.
+    private static func fusableRectifier(_ layer: any Layer) -> Rectifier? {
+        if layer is ReLU { return .relu }
+        if let leaky = layer as? LeakyReLU { return .leakyRelu(slope: leaky.slope) }
+        return nil
     }
 
     /// A copy of every layer, with its own parameters.

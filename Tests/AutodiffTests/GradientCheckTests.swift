@@ -57,6 +57,14 @@ let opTable: [OpCase] = [
     OpCase(name: "matmul both transposed", shapes: [[5, 3], [4, 5]]) {
         try $0[0].matmul($0[1], transposeSelf: true, transposeOther: true)
     },
+    OpCase(name: "linear", shapes: [[3, 5], [4, 5], [4]]) { try $0[0].linear(weight: $0[1], bias: $0[2]) },
+    OpCase(name: "linear relu", shapes: [[3, 5], [4, 5], [4]]) {
+        try $0[0].linear(weight: $0[1], bias: $0[2], rectifier: .relu)
+    },
+    OpCase(name: "linear leaky relu", shapes: [[3, 5], [4, 5], [4]]) {
+        try $0[0].linear(weight: $0[1], bias: $0[2], rectifier: .leakyRelu(slope: 0.2))
+    },
+    OpCase(name: "linear no bias", shapes: [[3, 5], [4, 5]]) { try $0[0].linear(weight: $0[1], bias: nil) },
     OpCase(name: "transpose", shapes: [[3, 5]]) { try $0[0].transposed() },
     OpCase(name: "reshape", shapes: [[3, 4]]) { try $0[0].reshaped([2, -1]) },
     OpCase(name: "slice", shapes: [[4, 5]]) { try $0[0].slice(axis: 1, 1..<4) },
