@@ -223,6 +223,40 @@ final class GEMMTests: XCTestCase {
         }
     }
 
+    /// Operands read in place must not be read past their last element: each matrix ends exactly where an
+    /// inaccessible page begins, so a read or write beyond it stops the test process.
+    func testNoOperandIsReadOrWrittenPastItsEnd() {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        /// `count` floats ending at a page that traps on any access; freed by the caller.
+        func fenced(_ count: Int) -> (UnsafeMutablePointer<Float>, () -> Void) {
+            let bytes = (count * 4 + page - 1) / page * page
+            let region = mmap(nil, bytes + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)!
+            mprotect(region + bytes, page, PROT_NONE)
+            let start = (region + bytes - count * 4).bindMemory(to: Float.self, capacity: count)
+            for i in 0..<count { start[i] = Float(i % 7) - 3 }
+            return (start, { munmap(region, bytes + page) })
+        }
+        let saved = GEMM.usesWideVectors
+        defer { GEMM.usesWideVectors = saved }
+        for wide in CPUFeatures.has("avx512f") ? [true, false] : [false] {
+            GEMM.usesWideVectors = wide
+            for (m, n, k) in [(5, 7, 3), (13, 17, 9), (25, 33, 130), (64, 100, 64), (121, 20, 257), (7, 530, 11)] {
+                for (transposeA, transposeB) in allOps {
+                    let (a, freeA) = fenced(m * k), (b, freeB) = fenced(k * n), (c, freeC) = fenced(m * n)
+                    var expected = [Float](repeating: 0, count: m * n)
+                    GEMM.multiply(m: m, n: n, k: k, a: a, lda: transposeA ? m : k, transposeA: transposeA,
+                                  b: b, ldb: transposeB ? k : n, transposeB: transposeB, c: c, ldc: n, accumulate: false)
+                    GEMM.referenceMultiply(m: m, n: n, k: k, a: a, lda: transposeA ? m : k, transposeA: transposeA,
+                                           b: b, ldb: transposeB ? k : n, transposeB: transposeB, c: &expected, ldc: n,
+                                           accumulate: false)
+                    XCTAssertNil(firstBitDifference(Array(UnsafeBufferPointer(start: c, count: m * n)), expected),
+                                 "\(m)×\(n)×\(k) \(transposeA)/\(transposeB) wide=\(wide)")
+                    freeA(); freeB(); freeC()
+                }
+            }
+        }
+    }
+
     func testZeroDepthZeroesOrKeepsC() {
         for accumulate in [false, true] {
             for (transposeA, transposeB) in allOps {
