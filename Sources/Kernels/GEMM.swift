@@ -214,7 +214,7 @@ struct GEMMProblem {
 extension GEMMProblem {
     /// `run` with the AVX-512 kernels, which read an operand in place where its layout already serves them
     /// and its rows are short (see `GEMM.inPlacePitch`): op(B) with contiguous rows, and A either way
-    /// (12 row streams, or 12 consecutive values per depth step when transposed). Only the other operands,
+    /// (8 row streams, or 8 consecutive values per depth step when transposed). Only the other operands,
     /// and the last partial row tile of an A read in place, are packed. Every element still gets one
     /// sequential chain, so the bits are those of the packed path.
     func runWide(_ workspace: GEMMWorkspace) {
@@ -222,7 +222,7 @@ extension GEMMProblem {
         let depthStep = (k + depthBlocks - 1) / depthBlocks
         let packsB = transposeB || ldb > GEMM.inPlacePitch
         let packsA = lda > GEMM.inPlacePitch
-        let tileRows = 2 * GEMM.tileRows
+        let tileRows = WideTile.rows, tileColumns = WideTile.columns
         var jc = 0
         while jc < n {
             let columns = min(GEMM.columnBlock, n - jc)
@@ -237,34 +237,30 @@ extension GEMMProblem {
                 var ic = 0
                 while ic < m {
                     let rows = min(GEMM.rowBlock, m - ic)
-                    let fullRows = packsA ? rows : rows - rows % tileRows
-                    if packsA {
-                        GEMM.packA(rows: rows, depth: depth, a: aElement(ic, pc), lda: lda, transposed: transposeA,
-                                   into: workspace.packedA)
-                    } else if fullRows < rows {
-                        // Reading the last partial tile in place would read past A: that tile is packed.
-                        GEMM.packA(rows: rows - fullRows, depth: depth, a: aElement(ic + fullRows, pc), lda: lda,
-                                   transposed: transposeA, into: workspace.packedA)
+                    // Reading a partial tile in place would read past A: that tile is always packed.
+                    let inPlaceRows = packsA ? 0 : rows - rows % tileRows
+                    if inPlaceRows < rows {
+                        GEMM.packWideA(rows: rows - inPlaceRows, depth: depth, a: aElement(ic + inPlaceRows, pc), lda: lda,
+                                       transposed: transposeA, into: workspace.packedA)
                     }
                     var left = 0
                     while left < columns {
-                        let width = min(GEMM.tileColumns, columns - left)
+                        let width = min(tileColumns, columns - left)
                         let b = packsB
-                            ? WideTileB(base: UnsafeRawPointer(workspace.packedB + left * depth), stepBytes: 64, columns: width)
-                            : WideTileB(base: UnsafeRawPointer(bElement(pc, jc + left)), stepBytes: ldb * 4, columns: width)
+                            ? WideTileB(base: UnsafeRawPointer(workspace.packedB + left * depth), stepBytes: 64,
+                                        secondHalfBytes: GEMM.tileColumns * depth * 4, columns: width)
+                            : WideTileB(base: UnsafeRawPointer(bElement(pc, jc + left)), stepBytes: ldb * 4,
+                                        secondHalfBytes: GEMM.tileColumns * 4, columns: width)
                         var top = 0
                         while top < rows {
                             let height = min(tileRows, rows - top)
                             let a: WideTileA
-                            if packsA || top >= fullRows {
-                                let upper = UnsafePointer(workspace.packedA + (top - (packsA ? 0 : fullRows)) * depth)
-                                a = WideTileA(upper: upper, lower: upper + GEMM.tileRows * depth, rowStride: 1, step: 6)
+                            if top >= inPlaceRows {
+                                a = WideTileA(base: workspace.packedA + (top - inPlaceRows) * depth, rowStride: 1, step: tileRows)
                             } else if transposeA {
-                                let upper = aElement(ic + top, pc)
-                                a = WideTileA(upper: upper, lower: upper + GEMM.tileRows, rowStride: 1, step: lda)
+                                a = WideTileA(base: aElement(ic + top, pc), rowStride: 1, step: lda)
                             } else {
-                                let upper = aElement(ic + top, pc)
-                                a = WideTileA(upper: upper, lower: upper + GEMM.tileRows * lda, rowStride: lda, step: 1)
+                                a = WideTileA(base: aElement(ic + top, pc), rowStride: lda, step: 1)
                             }
                             WideTile.multiply(depth: depth, a: a, b: b, c: c + (ic + top) * ldc + jc + left, ldc: ldc,
                                               rows: height, loadC: loadC)
@@ -317,13 +313,6 @@ extension GEMM {
             while top < rows {
                 let height = min(tileRows, rows - top)
                 let tile = c + top * ldc + left
-                if usesWideVectors && width == tileColumns && rows - top >= 2 * tileRows {
-                    WideTile.multiply(depth: depth, upper: aStrip, lower: aStrip + tileRows * depth, b: bStrip,
-                                      c: tile, ldc: ldc, loadC: loadC)
-                    aStrip += 2 * tileRows * depth
-                    top += 2 * tileRows
-                    continue
-                }
                 if height == tileRows && width == tileColumns {
                     microKernel(depth: depth, a: aStrip, b: bStrip, c: tile, ldc: ldc, loadC: loadC)
                 } else {

@@ -1,3 +1,5 @@
+import KernelsAVX512
+
 extension GEMM {
     /// Copies a block of op(A) (`rows` × `depth`, starting at `a`) into 6-row strips: strip s holds, for each
     /// depth step p, the 6 values op(A)[6s…6s+5, p] side by side, so the micro-kernel reads A sequentially.
@@ -111,6 +113,26 @@ extension GEMM {
                 source += ldb
             }
             out += 16
+        }
+    }
+
+    /// Copies a block of op(A) (`rows` × `depth`, starting at `a`) into strips of `WideTile.rows` rows for the
+    /// AVX-512 kernel: strip s holds, for each depth step p, op(A)[8s…8s+7, p] side by side. Rows past
+    /// `rows` in the last strip are zero.
+    static func packWideA(rows: Int, depth: Int, a: UnsafePointer<Float>, lda: Int, transposed: Bool,
+                          into packed: UnsafeMutablePointer<Float>) {
+        let height = WideTile.rows
+        var top = 0
+        var out = packed
+        while top < rows {
+            let valid = min(height, rows - top)
+            for p in 0..<depth {
+                for r in 0..<height {
+                    out[r] = r < valid ? (transposed ? a[p * lda + top + r] : a[(top + r) * lda + p]) : 0
+                }
+                out += height
+            }
+            top += height
         }
     }
 }

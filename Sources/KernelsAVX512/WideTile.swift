@@ -2,16 +2,13 @@
 import _Builtin_intrinsics.intel
 #endif
 
-/// Where the GEMM micro-kernel reads op(A): element (r, p) of a tile is `upper[r·rowStride + p·step]` for
-/// rows 0–5 and `lower[(r − 6)·rowStride + p·step]` for rows 6–11.
+/// Where the GEMM micro-kernel reads op(A): element (r, p) of a tile is `base[r·rowStride + p·step]`.
 ///
-/// A packed block is two 6-row strips (rowStride 1, step 6, lower = upper + 6·depth); a transposed A is
-/// read in place (rowStride 1, step lda, lower = upper + 6); a row-major A likewise (rowStride lda, step 1).
+/// A packed strip has rowStride 1 and step 8; a transposed A is read in place with rowStride 1 and step
+/// lda; a row-major A with rowStride lda and step 1.
 public struct WideTileA {
-    /// Rows 0–5.
-    public var upper: UnsafePointer<Float>
-    /// Rows 6–11 (ignored by the 6-row kernel).
-    public var lower: UnsafePointer<Float>
+    /// Element (0, 0).
+    public var base: UnsafePointer<Float>
     /// Distance between consecutive rows, in floats.
     public var rowStride: Int
     /// Distance between consecutive depth steps, in floats.
@@ -19,62 +16,62 @@ public struct WideTileA {
 
     /// A tile's A operand.
     @inline(__always)
-    public init(upper: UnsafePointer<Float>, lower: UnsafePointer<Float>, rowStride: Int, step: Int) {
-        (self.upper, self.lower, self.rowStride, self.step) = (upper, lower, rowStride, step)
+    public init(base: UnsafePointer<Float>, rowStride: Int, step: Int) {
+        (self.base, self.rowStride, self.step) = (base, rowStride, step)
     }
 }
 
-/// Where the GEMM micro-kernel reads op(B): 16 consecutive floats per depth step, `stepBytes` apart (64 in
-/// a packed strip, the row pitch when B is read in place). When `columns` < 16 only that many are read,
-/// and only that many columns of C are read and written.
+/// Where the GEMM micro-kernel reads op(B): per depth step, 16 consecutive floats at `base` and 16 more
+/// `secondHalfBytes` further on, steps `stepBytes` apart. Packed 16-column strips have a step of 64 bytes
+/// and their second half one strip further; B read in place has its row pitch as step and 64 bytes.
 public struct WideTileB {
-    /// The first step's 16 (or `columns`) values.
+    /// The first step's first 16 values.
     public var base: UnsafeRawPointer
     /// Distance between consecutive depth steps, in bytes.
     public var stepBytes: Int
-    /// Columns of the tile (1…16).
+    /// Where columns 16–31 are, relative to columns 0–15, in bytes.
+    public var secondHalfBytes: Int
+    /// Columns of the tile (1…32): no more are read from B, nor read or written in C.
     public var columns: Int
 
     /// A tile's B operand.
     @inline(__always)
-    public init(base: UnsafeRawPointer, stepBytes: Int, columns: Int) {
-        (self.base, self.stepBytes, self.columns) = (base, stepBytes, columns)
+    public init(base: UnsafeRawPointer, stepBytes: Int, secondHalfBytes: Int, columns: Int) {
+        (self.base, self.stepBytes, self.secondHalfBytes, self.columns) = (base, stepBytes, secondHalfBytes, columns)
     }
 }
 
-/// The GEMM micro-kernels for processors with AVX-512: a tile of up to 12×16 C elements, one 16-lane
-/// vector per row of C, from A and B read packed or in place.
+/// The GEMM micro-kernel for processors with AVX-512: a tile of up to 8×32 C elements (two 16-lane vectors
+/// per row, 16 accumulators), from A and B read packed or in place.
 ///
-/// This module is compiled for AVX-512 and must only be called after the processor was checked (see
-/// `GEMM.usesWideVectors`). It computes every C element as the same sequential fused multiply-add chain
-/// over the depth as the AVX2 kernel — only the width of the vectors differs — so its results are
-/// bit-identical, and a replay recorded on a machine without AVX-512 matches one with it.
+/// Per depth step it loads 2 B vectors and broadcasts 8 A values for 16 fused multiply-adds, so the two
+/// FMA pipes, not the loads, set the pace: 270 GFLOP/s on one Zen 5 core against 244 for a 12×16 tile
+/// (13 loads per 12 FMAs). This module is compiled for AVX-512 and must only be called after the processor
+/// was checked (see `GEMM.usesWideVectors`). It computes every C element as the same sequential fused
+/// multiply-add chain over the depth as the AVX2 kernel — only the width of the vectors differs — so its
+/// results are bit-identical, and a replay recorded on a machine without AVX-512 matches one with it.
 public enum WideTile {
-    /// C[12×16] (row stride `ldc`) = (loadC ? C : 0) + Σₚ a[p]·b[p] over `depth` steps; rows 0–5 come from
-    /// the packed strip `upper` (6 floats per step), rows 6–11 from `lower`, columns from `b` (16 floats
-    /// per step, 64-byte aligned).
-    public static func multiply(depth: Int, upper: UnsafePointer<Float>, lower: UnsafePointer<Float>,
-                                b: UnsafeRawPointer, c: UnsafeMutablePointer<Float>, ldc: Int, loadC: Bool) {
-        twelveRows(depth: depth, a: WideTileA(upper: upper, lower: lower, rowStride: 1, step: 6),
-                   b: WideTileB(base: b, stepBytes: 64, columns: 16), c: c, ldc: ldc, rows: 12, loadC: loadC)
-    }
+    /// Rows of C per tile.
+    public static let rows = 8
+    /// Columns of C per tile.
+    public static let columns = 32
 
-    /// C[rows × b.columns] (rows ≤ 12) = (loadC ? C : 0) + Σₚ op(A)[·, p]·op(B)[p, ·], reading A and B where
-    /// they are. All 12 (or, for rows ≤ 6, 6) A rows must be readable; only `rows` rows and `b.columns`
-    /// columns of C are read and written.
+    /// C[rows × b.columns] (rows ≤ 8) = (loadC ? C : 0) + Σₚ op(A)[·, p]·op(B)[p, ·], C with row stride
+    /// `ldc`. All 8 A rows must be readable (pad a partial tile by packing it); only `rows` rows and
+    /// `b.columns` columns of C are read and written.
     public static func multiply(depth: Int, a: WideTileA, b: WideTileB, c: UnsafeMutablePointer<Float>, ldc: Int,
                                 rows: Int, loadC: Bool) {
         // Constant strides and widths where they are common, so that the loop keeps no branch and no
         // multiplication; the arithmetic, and so the bits, are the same in every variant.
-        let fullB = WideTileB(base: b.base, stepBytes: b.stepBytes, columns: 16)
-        let unitA = WideTileA(upper: a.upper, lower: a.lower, rowStride: 1, step: a.step)
-        switch (rows > 6, a.rowStride == 1, b.columns >= 16) {
-        case (true, true, true): twelveRows(depth: depth, a: unitA, b: fullB, c: c, ldc: ldc, rows: rows, loadC: loadC)
-        case (true, false, true): twelveRows(depth: depth, a: a, b: fullB, c: c, ldc: ldc, rows: rows, loadC: loadC)
-        case (true, _, false): twelveRows(depth: depth, a: a, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC)
-        case (false, true, true): sixRows(depth: depth, a: unitA, b: fullB, c: c, ldc: ldc, rows: rows, loadC: loadC)
-        case (false, false, true): sixRows(depth: depth, a: a, b: fullB, c: c, ldc: ldc, rows: rows, loadC: loadC)
-        case (false, _, false): sixRows(depth: depth, a: a, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC)
+        let unitA = WideTileA(base: a.base, rowStride: 1, step: a.step)
+        let fullB = WideTileB(base: b.base, stepBytes: b.stepBytes, secondHalfBytes: b.secondHalfBytes, columns: 32)
+        switch (b.columns, a.rowStride == 1) {
+        case (32, true): tile(depth: depth, a: unitA, b: fullB, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2)
+        case (32, false): tile(depth: depth, a: a, b: fullB, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2)
+        case (17..., true): tile(depth: depth, a: unitA, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2)
+        case (17..., false): tile(depth: depth, a: a, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2)
+        case (_, true): tile(depth: depth, a: unitA, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 1)
+        case (_, false): tile(depth: depth, a: a, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 1)
         }
     }
 
@@ -97,96 +94,69 @@ public enum WideTile {
 
     /// Writes the first `columns` lanes of `v` to `p`.
     @inline(__always)
-    static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>, _ columns: Int) {
-        if columns >= 16 { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self); return }
+    static func store(_ v: SIMD16<Float>, _ p: UnsafeMutableRawPointer, _ columns: Int) {
+        if columns >= 16 { p.storeBytes(of: v, as: SIMD16<Float>.self); return }
         #if arch(x86_64)
         _mm512_mask_storeu_ps(p, mask(columns), v)
         #else
-        for lane in 0..<columns { p[lane] = v[lane] }
+        for lane in 0..<columns { p.storeBytes(of: v[lane], toByteOffset: 4 * lane, as: Float.self) }
         #endif
     }
 
+    /// The tile with one (columns ≤ 16) or two vectors per row.
     @inline(__always)
-    private static func twelveRows(depth: Int, a: WideTileA, b: WideTileB, c: UnsafeMutablePointer<Float>, ldc: Int,
-                                   rows: Int, loadC: Bool) {
+    private static func tile(depth: Int, a: WideTileA, b: WideTileB, c: UnsafeMutablePointer<Float>, ldc: Int,
+                             rows: Int, loadC: Bool, halves: Int) {
         typealias V = SIMD16<Float>
-        let columns = b.columns
-        @inline(__always) func row(_ r: Int) -> UnsafeMutablePointer<Float> { c + r * ldc }
-        var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
-        var c6 = V(), c7 = V(), c8 = V(), c9 = V(), c10 = V(), c11 = V()
+        let first = min(b.columns, 16), second = b.columns - 16
+        @inline(__always) func row(_ r: Int) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(c + r * ldc) }
+        var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V(), c6 = V(), c7 = V()
+        var d0 = V(), d1 = V(), d2 = V(), d3 = V(), d4 = V(), d5 = V(), d6 = V(), d7 = V()
         if loadC {
-            c0 = load(row(0), columns); c1 = load(row(1), columns); c2 = load(row(2), columns)
-            c3 = load(row(3), columns); c4 = load(row(4), columns); c5 = load(row(5), columns)
-            c6 = load(row(6), columns)
-            if rows > 7 { c7 = load(row(7), columns) }
-            if rows > 8 { c8 = load(row(8), columns) }
-            if rows > 9 { c9 = load(row(9), columns) }
-            if rows > 10 { c10 = load(row(10), columns) }
-            if rows > 11 { c11 = load(row(11), columns) }
+            @inline(__always) func get(_ r: Int) -> (V, V) {
+                guard r < rows else { return (V(), V()) }
+                return (load(row(r), first), halves == 2 ? load(row(r) + 64, second) : V())
+            }
+            (c0, d0) = get(0); (c1, d1) = get(1); (c2, d2) = get(2); (c3, d3) = get(3)
+            (c4, d4) = get(4); (c5, d5) = get(5); (c6, d6) = get(6); (c7, d7) = get(7)
         }
-        let rs = a.rowStride, step = a.step, bStep = b.stepBytes
-        var up = a.upper, lo = a.lower, bp = b.base
-        for _ in 0..<depth {
-            let bv = load(bp, columns)
-            c0 = c0.addingProduct(V(repeating: up[0]), bv)
-            c1 = c1.addingProduct(V(repeating: up[rs]), bv)
-            c2 = c2.addingProduct(V(repeating: up[2 * rs]), bv)
-            c3 = c3.addingProduct(V(repeating: up[3 * rs]), bv)
-            c4 = c4.addingProduct(V(repeating: up[4 * rs]), bv)
-            c5 = c5.addingProduct(V(repeating: up[5 * rs]), bv)
-            c6 = c6.addingProduct(V(repeating: lo[0]), bv)
-            c7 = c7.addingProduct(V(repeating: lo[rs]), bv)
-            c8 = c8.addingProduct(V(repeating: lo[2 * rs]), bv)
-            c9 = c9.addingProduct(V(repeating: lo[3 * rs]), bv)
-            c10 = c10.addingProduct(V(repeating: lo[4 * rs]), bv)
-            c11 = c11.addingProduct(V(repeating: lo[5 * rs]), bv)
-            up += step
-            lo += step
-            bp += bStep
+        let rs = a.rowStride, step = a.step, bStep = b.stepBytes, half = b.secondHalfBytes
+        var ap = a.base, bp = b.base
+        if halves == 2 {
+            for _ in 0..<depth {
+                let b0 = load(bp, first), b1 = load(bp + half, second)
+                var x = V(repeating: ap[0]); c0 = c0.addingProduct(x, b0); d0 = d0.addingProduct(x, b1)
+                x = V(repeating: ap[rs]); c1 = c1.addingProduct(x, b0); d1 = d1.addingProduct(x, b1)
+                x = V(repeating: ap[2 * rs]); c2 = c2.addingProduct(x, b0); d2 = d2.addingProduct(x, b1)
+                x = V(repeating: ap[3 * rs]); c3 = c3.addingProduct(x, b0); d3 = d3.addingProduct(x, b1)
+                x = V(repeating: ap[4 * rs]); c4 = c4.addingProduct(x, b0); d4 = d4.addingProduct(x, b1)
+                x = V(repeating: ap[5 * rs]); c5 = c5.addingProduct(x, b0); d5 = d5.addingProduct(x, b1)
+                x = V(repeating: ap[6 * rs]); c6 = c6.addingProduct(x, b0); d6 = d6.addingProduct(x, b1)
+                x = V(repeating: ap[7 * rs]); c7 = c7.addingProduct(x, b0); d7 = d7.addingProduct(x, b1)
+                ap += step
+                bp += bStep
+            }
+        } else {
+            for _ in 0..<depth {
+                let b0 = load(bp, first)
+                c0 = c0.addingProduct(V(repeating: ap[0]), b0)
+                c1 = c1.addingProduct(V(repeating: ap[rs]), b0)
+                c2 = c2.addingProduct(V(repeating: ap[2 * rs]), b0)
+                c3 = c3.addingProduct(V(repeating: ap[3 * rs]), b0)
+                c4 = c4.addingProduct(V(repeating: ap[4 * rs]), b0)
+                c5 = c5.addingProduct(V(repeating: ap[5 * rs]), b0)
+                c6 = c6.addingProduct(V(repeating: ap[6 * rs]), b0)
+                c7 = c7.addingProduct(V(repeating: ap[7 * rs]), b0)
+                ap += step
+                bp += bStep
+            }
         }
-        store(c0, row(0), columns); store(c1, row(1), columns); store(c2, row(2), columns)
-        store(c3, row(3), columns); store(c4, row(4), columns); store(c5, row(5), columns)
-        store(c6, row(6), columns)
-        if rows > 7 { store(c7, row(7), columns) }
-        if rows > 8 { store(c8, row(8), columns) }
-        if rows > 9 { store(c9, row(9), columns) }
-        if rows > 10 { store(c10, row(10), columns) }
-        if rows > 11 { store(c11, row(11), columns) }
-    }
-
-    @inline(__always)
-    private static func sixRows(depth: Int, a: WideTileA, b: WideTileB, c: UnsafeMutablePointer<Float>, ldc: Int,
-                                rows: Int, loadC: Bool) {
-        typealias V = SIMD16<Float>
-        let columns = b.columns
-        @inline(__always) func row(_ r: Int) -> UnsafeMutablePointer<Float> { c + r * ldc }
-        var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
-        if loadC {
-            c0 = load(row(0), columns)
-            if rows > 1 { c1 = load(row(1), columns) }
-            if rows > 2 { c2 = load(row(2), columns) }
-            if rows > 3 { c3 = load(row(3), columns) }
-            if rows > 4 { c4 = load(row(4), columns) }
-            if rows > 5 { c5 = load(row(5), columns) }
+        @inline(__always) func put(_ r: Int, _ x: V, _ y: V) {
+            guard r < rows else { return }
+            store(x, row(r), first)
+            if halves == 2 { store(y, row(r) + 64, second) }
         }
-        let rs = a.rowStride, step = a.step, bStep = b.stepBytes
-        var up = a.upper, bp = b.base
-        for _ in 0..<depth {
-            let bv = load(bp, columns)
-            c0 = c0.addingProduct(V(repeating: up[0]), bv)
-            c1 = c1.addingProduct(V(repeating: up[rs]), bv)
-            c2 = c2.addingProduct(V(repeating: up[2 * rs]), bv)
-            c3 = c3.addingProduct(V(repeating: up[3 * rs]), bv)
-            c4 = c4.addingProduct(V(repeating: up[4 * rs]), bv)
-            c5 = c5.addingProduct(V(repeating: up[5 * rs]), bv)
-            up += step
-            bp += bStep
-        }
-        store(c0, row(0), columns)
-        if rows > 1 { store(c1, row(1), columns) }
-        if rows > 2 { store(c2, row(2), columns) }
-        if rows > 3 { store(c3, row(3), columns) }
-        if rows > 4 { store(c4, row(4), columns) }
-        if rows > 5 { store(c5, row(5), columns) }
+        put(0, c0, d0); put(1, c1, d1); put(2, c2, d2); put(3, c3, d3)
+        put(4, c4, d4); put(5, c5, d5); put(6, c6, d6); put(7, c7, d7)
     }
 }
