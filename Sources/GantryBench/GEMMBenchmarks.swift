@@ -15,13 +15,17 @@ private let gemmCases: [GEMMCase] = [
     GEMMCase(m: 256, n: 512, k: 512, transposeA: true, transposeB: false),
     GEMMCase(m: 256, n: 512, k: 512, transposeA: false, transposeB: true),
     GEMMCase(m: 1024, n: 1024, k: 1024, transposeA: false, transposeB: false),
+    // A toy GAN's output layers: G's 128 → 2 and D's 128 → 1 forward (x·Wᵀ), and D's input gradient (g·W).
+    GEMMCase(m: 128, n: 2, k: 128, transposeA: false, transposeB: true),
+    GEMMCase(m: 256, n: 1, k: 128, transposeA: false, transposeB: true),
+    GEMMCase(m: 256, n: 128, k: 1, transposeA: false, transposeB: false),
 ]
 
 
 /// Times `GEMM.multiply` (C = op(A)·op(B), C overwritten) and reports the median GFLOP/s (2·m·n·k flops).
 let gemmSuite = BenchmarkSuite(
     name: "gemm",
-    summary: "GEMM.multiply GFLOP/s (median) at 128³, 256×512×512 (NN, TN, NT) and 1024³ on 1 and 2 threads"
+    summary: "GEMM.multiply GFLOP/s (median) at 128³, 256×512×512 (NN, TN, NT), 1024³ and three output-layer shapes"
 ) { emit in
     let savedThreads = ComputeThreads.count
     defer { ComputeThreads.count = savedThreads }
