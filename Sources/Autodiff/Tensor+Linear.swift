@@ -57,8 +57,8 @@ extension Tensor {
         return y.recorded("linear", inputs: inputs, savesOutput: code != 0, parameters: parameters) { g, c in
             // The rectifier's derivative from the output's sign: y > 0 exactly where the pre-activation is.
             let g = switch c.parameters.int0 {
-            case 1: try Tensor.select(c.output.unaryValue(.positiveMask), g, Tensor(0))
-            case 2: try g * c.output.unaryValue(.leakySlope(slope: c.parameters.float0))
+            case 1: g.rectifierGradient(output: c.output.detached(), slope: nil)
+            case 2: g.rectifierGradient(output: c.output.detached(), slope: c.parameters.float0)
             default: g
             }
             let (x, w, needs) = (c.input(0), c.input(1), c.needs)
@@ -82,4 +82,22 @@ extension Tensor {
 private func rectifierSlope(_ rectifier: Rectifier) -> Float {
     if case .leakyRelu(let slope) = rectifier { return slope }
     return 0
+}
+
+extension Tensor {
+    /// `self` (a gradient) where `output` > 0, else +0 (ReLU, `slope` nil) or slope·self (leaky ReLU): a
+    /// rectifier's backward pass read off its output in one pass, where select or multiply with a mask
+    /// makes two. Recorded, with `output` as a constant, so that it can be differentiated again: it is
+    /// linear in `self`, and its derivative is itself.
+    func rectifierGradient(output: Tensor, slope: Float?) -> Tensor {
+        let y = Tensor.build(shape) { out in
+            Elementwise.rectifierGradient(storage.base, output: output.storage.base, slope: slope, into: out,
+                                          count: elementCount)
+        }
+        guard Tensor.recordsGradient(self) else { return y }
+        let parameters = OperationParameters(float0: slope ?? 0, int0: slope == nil ? 0 : 1)
+        return y.recorded("rectifier gradient", self, output, parameters: parameters) { g, c in
+            [g.rectifierGradient(output: c.input(1), slope: c.parameters.int0 == 1 ? c.parameters.float0 : nil), nil]
+        }
+    }
 }

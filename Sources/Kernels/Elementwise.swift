@@ -303,3 +303,21 @@ extension Elementwise {
         }
     }
 }
+
+extension Elementwise {
+    /// out[i] = g[i] where y[i] > 0, else +0 (ReLU) or g[i]·slope (leaky ReLU, `slope` non-nil): a rectifier's
+    /// backward pass read off its output, in one pass. The same bits as selecting with a positive mask of y
+    /// (ReLU) or multiplying by its leaky slope (leaky ReLU).
+    public static func rectifierGradient(_ g: UnsafePointer<Float>, output y: UnsafePointer<Float>, slope: Float?,
+                                         into out: UnsafeMutablePointer<Float>, count: Int) {
+        if let slope {
+            binaryLoop(g, 1, y, 1, out, count,
+                       { $0 * SIMD8<Float>(repeating: slope).replacing(with: 1, where: $1 .> 0) },
+                       { $0 * ($1 > 0 ? 1 : slope) })
+        } else {
+            binaryLoop(g, 1, y, 1, out, count,
+                       { SIMD8<Float>(repeating: 0).replacing(with: $0, where: $1 .> 0) },
+                       { $1 > 0 ? $0 : 0 })
+        }
+    }
+}
