@@ -310,14 +310,22 @@ extension Elementwise {
     /// (ReLU) or multiplying by its leaky slope (leaky ReLU).
     public static func rectifierGradient(_ g: UnsafePointer<Float>, output y: UnsafePointer<Float>, slope: Float?,
                                          into out: UnsafeMutablePointer<Float>, count: Int) {
+        // Written out rather than through `binaryLoop`: there the vector closure stayed a call per 8 lanes.
+        var i = 0
+        let zero = SIMD8<Float>(repeating: 0)
         if let slope {
-            binaryLoop(g, 1, y, 1, out, count,
-                       { $0 * SIMD8<Float>(repeating: slope).replacing(with: 1, where: $1 .> 0) },
-                       { $0 * ($1 > 0 ? 1 : slope) })
+            let slopes = SIMD8<Float>(repeating: slope)
+            while i + 8 <= count {
+                store(load(g + i) * slopes.replacing(with: 1, where: load(y + i) .> zero), out + i)
+                i += 8
+            }
+            while i < count { out[i] = g[i] * (y[i] > 0 ? 1 : slope); i += 1 }
         } else {
-            binaryLoop(g, 1, y, 1, out, count,
-                       { SIMD8<Float>(repeating: 0).replacing(with: $0, where: $1 .> 0) },
-                       { $1 > 0 ? $0 : 0 })
+            while i + 8 <= count {
+                store(zero.replacing(with: load(g + i), where: load(y + i) .> zero), out + i)
+                i += 8
+            }
+            while i < count { out[i] = y[i] > 0 ? g[i] : 0; i += 1 }
         }
     }
 }

@@ -210,7 +210,7 @@ public struct ToyGame: Sendable {
             generatorObjective = value
             if parameters.text("loss") == "wgan-gp" {
                 // D is linear, so ∇ₓD is the same at every interpolate; the midpoint stands for all of them.
-                let between = (try a.detached() * 0.5).requiringGradient()
+                let between = (a.detached() * 0.5).requiringGradient()
                 let slope = try gradients(of: try b * between, wrt: [between], createGraph: true)[0]
                 discriminatorObjective = try discriminatorObjective + (slope.abs() - 1).squared() * parameters.float("lambda")
             }
