@@ -83,7 +83,11 @@ extension GEMM {
                     source += rowBytes
                 }
             } else if transposed && width == tileColumns {
-                packTransposedStrip(depth: depth, b: b + left * ldb, ldb: ldb, into: out)
+                if usesWideVectors {
+                    WidePacking.packTransposedStrip(depth: depth, b: b + left * ldb, ldb: ldb, into: out)
+                } else {
+                    packTransposedStrip(depth: depth, b: b + left * ldb, ldb: ldb, into: out)
+                }
                 out += 16 * depth
             } else {
                 let depthStride = transposed ? 1 : ldb, columnStride = transposed ? ldb : 1
@@ -126,11 +130,29 @@ extension GEMM {
         var out = packed
         while top < rows {
             let valid = min(height, rows - top)
-            for p in 0..<depth {
-                for r in 0..<height {
-                    out[r] = r < valid ? (transposed ? a[p * lda + top + r] : a[(top + r) * lda + p]) : 0
+            if valid == height && transposed {
+                // Row p of the stored A holds the strip's 8 values for step p side by side.
+                for p in 0..<depth {
+                    UnsafeMutableRawPointer(out).storeBytes(
+                        of: UnsafeRawPointer(a + p * lda + top).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    out += height
                 }
-                out += height
+            } else if valid == height {
+                // Eight row streams read in step, each sequential.
+                let s0 = a + top * lda, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda
+                let s4 = s3 + lda, s5 = s4 + lda, s6 = s5 + lda, s7 = s6 + lda
+                for p in 0..<depth {
+                    out[0] = s0[p]; out[1] = s1[p]; out[2] = s2[p]; out[3] = s3[p]
+                    out[4] = s4[p]; out[5] = s5[p]; out[6] = s6[p]; out[7] = s7[p]
+                    out += height
+                }
+            } else {
+                for p in 0..<depth {
+                    for r in 0..<height {
+                        out[r] = r < valid ? (transposed ? a[p * lda + top + r] : a[(top + r) * lda + p]) : 0
+                    }
+                    out += height
+                }
             }
             top += height
         }

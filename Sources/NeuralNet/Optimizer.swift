@@ -81,9 +81,34 @@ public protocol Optimizer: AnyObject {
     var summary: String { get }
     /// Updates each parameter with its gradient (same order, same shapes).
     func update(_ parameters: [Parameter], gradients: [Tensor]) throws
+    /// `update`, also returning the squared norms of the gradients and of the new parameters when the
+    /// optimizer measures them on its way through memory (nil when it does not).
+    func updateMeasuring(_ parameters: [Parameter], gradients: [Tensor]) throws -> UpdateMeasurement?
+}
+
+/// Squared global norms an optimizer measured while updating: Σ‖g‖² over the gradients and Σ‖p‖² over the
+/// new parameters, each summed per tensor as `Tensor.squaredNorm()` and then over tensors in order, so
+/// they equal the separate computation bit for bit.
+public struct UpdateMeasurement: Sendable, Equatable {
+    /// Σ‖g‖² of the gradients as given.
+    public var gradientSquares: Double
+    /// Σ‖p‖² of the parameters after the update.
+    public var parameterSquares: Double
+
+    /// A measurement.
+    public init(gradientSquares: Double, parameterSquares: Double) {
+        self.gradientSquares = gradientSquares
+        self.parameterSquares = parameterSquares
+    }
 }
 
 extension Optimizer {
+    /// Optimizers that measure nothing on the way update and return nil.
+    public func updateMeasuring(_ parameters: [Parameter], gradients: [Tensor]) throws -> UpdateMeasurement? {
+        try update(parameters, gradients: gradients)
+        return nil
+    }
+
     /// Checks that parameters and gradients pair up.
     func checkPairs(_ parameters: [Parameter], _ gradients: [Tensor]) throws {
         guard parameters.count == gradients.count else {

@@ -19,6 +19,24 @@ final class OptimizerTests: XCTestCase {
         for (a, b) in zip(got, want) { XCTAssertEqual(Double(a), b, accuracy: 1e-6 * max(1, abs(b)), file: file, line: line) }
     }
 
+    /// Adam's fused norms are the separate sums of squares, bit for bit, at lengths that end in every way
+    /// the kernel's 16- and 8-lane loops can end; optimizers without a fused kernel say nil.
+    func testAdamMeasuresTheNormsItPassesOver() throws {
+        let stream = RandomStream(seed: 3, name: "measure")
+        for counts in [[1], [7, 16], [15, 17, 33], [256, 3]] {
+            let parameters = counts.map { Parameter(Tensor.randomNormal([$0], using: stream)) }
+            let gradients = counts.map { Tensor.randomNormal([$0], using: stream) }
+            let measured = try XCTUnwrap(try Adam(learningRate: 0.1).updateMeasuring(parameters, gradients: gradients))
+            XCTAssertEqual(measured.gradientSquares.bitPattern,
+                           gradients.reduce(0.0) { $0 + $1.squaredNorm() }.bitPattern, "\(counts)")
+            XCTAssertEqual(measured.parameterSquares.bitPattern,
+                           parameters.reduce(0.0) { $0 + $1.value.squaredNorm() }.bitPattern, "\(counts)")
+        }
+        let parameter = Parameter(Tensor([1, 2]))
+        XCTAssertNil(try SGD().updateMeasuring([parameter], gradients: [Tensor([1, 1])]))
+        XCTAssertEqual(parameter.value.scalars, [0.99, 1.99], "the fallback still updates")
+    }
+
     func testAdamMatchesTheHandComputedUpdates() throws {
         let (lr, b1, b2, eps, wd) = (0.01, 0.5, 0.9, 1e-8, 0.1)
         var p = start.map(Double.init), m = [0.0, 0, 0], v = [0.0, 0, 0]

@@ -172,10 +172,13 @@ extension Session {
             if let penalty = try hook.discriminatorPenalty(context) { objective = try objective + penalty }
         }
         let (value, norm) = try minimise(objective, .discriminator, number, stage) { parameters in
+            var changed = !hooks.isEmpty
             if let adjusted = try loss.afterDiscriminatorUpdate(parameters.map(\.value)) {
                 for (parameter, value) in zip(parameters, adjusted) { parameter.value = value.requiringGradient() }
+                changed = true
             }
             for hook in hooks { try hook.afterDiscriminatorUpdate(context) }
+            return changed
         }
         let realMean = Double(realScores.mean().scalar!), fakeMean = Double(fakeScores.mean().scalar!)
         var js = Double.nan
@@ -220,24 +223,36 @@ extension Session {
         }
         let (value, norm) = try minimise(objective, .generator, number, stage) { _ in
             for hook in hooks { try hook.afterGeneratorUpdate(context) }
+            return !hooks.isEmpty
         }
         return GeneratorOutcome(loss: value, gradientNorm: norm, fake: Double(fakeScores.mean().scalar!))
     }
 
     /// One optimizer step of `player` on `objective`, checking that the loss, the gradient and the new
-    /// weights are finite; `afterUpdate` runs between the update and the weight check (clipping, tricks).
+    /// weights are finite; `afterUpdate` runs between the update and the weight check (clipping, tricks)
+    /// and says whether it may have changed the weights. When the optimizer measures the norms on its way
+    /// through (Adam), the gradient is checked just after the update rather than before it: a failure then
+    /// throws all the same, and the caller's rollback undoes the update.
     private func minimise(_ objective: Tensor, _ player: Player, _ number: Int, _ stage: String,
-                          afterUpdate: ([Parameter]) throws -> Void) throws -> (value: Double, gradientNorm: Double) {
+                          afterUpdate: ([Parameter]) throws -> Bool) throws -> (value: Double, gradientNorm: Double) {
         let name = player == .generator ? "generator" : "discriminator"
         let value = Double(objective.scalar ?? .nan)
         try requireFinite(value, name + " loss", number, stage)
         let parameters = network(player).parameters
         let gradientList = try gradients(of: objective, wrt: parameters.map(\.value))
+        if !frozen.contains(player),
+           let measured = try optimizer(player).updateMeasuring(parameters, gradients: gradientList) {
+            let norm = measured.gradientSquares.squareRoot()
+            try requireFinite(norm, name + " gradient", number, stage)
+            let changed = try afterUpdate(parameters)
+            let weights = changed ? parameters.reduce(0.0) { $0 + $1.value.squaredNorm() } : measured.parameterSquares
+            try requireFinite(weights, name + " weights", number, stage)
+            return (value, norm)
+        }
         let norm = gradientList.reduce(0.0) { $0 + $1.squaredNorm() }.squareRoot()
         try requireFinite(norm, name + " gradient", number, stage)
         guard !frozen.contains(player) else { return (value, norm) }
-        try optimizer(player).update(parameters, gradients: gradientList)
-        try afterUpdate(parameters)
+        _ = try afterUpdate(parameters)
         try requireFinite(parameters.reduce(0.0) { $0 + $1.value.squaredNorm() }, name + " weights", number, stage)
         return (value, norm)
     }
