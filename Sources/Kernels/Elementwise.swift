@@ -1,3 +1,4 @@
+import Synchronization
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
 #endif
@@ -210,6 +211,27 @@ public enum Elementwise {
     static func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
     }
+
+    /// A store that bypasses the caches; `p` must be 32-byte aligned. Call `fenceStreamingStores` before
+    /// another thread may read what was written.
+    @inline(__always)
+    static func streamingStore(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        #if arch(x86_64)
+        _mm256_stream_ps(p, v)
+        #else
+        store(v, p)
+        #endif
+    }
+
+    /// Orders earlier streaming stores before every later memory access: a locked read-modify-write (which
+    /// x86 never reorders with non-temporal stores) on a word of its own.
+    @inline(__always)
+    static func fenceStreamingStores() {
+        streamingFence.wrappingAdd(0, ordering: .sequentiallyConsistent)
+    }
+
+    /// The word `fenceStreamingStores` updates.
+    private static let streamingFence = Atomic<Int>(0)
 
     @inline(__always)
     static func binaryLoop(_ a: UnsafePointer<Float>, _ sa: Int, _ b: UnsafePointer<Float>, _ sb: Int,

@@ -3,6 +3,9 @@
 /// operations in the same order, and no fused multiply-add is used where the documented formula has a
 /// separate multiply and add, so an element's update never depends on its position.
 public enum OptimizerKernels {
+    /// Updates of at least this many elements (1 MiB per buffer) use non-temporal stores.
+    static let streamingCount = 1 << 18
+
     /// What an update kernel measured on its way through: Σg² of the gradient and Σp² of the new parameter.
     public struct UpdateSquares: Sendable, Equatable {
         /// Σg² of the gradient as given (before weight decay).
@@ -41,13 +44,22 @@ public enum OptimizerKernels {
             let denominator = Elementwise.squareRoot(v2) / rootCorrection2 + epsilon
             return (p - (m2 / denominator) * stepSize, m2, v2)
         }
+        // Large updates stream their results past the caches: written to fresh buffers, they would otherwise
+        // first be read in (three extra streams over memory) and evict the operands still to come.
+        let streams = count >= streamingCount && [pOut, mOut, vOut].allSatisfy { Int(bitPattern: $0) % 32 == 0 }
         @inline(__always)
         func step(_ i: Int) -> (gradient: V, parameter: V) {
             let gradient = Elementwise.load(g + i)
             let (p2, m2, v2) = lane(Elementwise.load(p + i), gradient, Elementwise.load(m + i), Elementwise.load(v + i))
-            Elementwise.store(p2, pOut + i)
-            Elementwise.store(m2, mOut + i)
-            Elementwise.store(v2, vOut + i)
+            if streams {
+                Elementwise.streamingStore(p2, pOut + i)
+                Elementwise.streamingStore(m2, mOut + i)
+                Elementwise.streamingStore(v2, vOut + i)
+            } else {
+                Elementwise.store(p2, pOut + i)
+                Elementwise.store(m2, mOut + i)
+                Elementwise.store(v2, vOut + i)
+            }
             return (gradient, p2)
         }
         var (g0, g1, p0, p1) = (D(), D(), D(), D())
@@ -73,6 +85,7 @@ public enum OptimizerKernels {
             let (p2, m2, v2) = lane(pt, gt, mt, vt)
             for j in i..<count { pOut[j] = p2[j - i]; mOut[j] = m2[j - i]; vOut[j] = v2[j - i] }
         }
+        if streams { Elementwise.fenceStreamingStores() }
         var (gradientTail, parameterTail) = (0.0, 0.0)
         for j in squaresEnd..<count {
             let (a, b) = (Double(g[j]), Double(pOut[j]))
