@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "HostCPU", "_GantryTestSupport"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Kernels", "HostCPU", "_GantryTestSupport"]),
         .testTarget(name: "InflateTests", dependencies: ["Inflate", "_GantryTestSupport"]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff", "_GantryTestSupport"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff", "Kernels", "_GantryTestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"], exclude: ["Snapshots"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Workbench", "Autodiff", "Plotting", "_GantryTestSupport",
                                                        "GantryFuzzing"],

@@ -142,6 +142,20 @@ public struct Tensor {
 }
 
 extension Tensor {
+    /// `number` constants of `shape` whose every element one kernel writes: `body` gets their buffers
+    /// (uninitialised) in order.
+    public static func several(_ number: Int, shape: Shape,
+                               initializingWith body: ([UnsafeMutablePointer<Float>]) throws -> Void) rethrows -> [Tensor] {
+        let storages = (0..<number).map { _ in TensorStorage(uninitializedCount: shape.elementCount) }
+        try body(storages.map(\.base))
+        return storages.map { Tensor(shape: shape, storage: $0) }
+    }
+
+    /// Runs `body` with the addresses of the elements of `tensors`, in order, for reading during the call.
+    public static func withBaseAddresses<R>(of tensors: [Tensor], _ body: ([UnsafePointer<Float>]) throws -> R) rethrows -> R {
+        try withExtendedLifetime(tensors) { try body(tensors.map { UnsafePointer($0.storage.base) }) }
+    }
+
     /// A constant of `shape` whose every element `body` writes (the buffer starts uninitialised).
     public init(shape: Shape, initializingWith body: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
         let storage = TensorStorage(uninitializedCount: shape.elementCount)

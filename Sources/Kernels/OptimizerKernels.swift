@@ -25,6 +25,7 @@ public enum OptimizerKernels {
     ///
     /// Returns Σg² of the gradient as given and Σp² of the new parameter, accumulated on the way in exactly
     /// the order of `Reductions.sumOfSquares` (so the same bits), which spares two more passes over memory.
+    /// Large updates run their blocks on the kernel threads; the blocks' sums are added in order.
     @discardableResult
     public static func adam(parameter p: UnsafePointer<Float>, gradient g: UnsafePointer<Float>,
                             firstMoment m: UnsafePointer<Float>, secondMoment v: UnsafePointer<Float>,
@@ -32,6 +33,47 @@ public enum OptimizerKernels {
                             newSecondMoment vOut: UnsafeMutablePointer<Float>, count: Int,
                             learningRate: Float, beta1: Float, beta2: Float, epsilon: Float,
                             weightDecay: Float, biasCorrection1: Float, biasCorrection2: Float) -> UpdateSquares {
+        // Large updates stream their results past the caches: written to fresh buffers, they would otherwise
+        // first be read in (three extra streams over memory) and evict the operands still to come.
+        let streams = count >= streamingCount && [pOut, mOut, vOut].allSatisfy { Int(bitPattern: $0) % 32 == 0 }
+        let block = Reductions.squareBlock
+        let blocks = max(1, (count + block - 1) / block)
+        // One piece per block when the update is large enough to share out, else one piece for all.
+        let pieces = count >= parallelCount ? blocks : 1
+        let sums = UnsafeMutablePointer<UpdateSquares>.allocate(capacity: pieces)
+        defer { sums.deallocate() }
+        ComputeThreads.forEachPiece(pieces) { piece in
+            var total = UpdateSquares(gradient: 0, parameter: 0)
+            for index in (pieces == 1 ? 0..<blocks : piece..<(piece + 1)) {
+                let offset = index * block
+                let part = adamBlock(p + offset, g + offset, m + offset, v + offset, pOut + offset, mOut + offset,
+                                     vOut + offset, min(block, count - offset), learningRate, beta1, beta2, epsilon,
+                                     weightDecay, biasCorrection1, biasCorrection2, streams)
+                total.gradient += part.gradient
+                total.parameter += part.parameter
+            }
+            sums[piece] = total
+        }
+        // Block sums in order, as `Reductions.sumOfSquares` adds them (x + 0 is x, so a piece's own total
+        // starting from 0 changes nothing).
+        var total = UpdateSquares(gradient: 0, parameter: 0)
+        for piece in 0..<pieces {
+            total.gradient += sums[piece].gradient
+            total.parameter += sums[piece].parameter
+        }
+        return total
+    }
+
+    /// Updates of at least this many elements (4 blocks, ~0.1 ms of work) run on the kernel threads.
+    static let parallelCount = 4 * Reductions.squareBlock
+
+    /// Adam over one block of at most `Reductions.squareBlock` elements, with its sums of squares.
+    private static func adamBlock(_ p: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafePointer<Float>,
+                                  _ v: UnsafePointer<Float>, _ pOut: UnsafeMutablePointer<Float>,
+                                  _ mOut: UnsafeMutablePointer<Float>, _ vOut: UnsafeMutablePointer<Float>, _ count: Int,
+                                  _ learningRate: Float, _ beta1: Float, _ beta2: Float, _ epsilon: Float,
+                                  _ weightDecay: Float, _ biasCorrection1: Float, _ biasCorrection2: Float,
+                                  _ streams: Bool) -> UpdateSquares {
         let stepSize = learningRate / biasCorrection1
         let rootCorrection2 = biasCorrection2.squareRoot()
         typealias V = SIMD8<Float>
@@ -44,9 +86,6 @@ public enum OptimizerKernels {
             let denominator = Elementwise.squareRoot(v2) / rootCorrection2 + epsilon
             return (p - (m2 / denominator) * stepSize, m2, v2)
         }
-        // Large updates stream their results past the caches: written to fresh buffers, they would otherwise
-        // first be read in (three extra streams over memory) and evict the operands still to come.
-        let streams = count >= streamingCount && [pOut, mOut, vOut].allSatisfy { Int(bitPattern: $0) % 32 == 0 }
         @inline(__always)
         func step(_ i: Int) -> (gradient: V, parameter: V) {
             let gradient = Elementwise.load(g + i)

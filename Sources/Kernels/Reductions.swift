@@ -29,10 +29,27 @@ public enum Reductions {
         return total
     }
 
-    /// Σ x[i]² accumulated in Double (no overflow for any finite floats), in 16 interleaved partial sums
-    /// (two 8-lane vectors, so the adds are not one latency-bound chain) combined in a fixed order. NaN or
-    /// ±∞ anywhere makes the result non-finite.
+    /// Elements per block of `sumOfSquares`: blocks are summed separately and then added in order, so a
+    /// kernel may compute them on several threads and get the same bits.
+    public static let squareBlock = 1 << 16
+
+    /// Σ x[i]² accumulated in Double (no overflow for any finite floats). Within each block of
+    /// `squareBlock` elements, 16 interleaved partial sums (two 8-lane vectors, so the adds are not one
+    /// latency-bound chain) are combined in a fixed order; block sums are added in order. NaN or ±∞
+    /// anywhere makes the result non-finite.
     public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        var total = 0.0
+        var start = 0
+        repeat {
+            total += blockSumOfSquares(x + start, count: min(squareBlock, count - start))
+            start += squareBlock
+        } while start < count
+        return total
+    }
+
+    /// One block of `sumOfSquares`.
+    @inline(__always)
+    static func blockSumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
         typealias D = SIMD8<Double>
         var s0 = D(), s1 = D()
         var i = 0

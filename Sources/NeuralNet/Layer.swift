@@ -100,9 +100,21 @@ extension Layer {
         return result
     }
 
+    /// The buffers alone, in the same order as `namedBuffers` (no names are built).
+    public var buffers: [Parameter] {
+        var result: [Parameter] = []
+        appendBuffers(to: &result)
+        return result
+    }
+
     fileprivate func appendParameters(to result: inout [Parameter]) {
         for (_, parameter) in localParameters { result.append(parameter) }
         for child in children { child.layer.appendParameters(to: &result) }
+    }
+
+    fileprivate func appendBuffers(to result: inout [Parameter]) {
+        for (_, buffer) in localBuffers { result.append(buffer) }
+        for child in children { child.layer.appendBuffers(to: &result) }
     }
 
     private func collect(prefix: String, _ local: (any Layer) -> [(name: String, parameter: Parameter)])

@@ -147,39 +147,13 @@ func updateOutOfPlace(_ parameter: Parameter, _ gradient: Tensor, _ buffers: [Te
     let count = shape.elementCount
     // Fresh tensors, written only by the kernel: nothing an earlier snapshot holds is ever overwritten,
     // and nothing is filled twice.
-    let made = makeTensors(1 + buffers.count, shape) { outputs in
+    let made = Tensor.several(1 + buffers.count, shape: shape) { outputs in
         guard count > 0 else { return }
-        parameter.value.withUnsafeBufferPointer { p in
-            gradient.withUnsafeBufferPointer { g in
-                withPointers(to: buffers) { old in
-                    kernel(UpdateBuffers(parameter: p.baseAddress!, gradient: g.baseAddress!, oldBuffers: old,
-                                         newParameter: outputs[0], newBuffers: Array(outputs.dropFirst()), count: count))
-                }
-            }
+        Tensor.withBaseAddresses(of: [parameter.value, gradient] + buffers) { inputs in
+            kernel(UpdateBuffers(parameter: inputs[0], gradient: inputs[1], oldBuffers: Array(inputs.dropFirst(2)),
+                                 newParameter: outputs[0], newBuffers: Array(outputs.dropFirst()), count: count))
         }
     }
     parameter.value = made[0].requiringGradient()
     return Array(made.dropFirst())
 }
-
-/// `number` new tensors of `shape` whose elements `body` writes, given their buffers in order.
-private func makeTensors(_ number: Int, _ shape: Shape, _ body: ([UnsafeMutablePointer<Float>]) -> Void) -> [Tensor] {
-    var made: [Tensor] = []
-    func nest(_ collected: [UnsafeMutablePointer<Float>]) {
-        if collected.count == number { return body(collected) }
-        let tensor = Tensor(shape: shape) { buffer in nest(collected + [buffer.baseAddress!]) }
-        made.insert(tensor, at: 0)  // inner tensors finish first; inserting at the front restores the order
-    }
-    nest([])
-    return made
-}
-
-/// Calls `body` with base pointers of every tensor's elements.
-private func withPointers(to tensors: [Tensor], _ body: ([UnsafePointer<Float>]) -> Void) {
-    func nest(_ index: Int, _ collected: [UnsafePointer<Float>]) {
-        if index == tensors.count { return body(collected) }
-        tensors[index].withUnsafeBufferPointer { nest(index + 1, collected + [$0.baseAddress!]) }
-    }
-    nest(0, [])
-}
-

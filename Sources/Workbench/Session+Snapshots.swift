@@ -42,9 +42,7 @@ struct RollbackPoint {
 extension Session {
     /// Every parameter and buffer object of both networks.
     var allParameterObjects: [Parameter] {
-        [generator, discriminator].flatMap { network in
-            network.namedParameters(prefix: "").map(\.parameter) + network.namedBuffers(prefix: "").map(\.parameter)
-        }
+        generator.parameters + generator.buffers + discriminator.parameters + discriminator.buffers
     }
 
     /// The live state, sharing the session's objects (copy it before keeping it).

@@ -4,7 +4,7 @@ import XCTest
 final class ReductionTests: XCTestCase {
     func testSumOfSquaresMatchesADoubleLoopAtEveryLength() {
         var state: UInt64 = 5
-        for count in [0, 1, 7, 15, 16, 17, 33, 1000, 4099] {
+        for count in [0, 1, 7, 15, 16, 17, 33, 1000, 4099, 65_536, 200_003] {
             let values: [Float] = (0..<count).map { _ in
                 state = state &* 6364136223846793005 &+ 1442695040888963407
                 return Float(Int64(bitPattern: state >> 11) % 2001 - 1000) / 37

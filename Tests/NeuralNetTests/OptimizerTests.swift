@@ -1,6 +1,7 @@
 import XCTest
 import Autodiff
 import NeuralNet
+import Kernels
 
 /// Three steps of each optimizer against the update rules written out by hand in Double, as PyTorch
 /// documents them.
@@ -23,14 +24,24 @@ final class OptimizerTests: XCTestCase {
     /// the kernel's 16- and 8-lane loops can end; optimizers without a fused kernel say nil.
     func testAdamMeasuresTheNormsItPassesOver() throws {
         let stream = RandomStream(seed: 3, name: "measure")
-        for counts in [[1], [7, 16], [15, 17, 33], [256, 3]] {
-            let parameters = counts.map { Parameter(Tensor.randomNormal([$0], using: stream)) }
+        let saved = ComputeThreads.count
+        defer { ComputeThreads.count = saved }
+        // The last sizes are shared out over threads in blocks; the bits must not depend on the thread count.
+        for counts in [[1], [7, 16], [15, 17, 33], [256, 3], [300_001], [65_536 * 4, 65_535]] {
+            let start = counts.map { Tensor.randomNormal([$0], using: stream) }
             let gradients = counts.map { Tensor.randomNormal([$0], using: stream) }
-            let measured = try XCTUnwrap(try Adam(learningRate: 0.1).updateMeasuring(parameters, gradients: gradients))
-            XCTAssertEqual(measured.gradientSquares.bitPattern,
-                           gradients.reduce(0.0) { $0 + $1.squaredNorm() }.bitPattern, "\(counts)")
-            XCTAssertEqual(measured.parameterSquares.bitPattern,
-                           parameters.reduce(0.0) { $0 + $1.value.squaredNorm() }.bitPattern, "\(counts)")
+            var results: [[Tensor]] = []
+            for threads in [1, 2] {
+                ComputeThreads.count = threads
+                let parameters = start.map { Parameter($0) }
+                let measured = try XCTUnwrap(try Adam(learningRate: 0.1).updateMeasuring(parameters, gradients: gradients))
+                XCTAssertEqual(measured.gradientSquares.bitPattern,
+                               gradients.reduce(0.0) { $0 + $1.squaredNorm() }.bitPattern, "\(counts), \(threads) threads")
+                XCTAssertEqual(measured.parameterSquares.bitPattern,
+                               parameters.reduce(0.0) { $0 + $1.value.squaredNorm() }.bitPattern, "\(counts), \(threads) threads")
+                results.append(parameters.map(\.value))
+            }
+            for (one, two) in zip(results[0], results[1]) { XCTAssertTrue(one.isBitwiseEqual(to: two), "\(counts)") }
         }
         let parameter = Parameter(Tensor([1, 2]))
         XCTAssertNil(try SGD().updateMeasuring([parameter], gradients: [Tensor([1, 1])]))
