@@ -45,10 +45,13 @@ extension Tensor {
             return code == 1 ? product.relu() : product.leakyRelu(slope: rectifierSlope(rectifier))
         }
         let y = Tensor.build([m, n]) { c in
-            GEMM.multiply(m: m, n: n, k: k, a: storage.base, lda: k, transposeA: false,
-                          b: weight.storage.base, ldb: k, transposeB: true, c: c, ldc: n, accumulate: false)
             if let bias {
-                Elementwise.addBias(bias.storage.base, to: c, rows: m, columns: n, ldc: n, then: kernelRectifier)
+                GEMM.multiply(m: m, n: n, k: k, a: storage.base, lda: k, transposeA: false,
+                              b: weight.storage.base, ldb: k, transposeB: true, c: c, ldc: n,
+                              bias: bias.storage.base, then: kernelRectifier)
+            } else {
+                GEMM.multiply(m: m, n: n, k: k, a: storage.base, lda: k, transposeA: false,
+                              b: weight.storage.base, ldb: k, transposeB: true, c: c, ldc: n, accumulate: false)
             }
         }
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]

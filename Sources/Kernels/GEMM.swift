@@ -48,8 +48,40 @@ public enum GEMM {
                                 a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
                                 b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
                                 c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        multiply(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb, transposeB: transposeB,
+                 c: c, ldc: ldc, accumulate: accumulate, epilogue: nil)
+    }
+
+    /// C[m×n] = act(op(A)·op(B) + bias), the bias added to every row: a linear layer's forward pass. The
+    /// AVX-512 kernels add the bias and rectify each tile before storing it; other paths make one pass over
+    /// C afterwards. Both give the bits of the product followed by `Elementwise.addBias`.
+    public static func multiply(m: Int, n: Int, k: Int,
+                                a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
+                                b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
+                                c: UnsafeMutablePointer<Float>, ldc: Int,
+                                bias: UnsafePointer<Float>, then activation: BiasActivation) {
+        let epilogue: GEMMEpilogue = switch activation {
+        case .none: GEMMEpilogue(bias: bias, rectifier: 0, slope: 0)
+        case .relu: GEMMEpilogue(bias: bias, rectifier: 1, slope: 0)
+        case .leakyRelu(let slope): GEMMEpilogue(bias: bias, rectifier: 2, slope: slope)
+        }
+        multiply(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb, transposeB: transposeB,
+                 c: c, ldc: ldc, accumulate: false, epilogue: epilogue)
+    }
+
+    private static func multiply(m: Int, n: Int, k: Int,
+                                 a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
+                                 b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
+                                 c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, epilogue: GEMMEpilogue?) {
         checkArguments(m: m, n: n, k: k, lda: lda, transposeA: transposeA, ldb: ldb, transposeB: transposeB, ldc: ldc)
         if m == 0 || n == 0 { return }
+        // Paths without a fused epilogue run it as a pass over C when they are done.
+        defer {
+            if let epilogue, k == 0 || !usesWideVectors || isSkinny(rows: m, contiguous: !transposeB)
+                || isSkinny(rows: n, contiguous: transposeA) {
+                Elementwise.addBias(epilogue.bias, to: c, rows: m, columns: n, ldc: ldc, then: epilogue.activation)
+            }
+        }
         if k == 0 {
             if !accumulate {
                 for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
@@ -72,7 +104,8 @@ public enum GEMM {
             return
         }
         let problem = GEMMProblem(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA,
-                              b: b, ldb: ldb, transposeB: transposeB, c: c, ldc: ldc, accumulate: accumulate)
+                                  b: b, ldb: ldb, transposeB: transposeB, c: c, ldc: ldc, accumulate: accumulate,
+                                  epilogue: usesWideVectors ? epilogue : nil)
         let split = split(m: m, n: n, k: k, threads: ComputeThreads.count)
         if split.pieces <= 1 {
             problem.run()
@@ -80,6 +113,23 @@ public enum GEMM {
         }
         ComputeThreads.forEachPiece(split.pieces) { piece in
             problem.piece(piece, of: split.pieces, alongColumns: split.alongColumns).run()
+        }
+    }
+}
+
+/// A bias per column of C and a rectifier, applied after the product (see `GEMM.multiply(…bias:then:)`).
+struct GEMMEpilogue {
+    var bias: UnsafePointer<Float>
+    /// 0: none, 1: ReLU, 2: leaky ReLU.
+    var rectifier: Int
+    var slope: Float
+
+    /// The same, as `Elementwise.addBias` takes it.
+    var activation: BiasActivation {
+        switch rectifier {
+        case 1: .relu
+        case 2: .leakyRelu(slope: slope)
+        default: .none
         }
     }
 }
@@ -137,6 +187,8 @@ struct GEMMProblem {
     var a: UnsafePointer<Float>, lda: Int, transposeA: Bool
     var b: UnsafePointer<Float>, ldb: Int, transposeB: Bool
     var c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    /// Applied by the AVX-512 kernels to each tile of the last depth block (nil: none).
+    var epilogue: GEMMEpilogue? = nil
 
     /// Address of op(A)[i, p].
     @inline(__always)
@@ -162,6 +214,7 @@ struct GEMMProblem {
             part.n = end - start
             part.b = bElement(0, start)
             part.c = c + start
+            part.epilogue?.bias += start
         } else {
             part.m = end - start
             part.a = aElement(start, 0)
@@ -230,6 +283,7 @@ extension GEMMProblem {
             while pc < k {
                 let depth = min(depthStep, k - pc)
                 let loadC = accumulate || pc > 0
+                let lastDepth = pc + depth == k
                 if packsB {
                     GEMM.packB(depth: depth, columns: columns, b: bElement(pc, jc), ldb: ldb, transposed: transposeB,
                                into: workspace.packedB)
@@ -263,7 +317,7 @@ extension GEMMProblem {
                                 a = WideTileA(base: aElement(ic + top, pc), rowStride: lda, step: 1)
                             }
                             WideTile.multiply(depth: depth, a: a, b: b, c: c + (ic + top) * ldc + jc + left, ldc: ldc,
-                                              rows: height, loadC: loadC)
+                                              rows: height, loadC: loadC, epilogue: tileEpilogue(jc + left, lastDepth))
                             top += height
                         }
                         left += width
@@ -274,6 +328,15 @@ extension GEMMProblem {
             }
             jc += columns
         }
+    }
+}
+
+extension GEMMProblem {
+    /// The epilogue of a tile whose first column is `column`, once its chains are complete.
+    @inline(__always)
+    func tileEpilogue(_ column: Int, _ lastDepth: Bool) -> WideTileEpilogue? {
+        guard lastDepth, let epilogue else { return nil }
+        return WideTileEpilogue(bias: epilogue.bias + column, rectifier: epilogue.rectifier, slope: epilogue.slope)
     }
 }
 

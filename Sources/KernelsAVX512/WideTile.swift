@@ -41,6 +41,34 @@ public struct WideTileB {
     }
 }
 
+/// What the GEMM micro-kernel applies to a finished tile before storing it: a bias per column, then a
+/// rectifier (a linear layer's forward pass), with the same IEEE operations as the separate passes.
+public struct WideTileEpilogue {
+    /// The bias of the tile's first column.
+    public var bias: UnsafePointer<Float>
+    /// 0: none, 1: ReLU (max(x, 0), NaN kept), 2: leaky ReLU (x ≤ 0 becomes slope·x).
+    public var rectifier: Int
+    /// The leaky ReLU's slope.
+    public var slope: Float
+
+    /// An epilogue.
+    @inline(__always)
+    public init(bias: UnsafePointer<Float>, rectifier: Int, slope: Float) {
+        (self.bias, self.rectifier, self.slope) = (bias, rectifier, slope)
+    }
+
+    /// The bias and rectifier applied to one row's vector over `columns` columns starting at `offset`.
+    @inline(__always)
+    func apply(_ x: SIMD16<Float>, offset: Int, columns: Int) -> SIMD16<Float> {
+        let y = x + WideTile.load(UnsafeRawPointer(bias + offset), columns)
+        switch rectifier {
+        case 1: return y.replacing(with: 0, where: y .<= 0)
+        case 2: return y.replacing(with: y * slope, where: y .<= 0)
+        default: return y
+        }
+    }
+}
+
 /// The GEMM micro-kernel for processors with AVX-512: a tile of up to 8×32 C elements (two 16-lane vectors
 /// per row, 16 accumulators), from A and B read packed or in place.
 ///
@@ -60,18 +88,18 @@ public enum WideTile {
     /// `ldc`. All 8 A rows must be readable (pad a partial tile by packing it); only `rows` rows and
     /// `b.columns` columns of C are read and written.
     public static func multiply(depth: Int, a: WideTileA, b: WideTileB, c: UnsafeMutablePointer<Float>, ldc: Int,
-                                rows: Int, loadC: Bool) {
+                                rows: Int, loadC: Bool, epilogue: WideTileEpilogue? = nil) {
         // Constant strides and widths where they are common, so that the loop keeps no branch and no
         // multiplication; the arithmetic, and so the bits, are the same in every variant.
         let unitA = WideTileA(base: a.base, rowStride: 1, step: a.step)
         let fullB = WideTileB(base: b.base, stepBytes: b.stepBytes, secondHalfBytes: b.secondHalfBytes, columns: 32)
         switch (b.columns, a.rowStride == 1) {
-        case (32, true): tile(depth: depth, a: unitA, b: fullB, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2)
-        case (32, false): tile(depth: depth, a: a, b: fullB, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2)
-        case (17..., true): tile(depth: depth, a: unitA, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2)
-        case (17..., false): tile(depth: depth, a: a, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2)
-        case (_, true): tile(depth: depth, a: unitA, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 1)
-        case (_, false): tile(depth: depth, a: a, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 1)
+        case (32, true): tile(depth: depth, a: unitA, b: fullB, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2, epilogue: epilogue)
+        case (32, false): tile(depth: depth, a: a, b: fullB, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2, epilogue: epilogue)
+        case (17..., true): tile(depth: depth, a: unitA, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2, epilogue: epilogue)
+        case (17..., false): tile(depth: depth, a: a, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2, epilogue: epilogue)
+        case (_, true): tile(depth: depth, a: unitA, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 1, epilogue: epilogue)
+        case (_, false): tile(depth: depth, a: a, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 1, epilogue: epilogue)
         }
     }
 
@@ -106,7 +134,7 @@ public enum WideTile {
     /// The tile with one (columns ≤ 16) or two vectors per row.
     @inline(__always)
     private static func tile(depth: Int, a: WideTileA, b: WideTileB, c: UnsafeMutablePointer<Float>, ldc: Int,
-                             rows: Int, loadC: Bool, halves: Int) {
+                             rows: Int, loadC: Bool, halves: Int, epilogue: WideTileEpilogue?) {
         typealias V = SIMD16<Float>
         let first = min(b.columns, 16), second = b.columns - 16
         @inline(__always) func row(_ r: Int) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(c + r * ldc) }
@@ -153,6 +181,11 @@ public enum WideTile {
         }
         @inline(__always) func put(_ r: Int, _ x: V, _ y: V) {
             guard r < rows else { return }
+            if let epilogue {
+                store(epilogue.apply(x, offset: 0, columns: first), row(r), first)
+                if halves == 2 { store(epilogue.apply(y, offset: 16, columns: second), row(r) + 64, second) }
+                return
+            }
             store(x, row(r), first)
             if halves == 2 { store(y, row(r) + 64, second) }
         }

@@ -1,5 +1,6 @@
 import XCTest
 import Autodiff
+import Kernels
 
 /// The fused `linear` must be the three operations it replaces in every bit: values, gradients, and the
 /// gradients of a gradient penalty (the second order WGAN-GP needs).
@@ -21,21 +22,28 @@ final class LinearFusionTests: XCTestCase {
     }
 
     func testFusedLinearIsBitIdenticalToItsParts() throws {
-        // Shapes that take the packed kernel with edges, the skinny path (one output), and several threads.
-        for (rows, inputs, outputs) in [(37, 19, 23), (128, 2, 128), (256, 128, 1), (64, 300, 130)] {
-            let stream = RandomStream(seed: UInt64(rows * 1000 + outputs), name: "fusion")
-            let x = Tensor.randomNormal([rows, inputs], using: stream)
-            let w = Tensor.randomNormal([outputs, inputs], standardDeviation: 0.3, using: stream).requiringGradient()
-            let b = Tensor.randomNormal([outputs], using: stream).requiringGradient()
-            let upstream = Tensor.randomNormal([rows, outputs], using: stream)
-            for (rectifier, apply) in rectifiers {
-                let fused = try x.linear(weight: w, bias: b, rectifier: rectifier)
-                let parts = apply(try x.matmul(w, transposeOther: true) + b)
-                XCTAssertTrue(fused.isBitwiseEqual(to: parts), "\(rectifier) \(rows)×\(inputs)→\(outputs): values differ")
-                let fusedGradients = try gradients(of: (fused * upstream).sum(), wrt: [w, b])
-                let partGradients = try gradients(of: (parts * upstream).sum(), wrt: [w, b])
-                for (f, p) in zip(fusedGradients, partGradients) {
-                    XCTAssertTrue(f.isBitwiseEqual(to: p), "\(rectifier) \(rows)×\(inputs)→\(outputs): gradients differ")
+        let (savedThreads, savedWide) = (ComputeThreads.count, GEMM.usesWideVectors)
+        defer { (ComputeThreads.count, GEMM.usesWideVectors) = (savedThreads, savedWide) }
+        ComputeThreads.count = 2
+        // Shapes that take the packed kernel with edges, the skinny path (one output), and two threads; on
+        // the AVX-512 path (bias and rectifier inside the kernel) and the AVX2 one (a pass after it).
+        for wide in GEMM.usesWideVectors ? [true, false] : [false] {
+            GEMM.usesWideVectors = wide
+            for (rows, inputs, outputs) in [(37, 19, 23), (128, 2, 128), (256, 128, 1), (64, 300, 130), (256, 300, 300)] {
+                let stream = RandomStream(seed: UInt64(rows * 1000 + outputs), name: "fusion")
+                let x = Tensor.randomNormal([rows, inputs], using: stream)
+                let w = Tensor.randomNormal([outputs, inputs], standardDeviation: 0.3, using: stream).requiringGradient()
+                let b = Tensor.randomNormal([outputs], using: stream).requiringGradient()
+                let upstream = Tensor.randomNormal([rows, outputs], using: stream)
+                for (rectifier, apply) in rectifiers {
+                    let fused = try x.linear(weight: w, bias: b, rectifier: rectifier)
+                    let parts = apply(try x.matmul(w, transposeOther: true) + b)
+                    XCTAssertTrue(fused.isBitwiseEqual(to: parts), "\(rectifier) \(rows)×\(inputs)→\(outputs): values differ")
+                    let fusedGradients = try gradients(of: (fused * upstream).sum(), wrt: [w, b])
+                    let partGradients = try gradients(of: (parts * upstream).sum(), wrt: [w, b])
+                    for (f, p) in zip(fusedGradients, partGradients) {
+                        XCTAssertTrue(f.isBitwiseEqual(to: p), "\(rectifier) \(rows)×\(inputs)→\(outputs): gradients differ")
+                    }
                 }
             }
         }
