@@ -1,3 +1,5 @@
+import KernelsAVX512
+
 /// Parameter updates from old values into new buffers (never in place, so a snapshot that holds the old
 /// buffers stays valid). Vectorised explicitly; each lane and the scalar tail perform the same
 /// operations in the same order, and no fused multiply-add is used where the documented formula has a
@@ -103,6 +105,15 @@ public enum OptimizerKernels {
         }
         var (g0, g1, p0, p1) = (D(), D(), D(), D())
         var i = 0
+        if GEMM.usesWideVectors {
+            let settings = WideAdam.Settings(stepSize: stepSize, rootCorrection2: rootCorrection2, beta1: beta1,
+                                             beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
+            let whole = count - count % 16
+            ((g0, g1), (p0, p1)) = WideAdam.update(p, g, m, v, pOut, mOut, vOut, count: whole, settings: settings,
+                                                   streams: streams && Int(bitPattern: pOut) % 64 == 0
+                                                       && Int(bitPattern: mOut) % 64 == 0 && Int(bitPattern: vOut) % 64 == 0)
+            i = whole
+        }
         while i + 16 <= count {
             let (ga, pa) = step(i), (gb, pb) = step(i + 8)
             let (gda, gdb, pda, pdb) = (D(ga), D(gb), D(pa), D(pb))
