@@ -34,6 +34,18 @@ public final class RandomStream {
     /// Writes the next `count` words and advances the position by `count`.
     public func fill(words: UnsafeMutablePointer<UInt32>, count: Int) {
         var written = 0
+        // Whole blocks straight from the vectorised generator, once the position is at a block boundary.
+        while written < count && position % 4 != 0 {
+            words[written] = generator.block(position / 4)[Int(position % 4)]
+            written += 1
+            position += 1
+        }
+        let wholeBlocks = (count - written) / 4
+        if wholeBlocks > 0 {
+            generator.fill(blocks: wholeBlocks, from: position / 4, into: words + written)
+            written += 4 * wholeBlocks
+            position += UInt64(4 * wholeBlocks)
+        }
         while written < count {
             let block = generator.block(position / 4)
             var lane = Int(position % 4)

@@ -34,6 +34,42 @@ public struct Philox4x32: Sendable, Equatable {
         return SIMD4(c0, c1, c2, c3)
     }
 
+    /// Blocks `first`, `first` + 1, … written one after the other (4 words each) into `words`, `blocks` of
+    /// them: eight blocks at a time on vector lanes, with exactly the arithmetic of `block`.
+    public func fill(blocks: Int, from first: UInt64, into words: UnsafeMutablePointer<UInt32>) {
+        typealias W = SIMD8<UInt32>
+        typealias Wide = SIMD8<UInt64>
+        var done = 0
+        while done + 8 <= blocks {
+            let index = Wide(repeating: first &+ UInt64(done)) &+ Wide(0, 1, 2, 3, 4, 5, 6, 7)
+            var c0 = W(truncatingIfNeeded: index), c1 = W(truncatingIfNeeded: index &>> 32)
+            var c2 = W(repeating: counterHigh.0), c3 = W(repeating: counterHigh.1)
+            var k0 = key.0, k1 = key.1
+            for round in 0..<10 {
+                let p0 = Wide(truncatingIfNeeded: c0) &* 0xD251_1F53
+                let p1 = Wide(truncatingIfNeeded: c2) &* 0xCD9E_8D57
+                let (hi0, lo0) = (W(truncatingIfNeeded: p0 &>> 32), W(truncatingIfNeeded: p0))
+                let (hi1, lo1) = (W(truncatingIfNeeded: p1 &>> 32), W(truncatingIfNeeded: p1))
+                (c0, c1, c2, c3) = (hi1 ^ c1 ^ W(repeating: k0), lo1, hi0 ^ c3 ^ W(repeating: k1), lo0)
+                if round < 9 {
+                    k0 = k0 &+ 0x9E37_79B9
+                    k1 = k1 &+ 0xBB67_AE85
+                }
+            }
+            let out = words + 4 * done
+            for lane in 0..<8 {
+                out[4 * lane] = c0[lane]; out[4 * lane + 1] = c1[lane]
+                out[4 * lane + 2] = c2[lane]; out[4 * lane + 3] = c3[lane]
+            }
+            done += 8
+        }
+        while done < blocks {
+            let words4 = block(first &+ UInt64(done))
+            for lane in 0..<4 { words[4 * done + lane] = words4[lane] }
+            done += 1
+        }
+    }
+
     /// Equality of key and counter prefix.
     public static func == (lhs: Philox4x32, rhs: Philox4x32) -> Bool {
         lhs.key == rhs.key && lhs.counterHigh == rhs.counterHigh
@@ -75,9 +111,8 @@ public enum RandomTransforms {
                 u1[lane] = unitIntervalExcludingZero(words[2 * (pair + lane)])
                 u2[lane] = unitInterval(words[2 * (pair + lane) + 1])
             }
-            var radius = FastMath.log(u1) * -2
-            // Lane by lane: SIMD8.squareRoot() would call libm once per lane (same bits, slower).
-            for lane in 0..<8 { radius[lane] = radius[lane].squareRoot() }
+            // vsqrtps: SIMD8.squareRoot() would call libm once per lane (same bits, slower).
+            let radius = Elementwise.squareRoot(FastMath.log(u1) * -2)
             let (sine, cosine) = FastMath.sinCosTwoPi(u2)
             let first = radius * cosine, second = radius * sine
             for lane in 0..<lanes {

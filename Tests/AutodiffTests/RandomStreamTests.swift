@@ -15,6 +15,30 @@ final class RandomStreamTests: XCTestCase {
     }
 
     /// The first draws of a named stream are pinned: a change here breaks every recorded transcript.
+    /// The eight-lane generator gives every block's words as `block` does, across the carry from the low
+    /// to the high counter word and with a scalar remainder; a stream's words do not depend on how they
+    /// are requested (one at a time, or in runs that start inside a block).
+    func testVectorBlocksEqualSingleBlocks() {
+        let generator = Philox4x32(key: 0x299f_31d0_a409_3822, counterHigh: 77)
+        let first: UInt64 = (1 << 32) - 5
+        var words = [UInt32](repeating: 0, count: 4 * 21)
+        generator.fill(blocks: 21, from: first, into: &words)
+        for block in 0..<21 {
+            let expected = generator.block(first + UInt64(block))
+            XCTAssertEqual(Array(words[(4 * block)..<(4 * block + 4)]), [expected[0], expected[1], expected[2], expected[3]],
+                           "block \(block)")
+        }
+        let (single, runs) = (RandomStream(seed: 4, name: "w"), RandomStream(seed: 4, name: "w"))
+        let one = (0..<203).map { _ in single.nextWord() }
+        var batched: [UInt32] = []
+        for size in [3, 1, 64, 35, 100] {
+            var run = [UInt32](repeating: 0, count: size)
+            runs.fill(words: &run, count: size)
+            batched += run
+        }
+        XCTAssertEqual(one, batched)
+    }
+
     func testStreamsAreReproducibleAndPinned() {
         let a = RandomStream(seed: 42, name: "noise"), b = RandomStream(seed: 42, name: "noise")
         let first = (0..<6).map { _ in a.nextWord() }
