@@ -67,6 +67,14 @@ public enum Elementwise {
                              _ a: UnsafePointer<Float>, stride aStride: Int,
                              _ b: UnsafePointer<Float>, stride bStride: Int,
                              into y: UnsafeMutablePointer<Float>, count: Int) {
+        inSlices(count) { start, length in
+            applySlice(operation, a + start * aStride, aStride, b + start * bStride, bStride, y + start, length)
+        }
+    }
+
+    private static func applySlice(_ operation: BinaryOperation, _ a: UnsafePointer<Float>, _ aStride: Int,
+                                   _ b: UnsafePointer<Float>, _ bStride: Int, _ y: UnsafeMutablePointer<Float>,
+                                   _ count: Int) {
         switch operation {
         case .add: binaryLoop(a, aStride, b, bStride, y, count, { $0 + $1 }, { $0 + $1 })
         case .subtract: binaryLoop(a, aStride, b, bStride, y, count, { $0 - $1 }, { $0 - $1 })
@@ -173,6 +181,24 @@ public enum Elementwise {
 
     /// Elements below which one thread does all the work of an elementary function (~15 µs of work).
     static let parallelElementThreshold = 1 << 15
+
+    /// Elements each thread must get before a memory-bound pass (add, multiply, a rectifier's gradient) is
+    /// shared out: 64 Ki floats, about 10 µs of work.
+    static let parallelPassThreshold = 1 << 16
+
+    /// Runs `body(start, length)` over contiguous slices of `count` elements, on the kernel threads when
+    /// the pass is long enough to pay for them. Slices start at multiples of 8, so every element is
+    /// computed by the same lane code as without the split.
+    static func inSlices(_ count: Int, _ body: (Int, Int) -> Void) {
+        let pieces = min(ComputeThreads.count, count / parallelPassThreshold)
+        guard pieces > 1 else { return body(0, count) }
+        let size = (count / pieces + 7) & ~7
+        ComputeThreads.forEachPiece(pieces) { piece in
+            let start = piece * size
+            let end = piece == pieces - 1 ? count : min(count, start + size)
+            if start < end { body(start, end - start) }
+        }
+    }
 
     /// Runs a buffer kernel over contiguous slices on the kernel threads when the buffer is large. Every
     /// element is computed by the same lane code wherever a slice starts, so the split changes no bit.
@@ -332,6 +358,13 @@ extension Elementwise {
     /// (ReLU) or multiplying by its leaky slope (leaky ReLU).
     public static func rectifierGradient(_ g: UnsafePointer<Float>, output y: UnsafePointer<Float>, slope: Float?,
                                          into out: UnsafeMutablePointer<Float>, count: Int) {
+        inSlices(count) { start, length in
+            rectifierGradientSlice(g + start, y + start, slope, out + start, length)
+        }
+    }
+
+    private static func rectifierGradientSlice(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ slope: Float?,
+                                               _ out: UnsafeMutablePointer<Float>, _ count: Int) {
         // Written out rather than through `binaryLoop`: there the vector closure stayed a call per 8 lanes.
         var i = 0
         let zero = SIMD8<Float>(repeating: 0)

@@ -1,0 +1,28 @@
+import XCTest
+@testable import Kernels
+
+final class ElementwiseThreadingTests: XCTestCase {
+    /// Long passes are shared out over threads in slices; every element must still get its own value (the
+    /// scalar formula) whatever the thread count, with broadcast operands too.
+    func testLongPassesGiveTheScalarValuesOnAnyThreadCount() {
+        let saved = ComputeThreads.count
+        defer { ComputeThreads.count = saved }
+        let count = 300_001
+        let a = (0..<count).map { Float($0 % 1000) / 37 - 13 }, b = (0..<count).map { Float($0 % 777) / 19 - 20 }
+        let scalar: [Float] = [2.5]
+        for threads in [1, 2, 3] {
+            ComputeThreads.count = threads
+            var sum = [Float](repeating: 0, count: count), scaled = sum, masked = sum, leaky = sum
+            Elementwise.apply(.add, a, stride: 1, b, stride: 1, into: &sum, count: count)
+            Elementwise.apply(.multiply, scalar, stride: 0, b, stride: 1, into: &scaled, count: count)
+            Elementwise.rectifierGradient(a, output: b, slope: nil, into: &masked, count: count)
+            Elementwise.rectifierGradient(a, output: b, slope: 0.2, into: &leaky, count: count)
+            for i in stride(from: 0, to: count, by: 997) + [count - 1] {
+                XCTAssertEqual(sum[i].bitPattern, (a[i] + b[i]).bitPattern, "\(threads) threads, element \(i)")
+                XCTAssertEqual(scaled[i].bitPattern, (2.5 * b[i]).bitPattern)
+                XCTAssertEqual(masked[i].bitPattern, (b[i] > 0 ? a[i] : 0).bitPattern)
+                XCTAssertEqual(leaky[i].bitPattern, (a[i] * (b[i] > 0 ? 1 : 0.2)).bitPattern)
+            }
+        }
+    }
+}
