@@ -37,7 +37,7 @@ public enum OptimizerKernels {
                             weightDecay: Float, biasCorrection1: Float, biasCorrection2: Float) -> UpdateSquares {
         // Large updates stream their results past the caches: written to fresh buffers, they would otherwise
         // first be read in (three extra streams over memory) and evict the operands still to come.
-        let streams = count >= streamingCount && [pOut, mOut, vOut].allSatisfy { Int(bitPattern: $0) % 32 == 0 }
+        let streams = count >= streamingCount && [pOut, mOut, vOut].allSatisfy { Int(bitPattern: $0) % 16 == 0 }
         let block = Reductions.squareBlock
         let blocks = max(1, (count + block - 1) / block)
         // One piece per block when the update is large enough to share out, else one piece for all.
@@ -110,8 +110,7 @@ public enum OptimizerKernels {
                                              beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
             let whole = count - count % 16
             ((g0, g1), (p0, p1)) = WideAdam.update(p, g, m, v, pOut, mOut, vOut, count: whole, settings: settings,
-                                                   streams: streams && Int(bitPattern: pOut) % 64 == 0
-                                                       && Int(bitPattern: mOut) % 64 == 0 && Int(bitPattern: vOut) % 64 == 0)
+                                                   streams: streams)
             i = whole
         }
         while i + 16 <= count {

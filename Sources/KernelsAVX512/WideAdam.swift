@@ -25,7 +25,7 @@ public enum WideAdam {
     /// Updates the first `count` elements (a multiple of 16) and returns the sums of squares of the
     /// gradient and of the new parameter in two 8-lane halves each (elements 16j…16j+7 in the first,
     /// 16j+8…16j+15 in the second), as the 8-lane kernel accumulates them. `streams`: non-temporal stores
-    /// (the outputs must then be 64-byte aligned).
+    /// (the outputs must then be 16-byte aligned).
     public static func update(_ p: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafePointer<Float>,
                               _ v: UnsafePointer<Float>, _ pOut: UnsafeMutablePointer<Float>,
                               _ mOut: UnsafeMutablePointer<Float>, _ vOut: UnsafeMutablePointer<Float>, count: Int,
@@ -39,7 +39,14 @@ public enum WideAdam {
         }
         @inline(__always) func store(_ x: V, _ y: UnsafeMutablePointer<Float>, _ i: Int) {
             #if arch(x86_64)
-            if streams { _mm512_stream_ps(y + i, x); return }
+            if streams {
+                // 16-byte non-temporal stores: malloc's alignment is all they need.
+                _mm_stream_ps(y + i, x.lowHalf.lowHalf)
+                _mm_stream_ps(y + i + 4, x.lowHalf.highHalf)
+                _mm_stream_ps(y + i + 8, x.highHalf.lowHalf)
+                _mm_stream_ps(y + i + 12, x.highHalf.highHalf)
+                return
+            }
             #endif
             UnsafeMutableRawPointer(y + i).storeBytes(of: x, as: V.self)
         }
