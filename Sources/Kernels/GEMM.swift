@@ -266,15 +266,15 @@ struct GEMMProblem {
 
 extension GEMMProblem {
     /// `run` with the AVX-512 kernels, which read an operand in place where its layout already serves them
-    /// and its rows are short (see `GEMM.inPlacePitch`): op(B) with contiguous rows, and A either way
+    /// and its rows are short (see `GEMM.inPlacePitchA` and `inPlacePitchB`): op(B) with contiguous rows, and A
     /// (8 row streams, or 8 consecutive values per depth step when transposed). Only the other operands,
     /// and the last partial row tile of an A read in place, are packed. Every element still gets one
     /// sequential chain, so the bits are those of the packed path.
     func runWide(_ workspace: GEMMWorkspace) {
         let depthBlocks = (k + GEMM.depthBlock - 1) / GEMM.depthBlock
         let depthStep = (k + depthBlocks - 1) / depthBlocks
-        let packsB = transposeB || ldb > GEMM.inPlacePitch
-        let packsA = lda > GEMM.inPlacePitch
+        let packsB = transposeB || ldb > GEMM.inPlacePitchB
+        let packsA = lda > GEMM.inPlacePitchA
         let tileRows = WideTile.rows, tileColumns = WideTile.columns
         var jc = 0
         while jc < n {
@@ -341,11 +341,15 @@ extension GEMMProblem {
 }
 
 extension GEMM {
-    /// The longest row pitch (floats) at which the AVX-512 path reads an operand in place instead of packing
-    /// it. Measured on Zen 5, one thread: in place, toy-small trains at 2123 it/s (2022 with A packed) and
-    /// digits-mlp at 965 (948 with B packed), a 128³ product runs at 216 GFLOP/s (188 packed); but at a pitch
-    /// of 1024 floats (4 KiB, every step in the same cache set) 1024³ drops from 207 to 163 GFLOP/s.
-    static let inPlacePitch = 512
+    /// The longest row pitch (floats) at which the AVX-512 path reads A in place instead of packing it.
+    /// Its 8 row streams touch 8 lines per step: at a pitch of 2 KiB they share few cache sets but fit.
+    /// Measured on Zen 5, one thread: in place, toy-small trains at 2123 it/s (2022 with A packed); at a
+    /// pitch of 1024 floats, 1024³ drops from 207 to 174 GFLOP/s.
+    static let inPlacePitchA = 512
+    /// The same for B, whose strip steps one row per depth step: at a pitch of 2 KiB every step lands in
+    /// the same two cache sets, so 512-wide layers are packed (toy-wgangp 12.32 it/s against 11.94 read
+    /// in place; mnist-mlp alike), and 128- and 256-wide ones are read in place (digits-mlp 965 against 948).
+    static let inPlacePitchB = 256
 
     /// How many pieces to cut C into, and along which dimension.
     ///
