@@ -21,12 +21,11 @@ public enum GEMM {
     static let rowBlock = 120
     /// Columns of B per packed block (a multiple of `tileColumns`): 256 × 2048 floats = 2 MiB, in L3.
     static let columnBlock = 2048
-    /// Below this many multiply-adds (m·n·k ≈ 203³) splitting C across threads costs more than it saves:
-    /// each piece repacks the operand it shares and the pool hand-off costs a few microseconds. With the
-    /// AVX-512 tile a 128³ product takes ~11 µs on one core, so the small layers of a toy GAN (256×128×128)
-    /// stay whole, and their two gradients run side by side instead (`multiplyBoth`): toy-small trained at
-    /// 1682 it/s on two threads with the threshold at 161³, 1924 with it here.
-    static let parallelThreshold = 1 << 23
+    /// Below this many multiply-adds (m·n·k = 128·128·64) splitting C across threads costs more than it
+    /// saves. With workers that keep spinning between the kernels of a step (see `WorkerPool`), even the
+    /// 128-wide layers of toy-small pay: on two threads it trained at 3192 it/s with the threshold here,
+    /// 2427 with it at 203³ (where a sleeping worker's wake-up ate the gain), digits-mlp at 1571 and 1227.
+    static let parallelThreshold = 1 << 20
     /// Work (in flops) the first piece gets on top of an equal share: none now that helpers start at once
     /// (with Dispatch, giving the caller's piece ~25 µs more work hid the workers' wake-up).
     static let headStartFlops = 0
