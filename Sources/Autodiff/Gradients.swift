@@ -45,14 +45,14 @@ struct GradientPass {
             target.gradient = nil
         }
         var order: [GraphNode] = []
-        var visited = Set<ObjectIdentifier>()
         var stack: [(node: GraphNode, nextInput: Int)] = [(root, 0)]
-        visited.insert(ObjectIdentifier(root))
+        root.visitedPass = pass
         while !stack.isEmpty {
             let (node, nextInput) = stack[stack.count - 1]
             if nextInput < node.inputCount {
                 stack[stack.count - 1].nextInput += 1
-                if let input = node.inputNode(nextInput), visited.insert(ObjectIdentifier(input)).inserted {
+                if let input = node.inputNode(nextInput), input.visitedPass != pass {
+                    input.visitedPass = pass
                     stack.append((input, 0))
                 }
                 continue

@@ -51,9 +51,15 @@ final class GraphNode {
     private let firstInput: Tensor?
     private let secondInput: Tensor?
     private let otherInputs: [Tensor]
+    // The inline inputs' nodes, kept apart so that walking the graph reads one reference per input
+    // instead of copying a tensor (three reference counts) to reach it.
+    private let firstNode: GraphNode?
+    private let secondNode: GraphNode?
 
     // Scratch state of one backward pass, valid only while `pass` equals the running pass number.
     var pass = 0
+    /// The pass that last reached this node while ordering the graph (a mark instead of a visited set).
+    var visitedPass = 0
     var isTarget = false
     var reachesTarget = false
     var gradient: Tensor?
@@ -70,6 +76,8 @@ final class GraphNode {
         firstInput = first
         secondInput = second
         otherInputs = others
+        firstNode = first?.node
+        secondNode = second?.node
     }
 
     /// A variable (leaf).
@@ -99,7 +107,10 @@ final class GraphNode {
     }
 
     /// The node of input `i`, nil when that input is a constant.
-    func inputNode(_ i: Int) -> GraphNode? { input(i).node }
+    func inputNode(_ i: Int) -> GraphNode? {
+        if !otherInputs.isEmpty { return otherInputs[i].node }
+        return i == 0 ? firstNode : secondNode
+    }
 
     /// Whether this node is a variable rather than an operation.
     var isVariable: Bool { derivative == nil }
