@@ -58,7 +58,8 @@ public enum WideAdam {
             let v2 = vv * s.beta2 + (grad * grad) * (1 - s.beta2)
             let denominator = squareRoot(v2) / s.rootCorrection2 + s.epsilon
             let p2 = pv - (m2 / denominator) * s.stepSize
-            store(p2, pOut, i)
+            // The new weights are read again by the next forward pass: they stay in the caches.
+            UnsafeMutableRawPointer(pOut + i).storeBytes(of: p2, as: V.self)
             store(m2, mOut, i)
             store(v2, vOut, i)
             let (ga, gb, pa, pb) = (D(gv.lowHalf), D(gv.highHalf), D(p2.lowHalf), D(p2.highHalf))
