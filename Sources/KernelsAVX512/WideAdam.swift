@@ -25,7 +25,7 @@ public enum WideAdam {
     /// Updates the first `count` elements (a multiple of 16) and returns the sums of squares of the
     /// gradient and of the new parameter in two 8-lane halves each (elements 16j…16j+7 in the first,
     /// 16j+8…16j+15 in the second), as the 8-lane kernel accumulates them. `streams`: non-temporal stores
-    /// (the outputs must then be 16-byte aligned).
+    /// for the new moments (which must then be 16-byte aligned).
     public static func update(_ p: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafePointer<Float>,
                               _ v: UnsafePointer<Float>, _ pOut: UnsafeMutablePointer<Float>,
                               _ mOut: UnsafeMutablePointer<Float>, _ vOut: UnsafeMutablePointer<Float>, count: Int,
