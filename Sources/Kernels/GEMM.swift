@@ -95,6 +95,15 @@ public enum GEMM {
             return
         }
         if isSkinny(rows: n, contiguous: transposeA) {
+            var done = 0
+            if usesWideVectors && !transposeA && transposeB && n <= 2 && m >= 16 {
+                // A row-major and W's rows contiguous: 16 rows at a time on vector lanes.
+                done = m - m % 16
+                WideRowDots.multiply(rows: done, outputs: n, depth: k, a: a, lda: lda, w: b, ldw: ldb, c: c, ldc: ldc,
+                                     accumulate: accumulate)
+                if done == m { return }
+            }
+            let (m, a, c) = (m - done, a + done * lda, c + done * ldc)
             // Cᵀ = op(B)ᵀ·op(A)ᵀ: the same chains, with the roles of the operands swapped.
             skinnyMultiply(rows: n, columns: m, depth: k,
                            a: b, aRowStride: transposeB ? ldb : 1, aDepthStride: transposeB ? 1 : ldb,

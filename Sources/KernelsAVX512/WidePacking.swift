@@ -31,56 +31,56 @@ public enum WidePacking {
     @inline(__always)
     static func indices(_ lanes: SIMD16<Int32>) -> SIMD8<Int64> { unsafeBitCast(lanes, to: SIMD8<Int64>.self) }
 
-    /// out[16·j + i] = source[i·ldb + j] for i, j < 16.
+    /// out[16·j + i] = source[i·ldb + j] for i, j < 16. Written out value by value so that all 32 vectors
+    /// stay in registers (a loop over a scratch array went through the stack, and asked the runtime each
+    /// time whether the stack had room).
     @inline(__always)
     static func transposeBlock(_ source: UnsafePointer<Float>, _ ldb: Int, _ out: UnsafeMutablePointer<Float>) {
-        @inline(__always) func row(_ i: Int) -> V { UnsafeRawPointer(source + i * ldb).loadUnaligned(as: V.self) }
-        // Stack scratch (register pressure would spill 32 live vectors anyway); store-forwarding keeps it cheap.
-        withUnsafeTemporaryAllocation(of: V.self, capacity: 32) { scratch in
-            let t = scratch.baseAddress!, u = t + 16
-            // Pairs of rows interleaved: t[2k] holds rows 2k, 2k+1 at columns 4L, 4L+1 of each 128-bit lane
-            // L, t[2k+1] at columns 4L+2, 4L+3.
-            for k in 0..<8 {
-                let (r0, r1) = (row(2 * k), row(2 * k + 1))
-                t[2 * k] = _mm512_unpacklo_ps(r0, r1)
-                t[2 * k + 1] = _mm512_unpackhi_ps(r0, r1)
-            }
-            // Quads of rows: u[4g + c] holds rows 4g…4g+3 of column 4L + c in lane L.
-            for g in 0..<4 {
-                let (a, b) = (unsafeBitCast(t[4 * g], to: D.self), unsafeBitCast(t[4 * g + 2], to: D.self))
-                let (c, d) = (unsafeBitCast(t[4 * g + 1], to: D.self), unsafeBitCast(t[4 * g + 3], to: D.self))
-                u[4 * g] = unsafeBitCast(_mm512_unpacklo_pd(a, b), to: V.self)
-                u[4 * g + 1] = unsafeBitCast(_mm512_unpackhi_pd(a, b), to: V.self)
-                u[4 * g + 2] = unsafeBitCast(_mm512_unpacklo_pd(c, d), to: V.self)
-                u[4 * g + 3] = unsafeBitCast(_mm512_unpackhi_pd(c, d), to: V.self)
-            }
-            interleaveQuads(u, out)
-        }
+        @inline(__always) func row(_ i: Int) -> V { UnsafeRawPointer(source + i &* ldb).loadUnaligned(as: V.self) }
+        // Pairs of rows interleaved: t(2k) holds rows 2k, 2k+1 at columns 4L, 4L+1 of each 128-bit lane L,
+        // t(2k+1) at columns 4L+2, 4L+3.
+        @inline(__always) func low(_ x: V, _ y: V) -> D { unsafeBitCast(_mm512_unpacklo_ps(x, y), to: D.self) }
+        @inline(__always) func high(_ x: V, _ y: V) -> D { unsafeBitCast(_mm512_unpackhi_ps(x, y), to: D.self) }
+        let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3))
+        let (t0, t1, t2, t3) = (low(r0, r1), high(r0, r1), low(r2, r3), high(r2, r3))
+        let (r4, r5, r6, r7) = (row(4), row(5), row(6), row(7))
+        let (t4, t5, t6, t7) = (low(r4, r5), high(r4, r5), low(r6, r7), high(r6, r7))
+        let (r8, r9, r10, r11) = (row(8), row(9), row(10), row(11))
+        let (t8, t9, t10, t11) = (low(r8, r9), high(r8, r9), low(r10, r11), high(r10, r11))
+        let (r12, r13, r14, r15) = (row(12), row(13), row(14), row(15))
+        let (t12, t13, t14, t15) = (low(r12, r13), high(r12, r13), low(r14, r15), high(r14, r15))
+        // Quads of rows: u(4g + c) holds rows 4g…4g+3 of column 4L + c in lane L.
+        @inline(__always) func quadLow(_ x: D, _ y: D) -> V { unsafeBitCast(_mm512_unpacklo_pd(x, y), to: V.self) }
+        @inline(__always) func quadHigh(_ x: D, _ y: D) -> V { unsafeBitCast(_mm512_unpackhi_pd(x, y), to: V.self) }
+        let (u0, u1, u2, u3) = (quadLow(t0, t2), quadHigh(t0, t2), quadLow(t1, t3), quadHigh(t1, t3))
+        let (u4, u5, u6, u7) = (quadLow(t4, t6), quadHigh(t4, t6), quadLow(t5, t7), quadHigh(t5, t7))
+        let (u8, u9, u10, u11) = (quadLow(t8, t10), quadHigh(t8, t10), quadLow(t9, t11), quadHigh(t9, t11))
+        let (u12, u13, u14, u15) = (quadLow(t12, t14), quadHigh(t12, t14), quadLow(t13, t15), quadHigh(t13, t15))
+        let destination = UnsafeMutableRawPointer(out)
+        interleaveQuads(u0, u4, u8, u12, destination, 0)
+        interleaveQuads(u1, u5, u9, u13, destination, 1)
+        interleaveQuads(u2, u6, u10, u14, destination, 2)
+        interleaveQuads(u3, u7, u11, u15, destination, 3)
     }
 
-    /// The last stage of `transposeBlock`: whole 128-bit lanes gathered from the four row quads.
+    /// The last stage of `transposeBlock` for columns 4L + c: lane L of the four row quads side by side.
     @inline(__always)
-    static func interleaveQuads(_ u: UnsafeMutablePointer<V>, _ out: UnsafeMutablePointer<Float>) {
-        // Column 4L + c is lane L of u[c], u[4 + c], u[8 + c], u[12 + c], in that order.
+    static func interleaveQuads(_ a: V, _ b: V, _ c: V, _ d: V, _ destination: UnsafeMutableRawPointer, _ column: Int) {
         let pairLow = indices(SIMD16<Int32>(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23))
         let pairHigh = indices(SIMD16<Int32>(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31))
         let halfLow = indices(SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))
         let halfHigh = indices(SIMD16<Int32>(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31))
-        let destination = UnsafeMutableRawPointer(out)
-        for c in 0..<4 {
-            let upperLow = _mm512_permutex2var_ps(u[c], pairLow, u[4 + c])
-            let upperHigh = _mm512_permutex2var_ps(u[c], pairHigh, u[4 + c])
-            let lowerLow = _mm512_permutex2var_ps(u[8 + c], pairLow, u[12 + c])
-            let lowerHigh = _mm512_permutex2var_ps(u[8 + c], pairHigh, u[12 + c])
-            destination.storeBytes(of: _mm512_permutex2var_ps(upperLow, halfLow, lowerLow),
-                                   toByteOffset: 64 * c, as: V.self)
-            destination.storeBytes(of: _mm512_permutex2var_ps(upperLow, halfHigh, lowerLow),
-                                   toByteOffset: 64 * (4 + c), as: V.self)
-            destination.storeBytes(of: _mm512_permutex2var_ps(upperHigh, halfLow, lowerHigh),
-                                   toByteOffset: 64 * (8 + c), as: V.self)
-            destination.storeBytes(of: _mm512_permutex2var_ps(upperHigh, halfHigh, lowerHigh),
-                                   toByteOffset: 64 * (12 + c), as: V.self)
-        }
+        let upperLow = _mm512_permutex2var_ps(a, pairLow, b)
+        let upperHigh = _mm512_permutex2var_ps(a, pairHigh, b)
+        let lowerLow = _mm512_permutex2var_ps(c, pairLow, d)
+        let lowerHigh = _mm512_permutex2var_ps(c, pairHigh, d)
+        destination.storeBytes(of: _mm512_permutex2var_ps(upperLow, halfLow, lowerLow), toByteOffset: 64 * column, as: V.self)
+        destination.storeBytes(of: _mm512_permutex2var_ps(upperLow, halfHigh, lowerLow), toByteOffset: 64 * (4 + column),
+                               as: V.self)
+        destination.storeBytes(of: _mm512_permutex2var_ps(upperHigh, halfLow, lowerHigh), toByteOffset: 64 * (8 + column),
+                               as: V.self)
+        destination.storeBytes(of: _mm512_permutex2var_ps(upperHigh, halfHigh, lowerHigh),
+                               toByteOffset: 64 * (12 + column), as: V.self)
     }
     #endif
 }

@@ -128,7 +128,10 @@ final class GEMMTests: XCTestCase {
     }
 
     func testTinyAndSkinnyShapesMatchReference() {
-        let shapes = [(1, 1, 1), (128, 2, 128), (64, 1, 256), (1, 512, 64), (3, 70, 5), (2, 2, 2), (4, 9, 3)]
+        // (128, 2, 128) and (37, 1, 35) NT take the AVX-512 row-dot kernel: 16 rows at a time, a row tail,
+        // a depth tail.
+        let shapes = [(1, 1, 1), (128, 2, 128), (64, 1, 256), (1, 512, 64), (3, 70, 5), (2, 2, 2), (4, 9, 3), (37, 1, 35),
+                      (40, 2, 33)]
         for (m, n, k) in shapes {
             for (transposeA, transposeB) in allOps {
                 for accumulate in [false, true] {
@@ -240,7 +243,8 @@ final class GEMMTests: XCTestCase {
         defer { GEMM.usesWideVectors = saved }
         for wide in CPUFeatures.has("avx512f") ? [true, false] : [false] {
             GEMM.usesWideVectors = wide
-            for (m, n, k) in [(5, 7, 3), (13, 17, 9), (25, 33, 130), (64, 100, 64), (121, 20, 257), (7, 530, 11)] {
+            for (m, n, k) in [(5, 7, 3), (13, 17, 9), (25, 33, 130), (64, 100, 64), (121, 20, 257), (7, 530, 11),
+                              (64, 2, 100), (35, 1, 40), (16, 2, 16)] {
                 for (transposeA, transposeB) in allOps {
                     let (a, freeA) = fenced(m * k), (b, freeB) = fenced(k * n), (c, freeC) = fenced(m * n)
                     var expected = [Float](repeating: 0, count: m * n)
