@@ -240,8 +240,29 @@ struct GEMMProblem {
             runWide(workspace)
             return
         }
-        // Equal depth blocks rather than 256 + remainder: a short last block would run the kernel at a
-        // depth too small to amortise loading and storing the C tile.
+        forEachBlock { jc, columns, pc, depth, loadC, _ in
+            GEMM.packB(depth: depth, columns: columns, b: bElement(pc, jc), ldb: ldb, transposed: transposeB,
+                       into: workspace.packedB)
+            var ic = 0
+            while ic < m {
+                let rows = min(GEMM.rowBlock, m - ic)
+                GEMM.packA(rows: rows, depth: depth, a: aElement(ic, pc), lda: lda, transposed: transposeA,
+                           into: workspace.packedA)
+                GEMM.macroKernel(rows: rows, columns: columns, depth: depth,
+                                 packedA: workspace.packedA, packedB: workspace.packedB,
+                                 c: c + ic * ldc + jc, ldc: ldc, loadC: loadC, scratch: workspace.scratch)
+                ic += rows
+            }
+        }
+    }
+
+    /// Every block of columns (`columnBlock`) and depth of C, columns outside: `body(jc, columns, pc, depth,
+    /// loadC, lastDepth)`. Chains continue from the stored C after the first depth block (`loadC`): this
+    /// is what keeps the order one sequential chain per element instead of a sum of per-block partial
+    /// sums. Depth blocks are equal rather than 256 + remainder: a short last block would run the kernel
+    /// at a depth too small to amortise loading and storing the C tile.
+    @inline(__always)
+    func forEachBlock(_ body: (_ jc: Int, _ columns: Int, _ pc: Int, _ depth: Int, _ loadC: Bool, _ lastDepth: Bool) -> Void) {
         let depthBlocks = (k + GEMM.depthBlock - 1) / GEMM.depthBlock
         let depthStep = (k + depthBlocks - 1) / depthBlocks
         var jc = 0
@@ -250,21 +271,7 @@ struct GEMMProblem {
             var pc = 0
             while pc < k {
                 let depth = min(depthStep, k - pc)
-                // Chains continue from the stored C after the first block: this is what keeps the order
-                // a single sequential chain per element instead of a sum of per-block partial sums.
-                let loadC = accumulate || pc > 0
-                GEMM.packB(depth: depth, columns: columns, b: bElement(pc, jc), ldb: ldb, transposed: transposeB,
-                           into: workspace.packedB)
-                var ic = 0
-                while ic < m {
-                    let rows = min(GEMM.rowBlock, m - ic)
-                    GEMM.packA(rows: rows, depth: depth, a: aElement(ic, pc), lda: lda, transposed: transposeA,
-                               into: workspace.packedA)
-                    GEMM.macroKernel(rows: rows, columns: columns, depth: depth,
-                                     packedA: workspace.packedA, packedB: workspace.packedB,
-                                     c: c + ic * ldc + jc, ldc: ldc, loadC: loadC, scratch: workspace.scratch)
-                    ic += rows
-                }
+                body(jc, columns, pc, depth, accumulate || pc > 0, pc + depth == k)
                 pc += depth
             }
             jc += columns
@@ -279,62 +286,51 @@ extension GEMMProblem {
     /// and the last partial row tile of an A read in place, are packed. Every element still gets one
     /// sequential chain, so the bits are those of the packed path.
     func runWide(_ workspace: GEMMWorkspace) {
-        let depthBlocks = (k + GEMM.depthBlock - 1) / GEMM.depthBlock
-        let depthStep = (k + depthBlocks - 1) / depthBlocks
         let packsB = transposeB || ldb > GEMM.inPlacePitchB
         let packsA = lda > GEMM.inPlacePitchA
         let tileRows = WideTile.rows, tileColumns = WideTile.columns
-        var jc = 0
-        while jc < n {
-            let columns = min(GEMM.columnBlock, n - jc)
-            var pc = 0
-            while pc < k {
-                let depth = min(depthStep, k - pc)
-                let loadC = accumulate || pc > 0
-                let lastDepth = pc + depth == k
-                if packsB {
-                    GEMM.packB(depth: depth, columns: columns, b: bElement(pc, jc), ldb: ldb, transposed: transposeB,
-                               into: workspace.packedB)
-                }
-                var ic = 0
-                while ic < m {
-                    let rows = min(GEMM.rowBlock, m - ic)
-                    // Reading a partial tile in place would read past A: that tile is always packed.
-                    let inPlaceRows = packsA ? 0 : rows - rows % tileRows
-                    if inPlaceRows < rows {
-                        GEMM.packWideA(rows: rows - inPlaceRows, depth: depth, a: aElement(ic + inPlaceRows, pc), lda: lda,
-                                       transposed: transposeA, into: workspace.packedA)
-                    }
-                    var left = 0
-                    while left < columns {
-                        let width = min(tileColumns, columns - left)
-                        let b = packsB
-                            ? WideTileB(base: UnsafeRawPointer(workspace.packedB + left * depth), stepBytes: 64,
-                                        secondHalfBytes: GEMM.tileColumns * depth * 4, columns: width)
-                            : WideTileB(base: UnsafeRawPointer(bElement(pc, jc + left)), stepBytes: ldb * 4,
-                                        secondHalfBytes: GEMM.tileColumns * 4, columns: width)
-                        var top = 0
-                        while top < rows {
-                            let height = min(tileRows, rows - top)
-                            let a: WideTileA
-                            if top >= inPlaceRows {
-                                a = WideTileA(base: workspace.packedA + (top - inPlaceRows) * depth, rowStride: 1, step: tileRows)
-                            } else if transposeA {
-                                a = WideTileA(base: aElement(ic + top, pc), rowStride: 1, step: lda)
-                            } else {
-                                a = WideTileA(base: aElement(ic + top, pc), rowStride: lda, step: 1)
-                            }
-                            WideTile.multiply(depth: depth, a: a, b: b, c: c + (ic + top) * ldc + jc + left, ldc: ldc,
-                                              rows: height, loadC: loadC, epilogue: tileEpilogue(jc + left, lastDepth))
-                            top += height
-                        }
-                        left += width
-                    }
-                    ic += rows
-                }
-                pc += depth
+        forEachBlock { jc, columns, pc, depth, loadC, lastDepth in
+            if packsB {
+                GEMM.packB(depth: depth, columns: columns, b: bElement(pc, jc), ldb: ldb, transposed: transposeB,
+                           into: workspace.packedB)
             }
-            jc += columns
+            var ic = 0
+            while ic < m {
+                let rows = min(GEMM.rowBlock, m - ic)
+                // Reading a partial tile in place would read past A: that tile is always packed.
+                let inPlaceRows = packsA ? 0 : rows - rows % tileRows
+                if inPlaceRows < rows {
+                    GEMM.packWideA(rows: rows - inPlaceRows, depth: depth, a: aElement(ic + inPlaceRows, pc), lda: lda,
+                                   transposed: transposeA, into: workspace.packedA)
+                }
+                var left = 0
+                while left < columns {
+                    let width = min(tileColumns, columns - left)
+                    let b = packsB
+                        ? WideTileB(base: UnsafeRawPointer(workspace.packedB + left * depth), stepBytes: 64,
+                                    secondHalfBytes: GEMM.tileColumns * depth * 4, columns: width)
+                        : WideTileB(base: UnsafeRawPointer(bElement(pc, jc + left)), stepBytes: ldb * 4,
+                                    secondHalfBytes: GEMM.tileColumns * 4, columns: width)
+                    var top = 0
+                    while top < rows {
+                        let height = min(tileRows, rows - top)
+                        let a: WideTileA
+                        if top >= inPlaceRows {
+                            a = WideTileA(base: workspace.packedA + (top - inPlaceRows) * depth, rowStride: 1,
+                                          step: tileRows)
+                        } else if transposeA {
+                            a = WideTileA(base: aElement(ic + top, pc), rowStride: 1, step: lda)
+                        } else {
+                            a = WideTileA(base: aElement(ic + top, pc), rowStride: lda, step: 1)
+                        }
+                        WideTile.multiply(depth: depth, a: a, b: b, c: c + (ic + top) * ldc + jc + left, ldc: ldc,
+                                          rows: height, loadC: loadC, epilogue: tileEpilogue(jc + left, lastDepth))
+                        top += height
+                    }
+                    left += width
+                }
+                ic += rows
+            }
         }
     }
 }

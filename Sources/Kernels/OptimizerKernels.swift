@@ -8,17 +8,27 @@ public enum OptimizerKernels {
     /// Updates of at least this many elements (1 MiB per buffer) use non-temporal stores for the moments.
     static let streamingCount = 1 << 18
 
-    /// What an update kernel measured on its way through: Σg² of the gradient and Σp² of the new parameter.
+    /// What an update kernel measured on its way through: Σg² of the gradient as given (before weight
+    /// decay) and Σp² of the new parameter, each in the order of `Reductions.sumOfSquares`.
     public struct UpdateSquares: Sendable, Equatable {
-        /// Σg² of the gradient as given (before weight decay).
-        public var gradient: Double
+        /// Σg² of the gradient.
+        public var gradientSquares: Double
         /// Σp² of the new parameter.
-        public var parameter: Double
+        public var parameterSquares: Double
+
+        /// Nothing measured yet.
+        public static let zero = UpdateSquares(gradientSquares: 0, parameterSquares: 0)
 
         /// A measurement.
-        public init(gradient: Double, parameter: Double) {
-            self.gradient = gradient
-            self.parameter = parameter
+        public init(gradientSquares: Double, parameterSquares: Double) {
+            self.gradientSquares = gradientSquares
+            self.parameterSquares = parameterSquares
+        }
+
+        /// Adds the sums of a later block or tensor (the order of additions is the caller's).
+        public mutating func add(_ other: UpdateSquares) {
+            gradientSquares += other.gradientSquares
+            parameterSquares += other.parameterSquares
         }
     }
 
@@ -47,24 +57,20 @@ public enum OptimizerKernels {
         let sums = UnsafeMutablePointer<UpdateSquares>.allocate(capacity: pieces)
         defer { sums.deallocate() }
         ComputeThreads.forEachPiece(pieces) { piece in
-            var total = UpdateSquares(gradient: 0, parameter: 0)
+            var total = UpdateSquares.zero
             for index in (pieces == 1 ? 0..<blocks : piece..<(piece + 1)) {
                 let offset = index * block
                 let part = adamBlock(p + offset, g + offset, m + offset, v + offset, pOut + offset, mOut + offset,
                                      vOut + offset, min(block, count - offset), learningRate, beta1, beta2, epsilon,
                                      weightDecay, biasCorrection1, biasCorrection2, streams)
-                total.gradient += part.gradient
-                total.parameter += part.parameter
+                total.add(part)
             }
             sums[piece] = total
         }
         // Block sums in order, as `Reductions.sumOfSquares` adds them (x + 0 is x, so a piece's own total
         // starting from 0 changes nothing).
-        var total = UpdateSquares(gradient: 0, parameter: 0)
-        for piece in 0..<pieces {
-            total.gradient += sums[piece].gradient
-            total.parameter += sums[piece].parameter
-        }
+        var total = UpdateSquares.zero
+        for piece in 0..<pieces { total.add(sums[piece]) }
         return total
     }
 
@@ -143,7 +149,8 @@ public enum OptimizerKernels {
             gradientTail += a * a
             parameterTail += b * b
         }
-        return UpdateSquares(gradient: (g0 + g1).sum() + gradientTail, parameter: (p0 + p1).sum() + parameterTail)
+        return UpdateSquares(gradientSquares: (g0 + g1).sum() + gradientTail,
+                             parameterSquares: (p0 + p1).sum() + parameterTail)
     }
 
     /// SGD with PyTorch's arithmetic: g += wd·p; b = μb + g (b = g on the first step); with Nesterov

@@ -1,4 +1,5 @@
 import Autodiff
+import Kernels
 
 /// An optimizer's per-parameter memory (moment estimates, momentum buffers, step counts), a value:
 /// copying it is a snapshot, assigning it back restores it.
@@ -88,19 +89,8 @@ public protocol Optimizer: AnyObject {
 
 /// Squared global norms an optimizer measured while updating: Σ‖g‖² over the gradients and Σ‖p‖² over the
 /// new parameters, each summed per tensor as `Tensor.squaredNorm()` and then over tensors in order, so
-/// they equal the separate computation bit for bit.
-public struct UpdateMeasurement: Sendable, Equatable {
-    /// Σ‖g‖² of the gradients as given.
-    public var gradientSquares: Double
-    /// Σ‖p‖² of the parameters after the update.
-    public var parameterSquares: Double
-
-    /// A measurement.
-    public init(gradientSquares: Double, parameterSquares: Double) {
-        self.gradientSquares = gradientSquares
-        self.parameterSquares = parameterSquares
-    }
-}
+/// they equal the separate computation bit for bit. The kernels' own type: one tensor's sums or all of them.
+public typealias UpdateMeasurement = OptimizerKernels.UpdateSquares
 
 extension Optimizer {
     /// Optimizers that measure nothing on the way update and return nil.

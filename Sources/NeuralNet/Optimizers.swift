@@ -44,24 +44,21 @@ public final class Adam: Optimizer {
     /// One Adam step per parameter, with the squared norms the kernel measures on the way.
     public func updateMeasuring(_ parameters: [Parameter], gradients: [Tensor]) throws -> UpdateMeasurement? {
         try checkPairs(parameters, gradients)
-        var measured = UpdateMeasurement(gradientSquares: 0, parameterSquares: 0)
+        var measured = UpdateMeasurement.zero
         for (parameter, gradient) in zip(parameters, gradients) {
             var slots = state.slots(for: parameter, bufferCount: 2)
             slots.step += 1
             // Bias corrections in Double, as PyTorch computes them, by repeated squaring (no libm).
             let corrections = (Float(1 - integerPower(Double(beta1), slots.step)),
                                Float(1 - integerPower(Double(beta2), slots.step)))
-            var squares = OptimizerKernels.UpdateSquares(gradient: 0, parameter: 0)
             slots.buffers = updateOutOfPlace(parameter, gradient, slots.buffers) { b in
-                squares = OptimizerKernels.adam(
+                measured.add(OptimizerKernels.adam(
                     parameter: b.parameter, gradient: b.gradient, firstMoment: b.oldBuffers[0],
                     secondMoment: b.oldBuffers[1], newParameter: b.newParameter, newFirstMoment: b.newBuffers[0],
                     newSecondMoment: b.newBuffers[1], count: b.count, learningRate: learningRate, beta1: beta1,
                     beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, biasCorrection1: corrections.0,
-                    biasCorrection2: corrections.1)
+                    biasCorrection2: corrections.1))
             }
-            measured.gradientSquares += squares.gradient
-            measured.parameterSquares += squares.parameter
             state.set(slots, for: parameter)
         }
         return measured

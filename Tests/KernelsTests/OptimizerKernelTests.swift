@@ -38,8 +38,8 @@ final class OptimizerKernelTests: XCTestCase {
                                                  weightDecay: decay, biasCorrection1: correction1, biasCorrection2: correction2)
                 let label = "count \(count), wide \(wide), \(threads) threads"
                 XCTAssertEqual((pOut + mOut + vOut).map(\.bitPattern), expected.map(\.bitPattern), label)
-                XCTAssertEqual(sums.gradient.bitPattern, Reductions.sumOfSquares(g, count: count).bitPattern, label)
-                XCTAssertEqual(sums.parameter.bitPattern, Reductions.sumOfSquares(pOut, count: count).bitPattern, label)
+                XCTAssertEqual(sums.gradientSquares.bitPattern, Reductions.sumOfSquares(g, count: count).bitPattern, label)
+                XCTAssertEqual(sums.parameterSquares.bitPattern, Reductions.sumOfSquares(pOut, count: count).bitPattern, label)
             }
         }
     }
