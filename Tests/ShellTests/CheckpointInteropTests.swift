@@ -1,4 +1,5 @@
 import XCTest
+import _GantryTestSupport
 import Foundation
 import Autodiff
 import NeuralNet
@@ -114,9 +115,8 @@ final class CheckpointInteropTests: XCTestCase {
         """#
 
     func testACheckpointRewrittenInPythonStillLoads() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-rewrite-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try ScratchFolder.make("rewrite")
+        defer { ScratchFolder.remove(folder) }
         let file = (folder as NSString).appendingPathComponent("run.safetensors")
         var errors: [String] = []
         let original = Interpreter(session: try Session(), environment: ShellEnvironment(writeOutput: { _ in }, writeError: { errors.append($0) }))
@@ -151,9 +151,8 @@ final class CheckpointInteropTests: XCTestCase {
     }
 
     func testPythonReadsTheSameWeightsAndComputesTheSameGenerator() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-interop-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try ScratchFolder.make("interop")
+        defer { ScratchFolder.remove(folder) }
         let file = (folder as NSString).appendingPathComponent("run.safetensors")
         var errors: [String] = []
         let interpreter = Interpreter(session: try Session(), environment: ShellEnvironment(writeOutput: { _ in }, writeError: { errors.append($0) }))

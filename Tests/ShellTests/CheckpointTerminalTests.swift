@@ -7,9 +7,8 @@ import _GantryTestSupport
 final class CheckpointTerminalTests: XCTestCase {
     func testCtrlCDuringRunAndDuringACheckpointSave() throws {
         let gantry = try XCTUnwrap(PseudoTerminal.productExecutable(named: "gantry"), "the gantry binary is built with the tests")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-pty-checkpoint-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try ScratchFolder.make("pty-checkpoint")
+        defer { ScratchFolder.remove(folder) }
         try "generator mlp hidden=512,512\ncritic mlp hidden=512,512\nstep 1000000\necho not-reached\n"
             .write(toFile: folder + "/long.gan", atomically: true, encoding: .utf8)
         let terminal = try PseudoTerminal(executable: gantry, environment: ["NO_COLOR": "1"], workingDirectory: folder)

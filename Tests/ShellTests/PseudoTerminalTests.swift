@@ -127,9 +127,8 @@ final class PseudoTerminalTests: XCTestCase {
     }
 
     func testWorkingDirectoryAndPathLookup() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-pty-cwd-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try ScratchFolder.make("pty-cwd")
+        defer { ScratchFolder.remove(folder) }
         let pwd = try terminal("pwd", workingDirectory: folder)
         try pwd.expect(folder + "\r\n")
         XCTAssertEqual(pwd.waitForExit(timeout: 5), 0)

@@ -1,4 +1,5 @@
 import XCTest
+import _GantryTestSupport
 import Foundation
 import Autodiff
 @testable import Workbench
@@ -9,11 +10,10 @@ final class IDXTests: XCTestCase {
     var folder = ""
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-idx-\(getpid())-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        folder = try ScratchFolder.make("idx")
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+    override func tearDownWithError() throws { ScratchFolder.remove(folder) }
 
     func path(_ name: String) -> String { folder + "/" + name }
 

@@ -1,4 +1,5 @@
 import XCTest
+import _GantryTestSupport
 import Foundation
 import Autodiff
 @testable import Workbench
@@ -9,13 +10,12 @@ final class SafeTensorsTests: XCTestCase {
     var folder: String!
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-safetensors-\(getpid())-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        folder = try ScratchFolder.make("safetensors")
     }
 
     override func tearDownWithError() throws {
         PointFile.simulatedFreeSpace.store(-1, ordering: .relaxed)
-        try? FileManager.default.removeItem(atPath: folder)
+        ScratchFolder.remove(folder)
     }
 
     func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
