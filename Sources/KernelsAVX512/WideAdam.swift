@@ -37,7 +37,7 @@ public enum WideAdam {
         @inline(__always) func load(_ x: UnsafePointer<Float>, _ i: Int) -> V {
             UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
         }
-        @inline(__always) func store(_ x: V, _ y: UnsafeMutablePointer<Float>, _ i: Int) {
+        @inline(__always) func store(_ x: V, _ y: UnsafeMutablePointer<Float>, _ i: Int, streams: Bool) {
             #if arch(x86_64)
             if streams {
                 // 16-byte non-temporal stores: malloc's alignment is all they need.
@@ -50,24 +50,49 @@ public enum WideAdam {
             #endif
             UnsafeMutableRawPointer(y + i).storeBytes(of: x, as: V.self)
         }
-        var i = 0
-        while i + 16 <= count {
-            let (pv, gv, mv, vv) = (load(p, i), load(g, i), load(m, i), load(v, i))
-            let grad = s.weightDecay == 0 ? gv : gv + pv * s.weightDecay
-            let m2 = mv * s.beta1 + grad * (1 - s.beta1)
-            let v2 = vv * s.beta2 + (grad * grad) * (1 - s.beta2)
-            let denominator = squareRoot(v2) / s.rootCorrection2 + s.epsilon
-            let p2 = pv - (m2 / denominator) * s.stepSize
-            // The new weights are read again by the next forward pass: they stay in the caches.
-            UnsafeMutableRawPointer(pOut + i).storeBytes(of: p2, as: V.self)
-            store(m2, mOut, i)
-            store(v2, vOut, i)
-            let (ga, gb, pa, pb) = (D(gv.lowHalf), D(gv.highHalf), D(p2.lowHalf), D(p2.highHalf))
-            g0 += ga * ga
-            g1 += gb * gb
-            p0 += pa * pa
-            p1 += pb * pb
-            i += 16
+        // Spelled with the vector intrinsics: the generic SIMD16 operators were split into 256- and 128-bit
+        // pieces by the code generator (6.4 ns per 16 elements against 2.x with these).
+        #if arch(x86_64)
+        @inline(__always) func mul(_ x: V, _ y: V) -> V { _mm512_mul_ps(x, y) }
+        @inline(__always) func add(_ x: V, _ y: V) -> V { _mm512_add_ps(x, y) }
+        @inline(__always) func sub(_ x: V, _ y: V) -> V { _mm512_sub_ps(x, y) }
+        @inline(__always) func div(_ x: V, _ y: V) -> V { _mm512_div_ps(x, y) }
+        #else
+        @inline(__always) func mul(_ x: V, _ y: V) -> V { x * y }
+        @inline(__always) func add(_ x: V, _ y: V) -> V { x + y }
+        @inline(__always) func sub(_ x: V, _ y: V) -> V { x - y }
+        @inline(__always) func div(_ x: V, _ y: V) -> V { x / y }
+        #endif
+        let beta1 = V(repeating: s.beta1), beta2 = V(repeating: s.beta2)
+        let oneMinusBeta1 = V(repeating: 1 - s.beta1), oneMinusBeta2 = V(repeating: 1 - s.beta2)
+        let rootCorrection2 = V(repeating: s.rootCorrection2), epsilon = V(repeating: s.epsilon)
+        let stepSize = V(repeating: s.stepSize), weightDecay = V(repeating: s.weightDecay)
+        @inline(__always) func run(decays: Bool, streams: Bool) {
+            var i = 0
+            while i + 16 <= count {
+                let (pv, gv, mv, vv) = (load(p, i), load(g, i), load(m, i), load(v, i))
+                let grad = decays ? add(gv, mul(pv, weightDecay)) : gv
+                let m2 = add(mul(mv, beta1), mul(grad, oneMinusBeta1))
+                let v2 = add(mul(vv, beta2), mul(mul(grad, grad), oneMinusBeta2))
+                let denominator = add(div(squareRoot(v2), rootCorrection2), epsilon)
+                let p2 = sub(pv, mul(div(m2, denominator), stepSize))
+                // The new weights are read again by the next forward pass: they stay in the caches.
+                UnsafeMutableRawPointer(pOut + i).storeBytes(of: p2, as: V.self)
+                store(m2, mOut, i, streams: streams)
+                store(v2, vOut, i, streams: streams)
+                let (ga, gb, pa, pb) = (D(gv.lowHalf), D(gv.highHalf), D(p2.lowHalf), D(p2.highHalf))
+                g0 += ga * ga
+                g1 += gb * gb
+                p0 += pa * pa
+                p1 += pb * pb
+                i += 16
+            }
+        }
+        switch (s.weightDecay != 0, streams) {
+        case (false, false): run(decays: false, streams: false)
+        case (false, true): run(decays: false, streams: true)
+        case (true, false): run(decays: true, streams: false)
+        case (true, true): run(decays: true, streams: true)
         }
         return ((g0, g1), (p0, p1))
     }

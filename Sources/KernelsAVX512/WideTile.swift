@@ -90,17 +90,68 @@ public enum WideTile {
     public static func multiply(depth: Int, a: WideTileA, b: WideTileB, c: UnsafeMutablePointer<Float>, ldc: Int,
                                 rows: Int, loadC: Bool, epilogue: WideTileEpilogue? = nil) {
         // Constant strides and widths where they are common, so that the loop keeps no branch and no
-        // multiplication; the arithmetic, and so the bits, are the same in every variant.
-        let unitA = WideTileA(base: a.base, rowStride: 1, step: a.step)
-        let fullB = WideTileB(base: b.base, stepBytes: b.stepBytes, secondHalfBytes: b.secondHalfBytes, columns: 32)
+        // multiplication; the arithmetic, and so the bits, are the same in every variant. Each variant is
+        // a function of its own: inlined together into one caller, they made it too large for the
+        // compiler to inline the row stores, which became a call per row with every accumulator spilled.
+        let e = epilogue
         switch (b.columns, a.rowStride == 1) {
-        case (32, true): tile(depth: depth, a: unitA, b: fullB, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2, epilogue: epilogue)
-        case (32, false): tile(depth: depth, a: a, b: fullB, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2, epilogue: epilogue)
-        case (17..., true): tile(depth: depth, a: unitA, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2, epilogue: epilogue)
-        case (17..., false): tile(depth: depth, a: a, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2, epilogue: epilogue)
-        case (_, true): tile(depth: depth, a: unitA, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 1, epilogue: epilogue)
-        case (_, false): tile(depth: depth, a: a, b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 1, epilogue: epilogue)
+        case (32, true): tileUnitRowsFull(depth, a, b, c, ldc, rows, loadC, e)
+        case (32, false): tileRowsFull(depth, a, b, c, ldc, rows, loadC, e)
+        case (17..., true): tileUnitRowsTwoHalves(depth, a, b, c, ldc, rows, loadC, e)
+        case (17..., false): tileRowsTwoHalves(depth, a, b, c, ldc, rows, loadC, e)
+        case (_, true): tileUnitRowsOneHalf(depth, a, b, c, ldc, rows, loadC, e)
+        case (_, false): tileRowsOneHalf(depth, a, b, c, ldc, rows, loadC, e)
         }
+    }
+
+    @inline(never)
+    private static func tileUnitRowsFull(_ depth: Int, _ a: WideTileA, _ b: WideTileB, _ c: UnsafeMutablePointer<Float>,
+                                         _ ldc: Int, _ rows: Int, _ loadC: Bool, _ e: WideTileEpilogue?) {
+        tile(depth: depth, a: WideTileA(base: a.base, rowStride: 1, step: a.step), b: fullWidth(b), c: c, ldc: ldc,
+             rows: rows, loadC: loadC, halves: 2, epilogue: e)
+    }
+
+    @inline(never)
+    private static func tileRowsFull(_ depth: Int, _ a: WideTileA, _ b: WideTileB, _ c: UnsafeMutablePointer<Float>,
+                                     _ ldc: Int, _ rows: Int, _ loadC: Bool, _ e: WideTileEpilogue?) {
+        tile(depth: depth, a: rowMajor(a), b: fullWidth(b), c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2, epilogue: e)
+    }
+
+    @inline(never)
+    private static func tileUnitRowsTwoHalves(_ depth: Int, _ a: WideTileA, _ b: WideTileB, _ c: UnsafeMutablePointer<Float>,
+                                              _ ldc: Int, _ rows: Int, _ loadC: Bool, _ e: WideTileEpilogue?) {
+        tile(depth: depth, a: WideTileA(base: a.base, rowStride: 1, step: a.step), b: b, c: c, ldc: ldc, rows: rows,
+             loadC: loadC, halves: 2, epilogue: e)
+    }
+
+    @inline(never)
+    private static func tileRowsTwoHalves(_ depth: Int, _ a: WideTileA, _ b: WideTileB, _ c: UnsafeMutablePointer<Float>,
+                                          _ ldc: Int, _ rows: Int, _ loadC: Bool, _ e: WideTileEpilogue?) {
+        tile(depth: depth, a: rowMajor(a), b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 2, epilogue: e)
+    }
+
+    @inline(never)
+    private static func tileUnitRowsOneHalf(_ depth: Int, _ a: WideTileA, _ b: WideTileB, _ c: UnsafeMutablePointer<Float>,
+                                            _ ldc: Int, _ rows: Int, _ loadC: Bool, _ e: WideTileEpilogue?) {
+        tile(depth: depth, a: WideTileA(base: a.base, rowStride: 1, step: a.step), b: b, c: c, ldc: ldc, rows: rows,
+             loadC: loadC, halves: 1, epilogue: e)
+    }
+
+    @inline(never)
+    private static func tileRowsOneHalf(_ depth: Int, _ a: WideTileA, _ b: WideTileB, _ c: UnsafeMutablePointer<Float>,
+                                        _ ldc: Int, _ rows: Int, _ loadC: Bool, _ e: WideTileEpilogue?) {
+        tile(depth: depth, a: rowMajor(a), b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 1, epilogue: e)
+    }
+
+    /// `a` with its depth step fixed at 1: A is only read with a row stride other than 1 when it is a
+    /// row-major matrix read in place.
+    @inline(__always)
+    private static func rowMajor(_ a: WideTileA) -> WideTileA { WideTileA(base: a.base, rowStride: a.rowStride, step: 1) }
+
+    /// `b` with its column count fixed at 32, so that the loads and stores need no mask.
+    @inline(__always)
+    private static func fullWidth(_ b: WideTileB) -> WideTileB {
+        WideTileB(base: b.base, stepBytes: b.stepBytes, secondHalfBytes: b.secondHalfBytes, columns: 32)
     }
 
     /// Lanes 0..<columns set.
@@ -149,47 +200,62 @@ public enum WideTile {
             (c4, d4) = get(4); (c5, d5) = get(5); (c6, d6) = get(6); (c7, d7) = get(7)
         }
         let rs = a.rowStride, step = a.step, bStep = b.stepBytes, half = b.secondHalfBytes
-        var ap = a.base, bp = b.base
+        // One pointer per A row, indexed by the depth step: written as one pointer with offsets k·rs, the
+        // compiler chained the eight addresses through seven dependent additions per step, which took as
+        // long as the 16 multiply-adds they fed.
+        let a0 = a.base, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs, a4 = a3 + rs, a5 = a4 + rs, a6 = a5 + rs, a7 = a6 + rs
+        var bp = b.base
         if halves == 2 {
-            for _ in 0..<depth {
-                let b0 = load(bp, first), b1 = load(bp + half, second)
-                var x = V(repeating: ap[0]); c0 = c0.addingProduct(x, b0); d0 = d0.addingProduct(x, b1)
-                x = V(repeating: ap[rs]); c1 = c1.addingProduct(x, b0); d1 = d1.addingProduct(x, b1)
-                x = V(repeating: ap[2 * rs]); c2 = c2.addingProduct(x, b0); d2 = d2.addingProduct(x, b1)
-                x = V(repeating: ap[3 * rs]); c3 = c3.addingProduct(x, b0); d3 = d3.addingProduct(x, b1)
-                x = V(repeating: ap[4 * rs]); c4 = c4.addingProduct(x, b0); d4 = d4.addingProduct(x, b1)
-                x = V(repeating: ap[5 * rs]); c5 = c5.addingProduct(x, b0); d5 = d5.addingProduct(x, b1)
-                x = V(repeating: ap[6 * rs]); c6 = c6.addingProduct(x, b0); d6 = d6.addingProduct(x, b1)
-                x = V(repeating: ap[7 * rs]); c7 = c7.addingProduct(x, b0); d7 = d7.addingProduct(x, b1)
-                ap += step
+            for p in 0..<depth {
+                let b0 = load(bp, first), b1 = load(bp + half, second), q = p * step
+                var x = V(repeating: a0[q]); c0 = c0.addingProduct(x, b0); d0 = d0.addingProduct(x, b1)
+                x = V(repeating: a1[q]); c1 = c1.addingProduct(x, b0); d1 = d1.addingProduct(x, b1)
+                x = V(repeating: a2[q]); c2 = c2.addingProduct(x, b0); d2 = d2.addingProduct(x, b1)
+                x = V(repeating: a3[q]); c3 = c3.addingProduct(x, b0); d3 = d3.addingProduct(x, b1)
+                x = V(repeating: a4[q]); c4 = c4.addingProduct(x, b0); d4 = d4.addingProduct(x, b1)
+                x = V(repeating: a5[q]); c5 = c5.addingProduct(x, b0); d5 = d5.addingProduct(x, b1)
+                x = V(repeating: a6[q]); c6 = c6.addingProduct(x, b0); d6 = d6.addingProduct(x, b1)
+                x = V(repeating: a7[q]); c7 = c7.addingProduct(x, b0); d7 = d7.addingProduct(x, b1)
                 bp += bStep
             }
         } else {
-            for _ in 0..<depth {
-                let b0 = load(bp, first)
-                c0 = c0.addingProduct(V(repeating: ap[0]), b0)
-                c1 = c1.addingProduct(V(repeating: ap[rs]), b0)
-                c2 = c2.addingProduct(V(repeating: ap[2 * rs]), b0)
-                c3 = c3.addingProduct(V(repeating: ap[3 * rs]), b0)
-                c4 = c4.addingProduct(V(repeating: ap[4 * rs]), b0)
-                c5 = c5.addingProduct(V(repeating: ap[5 * rs]), b0)
-                c6 = c6.addingProduct(V(repeating: ap[6 * rs]), b0)
-                c7 = c7.addingProduct(V(repeating: ap[7 * rs]), b0)
-                ap += step
+            for p in 0..<depth {
+                let b0 = load(bp, first), q = p * step
+                c0 = c0.addingProduct(V(repeating: a0[q]), b0)
+                c1 = c1.addingProduct(V(repeating: a1[q]), b0)
+                c2 = c2.addingProduct(V(repeating: a2[q]), b0)
+                c3 = c3.addingProduct(V(repeating: a3[q]), b0)
+                c4 = c4.addingProduct(V(repeating: a4[q]), b0)
+                c5 = c5.addingProduct(V(repeating: a5[q]), b0)
+                c6 = c6.addingProduct(V(repeating: a6[q]), b0)
+                c7 = c7.addingProduct(V(repeating: a7[q]), b0)
                 bp += bStep
             }
         }
-        @inline(__always) func put(_ r: Int, _ x: V, _ y: V) {
-            guard r < rows else { return }
-            if let epilogue {
-                store(epilogue.apply(x, offset: 0, columns: first), row(r), first)
-                if halves == 2 { store(epilogue.apply(y, offset: 16, columns: second), row(r) + 64, second) }
-                return
-            }
-            store(x, row(r), first)
-            if halves == 2 { store(y, row(r) + 64, second) }
+        // Written out row by row with a static function: a capturing closure here was compiled as a call
+        // per row, with every accumulator spilled to the stack around it.
+        let e = epilogue
+        storeRow(c0, d0, row(0), first: first, second: second, halves: halves, epilogue: e)
+        if rows > 1 { storeRow(c1, d1, row(1), first: first, second: second, halves: halves, epilogue: e) }
+        if rows > 2 { storeRow(c2, d2, row(2), first: first, second: second, halves: halves, epilogue: e) }
+        if rows > 3 { storeRow(c3, d3, row(3), first: first, second: second, halves: halves, epilogue: e) }
+        if rows > 4 { storeRow(c4, d4, row(4), first: first, second: second, halves: halves, epilogue: e) }
+        if rows > 5 { storeRow(c5, d5, row(5), first: first, second: second, halves: halves, epilogue: e) }
+        if rows > 6 { storeRow(c6, d6, row(6), first: first, second: second, halves: halves, epilogue: e) }
+        if rows > 7 { storeRow(c7, d7, row(7), first: first, second: second, halves: halves, epilogue: e) }
+    }
+
+    /// One finished row of a tile: the epilogue if any, then the first `first` and (with two halves) the
+    /// next `second` columns stored.
+    @_transparent
+    private static func storeRow(_ x: SIMD16<Float>, _ y: SIMD16<Float>, _ p: UnsafeMutableRawPointer, first: Int,
+                                 second: Int, halves: Int, epilogue: WideTileEpilogue?) {
+        if let epilogue {
+            store(epilogue.apply(x, offset: 0, columns: first), p, first)
+            if halves == 2 { store(epilogue.apply(y, offset: 16, columns: second), p + 64, second) }
+            return
         }
-        put(0, c0, d0); put(1, c1, d1); put(2, c2, d2); put(3, c3, d3)
-        put(4, c4, d4); put(5, c5, d5); put(6, c6, d6); put(7, c7, d7)
+        store(x, p, first)
+        if halves == 2 { store(y, p + 64, second) }
     }
 }
