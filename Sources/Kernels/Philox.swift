@@ -1,3 +1,5 @@
+import KernelsAVX512
+
 /// The Philox-4×32-10 counter-based generator (Salmon et al., "Parallel random numbers: as easy as
 /// 1, 2, 3", SC 2011): a keyed bijection from a 128-bit counter to 128 random bits.
 ///
@@ -40,6 +42,10 @@ public struct Philox4x32: Sendable, Equatable {
         typealias W = SIMD8<UInt32>
         typealias Wide = SIMD8<UInt64>
         var done = 0
+        if GEMM.usesWideVectors && blocks >= 16 {
+            WidePhilox.fill(groups: blocks / 16, from: first, key: key, counterHigh: counterHigh, into: words)
+            done = blocks - blocks % 16
+        }
         while done + 8 <= blocks {
             let index = Wide(repeating: first &+ UInt64(done)) &+ Wide(0, 1, 2, 3, 4, 5, 6, 7)
             var c0 = W(truncatingIfNeeded: index), c1 = W(truncatingIfNeeded: index &>> 32)
@@ -103,7 +109,28 @@ public enum RandomTransforms {
     /// largest |z| is √(48 ln 2) ≈ 5.77, a truncation of probability 8·10⁻⁹.
     public static func standardNormal(_ words: UnsafePointer<UInt32>, into y: UnsafeMutablePointer<Float>, count: Int) {
         let pairs = (count + 1) / 2
+        @inline(__always) func normals(_ u1: SIMD8<Float>, _ u2: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
+            // vsqrtps: SIMD8.squareRoot() would call libm once per lane (same bits, slower).
+            let radius = Elementwise.squareRoot(FastMath.log(u1) * -2)
+            let (sine, cosine) = FastMath.sinCosTwoPi(u2)
+            return (radius * cosine, radius * sine)
+        }
         var pair = 0
+        // Eight whole pairs at a time: words split into even and odd lanes, converted on vector lanes
+        // (the 24-bit values are exact in Int32 and in Float), results interleaved back.
+        while pair + 8 <= pairs && 2 * pair + 16 <= count {
+            let both = UnsafeRawPointer(words + 2 * pair).loadUnaligned(as: SIMD16<UInt32>.self) &>> 8
+            let u1 = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: both.evenHalf &+ 1)) * 0x1p-24
+            let u2 = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: both.oddHalf)) * 0x1p-24
+            let (first, second) = normals(u1, u2)
+            var interleaved = SIMD16<Float>()
+            for lane in 0..<8 {
+                interleaved[2 * lane] = first[lane]
+                interleaved[2 * lane + 1] = second[lane]
+            }
+            UnsafeMutableRawPointer(y + 2 * pair).storeBytes(of: interleaved, as: SIMD16<Float>.self)
+            pair += 8
+        }
         while pair < pairs {
             var u1 = SIMD8<Float>(repeating: 1), u2 = SIMD8<Float>()
             let lanes = Swift.min(8, pairs - pair)
@@ -111,10 +138,7 @@ public enum RandomTransforms {
                 u1[lane] = unitIntervalExcludingZero(words[2 * (pair + lane)])
                 u2[lane] = unitInterval(words[2 * (pair + lane) + 1])
             }
-            // vsqrtps: SIMD8.squareRoot() would call libm once per lane (same bits, slower).
-            let radius = Elementwise.squareRoot(FastMath.log(u1) * -2)
-            let (sine, cosine) = FastMath.sinCosTwoPi(u2)
-            let first = radius * cosine, second = radius * sine
+            let (first, second) = normals(u1, u2)
             for lane in 0..<lanes {
                 let index = 2 * (pair + lane)
                 y[index] = first[lane]

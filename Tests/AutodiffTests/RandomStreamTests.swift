@@ -15,18 +15,24 @@ final class RandomStreamTests: XCTestCase {
     }
 
     /// The first draws of a named stream are pinned: a change here breaks every recorded transcript.
-    /// The eight-lane generator gives every block's words as `block` does, across the carry from the low
-    /// to the high counter word and with a scalar remainder; a stream's words do not depend on how they
-    /// are requested (one at a time, or in runs that start inside a block).
+    /// The sixteen-lane (AVX-512) and eight-lane generators give every block's words as `block` does,
+    /// across the carry from the low to the high counter word and with a scalar remainder; a stream's
+    /// words do not depend on how they are requested (one at a time, or in runs that start inside a block).
     func testVectorBlocksEqualSingleBlocks() {
         let generator = Philox4x32(key: 0x299f_31d0_a409_3822, counterHigh: 77)
-        let first: UInt64 = (1 << 32) - 5
-        var words = [UInt32](repeating: 0, count: 4 * 21)
-        generator.fill(blocks: 21, from: first, into: &words)
-        for block in 0..<21 {
-            let expected = generator.block(first + UInt64(block))
-            XCTAssertEqual(Array(words[(4 * block)..<(4 * block + 4)]), [expected[0], expected[1], expected[2], expected[3]],
-                           "block \(block)")
+        let first: UInt64 = (1 << 32) - 21
+        let saved = GEMM.usesWideVectors
+        defer { GEMM.usesWideVectors = saved }
+        // 61 blocks: three groups of 16 where AVX-512 is available, then one of 8, then 5 one at a time.
+        for wide in saved ? [true, false] : [false] {
+            GEMM.usesWideVectors = wide
+            var words = [UInt32](repeating: 0, count: 4 * 61)
+            generator.fill(blocks: 61, from: first, into: &words)
+            for block in 0..<61 {
+                let expected = generator.block(first + UInt64(block))
+                XCTAssertEqual(Array(words[(4 * block)..<(4 * block + 4)]), [expected[0], expected[1], expected[2], expected[3]],
+                               "block \(block), AVX-512 \(wide)")
+            }
         }
         let (single, runs) = (RandomStream(seed: 4, name: "w"), RandomStream(seed: 4, name: "w"))
         let one = (0..<203).map { _ in single.nextWord() }
@@ -87,6 +93,27 @@ final class RandomStreamTests: XCTestCase {
             d = max(d, abs(f - Double(i) / n), abs(Double(i + 1) / n - f))
         }
         return d
+    }
+
+    /// Box–Muller on whole runs of eight pairs (words split and converted on vector lanes) gives each pair
+    /// the bits it gets alone, for even and odd counts.
+    func testNormalRunsEqualPairsTransformedAlone() {
+        let stream = RandomStream(seed: 11, name: "normal")
+        var words = [UInt32](repeating: 0, count: 80)
+        stream.fill(words: &words, count: 80)
+        words[3] = 0; words[4] = .max; words[6] = 0xFF  // u₁ at its smallest and u₂ at both ends
+        for count in [1, 2, 15, 16, 17, 31, 47, 64, 71, 80] {
+            var bulk = [Float](repeating: .nan, count: count)
+            RandomTransforms.standardNormal(words, into: &bulk, count: count)
+            for pair in 0..<((count + 1) / 2) {
+                var alone = [Float](repeating: .nan, count: 2)
+                words.withUnsafeBufferPointer { RandomTransforms.standardNormal($0.baseAddress! + 2 * pair, into: &alone, count: 2) }
+                XCTAssertEqual(bulk[2 * pair].bitPattern, alone[0].bitPattern, "count \(count), value \(2 * pair)")
+                if 2 * pair + 1 < count {
+                    XCTAssertEqual(bulk[2 * pair + 1].bitPattern, alone[1].bitPattern, "count \(count), value \(2 * pair + 1)")
+                }
+            }
+        }
     }
 
     func testNormalDrawsHaveTheRightMomentsAndDistribution() {
