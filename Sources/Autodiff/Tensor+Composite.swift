@@ -19,8 +19,25 @@ extension Tensor {
 
     /// log(1 + eˣ) = max(x, 0) + log(1 + e^−|x|): no overflow for any x; for x ≫ 0 it is exactly x and
     /// its gradient stays accurate for x ≪ 0, where the value underflows towards 0.
+    ///
+    /// One operation (a loss on a batch of scores used to record a dozen), with the bits of the composite
+    /// max(x, 0) + log(1 + exp(select(x > 0, −x, x))) in value and gradient. When the gradient itself is
+    /// recorded (a penalty differentiated again), it is built from those tensor operations.
     public func softplus() throws -> Tensor {
-        try relu() + (1 + (try negativeAbsolute().exp())).log()
+        let y = Tensor.build(shape) { Elementwise.softplus(storage.base, into: $0, count: elementCount) }
+        guard Tensor.recordsGradient(self) else { return y }
+        return y.recorded("softplus", self) { g, c in
+            let x = c.input(0)
+            guard GradientMode.isRecording else {
+                return [Tensor.build(x.shape) {
+                    Elementwise.softplusGradient(x.storage.base, g.storage.base, into: $0, count: x.elementCount)
+                }]
+            }
+            let positive = x.isGreater(than: 0)
+            let exponential = try Tensor.select(positive, -x, x).exp()
+            let t = try (g / (1 + exponential)) * exponential
+            return [try Tensor.select(positive, try g - t, t + 0)]
+        }
     }
 
     /// log σ(x) = −softplus(−x).

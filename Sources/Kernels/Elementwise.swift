@@ -386,3 +386,53 @@ extension Elementwise {
         }
     }
 }
+
+extension Elementwise {
+    /// softplus(x) = max(x, 0) + log(1 + e^{x > 0 ? −x : x}) with our `exp` and `log`, rounded after each
+    /// step: the same bits as composing the ReLU, select, exp, add and log operations, in one pass.
+    public static func softplus(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+        @inline(__always) func value(_ x: SIMD8<Float>) -> SIMD8<Float> {
+            let zero = SIMD8<Float>(repeating: 0)
+            let rectified = x.replacing(with: zero, where: x .<= zero)
+            let exponential = FastMath.exp((-x).replacing(with: x, where: .!(x .> zero)))
+            return rectified + FastMath.log(1 + exponential)
+        }
+        var i = 0
+        while i + 8 <= count { store(value(load(x + i)), y + i); i += 8 }
+        if i < count { storePartial(value(loadPartial(x + i, count - i)), y + i, count - i) }
+    }
+
+    /// The gradient of `softplus` for an output gradient g: with e = e^{x > 0 ? −x : x} and t = (g / (1 + e))·e,
+    /// g − t where x > 0 and t + 0 elsewhere. These are the sums the derivatives of the composed operations
+    /// form (the ReLU passes g, the select and negation pass −t or t, the other branch +0), so the bits match.
+    public static func softplusGradient(_ x: UnsafePointer<Float>, _ g: UnsafePointer<Float>,
+                                        into out: UnsafeMutablePointer<Float>, count: Int) {
+        @inline(__always) func gradient(_ x: SIMD8<Float>, _ g: SIMD8<Float>) -> SIMD8<Float> {
+            let zero = SIMD8<Float>(repeating: 0)
+            let positive = x .> zero
+            let exponential = FastMath.exp((-x).replacing(with: x, where: .!positive))
+            let t = (g / (1 + exponential)) * exponential
+            return (t + zero).replacing(with: g - t, where: positive)
+        }
+        var i = 0
+        while i + 8 <= count { store(gradient(load(x + i), load(g + i)), out + i); i += 8 }
+        if i < count {
+            let rest = count - i
+            storePartial(gradient(loadPartial(x + i, rest), loadPartial(g + i, rest)), out + i, rest)
+        }
+    }
+
+    /// The first `count` (< 8) floats at `p` in the low lanes, zeros above.
+    @inline(__always)
+    static func loadPartial(_ p: UnsafePointer<Float>, _ count: Int) -> SIMD8<Float> {
+        var v = SIMD8<Float>()
+        for lane in 0..<count { v[lane] = p[lane] }
+        return v
+    }
+
+    /// The low `count` (< 8) lanes of `v` written to `p`.
+    @inline(__always)
+    static func storePartial(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
+        for lane in 0..<count { p[lane] = v[lane] }
+    }
+}

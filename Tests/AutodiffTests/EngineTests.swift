@@ -150,6 +150,36 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(bce.scalars[0], 200, accuracy: 1e-4)
     }
 
+    /// The one-operation softplus has the bits of the composite it replaced — max(x, 0) + log(1 + exp(−|x|))
+    /// with −|x| as select(x > 0, −x, x) — in value, in gradient (for a gradient of varied signs and
+    /// zeros) and in the gradient of the gradient.
+    func testSoftplusHasTheBitsOfItsComposite() throws {
+        func composite(_ x: Tensor) throws -> Tensor {
+            try x.relu() + (1 + (try Tensor.select(x.isGreater(than: 0), -x, x).exp())).log()
+        }
+        var values: [Float] = [0, -0, 1e-30, -1e-30, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 0.5, -0.5,
+                               3, -3, 17, -17, 88, -88, 104, -104, 1e30, -1e30, .infinity, -.infinity]
+        let stream = RandomStream(seed: 8, name: "softplus")
+        values += Tensor.randomNormal([45], standardDeviation: 6, using: stream).scalars
+        let weights = Tensor.randomNormal([values.count], using: stream).scalars.enumerated().map { $0.offset % 7 == 0 ? 0 : $0.element }
+        let x = try Tensor(values, shape: [values.count]).requiringGradient()
+        let w = try Tensor(weights, shape: [values.count])
+        let fused = try x.softplus(), reference = try composite(x)
+        XCTAssertEqual(fused.scalars.map(\.bitPattern), reference.scalars.map(\.bitPattern))
+        let fusedGradient = try gradients(of: (fused * w).sum(), wrt: [x])[0]
+        let referenceGradient = try gradients(of: (reference * w).sum(), wrt: [x])[0]
+        XCTAssertEqual(fusedGradient.scalars.map(\.bitPattern), referenceGradient.scalars.map(\.bitPattern))
+        let finite = try Tensor(Array(values.prefix(18)) + values.suffix(45), shape: [63]).requiringGradient()
+        let v = try Tensor(Array(weights.prefix(18)) + weights.suffix(45), shape: [63])
+        let fusedSecond = try gradients(
+            of: (try gradients(of: (try finite.softplus() * v).sum(), wrt: [finite], createGraph: true)[0]).squared().sum(),
+            wrt: [finite])[0]
+        let referenceSecond = try gradients(
+            of: (try gradients(of: (try composite(finite) * v).sum(), wrt: [finite], createGraph: true)[0]).squared().sum(),
+            wrt: [finite])[0]
+        XCTAssertEqual(fusedSecond.scalars.map(\.bitPattern), referenceSecond.scalars.map(\.bitPattern))
+    }
+
     func testRowNormHasAZeroGradientAtTheOrigin() throws {
         let x = try Tensor(rows: [[0, 0], [3, 4]]).requiringGradient()
         let norms = try x.rowNorms()
