@@ -27,12 +27,15 @@ final class WorkerPool: @unchecked Sendable {
             self.pieces = pieces
         }
 
-        /// Runs pieces until none is left.
-        func work() {
+        /// Runs pieces until none is left; returns how many this thread ran.
+        @discardableResult
+        func work() -> Int {
+            var ran = 0
             while true {
                 let piece = nextPiece.wrappingAdd(1, ordering: .relaxed).oldValue
-                if piece >= pieces { return }
+                if piece >= pieces { return ran }
                 body(piece)
+                ran += 1
                 finished.wrappingAdd(1, ordering: .releasing)
             }
         }
@@ -47,13 +50,29 @@ final class WorkerPool: @unchecked Sendable {
     private let workerCount = Atomic<Int>(0)
     /// Workers holding a reference to a job; the caller waits for 0 before its body's lifetime ends.
     private let active = Atomic<Int>(0)
+    /// Until when (monotonic nanoseconds) jobs run on the caller alone (see `run`).
+    private var soloUntil: UInt64 = 0
+    /// The workers' share of the recent pieces.
+    private var share = WorkerShare()
+    /// How long jobs then run on the caller alone before workers are tried again.
+    static let soloNanoseconds: UInt64 = 50_000_000
     /// Spins of a waiting worker before it sleeps (about 0.1 ms): long enough to bridge the serial work
     /// between two threaded kernels of a training step, where a sleeping worker took several microseconds
     /// to wake (2 % of toy-wgangp and mnist-mlp on two threads, measured).
     private static let spinLimit = 200_000
 
     /// Runs `body` for every piece on the caller and up to `helpers` workers; returns when all are done.
+    ///
+    /// When the workers do not get to run — they ran under a quarter of their share of the recent pieces —
+    /// the pieces run on the caller alone for a while: with a busy loop on the second core, two threads
+    /// trained toy-small and digits-mlp 15 % slower than one, as waiting for descheduled workers and their
+    /// spinning took time from the caller. The pieces, and so the results, are the same either way. (Must
+    /// be called from one thread at a time, as the single job slot already requires.)
     func run(pieces: Int, helpers: Int, _ body: (Int) -> Void) {
+        if soloUntil != 0 && WorkerPool.now() < soloUntil {
+            for piece in 0..<pieces { body(piece) }
+            return
+        }
         ensureWorkers(helpers)
         withoutActuallyEscaping(body) { escapable in
             let job = Job(body: escapable, pieces: pieces)
@@ -65,13 +84,34 @@ final class WorkerPool: @unchecked Sendable {
                 return woken
             }
             for semaphore in sleepers { semaphore.signal() }
-            job.work()
+            let ownPieces = job.work()
             WorkerPool.wait(until: { job.finished.load(ordering: .acquiring) >= pieces })
             // Withdraw the job, then wait until no worker still holds it: the body must not outlive this
             // call (workers take the job and count themselves under the same lock).
             current.withLock { $0 = nil }
             WorkerPool.wait(until: { active.load(ordering: .acquiring) == 0 })
+            judgeWorkers(pieces: pieces, ownPieces: ownPieces, helpers: helpers, wokeWorkers: !sleepers.isEmpty)
         }
+    }
+
+    /// Starts a period of running alone when the workers ran under a quarter of their share of the recent
+    /// pieces. Jobs that had to wake a worker do not count: the caller often finishes a small one before a
+    /// sleeping worker is back on a core. (Single stalls do not count either: on a virtual machine a worker
+    /// is held up for a millisecond now and then when nothing else runs.)
+    private func judgeWorkers(pieces: Int, ownPieces: Int, helpers: Int, wokeWorkers: Bool) {
+        guard !wokeWorkers else { return }
+        if share.record(pieces: pieces, workerPieces: pieces - ownPieces, helpers: helpers) {
+            runAlone(nanoseconds: WorkerPool.soloNanoseconds)
+        }
+    }
+
+    /// Monotonic time in nanoseconds.
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    /// Runs the next jobs on the caller alone for `nanoseconds` (0 ends such a period).
+    func runAlone(nanoseconds: UInt64) {
+        soloUntil = nanoseconds == 0 ? 0 : WorkerPool.now() &+ nanoseconds
+        share = WorkerShare()
     }
 
     /// Spins until `done()`, yielding the processor after a short while: when the machine is busy a
@@ -138,5 +178,22 @@ final class WorkerPool: @unchecked Sendable {
             runCurrentJob()
             active.wrappingAdd(-1, ordering: .releasing)
         }
+    }
+}
+
+/// The workers' part in the recent pieces of a pool's jobs, judged every `windowSize` pieces.
+struct WorkerShare {
+    /// Pieces per judgement.
+    static let windowSize = 64
+    private var pieces = 0, workerPieces = 0
+
+    /// Adds a job in which workers ran `workerPieces` of `pieces`; true when this completes a window in
+    /// which they ran under a quarter of their fair share, helpers / (helpers + 1).
+    mutating func record(pieces: Int, workerPieces: Int, helpers: Int) -> Bool {
+        self.pieces += pieces
+        self.workerPieces += workerPieces
+        guard self.pieces >= WorkerShare.windowSize else { return false }
+        defer { self = WorkerShare() }
+        return 4 * (helpers + 1) * self.workerPieces < helpers * self.pieces
     }
 }
