@@ -180,7 +180,8 @@ extension Session {
             for hook in hooks { try hook.afterDiscriminatorUpdate(context) }
             return changed
         }
-        let realMean = Double(realScores.mean().scalar!), fakeMean = Double(fakeScores.mean().scalar!)
+        // Statistics only: computed without recording, as nothing differentiates them.
+        let (realMean, fakeMean) = withoutGradients { (Double(realScores.mean().scalar!), Double(fakeScores.mean().scalar!)) }
         var js = Double.nan
         if loss.isCrossEntropy {
             // log 2 − ½·L_D with the plain cross-entropy (no smoothing, no penalties), in nats.
@@ -225,7 +226,7 @@ extension Session {
             for hook in hooks { try hook.afterGeneratorUpdate(context) }
             return !hooks.isEmpty
         }
-        return GeneratorOutcome(loss: value, gradientNorm: norm, fake: Double(fakeScores.mean().scalar!))
+        return GeneratorOutcome(loss: value, gradientNorm: norm, fake: withoutGradients { Double(fakeScores.mean().scalar!) })
     }
 
     /// One optimizer step of `player` on `objective`, checking that the loss, the gradient and the new
