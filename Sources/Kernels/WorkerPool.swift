@@ -51,9 +51,9 @@ final class WorkerPool: @unchecked Sendable {
     /// Workers holding a reference to a job; the caller waits for 0 before its body's lifetime ends.
     private let active = Atomic<Int>(0)
     /// Until when (monotonic nanoseconds) jobs run on the caller alone (see `run`).
-    private var soloUntil: UInt64 = 0
+    private let soloUntil = Atomic<UInt64>(0)
     /// The workers' share of the recent pieces.
-    private var share = WorkerShare()
+    private let share = Mutex(WorkerShare())
     /// How long jobs then run on the caller alone before workers are tried again.
     static let soloNanoseconds: UInt64 = 50_000_000
     /// Spins of a waiting worker before it sleeps (about 0.1 ms): long enough to bridge the serial work
@@ -66,10 +66,10 @@ final class WorkerPool: @unchecked Sendable {
     /// When the workers do not get to run — they ran under a quarter of their share of the recent pieces —
     /// the pieces run on the caller alone for a while: with a busy loop on the second core, two threads
     /// trained toy-small and digits-mlp 15 % slower than one, as waiting for descheduled workers and their
-    /// spinning took time from the caller. The pieces, and so the results, are the same either way. (Must
-    /// be called from one thread at a time, as the single job slot already requires.)
+    /// spinning took time from the caller. The pieces, and so the results, are the same either way.
     func run(pieces: Int, helpers: Int, _ body: (Int) -> Void) {
-        if soloUntil != 0 && WorkerPool.now() < soloUntil {
+        let alone = soloUntil.load(ordering: .relaxed)
+        if alone != 0 && WorkerPool.now() < alone {
             for piece in 0..<pieces { body(piece) }
             return
         }
@@ -100,7 +100,7 @@ final class WorkerPool: @unchecked Sendable {
     /// is held up for a millisecond now and then when nothing else runs.)
     private func judgeWorkers(pieces: Int, ownPieces: Int, helpers: Int, wokeWorkers: Bool) {
         guard !wokeWorkers else { return }
-        if share.record(pieces: pieces, workerPieces: pieces - ownPieces, helpers: helpers) {
+        if share.withLock({ $0.record(pieces: pieces, workerPieces: pieces - ownPieces, helpers: helpers) }) {
             runAlone(nanoseconds: WorkerPool.soloNanoseconds)
         }
     }
@@ -110,8 +110,8 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Runs the next jobs on the caller alone for `nanoseconds` (0 ends such a period).
     func runAlone(nanoseconds: UInt64) {
-        soloUntil = nanoseconds == 0 ? 0 : WorkerPool.now() &+ nanoseconds
-        share = WorkerShare()
+        soloUntil.store(nanoseconds == 0 ? 0 : WorkerPool.now() &+ nanoseconds, ordering: .relaxed)
+        share.withLock { $0 = WorkerShare() }
     }
 
     /// Spins until `done()`, yielding the processor after a short while: when the machine is busy a
