@@ -107,7 +107,7 @@ public enum WideTile {
     @inline(never)
     private static func tileUnitRowsFull(_ depth: Int, _ a: WideTileA, _ b: WideTileB, _ c: UnsafeMutablePointer<Float>,
                                          _ ldc: Int, _ rows: Int, _ loadC: Bool, _ e: WideTileEpilogue?) {
-        tile(depth: depth, a: WideTileA(base: a.base, rowStride: 1, step: a.step), b: fullWidth(b), c: c, ldc: ldc,
+        tile(depth: depth, a: unitRows(a), b: fullWidth(b), c: c, ldc: ldc,
              rows: rows, loadC: loadC, halves: 2, epilogue: e)
     }
 
@@ -120,7 +120,7 @@ public enum WideTile {
     @inline(never)
     private static func tileUnitRowsTwoHalves(_ depth: Int, _ a: WideTileA, _ b: WideTileB, _ c: UnsafeMutablePointer<Float>,
                                               _ ldc: Int, _ rows: Int, _ loadC: Bool, _ e: WideTileEpilogue?) {
-        tile(depth: depth, a: WideTileA(base: a.base, rowStride: 1, step: a.step), b: b, c: c, ldc: ldc, rows: rows,
+        tile(depth: depth, a: unitRows(a), b: b, c: c, ldc: ldc, rows: rows,
              loadC: loadC, halves: 2, epilogue: e)
     }
 
@@ -133,7 +133,7 @@ public enum WideTile {
     @inline(never)
     private static func tileUnitRowsOneHalf(_ depth: Int, _ a: WideTileA, _ b: WideTileB, _ c: UnsafeMutablePointer<Float>,
                                             _ ldc: Int, _ rows: Int, _ loadC: Bool, _ e: WideTileEpilogue?) {
-        tile(depth: depth, a: WideTileA(base: a.base, rowStride: 1, step: a.step), b: b, c: c, ldc: ldc, rows: rows,
+        tile(depth: depth, a: unitRows(a), b: b, c: c, ldc: ldc, rows: rows,
              loadC: loadC, halves: 1, epilogue: e)
     }
 
@@ -142,6 +142,10 @@ public enum WideTile {
                                         _ ldc: Int, _ rows: Int, _ loadC: Bool, _ e: WideTileEpilogue?) {
         tile(depth: depth, a: rowMajor(a), b: b, c: c, ldc: ldc, rows: rows, loadC: loadC, halves: 1, epilogue: e)
     }
+
+    /// `a` with its row stride fixed at 1 (packed, or transposed and read in place).
+    @inline(__always)
+    private static func unitRows(_ a: WideTileA) -> WideTileA { WideTileA(base: a.base, rowStride: 1, step: a.step) }
 
     /// `a` with its depth step fixed at 1: A is only read with a row stride other than 1 when it is a
     /// row-major matrix read in place.

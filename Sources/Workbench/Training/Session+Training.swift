@@ -231,9 +231,9 @@ extension Session {
 
     /// One optimizer step of `player` on `objective`, checking that the loss, the gradient and the new
     /// weights are finite; `afterUpdate` runs between the update and the weight check (clipping, tricks)
-    /// and says whether it may have changed the weights. When the optimizer measures the norms on its way
-    /// through (Adam), the gradient is checked just after the update rather than before it: a failure then
-    /// throws all the same, and the caller's rollback undoes the update.
+    /// and says whether it may have changed the weights. The gradient is checked just after the update: a
+    /// failure throws all the same, and the caller's rollback undoes the update. An optimizer that measures
+    /// the norms on its way through memory (Adam) spares the two passes that compute them otherwise.
     private func minimise(_ objective: Tensor, _ player: Player, _ number: Int, _ stage: String,
                           afterUpdate: ([Parameter]) throws -> Bool) throws -> (value: Double, gradientNorm: Double) {
         let name = player == .generator ? "generator" : "discriminator"
@@ -241,20 +241,14 @@ extension Session {
         try requireFinite(value, name + " loss", number, stage)
         let parameters = network(player).parameters
         let gradientList = try gradients(of: objective, wrt: parameters.map(\.value))
-        if !frozen.contains(player),
-           let measured = try optimizer(player).updateMeasuring(parameters, gradients: gradientList) {
-            let norm = measured.gradientSquares.squareRoot()
-            try requireFinite(norm, name + " gradient", number, stage)
-            let changed = try afterUpdate(parameters)
-            let weights = changed ? parameters.reduce(0.0) { $0 + $1.value.squaredNorm() } : measured.parameterSquares
-            try requireFinite(weights, name + " weights", number, stage)
-            return (value, norm)
-        }
-        let norm = gradientList.reduce(0.0) { $0 + $1.squaredNorm() }.squareRoot()
+        let isFrozen = frozen.contains(player)
+        let measured = isFrozen ? nil : try optimizer(player).updateMeasuring(parameters, gradients: gradientList)
+        let norm = (measured?.gradientSquares ?? gradientList.reduce(0.0) { $0 + $1.squaredNorm() }).squareRoot()
         try requireFinite(norm, name + " gradient", number, stage)
-        guard !frozen.contains(player) else { return (value, norm) }
-        _ = try afterUpdate(parameters)
-        try requireFinite(parameters.reduce(0.0) { $0 + $1.value.squaredNorm() }, name + " weights", number, stage)
+        guard !isFrozen else { return (value, norm) }
+        let changed = try afterUpdate(parameters)
+        let weights = (changed ? nil : measured?.parameterSquares) ?? parameters.reduce(0.0) { $0 + $1.value.squaredNorm() }
+        try requireFinite(weights, name + " weights", number, stage)
         return (value, norm)
     }
 
