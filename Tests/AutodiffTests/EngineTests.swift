@@ -10,7 +10,7 @@ final class EngineTests: XCTestCase {
         let x = points.requiringGradient()
         let score = try (try activation(try x.matmul(w1) + b1)).matmul(w2) + b2
         let gradient = try gradients(of: score.sum(), wrt: [x], createGraph: true)[0]
-        return try ((try gradient.rowNorms()) - 1).squared().mean() * 10
+        return try (gradient.rowNorms() - 1).squared().mean() * 10
     }
 
     func testWGANGradientPenaltyGradientMatchesFiniteDifferences() throws {
@@ -80,7 +80,7 @@ final class EngineTests: XCTestCase {
         XCTAssertTrue(first.requiresGradient)
         XCTAssertEqual(first.scalars, [3, 12])
         XCTAssertEqual(try gradients(of: first.sum(), wrt: [x])[0].scalars, [6, 12])
-        let inside = try withoutGradients { try (x * 2).sum() }
+        let inside = try withoutGradients { (x * 2).sum() }
         XCTAssertFalse(inside.requiresGradient)
         XCTAssertTrue(GradientMode.isRecording)
     }

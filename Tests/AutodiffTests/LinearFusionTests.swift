@@ -17,7 +17,7 @@ final class LinearFusionTests: XCTestCase {
         let hidden = try layer(x, weights[0], weights[1])
         let score = try hidden.matmul(weights[2], transposeOther: true) + weights[3]
         let gradient = try gradients(of: score.sum(), wrt: [x], createGraph: true)[0]
-        let penalty = try ((try gradient.rowNorms()) - 1).squared().mean() * 10
+        let penalty = try (gradient.rowNorms() - 1).squared().mean() * 10
         return [penalty] + (try gradients(of: penalty + score.mean(), wrt: weights))
     }
 

@@ -13,9 +13,9 @@ final class ReadmeTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-readme-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(folder.path)
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(folder.path))
         defer {
-            FileManager.default.changeCurrentDirectoryPath(previous)
+            XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(previous))
             try? FileManager.default.removeItem(at: folder)
         }
         for block in blocks {

@@ -13,14 +13,14 @@ final class RecordTool: XCTestCase {
             names = try FileManager.default.contentsOfDirectory(atPath: TranscriptTests.folder).filter { $0.hasSuffix(".gan") }.sorted()
         }
         let previous = FileManager.default.currentDirectoryPath
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        defer { XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(previous)) }
         for name in names {
             let path = (TranscriptTests.folder as NSString).appendingPathComponent(name)
             let text = try String(contentsOfFile: path, encoding: .utf8)
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-record-\(getpid())-\(name)")
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: scratch) }
-            FileManager.default.changeCurrentDirectoryPath(scratch.path)
+            XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(scratch.path))
             let recorded = try Transcript.record(path: name, text: text)
             if ProcessInfo.processInfo.environment["GANTRY_RECORD"] != nil {
                 try recorded.write(toFile: path, atomically: true, encoding: .utf8)

@@ -12,14 +12,14 @@ final class TranscriptTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(files.count, 1)
         // Transcripts may write files (save, history export): each runs in an empty folder of its own.
         let previous = FileManager.default.currentDirectoryPath
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        defer { XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(previous)) }
         for name in files {
             let path = (Self.folder as NSString).appendingPathComponent(name)
             let text = try String(contentsOfFile: path, encoding: .utf8)
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-transcript-\(getpid())-\(name)")
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: scratch) }
-            FileManager.default.changeCurrentDirectoryPath(scratch.path)
+            XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(scratch.path))
             let outcome = try Transcript.check(path: name, text: text)
             XCTAssertTrue(outcome.failures.isEmpty, outcome.failures.joined(separator: "\n"))
             XCTAssertGreaterThan(outcome.passed, 0, "\(name) checks nothing")
