@@ -43,6 +43,7 @@ let gemmSuite = BenchmarkSuite(
         let ldb = shape.transposeB ? shape.k : shape.n
         for threads in benchmarkThreadCounts {
             ComputeThreads.count = threads
+            let soloBefore = ComputeThreads.soloPeriodCount
             let seconds = medianSecondsPerCall {
                 GEMM.multiply(m: shape.m, n: shape.n, k: shape.k,
                               a: a, lda: lda, transposeA: shape.transposeA,
@@ -57,6 +58,8 @@ let gemmSuite = BenchmarkSuite(
             line.add("threads", threads)
             line.add("gflops", 2 * Double(shape.m * shape.n * shape.k) / seconds / 1e9)
             line.add("seconds", seconds)
+            // Periods in which the pool ran alone because its worker did not get a core: on an idle machine, 0.
+            line.add("solo_periods", ComputeThreads.soloPeriodCount - soloBefore)
             emit(line)
         }
     }

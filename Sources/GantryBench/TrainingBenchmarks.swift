@@ -88,6 +88,7 @@ let trainingSuites: [BenchmarkSuite] = trainingConfigurations.map { configuratio
             var line = JSONLine("train")
             line.add("config", configuration.name)
             line.add("threads", threads)
+            let soloBefore = ComputeThreads.soloPeriodCount
             do {
                 let session = try makeSession(configuration)
                 try session.train(iterations: 5)  // warm caches and allocator pools
@@ -111,6 +112,7 @@ let trainingSuites: [BenchmarkSuite] = trainingConfigurations.map { configuratio
             } catch {
                 line.add("error", "\(error)")
             }
+            line.add("solo_periods", ComputeThreads.soloPeriodCount - soloBefore)
             emit(line)
         }
     }

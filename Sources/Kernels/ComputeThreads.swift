@@ -27,6 +27,11 @@ public enum ComputeThreads {
         return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 
+    /// How often the kernels ran on the calling thread alone for a while because the other threads did not
+    /// get a processor (another program kept the cores busy), since the process started: a benchmark that
+    /// reports it tells a busy machine from a slow kernel.
+    public static var soloPeriodCount: Int { WorkerPool.shared.soloPeriodCount }
+
     /// Runs `body(0) … body(pieces − 1)`, concurrently when more than one piece and thread are available.
     /// `body` must write disjoint outputs; the call returns when every piece has finished.
     public static func forEachPiece(_ pieces: Int, _ body: (Int) -> Void) {

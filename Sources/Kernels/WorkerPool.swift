@@ -50,12 +50,14 @@ final class WorkerPool: @unchecked Sendable {
     private let workerCount = Atomic<Int>(0)
     /// Workers holding a reference to a job; the caller waits for 0 before its body's lifetime ends.
     private let active = Atomic<Int>(0)
+    /// Workers spinning for the next job: awake, on a core (as far as they know) and between jobs.
+    private let ready = Atomic<Int>(0)
     /// Until when (monotonic nanoseconds) jobs run on the caller alone (see `run`).
     private let soloUntil = Atomic<UInt64>(0)
-    /// The workers' share of the recent pieces.
+    /// The workers' share of the recent pieces, and the length of the next period alone.
     private let share = Mutex(WorkerShare())
-    /// How long jobs then run on the caller alone before workers are tried again.
-    static let soloNanoseconds: UInt64 = 50_000_000
+    /// Periods alone started since the process began (see `statistics`).
+    private let soloPeriods = Atomic<Int>(0)
     /// Spins of a waiting worker before it sleeps (about 0.1 ms): long enough to bridge the serial work
     /// between two threaded kernels of a training step, where a sleeping worker took several microseconds
     /// to wake (2 % of toy-wgangp and mnist-mlp on two threads, measured).
@@ -63,10 +65,11 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Runs `body` for every piece on the caller and up to `helpers` workers; returns when all are done.
     ///
-    /// When the workers do not get to run — they ran under a quarter of their share of the recent pieces —
-    /// the pieces run on the caller alone for a while: with a busy loop on the second core, two threads
-    /// trained toy-small and digits-mlp 15 % slower than one, as waiting for descheduled workers and their
-    /// spinning took time from the caller. The pieces, and so the results, are the same either way.
+    /// When the workers do not get to run — they ran under a quarter of their share of the recent pieces
+    /// although they were spinning, ready for work, when each job was published — the pieces run on the
+    /// caller alone for a while: with a busy loop on the second core, two threads trained toy-small and
+    /// digits-mlp 15 % slower than one, as waiting for descheduled workers and their spinning took time from
+    /// the caller. The pieces, and so the results, are the same either way.
     func run(pieces: Int, helpers: Int, _ body: (Int) -> Void) {
         let alone = soloUntil.load(ordering: .relaxed)
         if alone != 0 && WorkerPool.now() < alone {
@@ -74,6 +77,12 @@ final class WorkerPool: @unchecked Sendable {
             return
         }
         ensureWorkers(helpers)
+        // Judged only when every helper was already spinning: a worker still starting, waking from its
+        // semaphore or finishing the last job's bookkeeping misses small jobs on an idle machine too (a
+        // halted virtual processor can take a millisecond to wake), which would start periods alone on a
+        // machine with nothing else to run.
+        let readyWorkers = ready.load(ordering: .acquiring)
+        let started = WorkerPool.now()
         withoutActuallyEscaping(body) { escapable in
             let job = Job(body: escapable, pieces: pieces)
             current.withLock { $0 = job }
@@ -90,28 +99,46 @@ final class WorkerPool: @unchecked Sendable {
             // call (workers take the job and count themselves under the same lock).
             current.withLock { $0 = nil }
             WorkerPool.wait(until: { active.load(ordering: .acquiring) == 0 })
-            judgeWorkers(pieces: pieces, ownPieces: ownPieces, helpers: helpers, wokeWorkers: !sleepers.isEmpty)
+            if WorkerPool.judges(readyWorkers: readyWorkers, helpers: helpers, wokeWorkers: !sleepers.isEmpty,
+                                 nanoseconds: WorkerPool.now() &- started) {
+                judgeWorkers(pieces: pieces, ownPieces: ownPieces, helpers: helpers)
+            }
         }
     }
 
-    /// Starts a period of running alone when the workers ran under a quarter of their share of the recent
-    /// pieces. Jobs that had to wake a worker do not count: the caller often finishes a small one before a
-    /// sleeping worker is back on a core. (Single stalls do not count either: on a virtual machine a worker
-    /// is held up for a millisecond now and then when nothing else runs.)
-    private func judgeWorkers(pieces: Int, ownPieces: Int, helpers: Int, wokeWorkers: Bool) {
-        guard !wokeWorkers else { return }
-        if share.withLock({ $0.record(pieces: pieces, workerPieces: pieces - ownPieces, helpers: helpers) }) {
-            runAlone(nanoseconds: WorkerPool.soloNanoseconds)
-        }
+    /// Whether a job tells anything of the other cores: only when every helper was spinning, ready, as it
+    /// was published and none had to be woken, and when it lasted long enough (20 µs) for a worker on a core
+    /// to join (a spinning worker takes a few hundred nanoseconds to see a job; the caller can finish a tiny
+    /// one before that on any machine).
+    static func judges(readyWorkers: Int, helpers: Int, wokeWorkers: Bool, nanoseconds: UInt64) -> Bool {
+        readyWorkers >= helpers && !wokeWorkers && nanoseconds >= 20_000
     }
+
+    /// Starts a period of running alone when the workers ran under a quarter of their share of the recent
+    /// pieces. (Single stalls do not count: on a virtual machine a worker is held up for a millisecond now
+    /// and then when nothing else runs; and as a stall can still fill a window, the first period is short.)
+    private func judgeWorkers(pieces: Int, ownPieces: Int, helpers: Int) {
+        let alone = share.withLock { $0.record(pieces: pieces, workerPieces: pieces - ownPieces, helpers: helpers) }
+        if let alone { startSolo(nanoseconds: alone) }
+    }
+
+    /// Periods in which jobs ran on the caller alone because the workers did not get to run, since the
+    /// process started.
+    var soloPeriodCount: Int { soloPeriods.load(ordering: .relaxed) }
 
     /// Monotonic time in nanoseconds.
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-    /// Runs the next jobs on the caller alone for `nanoseconds` (0 ends such a period).
+    /// Runs the next jobs on the caller alone for `nanoseconds` (0 ends such a period and forgets the
+    /// workers' record, so the next period starts short again).
     func runAlone(nanoseconds: UInt64) {
         soloUntil.store(nanoseconds == 0 ? 0 : WorkerPool.now() &+ nanoseconds, ordering: .relaxed)
         share.withLock { $0 = WorkerShare() }
+    }
+
+    private func startSolo(nanoseconds: UInt64) {
+        soloPeriods.wrappingAdd(1, ordering: .relaxed)
+        soloUntil.store(WorkerPool.now() &+ nanoseconds, ordering: .relaxed)
     }
 
     /// Spins until `done()`, yielding the processor after a short while: when the machine is busy a
@@ -127,11 +154,13 @@ final class WorkerPool: @unchecked Sendable {
     private func ensureWorkers(_ wanted: Int) {
         while workerCount.load(ordering: .relaxed) < wanted {
             workerCount.wrappingAdd(1, ordering: .relaxed)
-            let box = Unmanaged.passRetained(self)
+            // The generation before the job about to be published: a worker that read it only once running
+            // would take that job for an old one and miss it.
+            let box = Unmanaged.passRetained(WorkerStart(pool: self, seen: generation.load(ordering: .acquiring)))
             var thread = pthread_t()
             _ = pthread_create(&thread, nil, { context in
-                let pool = Unmanaged<WorkerPool>.fromOpaque(context!).takeRetainedValue()
-                pool.workerLoop()
+                let start = Unmanaged<WorkerStart>.fromOpaque(context!).takeRetainedValue()
+                start.pool.workerLoop(seen: start.seen)
                 return nil
             }, box.toOpaque())
             pthread_detach(thread)
@@ -148,17 +177,25 @@ final class WorkerPool: @unchecked Sendable {
         job?.work()
     }
 
-    private func workerLoop() {
+    private final class WorkerStart {
+        let pool: WorkerPool
+        let seen: Int
+        init(pool: WorkerPool, seen: Int) { (self.pool, self.seen) = (pool, seen) }
+    }
+
+    private func workerLoop(seen: Int) {
         // Block SIGINT here: Ctrl-C belongs to the prompt thread.
         var signals = sigset_t()
         sigemptyset(&signals)
         sigaddset(&signals, SIGINT)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
         let semaphore = DispatchSemaphore(value: 0)
-        var seen = generation.load(ordering: .acquiring)
+        var seen = seen
         while true {
             var spins = 0
+            ready.wrappingAdd(1, ordering: .releasing)
             while generation.load(ordering: .acquiring) == seen && spins < WorkerPool.spinLimit { spins += 1 }
+            ready.wrappingAdd(-1, ordering: .releasing)
             if generation.load(ordering: .sequentiallyConsistent) == seen {
                 sleeping.withLock { $0.append(semaphore) }
                 if generation.load(ordering: .sequentiallyConsistent) == seen {
@@ -181,19 +218,33 @@ final class WorkerPool: @unchecked Sendable {
     }
 }
 
-/// The workers' part in the recent pieces of a pool's jobs, judged every `windowSize` pieces.
+/// The workers' part in the recent pieces of a pool's jobs, judged every `windowSize` pieces, and how long
+/// to run alone after a window in which they missed out.
+///
+/// The first period alone is short, and each further window in a row that the workers miss doubles it up
+/// to `longestSolo`; a fair window makes it short again. A machine whose other core is really busy soon
+/// runs alone in long periods; a stall of a worker on an idle machine costs at most the first, short one.
 struct WorkerShare {
     /// Pieces per judgement.
     static let windowSize = 64
+    static let shortestSolo: UInt64 = 4_000_000
+    static let longestSolo: UInt64 = 64_000_000
     private var pieces = 0, workerPieces = 0
+    private var nextSolo = WorkerShare.shortestSolo
 
-    /// Adds a job in which workers ran `workerPieces` of `pieces`; true when this completes a window in
-    /// which they ran under a quarter of their fair share, helpers / (helpers + 1).
-    mutating func record(pieces: Int, workerPieces: Int, helpers: Int) -> Bool {
+    /// Adds a job in which workers ran `workerPieces` of `pieces`; when this completes a window in which
+    /// they ran under a quarter of their fair share, helpers / (helpers + 1), how long to run alone.
+    mutating func record(pieces: Int, workerPieces: Int, helpers: Int) -> UInt64? {
         self.pieces += pieces
         self.workerPieces += workerPieces
-        guard self.pieces >= WorkerShare.windowSize else { return false }
-        defer { self = WorkerShare() }
-        return 4 * (helpers + 1) * self.workerPieces < helpers * self.pieces
+        guard self.pieces >= WorkerShare.windowSize else { return nil }
+        let missed = 4 * (helpers + 1) * self.workerPieces < helpers * self.pieces
+        (self.pieces, self.workerPieces) = (0, 0)
+        guard missed else {
+            nextSolo = WorkerShare.shortestSolo
+            return nil
+        }
+        defer { nextSolo = min(2 * nextSolo, WorkerShare.longestSolo) }
+        return nextSolo
     }
 }

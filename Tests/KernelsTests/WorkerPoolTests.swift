@@ -7,15 +7,39 @@ final class WorkerPoolTests: XCTestCase {
     /// of its fair half (under 8 of 64 pieces) says "run alone"; partial windows and fair ones do not.
     func testWorkerShareIsJudgedOverWholeWindows() {
         var share = WorkerShare()
-        for job in 0..<31 { XCTAssertFalse(share.record(pieces: 2, workerPieces: 0, helpers: 1), "job \(job)") }
-        XCTAssertTrue(share.record(pieces: 2, workerPieces: 0, helpers: 1))
-        for job in 0..<31 { XCTAssertFalse(share.record(pieces: 2, workerPieces: job < 7 ? 1 : 0, helpers: 1)) }
-        XCTAssertTrue(share.record(pieces: 2, workerPieces: 0, helpers: 1), "7 of 64 is under a quarter of half")
-        for _ in 0..<31 { XCTAssertFalse(share.record(pieces: 2, workerPieces: 0, helpers: 1)) }
-        XCTAssertFalse(share.record(pieces: 2, workerPieces: 8, helpers: 1), "8 of 64 is a quarter of half")
-        for _ in 0..<15 { XCTAssertFalse(share.record(pieces: 4, workerPieces: 3, helpers: 3)) }
-        XCTAssertFalse(share.record(pieces: 4, workerPieces: 3, helpers: 3), "three helpers at their fair 3/4")
-        XCTAssertTrue(share.record(pieces: 64, workerPieces: 11, helpers: 3), "11 of 64 is under 3/16")
+        for job in 0..<31 { XCTAssertNil(share.record(pieces: 2, workerPieces: 0, helpers: 1), "job \(job)") }
+        XCTAssertNotNil(share.record(pieces: 2, workerPieces: 0, helpers: 1))
+        for job in 0..<31 { XCTAssertNil(share.record(pieces: 2, workerPieces: job < 7 ? 1 : 0, helpers: 1)) }
+        XCTAssertNotNil(share.record(pieces: 2, workerPieces: 0, helpers: 1), "7 of 64 is under a quarter of half")
+        for _ in 0..<31 { XCTAssertNil(share.record(pieces: 2, workerPieces: 0, helpers: 1)) }
+        XCTAssertNil(share.record(pieces: 2, workerPieces: 8, helpers: 1), "8 of 64 is a quarter of half")
+        for _ in 0..<15 { XCTAssertNil(share.record(pieces: 4, workerPieces: 3, helpers: 3)) }
+        XCTAssertNil(share.record(pieces: 4, workerPieces: 3, helpers: 3), "three helpers at their fair 3/4")
+        XCTAssertNotNil(share.record(pieces: 64, workerPieces: 11, helpers: 3), "11 of 64 is under 3/16")
+    }
+
+    /// Missed windows in a row double the period alone, from short to long; a fair window makes it short.
+    func testPeriodsAloneGrowWhileTheWorkersKeepMissingOut() {
+        var share = WorkerShare()
+        let missed = { (share: inout WorkerShare) in share.record(pieces: 64, workerPieces: 0, helpers: 1) }
+        XCTAssertEqual(missed(&share), WorkerShare.shortestSolo)
+        XCTAssertEqual(missed(&share), 2 * WorkerShare.shortestSolo)
+        XCTAssertEqual(missed(&share), 4 * WorkerShare.shortestSolo)
+        for _ in 0..<10 { _ = missed(&share) }
+        XCTAssertEqual(missed(&share), WorkerShare.longestSolo)
+        XCTAssertNil(share.record(pieces: 64, workerPieces: 32, helpers: 1))
+        XCTAssertEqual(missed(&share), WorkerShare.shortestSolo)
+    }
+
+    /// Jobs that cannot show whether the other cores are busy are not judged: a helper not yet spinning
+    /// (starting, or woken from its sleep: a halted virtual processor can take a millisecond to wake, on an
+    /// idle machine) and jobs too short for a spinning helper to join.
+    func testOnlyJobsThatAReadyHelperCouldJoinAreJudged() {
+        XCTAssertTrue(WorkerPool.judges(readyWorkers: 1, helpers: 1, wokeWorkers: false, nanoseconds: 20_000))
+        XCTAssertFalse(WorkerPool.judges(readyWorkers: 0, helpers: 1, wokeWorkers: false, nanoseconds: 1_000_000))
+        XCTAssertFalse(WorkerPool.judges(readyWorkers: 1, helpers: 1, wokeWorkers: true, nanoseconds: 1_000_000))
+        XCTAssertFalse(WorkerPool.judges(readyWorkers: 1, helpers: 1, wokeWorkers: false, nanoseconds: 19_999))
+        XCTAssertFalse(WorkerPool.judges(readyWorkers: 2, helpers: 3, wokeWorkers: false, nanoseconds: 1_000_000))
     }
 
     /// While the pool runs alone every piece runs on the calling thread, and each piece still runs once;
@@ -32,21 +56,21 @@ final class WorkerPoolTests: XCTestCase {
         }
         XCTAssertEqual(ranOnCaller, [Bool](repeating: true, count: 16))
         pool.runAlone(nanoseconds: 0)
-        pool.run(pieces: 2, helpers: 1) { _ in }  // starts a worker, which joins from the next job on
-        usleep(20_000)
-        // Long pieces, so that the woken helper gets some of them (tried a few times: a busy machine may
-        // keep it off a core for one job).
+        // A piece on the caller waits until another thread has run a piece (or a minute has passed, which
+        // only a pool that never hands work to its workers would take): the outcome does not depend on how
+        // busy the machine is, only on the workers joining at all.
         let otherThreads = Atomic<Int>(0)
-        for _ in 0..<10 where otherThreads.load(ordering: .relaxed) == 0 {
-            pool.runAlone(nanoseconds: 0)  // a low share in the last try must not keep the helper out
-            let runs = Atomic<Int>(0)
-            pool.run(pieces: 64, helpers: 1) { _ in
-                runs.wrappingAdd(1, ordering: .relaxed)
-                if pthread_equal(pthread_self(), caller) == 0 { otherThreads.wrappingAdd(1, ordering: .relaxed) }
-                usleep(500)
+        let runs = Atomic<Int>(0)
+        let deadline = WorkerPool.now() + 60_000_000_000
+        pool.run(pieces: 64, helpers: 1) { _ in
+            runs.wrappingAdd(1, ordering: .relaxed)
+            if pthread_equal(pthread_self(), caller) == 0 {
+                otherThreads.wrappingAdd(1, ordering: .relaxed)
+            } else {
+                while otherThreads.load(ordering: .relaxed) == 0 && WorkerPool.now() < deadline { usleep(100) }
             }
-            XCTAssertEqual(runs.load(ordering: .relaxed), 64)
         }
+        XCTAssertEqual(runs.load(ordering: .relaxed), 64)
         XCTAssertGreaterThan(otherThreads.load(ordering: .relaxed), 0)
     }
 }
