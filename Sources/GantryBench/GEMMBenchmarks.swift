@@ -29,6 +29,19 @@ let gemmSuite = BenchmarkSuite(
 ) { emit in
     let savedThreads = ComputeThreads.count
     defer { ComputeThreads.count = savedThreads }
+    // The kernel this processor was given at start-up (GEMM.usesWideVectors), and a new timing of both.
+    var choice = JSONLine("gemm-kernel")
+    choice.add("wide", GEMM.usesWideVectors)
+    if let measured = KernelChoice.measured {
+        choice.add("startup_wide_gflops", measured.wideGFLOPS)
+        choice.add("startup_narrow_gflops", measured.narrowGFLOPS)
+    }
+    if GEMM.usesWideVectors || KernelChoice.measured != nil {
+        let again = KernelChoice.measure(rounds: 50)
+        choice.add("wide_gflops", again.wideGFLOPS)
+        choice.add("narrow_gflops", again.narrowGFLOPS)
+    }
+    emit(choice)
     for shape in gemmCases {
         // Operands as stored: a transposed operand is held in its transposed shape.
         let aCount = shape.m * shape.k, bCount = shape.k * shape.n

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import HostCPU
 import KernelsAVX512
 import Synchronization
 
@@ -30,13 +29,11 @@ public enum GEMM {
     /// (with Dispatch, giving the caller's piece ~25 µs more work hid the workers' wake-up).
     static let headStartFlops = 0
 
-    /// Whether full 12×16 tiles go to the AVX-512 kernel (same bits, about twice the throughput on
-    /// processors with full-width AVX-512 units). On when the processor has AVX-512F, unless
-    /// GANTRY_AVX512=0; tests switch it to compare both paths.
-    nonisolated(unsafe) public static var usesWideVectors: Bool = {
-        if let raw = getenv("GANTRY_AVX512"), String(cString: raw) == "0" { return false }
-        return CPUFeatures.has("avx512f")
-    }()
+    /// Whether full tiles go to the AVX-512 kernel (same bits, about twice the throughput on processors
+    /// with full-width AVX-512 units). By default, where the processor has AVX-512F and the wide tile is not
+    /// measurably slower there (`KernelChoice`); GANTRY_AVX512=0 or 1 decides instead. Tests switch it to
+    /// compare both paths.
+    nonisolated(unsafe) public static var usesWideVectors: Bool = KernelChoice.defaultUsesWideVectors()
 
     /// C[m×n] = op(A)·op(B), or C += op(A)·op(B) when `accumulate`; row-major, leading dimensions in elements.
     /// op(A) is A (m×k, lda ≥ k) or, when transposeA, Aᵀ with A stored k×m (lda ≥ m); likewise B (k×n or n×k).

@@ -334,3 +334,21 @@ final class GEMMTests: XCTestCase {
         XCTAssertEqual(results.withLock { $0 }, [true, true, true, true])
     }
 }
+
+/// The kernel chosen at start-up: the wide tile unless it is measurably slower than the AVX2 one.
+final class KernelChoiceTests: XCTestCase {
+    func testTheWideTileIsKeptUnlessMeasurablySlower() {
+        XCTAssertTrue(KernelChoice.Measurement(wideGFLOPS: 200, narrowGFLOPS: 100).prefersWide)
+        XCTAssertTrue(KernelChoice.Measurement(wideGFLOPS: 96, narrowGFLOPS: 100).prefersWide)
+        XCTAssertFalse(KernelChoice.Measurement(wideGFLOPS: 94, narrowGFLOPS: 100).prefersWide)
+    }
+
+    /// Where the processor has AVX-512, both tiles are timed on the same block and give real rates.
+    func testBothTilesAreTimedWhereTheProcessorHasAVX512() throws {
+        try XCTSkipUnless(CPUFeatures.has("avx512f"), "this processor has no AVX-512: only the AVX2 tile exists")
+        let measurement = KernelChoice.measure(rounds: 2)
+        XCTAssertGreaterThan(measurement.wideGFLOPS, 1)
+        XCTAssertGreaterThan(measurement.narrowGFLOPS, 1)
+        XCTAssertTrue(measurement.wideGFLOPS.isFinite && measurement.narrowGFLOPS.isFinite)
+    }
+}
