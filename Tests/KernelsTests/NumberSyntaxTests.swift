@@ -66,7 +66,7 @@ final class NumberSyntaxTests: XCTestCase {
         XCTAssertEqual(message { try NumberSyntax.integer(" 5", as: Int.self) }, " 5 is not a number")
     }
 
-    func testRealsMustFitANormal32BitFloat() throws {
+    func testRealsMustFitA32BitFloatWithoutBecomingZero() throws {
         XCTAssertEqual(try NumberSyntax.real("0.1"), 0.1)
         XCTAssertEqual(try NumberSyntax.real("-2.5e-3"), -0.0025)
         XCTAssertEqual(try NumberSyntax.real("0e-400"), 0)
