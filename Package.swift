@@ -33,12 +33,12 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["Autodiff", "Kernels"]),
         // Decompression of data files (gzip); optimised in debug builds too, as it runs over whole files.
         .target(name: "Inflate", swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "Workbench", dependencies: ["NeuralNet", "Autodiff", "Inflate"]),
+        .target(name: "Workbench", dependencies: ["NeuralNet", "Autodiff", "Kernels", "Inflate"]),
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // Figures for the terminal and for files; it knows nothing of tensors or GANs. Optimised even in
         // debug builds: painting and compressing a picture loops over every pixel.
         .target(name: "Plotting", swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "Shell", dependencies: ["Workbench", "NeuralNet", "Autodiff", "Plotting", "CLibEdit"]),
+        .target(name: "Shell", dependencies: ["Workbench", "NeuralNet", "Autodiff", "Kernels", "Plotting", "CLibEdit"]),
         .target(name: "_GantryTestSupport", dependencies: ["Autodiff", "Kernels"], swiftSettings: numericSettings),
         .executableTarget(name: "gantry", dependencies: ["HostCPU", "Shell"]),
         // Fuzzing of the script parser and the checkpoint loader (see Sources/GantryFuzz/main.swift).

@@ -19,12 +19,34 @@ public enum ComputeThreads {
         set { configured.store(max(1, newValue), ordering: .relaxed) }
     }
 
-    /// The default: `GANTRY_THREADS` when set to a positive integer, else the number of active processors.
+    /// The most threads `GANTRY_THREADS` may ask for.
+    public static let maximumRequested = 256
+
+    /// The default: what `GANTRY_THREADS` asks for when it is valid, else the number of active processors.
+    /// An invalid setting is not silently replaced for good: `environmentProblem` reports it, and the
+    /// programs refuse to start with it.
     static func initialThreadCount() -> Int {
-        if let raw = getenv("GANTRY_THREADS"), let value = Int(String(cString: raw)), value > 0 {
-            return value
+        let requested = try? requestedCount(environmentValue: getenv("GANTRY_THREADS").map { String(cString: $0) })
+        return (requested ?? nil) ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
+
+    /// The thread count a `GANTRY_THREADS` value asks for: nil when unset or empty, else an integer in
+    /// 1...`maximumRequested` as `NumberSyntax` reads it.
+    public static func requestedCount(environmentValue: String?) throws(NumberError) -> Int? {
+        guard let environmentValue, !environmentValue.isEmpty else { return nil }
+        return try NumberSyntax.integer(environmentValue, as: Int.self, in: 1...maximumRequested)
+    }
+
+    /// Why this process's `GANTRY_THREADS` cannot be used, in a sentence naming the variable, or nil when
+    /// it is unset or valid. Only the programs' entry points print it.
+    public static var environmentProblem: String? {
+        do throws(NumberError) {
+            _ = try requestedCount(environmentValue: getenv("GANTRY_THREADS").map { String(cString: $0) })
+            return nil
+        } catch {
+            return "GANTRY_THREADS=\(error); it sets how many threads compute (a whole number from 1 to "
+                + "\(maximumRequested)), or leave it unset to use every processor"
         }
-        return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 
     /// How often the kernels ran on the calling thread alone for a while because the other threads did not

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 import Workbench
 
 /// The `gantry` command: its options, and the four ways in (prompt, `run`, `check`, `-e`).
@@ -30,9 +31,15 @@ public enum GantryCommand {
         var keepGoing = false
         var record = false
         var rest: [String] = []
+        // Each option may be given once: a second `--seed` silently winning would hide a mistake.
+        var given: [String: String] = [:]
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
+            if argument.hasPrefix("--"), let first = given[argument] {
+                let values = argument == "--seed" && index + 1 < arguments.count ? " (\(first) and \(arguments[index + 1]))" : ""
+                return fail("\(argument) is given twice\(values); give it once")
+            }
             switch argument {
             case "--help", "-h":
                 print(usage)
@@ -41,20 +48,26 @@ public enum GantryCommand {
                 print("gantry \(version)")
                 return 0
             case "--seed":
-                guard index + 1 < arguments.count, let value = UInt64(arguments[index + 1]) else {
-                    return fail("--seed needs a non-negative integer")
+                guard index + 1 < arguments.count else { return fail("--seed needs a non-negative integer") }
+                do throws(NumberError) {
+                    seed = try NumberSyntax.integer(arguments[index + 1], as: UInt64.self)
+                } catch {
+                    return fail("--seed \(error); a seed is a whole number from 0 to \(UInt64.max)")
                 }
-                seed = value
+                given[argument] = arguments[index + 1]
                 index += 1
             case "--keep-going":
                 keepGoing = true
+                given[argument] = ""
             case "--record":
                 record = true
+                given[argument] = ""
             default:
                 rest.append(argument)
             }
             index += 1
         }
+        if let problem = ComputeThreads.environmentProblem { return fail(problem) }
         InterruptFlag.install()
         do {
             switch rest.first {

@@ -1,5 +1,6 @@
 import Autodiff
 import Foundation
+import Kernels
 import Workbench
 
 /// Where the shell's output goes and what kind of terminal it is (injected, so transcripts and tests see
@@ -183,6 +184,18 @@ struct Invocation {
     /// The text of positional `index`, if given.
     func text(_ index: Int) -> String? { index < positionals.count ? positionals[index].text : nil }
 
+    /// Positional `node` as a whole number of type `T` within `range`, read by `NumberSyntax`. A word that
+    /// is no number at all gets the message `otherwise`; a number that cannot be used says why, after
+    /// `subject` ("step 99999999999999999999 is too large: at most 9223372036854775807").
+    func integer<T: FixedWidthInteger>(_ node: ValueNode, in range: ClosedRange<T>, subject: String,
+                                       otherwise: String) throws -> T {
+        do throws(NumberError) {
+            return try NumberSyntax.integer(node.text, as: T.self, in: range)
+        } catch {
+            throw failure(error.reason == .notANumber ? otherwise : "\(subject) \(error)", at: node.range)
+        }
+    }
+
     /// The key=value pairs as text, for plugin validation.
     var assignments: [(name: String, value: String)] { named.map { ($0.name, $0.value.text) } }
 
@@ -200,6 +213,7 @@ struct Invocation {
         case .unknown(_, let n, _): name = n; onValue = false
         case .invalid(_, let n, _, _), .outOfRange(_, let n, _, _): name = n
         case .duplicate(_, let n): name = n; onValue = false
+        case .number(_, let n, _, _): name = n
         case .missing: return failure(error.description)
         }
         guard let argument = named.last(where: { $0.name == name }) else { return failure(error.description) }

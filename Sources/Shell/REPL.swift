@@ -29,9 +29,9 @@ public final class REPL {
     public func run(showBanner: Bool) -> Int32 {
         if showBanner { for line in REPL.banner(interpreter.session) { interpreter.say(line) } }
         for warning in reader.warnings { interpreter.environment.writeError("warning: " + warning) }
+        // Each entry (a line, with its continuation lines) is a source of its own whose lines count from 1,
+        // so an error says `<stdin>:1:6` however long the session has run.
         var buffer: [String] = []
-        var firstLine = 1
-        var lineCount = 0
         while !interpreter.quitRequested {
             switch reader.readLine(prompt: buffer.isEmpty ? REPL.prompt : REPL.continuationPrompt) {
             case .endOfInput:
@@ -42,19 +42,17 @@ public final class REPL {
                 interpreter.say("")
                 continue
             case .line(let line):
-                lineCount += 1
-                if buffer.isEmpty { firstLine = lineCount }
                 buffer.append(line)
                 let source = buffer.joined(separator: "\n")
                 do {
-                    if case .incomplete = try Parser.parse(source, file: "<stdin>", firstLine: firstLine) { continue }
+                    if case .incomplete = try Parser.parse(source, file: "<stdin>") { continue }
                 } catch {
                     // Reported by executeSegment below, with its location.
                 }
                 buffer = []
                 if !source.trimmingCharacters(in: .whitespaces).isEmpty { reader.addToHistory(source) }
                 _ = InterruptFlag.check()
-                interpreter.executeSegment(source, file: "<stdin>", firstLine: firstLine)
+                interpreter.executeSegment(source, file: "<stdin>", firstLine: 1)
             }
         }
         return interpreter.failureCount > 0 && !(reader is LineEditor) ? 1 : 0

@@ -71,4 +71,12 @@ final class FuzzTests: XCTestCase {
         ])
         XCTAssertEqual(problems.map { $0.range?.start.line }, [1, 2, 3, 4, 5, 6])
     }
+
+    func testCheckReadsAModelsParametersFromTheModelItNames() {
+        // The example scripts use `generator offset theta=…`: theta is offset's, not mlp's.
+        XCTAssertEqual(Interpreter.check("generator offset theta=1\ncritic hidden=8\nG mlp hidden=0x10", file: "m.gan").map(\.message),
+                       ["model mlp: hidden=0x10 is hexadecimal: write it in decimal, as 16"])
+        XCTAssertEqual(Interpreter.check("generator mlp theta=1", file: "m.gan").map(\.message),
+                       ["unknown parameter 'theta' for model mlp"])
+    }
 }

@@ -52,4 +52,34 @@ final class REPLTerminalTests: XCTestCase {
         try terminal.send("\u{4}")
         XCTAssertEqual(terminal.waitForExit(timeout: 20), 0)
     }
+
+    func testTabQuotesPathsWithSpacesCompletesInsideQuotesAndExpandsHome() throws {
+        let folder = try ScratchFolder.make("repl-paths")
+        defer { ScratchFolder.remove(folder) }
+        let (work, home) = (folder + "/work", folder + "/home")
+        for path in [work, home] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) }
+        try "echo ran-from-work\n".write(toFile: work + "/my script.gan", atomically: true, encoding: .utf8)
+        try "echo ran-from-home\n".write(toFile: home + "/home run.gan", atomically: true, encoding: .utf8)
+        let gantry = try XCTUnwrap(PseudoTerminal.productExecutable(named: "gantry"))
+        let terminal = try PseudoTerminal(executable: gantry, environment: ["NO_COLOR": "1", "HOME": home],
+                                          workingDirectory: work)
+        try terminal.expectPrompt("gantry> ")
+        // A name with a space is completed in quotes (the lexer has no other way to read it)…
+        try terminal.send("run my\t")
+        try terminal.expect("script.gan\" ")
+        try terminal.send("\r")
+        try terminal.expect("ran-from-work")
+        try terminal.expectPrompt("gantry> ")
+        // …inside a quote the user opened, after the space…
+        try terminal.send("run \"my s\t\r")
+        try terminal.expect("ran-from-work")
+        try terminal.expectPrompt("gantry> ")
+        // …and after ~/, which becomes the home folder.
+        try terminal.send("run ~/ho\t\r")
+        try terminal.expect("ran-from-home")
+        let rest = try terminal.expectPrompt("gantry> ")
+        XCTAssertFalse(rest.contains("error"), rest)
+        try terminal.send("\u{4}")
+        XCTAssertEqual(terminal.waitForExit(timeout: 20), 0)
+    }
 }

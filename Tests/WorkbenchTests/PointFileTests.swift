@@ -128,7 +128,7 @@ final class PointFileTests: XCTestCase {
         XCTAssertEqual(csvError("1,,2\n"), "bad.csv, line 1, column 2: empty value")
         XCTAssertEqual(csvError("1,2,\n"), "bad.csv, line 1, column 3: empty value")
         XCTAssertEqual(csvError("1 nan\n"), "bad.csv, line 1, column 2: 'nan' is not a finite number")
-        XCTAssertEqual(csvError("1e39\n"), "bad.csv, line 1, column 1: '1e39' is outside the float32 range")
+        XCTAssertEqual(csvError("1e39\n"), "bad.csv, line 1, column 1: '1e39' is too large for a 32-bit float (largest 3.4e38)")
         XCTAssertEqual(csvError("x,1\n"), "bad.csv, line 1, column 1: 'x' is not a number")
         XCTAssertEqual(csvError(""), "bad.csv: the file is empty")
         XCTAssertEqual(csvError("x,y\n\n"), "bad.csv: no data rows after the header line")

@@ -9,12 +9,12 @@ enum CommandSpecs {
         examples: ["help", "help step", "help wgan-gp", "help collapse"])
 
     static let list = CommandSpec(
-        "list", summary: "list the plugins of one kind, or the commands",
-        discussion: "Kinds: commands, data, models, losses, tricks, metrics, optimizers, games, snapshots.",
+        "list", summary: "list the plugins of one kind with their summaries, or the names of every kind",
+        discussion: "Kinds: commands, data, models, losses, tricks, metrics, optimizers, games, snapshots. Without a kind, the names of every kind, one kind per paragraph.",
         positionals: [PositionalSpec("KIND", "what to list",
                                      completions: .words(["commands", "data", "models", "losses", "tricks", "metrics",
-                                                          "optimizers", "games", "snapshots"]))],
-        examples: ["list losses", "list metrics"])
+                                                          "optimizers", "games", "snapshots"]), optional: true)],
+        examples: ["list", "list losses", "list metrics"])
 
     static let show = CommandSpec(
         "show", summary: "show part of the session: config, models, loss, optimizers, tricks, history, weights, snapshots, game",
@@ -95,10 +95,10 @@ enum CommandSpecs {
         examples: ["step 500", "step 2000 every=500 do=\"metric modes\"", "step 5000 watch=100", "step d", "step g"])
 
     static let freeze = CommandSpec(
-        "freeze", summary: "stop a player's updates while still recording its gradient; freeze none resumes both",
+        "freeze", summary: "stop a player's updates while still recording its gradient (G, D or both); freeze none resumes both",
         discussion: "A frozen player's loss and gradient are still computed every iteration and recorded in the history (grad_norm_g, grad_norm_d), but its weights and optimizer memory do not change: train D against a fixed G and watch G's gradient vanish (Arjovsky & Bottou 2017).",
-        positionals: [PositionalSpec("PLAYER", "G, D or none", completions: .words(["G", "D", "none"]))],
-        examples: ["freeze G", "freeze none"])
+        positionals: [PositionalSpec("PLAYER", "G, D, both or none", completions: .words(["G", "D", "both", "none"]))],
+        examples: ["freeze G", "freeze both", "freeze none"])
 
     static let game = CommandSpec(
         "game", summary: "play a two-player toy game (x·y, Dirac-GAN) instead of training the networks; game off ends it",

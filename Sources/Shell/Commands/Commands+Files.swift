@@ -5,9 +5,36 @@ import Workbench
 extension Interpreter {
     /// `snapshot NAME`
     func snapshot(_ invocation: Invocation) throws {
-        guard let name = invocation.text(0) else { throw invocation.failure("snapshot needs a name; usage: snapshot NAME") }
+        guard let node = invocation.positionals.first else { throw invocation.failure("snapshot needs a name; usage: snapshot NAME") }
+        let name = node.text
+        if let problem = Self.snapshotNameProblem(name) { throw invocation.failure(problem, at: node.range) }
         session.saveSnapshot(name)
         say("snapshot \(name) at iteration \(session.iteration)" + gameStepNote)
+    }
+
+    /// The longest snapshot name.
+    static let snapshotNameLimit = 64
+
+    /// Why `name` cannot name a snapshot, or nil. Names are written bare in `restore NAME` and listed one
+    /// per line, so they are words: letters (any script), digits and `_ - . +`, at most 64 characters.
+    static func snapshotNameProblem(_ name: String) -> String? {
+        let rule = "names are 1 to \(snapshotNameLimit) letters, digits and _ - . +"
+        if name.isEmpty { return "a snapshot name cannot be empty; \(rule)" }
+        if name.count > snapshotNameLimit { return "snapshot name '\(Token.shortened(name))' is too long; \(rule)" }
+        let allowed: (Unicode.Scalar) -> Bool = { scalar in
+            if "_-.+".unicodeScalars.contains(scalar) { return true }
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber: return true
+            default: return scalar.properties.isAlphabetic
+            }
+        }
+        if let bad = name.first(where: { !$0.unicodeScalars.allSatisfy(allowed) }) {
+            let scalar = bad.unicodeScalars.first!
+            let shown = bad == " " ? "a space"
+                : scalar.properties.generalCategory == .control || bad.isWhitespace ? scalar.codePointName : "'\(bad)'"
+            return "snapshot name '\(Token.shortened(name))' contains \(shown); \(rule)"
+        }
+        return nil
     }
 
     /// `restore NAME`

@@ -38,7 +38,7 @@ extension Interpreter {
     /// `freeze G|D|none`
     func freeze(_ invocation: Invocation) throws {
         guard let node = invocation.positionals.first else {
-            throw invocation.failure("freeze needs a player: G, D or none; usage: \(invocation.spec.usage)")
+            throw invocation.failure("freeze needs a player: G, D, both or none; usage: \(invocation.spec.usage)")
         }
         let canonical: String
         switch node.text {
@@ -48,10 +48,13 @@ extension Interpreter {
         case "D", "d", "discriminator", "critic":
             session.setFrozen(.discriminator, true)
             canonical = "D"
+        case "both":
+            for player in Player.allCases { session.setFrozen(player, true) }
+            canonical = "both"
         case "none":
             for player in Player.allCases { session.setFrozen(player, false) }
             canonical = "none"
-        default: throw invocation.failure("unknown player '\(node.text)'; expected G, D or none", at: node.range)
+        default: throw invocation.failure("unknown player '\(node.text)'; expected G, D, both or none", at: node.range)
         }
         session.journal.append("freeze \(canonical)")
         let names = Player.allCases.filter { session.frozen.contains($0) }.map(\.rawValue)
@@ -67,10 +70,8 @@ extension Interpreter {
         }
         var count = 1
         if let node = invocation.positionals.first {
-            guard let value = Int(node.text), value >= 0 else {
-                throw invocation.failure("step \(node.text): a toy game steps both players together; expected a number of steps", at: node.range)
-            }
-            count = value
+            count = try invocation.integer(node, in: 0...Int.max, subject: "step",
+                                           otherwise: "step \(node.text): a toy game steps both players together; expected a number of steps")
         }
         let before = session.game?.rows.count ?? 0
         var failure: Error?

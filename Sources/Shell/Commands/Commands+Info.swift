@@ -22,15 +22,15 @@ extension Interpreter {
     /// `help [TOPIC]`
     func help(_ invocation: Invocation) throws {
         guard let topic = invocation.text(0) else {
-            say("gantry: a GAN workbench. Commands (help COMMAND for details, help NAME for a plugin):")
+            sayParagraph("gantry: a GAN workbench. Commands (help COMMAND for details, help NAME for a plugin):")
             sayColumns(CommandTable.specs.map { ($0.name, $0.summary) }, indent: "  ")
-            say("Plugins: list data | models | losses | tricks | metrics | optimizers | games")
+            sayParagraph("Plugins: list data | models | losses | tricks | metrics | optimizers | games")
             return
         }
         if case .success(let spec) = CommandTable.lookup(topic), spec.name == topic || spec.aliases.contains(topic) {
             helpCommand(spec)
             if let kind = spec.pluginKind {
-                say("\(kindTitle(kind)): " + Self.pluginSpecs(kind).map(\.name).joined(separator: ", "))
+                sayParagraph("\(kindTitle(kind)): " + Self.pluginSpecs(kind).map(\.name).joined(separator: ", "), rest: "  ")
             }
             return
         }
@@ -49,8 +49,8 @@ extension Interpreter {
                                      at: invocation.positionals[0].range)
         }
         say("help mentioning '\(topic)':")
-        for spec in commandHits { say("  command \(spec.name): \(spec.summary)") }
-        for spec in pluginHits { say("  \(spec.kind.rawValue) \(spec.name): \(spec.summary)") }
+        for spec in commandHits { sayParagraph("command \(spec.name): \(spec.summary)", first: "  ", rest: "    ") }
+        for spec in pluginHits { sayParagraph("\(spec.kind.rawValue) \(spec.name): \(spec.summary)", first: "  ", rest: "    ") }
     }
 
     private func kindTitle(_ kind: PluginKind) -> String {
@@ -67,59 +67,59 @@ extension Interpreter {
 
     /// A command's usage, discussion, parameters and examples.
     func helpCommand(_ spec: CommandSpec) {
-        say("usage: \(spec.usage)" + (spec.aliases.isEmpty ? "" : "   (also: \(spec.aliases.joined(separator: ", ")))"))
-        say(spec.summary)
-        for line in wrap(spec.discussion, width: environment.width - 2) { say("  " + line) }
-        for positional in spec.positionals { say("  \(positional.name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(positional.summary)") }
-        for parameter in spec.parameters { describeParameter(parameter) }
+        sayParagraph("usage: \(spec.usage)" + (spec.aliases.isEmpty ? "" : "   (also: \(spec.aliases.joined(separator: ", ")))"),
+                     rest: "    ")
+        sayParagraph(spec.summary)
+        sayParagraph(spec.discussion, first: "  ", rest: "  ")
+        // Positional arguments and parameters share one table, so their summaries line up.
+        sayParameters(spec.parameters, positionals: spec.positionals)
         if !spec.examples.isEmpty { say("examples:") }
         for example in spec.examples { say("  \(example)") }
     }
 
     /// A plugin's summary, definition, parameters and source.
     func helpPlugin(_ spec: PluginSpec) {
-        say("\(spec.kind.rawValue) \(spec.name)" + (spec.aliases.isEmpty ? "" : "   (also: \(spec.aliases.joined(separator: ", ")))")
-            + ": \(spec.summary)")
-        for line in wrap(spec.discussion, width: environment.width - 2) { say("  " + line) }
+        sayParagraph("\(spec.kind.rawValue) \(spec.name)" + (spec.aliases.isEmpty ? "" : "   (also: \(spec.aliases.joined(separator: ", ")))")
+                     + ": \(spec.summary)", rest: "  ")
+        sayParagraph(spec.discussion, first: "  ", rest: "  ")
         if !spec.parameters.isEmpty { say("parameters:") }
-        for parameter in spec.parameters { describeParameter(parameter) }
-        if let reference = spec.reference { say("source: \(reference)") }
+        sayParameters(spec.parameters)
+        if let reference = spec.reference { sayParagraph("source: \(reference)", rest: "  ") }
         if spec.kind == .trick || spec.kind == .loss && spec.name.hasPrefix("wgan") {
-            say("(the Wasserstein remedy of \"From GAN to WGAN\" is this loss family: loss wgan, loss wgan-gp)")
+            sayParagraph("(the Wasserstein remedy of \"From GAN to WGAN\" is this loss family: loss wgan, loss wgan-gp)")
         }
     }
 
-    /// "  lambda=10          real in [0, 1e+06]  weight λ of the gradient penalty"
-    func describeParameter(_ parameter: ParameterSpec) {
-        let assignment = "\(parameter.name)=\(parameter.defaultValue?.description ?? "…")"
-        say("  " + assignment.padding(toLength: 22, withPad: " ", startingAt: 0) + " "
-            + parameter.kindDescription.padding(toLength: 26, withPad: " ", startingAt: 0) + " " + parameter.summary)
+    /// One row per positional argument (its name and summary) and per parameter (`lambda=10`, its kind, its
+    /// summary), in columns that fit the terminal.
+    func sayParameters(_ parameters: [ParameterSpec], positionals: [PositionalSpec] = []) {
+        let rows = positionals.map { parameters.isEmpty ? [$0.name, $0.summary] : [$0.name, "", $0.summary] }
+            + parameters.map { ["\($0.name)=\($0.defaultValue?.description ?? "…")", $0.kindDescription, $0.summary] }
+        for line in TextLayout.table(rows, width: environment.width, caps: [22, 30]) { say(line) }
     }
 
-    /// Words of `text` in lines of at most `width` characters.
-    func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            if !current.isEmpty && current.count + 1 + word.count > max(width, 20) {
-                lines.append(current)
-                current = ""
-            }
-            current += (current.isEmpty ? "" : " ") + word
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
+    /// `text` wrapped to the terminal, its first line after `first` and the others after `rest`.
+    func sayParagraph(_ text: String, first: String = "", rest: String = "") {
+        for line in TextLayout.paragraph(text, width: environment.width, first: first, rest: rest) { say(line) }
     }
 
-    /// `list KIND`
+    /// `list [KIND]`
     func list(_ invocation: Invocation) throws {
-        guard let node = invocation.positionals.first else {
-            throw invocation.failure("list needs a kind: commands, data, models, losses, tricks, metrics, optimizers, games, snapshots")
-        }
         let kinds: [String: PluginKind] = ["data": .dataset, "datasets": .dataset, "models": .model, "model": .model,
                                            "losses": .loss, "loss": .loss, "tricks": .trick, "trick": .trick,
                                            "metrics": .metric, "metric": .metric, "optimizers": .optimizer, "optimizer": .optimizer,
                                            "games": .game, "game": .game]
+        guard let node = invocation.positionals.first else {
+            // Every kind by name, so one command shows what there is; `list KIND` gives the summaries.
+            sayParagraph("commands: " + CommandTable.specs.map(\.name).joined(separator: ", "), rest: "  ")
+            for kind in PluginKind.allCases {
+                sayParagraph("\(kindTitle(kind)): " + Self.pluginSpecs(kind).map(\.name).joined(separator: ", "), rest: "  ")
+            }
+            sayParagraph("snapshots: " + (session.snapshotNames.isEmpty ? "none (take one with snapshot NAME)"
+                                                                        : session.snapshotNames.joined(separator: ", ")), rest: "  ")
+            sayParagraph("list KIND shows one kind with a line on each (list losses, list metrics, …)")
+            return
+        }
         switch node.text {
         case "commands":
             sayColumns(CommandTable.specs.map { ($0.name, $0.summary) })
@@ -137,10 +137,11 @@ extension Interpreter {
         }
     }
 
-    /// Names and summaries in two aligned columns.
+    /// Names and summaries in two aligned columns, the summaries wrapped to the terminal under themselves.
     func sayColumns(_ rows: [(String, String)], indent: String = "") {
-        let width = (rows.map(\.0.count).max() ?? 0) + 2
-        for (name, summary) in rows { say(indent + name.padding(toLength: width, withPad: " ", startingAt: 0) + summary) }
+        for line in TextLayout.table(rows.map { [$0.0, $0.1] }, width: environment.width, indent: indent, caps: [24]) {
+            say(line)
+        }
     }
 
     /// `show WHAT`

@@ -1,4 +1,5 @@
 import Autodiff
+import Kernels
 import Workbench
 
 extension Interpreter {
@@ -8,11 +9,15 @@ extension Interpreter {
         guard let node = invocation.positionals.first else {
             throw invocation.failure("seeds needs a list of seeds; usage: seeds 1,2,3 { … }")
         }
-        let parsed = node.text.split(separator: ",", omittingEmptySubsequences: false).map { UInt64($0) }
-        guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else {
-            throw invocation.failure("seeds \(node.text): expected a comma-separated list of non-negative integers", at: node.range)
+        var seeds: [UInt64] = []
+        for element in node.text.split(separator: ",", omittingEmptySubsequences: false) {
+            do throws(NumberError) {
+                seeds.append(try NumberSyntax.integer(element, as: UInt64.self))
+            } catch {
+                throw invocation.failure("seeds \(node.text): " + (error.reason == .notANumber
+                    ? "expected a comma-separated list of non-negative integers" : "\(error)"), at: node.range)
+            }
         }
-        let seeds = parsed.map { $0! }
         guard let block = invocation.command.block else {
             throw invocation.failure("seeds needs a block of commands in braces: seeds \(node.text) { … }")
         }

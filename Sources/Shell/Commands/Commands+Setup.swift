@@ -9,9 +9,8 @@ extension Interpreter {
     /// `seed N`
     func seed(_ invocation: Invocation) throws {
         guard let node = invocation.positionals.first else { throw invocation.failure("seed needs a number; usage: seed N") }
-        guard let given = UInt64(node.text) else {
-            throw invocation.failure("seed \(node.text) is not a non-negative integer", at: node.range)
-        }
+        let given = try invocation.integer(node, in: 0...UInt64.max, subject: "seed",
+                                           otherwise: "seed \(node.text) is not a non-negative integer")
         let value = seedOverride ?? given
         try session.reseed(value)
         if let override = seedOverride, override != given { say("seed \(override) (overridden by --seed; the script asked for \(given))") }
@@ -126,9 +125,8 @@ extension Interpreter {
     /// `batch N`
     func batch(_ invocation: Invocation) throws {
         guard let node = invocation.positionals.first else { throw invocation.failure("batch needs a size; usage: batch N") }
-        guard let size = Int(node.text), (1...1_000_000).contains(size) else {
-            throw invocation.failure("batch size \(node.text) is not an integer in [1, 1000000]", at: node.range)
-        }
+        let size = try invocation.integer(node, in: 1...1_000_000, subject: "batch size",
+                                          otherwise: "batch size \(node.text) is not an integer in [1, 1000000]")
         // Refused before any allocation: a batch whose activations (forward and backward, both players,
         // a generous 16 copies of the widest layer) would not fit in half of the memory.
         let widths = Player.allCases.flatMap {
@@ -182,7 +180,7 @@ extension Interpreter {
         sayColumns(TrickRegistry.all.map { type in
             ((session.hooks.contains { $0.name == type.spec.name } ? "on  " : "    ") + type.spec.name, type.spec.summary)
         })
-        say("the Wasserstein remedy is a loss: loss wgan (clipping) or loss wgan-gp (gradient penalty)")
+        sayParagraph("the Wasserstein remedy is a loss: loss wgan (clipping) or loss wgan-gp (gradient penalty)")
     }
 
     /// The plugin type named by positional `index`; a missing or unknown name is a located error that

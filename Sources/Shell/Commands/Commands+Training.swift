@@ -1,5 +1,6 @@
 import Autodiff
 import Foundation
+import Kernels
 import Workbench
 
 extension Interpreter {
@@ -15,10 +16,8 @@ extension Interpreter {
         }
         var count = 1
         if let node = invocation.positionals.first {
-            guard let value = Int(node.text), value >= 0 else {
-                throw invocation.failure("step \(node.text): expected a number of iterations, d or g", at: node.range)
-            }
-            count = value
+            count = try invocation.integer(node, in: 0...Int.max, subject: "step",
+                                           otherwise: "step \(node.text): expected a number of iterations, d or g")
         }
         let every = parameters.integer("every")
         let action = parameters.text("do")
@@ -203,7 +202,15 @@ extension Interpreter {
         // VALUE is a number or another quantity ("expect critic.js ~ histogram.js tol=0.01").
         let expected: Double
         var expectedText = valueNode.text
-        if let number = Double(valueNode.text) {
+        let number: Double?
+        do throws(NumberError) {
+            number = try NumberSyntax.real(valueNode.text)
+        } catch where error.reason == .notANumber {
+            number = nil
+        } catch {
+            throw invocation.failure("expect: \(error)", at: valueNode.range)
+        }
+        if let number {
             expected = number
         } else {
             expected = try quantity(valueNode.text, invocation, after: parameters.integer("after"), at: valueNode.range)
@@ -292,10 +299,11 @@ extension Interpreter {
 
     /// `repeat N { … }`
     func repeatBlock(_ invocation: Invocation) throws {
-        guard let node = invocation.positionals.first, let count = Int(node.text), count >= 0 else {
-            throw invocation.failure("repeat needs a non-negative count; usage: repeat N { … }",
-                                     at: invocation.positionals.first?.range)
+        guard let node = invocation.positionals.first else {
+            throw invocation.failure("repeat needs a non-negative count; usage: repeat N { … }")
         }
+        let count = try invocation.integer(node, in: 0...Int.max, subject: "repeat",
+                                           otherwise: "repeat needs a non-negative count; usage: repeat N { … }")
         guard let block = invocation.command.block else {
             throw invocation.failure("repeat needs a block of commands in braces: repeat \(count) { … }")
         }

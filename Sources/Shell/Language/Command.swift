@@ -5,7 +5,9 @@
 public enum Value: Equatable, Sendable {
     /// A bare word (`ring8`, `wgan-gp`, `../data/x.csv`).
     case word(String)
-    /// A finite number and its spelling (`.number(0.0001, text: "1e-4")`).
+    /// A decimal number's nearest `Double` (infinite when it overflows) and its spelling
+    /// (`.number(0.0001, text: "1e-4")`). Commands read the spelling with `NumberSyntax`, which refuses
+    /// what they cannot use.
     case number(Double, text: String)
     /// The unescaped contents of a double-quoted string.
     case string(String)

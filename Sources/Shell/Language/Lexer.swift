@@ -1,3 +1,5 @@
+import Kernels
+
 /// Something left open at the end of the input: more lines may finish it.
 public enum Unfinished: Equatable, Sendable {
     /// A string whose closing `"` has not come.
@@ -65,6 +67,11 @@ public enum Lexer {
     public static func scan(_ source: String, file: String, firstLine: Int = 1) -> LexedSource {
         var scanner = Scanner(SourceText(source, file: file, firstLine: firstLine))
         return scanner.run()
+    }
+
+    /// Whether `text` can be written without quotes and read back as itself: one run of word characters.
+    static func isBareWord(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy(Scanner.isWordScalar)
     }
 }
 
@@ -247,26 +254,14 @@ private struct Scanner {
         }
     }
 
-    /// A run of word characters; a number if it spells one.
+    /// A run of word characters; a number if it spells one as `NumberSyntax` reads numbers. Whether the
+    /// number fits where it is used (an integer, a 32-bit float, a range) is for its reader to say, so
+    /// `1e400` is a number token here and refused, with the reason, by whatever reads it.
     mutating func word() throws(ScanStop) {
         let start = index
         var end = index
         while end < limit, Self.isWordScalar(scalars[end]) { end += 1 }
-        let spelling = scalars[start..<end]
-        guard Self.spellsNumber(spelling) else {
-            emit(.word, from: start, to: end)
-            return
-        }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: spelling)
-        let written = String(view)
-        // Decimal spellings only reach here, so `Double` cannot meet hex, `inf` or `nan`; it
-        // can still overflow to infinity.
-        guard let number = Double(written), number.isFinite else {
-            index = start
-            throw error("number \(Token.shortened(written)) is out of range", from: start, to: end)
-        }
-        emit(.number, from: start, to: end)
+        emit(NumberSyntax.isDecimal(scalars[start..<end]) ? .number : .word, from: start, to: end)
     }
 
     // MARK: Token output
@@ -328,12 +323,12 @@ private struct Scanner {
         scalar.properties.generalCategory == .control
     }
 
-    /// Letters, digits, `_ - . / : + * ~`, and non-ASCII letters, marks and digits (so `σ`, `café`
-    /// written with a combining accent, and `データ` are words).
+    /// Letters, digits, `_ - . / : + * ~ ?`, and non-ASCII letters, marks and digits (so `σ`, `café`
+    /// written with a combining accent, and `データ` are words, and `?` is the alias of `help`).
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII {
             switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9", "_", "-", ".", "/", ":", "+", "*", "~": return true
+            case "a"..."z", "A"..."Z", "0"..."9", "_", "-", ".", "/", ":", "+", "*", "~", "?": return true
             default: return false
             }
         }
@@ -342,30 +337,5 @@ private struct Scanner {
         case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber: return true
         default: return properties.isAlphabetic
         }
-    }
-
-    /// `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`: Swift's decimal `Double`
-    /// spelling without hex, `inf` and `nan` (which would make words such as `nan` unusable).
-    static func spellsNumber(_ spelling: ArraySlice<Unicode.Scalar>) -> Bool {
-        var position = spelling.startIndex
-        let end = spelling.endIndex
-        func digits() -> Int {
-            let from = position
-            while position < end, ("0"..."9").contains(spelling[position]) { position += 1 }
-            return position - from
-        }
-        if position < end, spelling[position] == "+" || spelling[position] == "-" { position += 1 }
-        var mantissaDigits = digits()
-        if position < end, spelling[position] == "." {
-            position += 1
-            mantissaDigits += digits()
-        }
-        guard mantissaDigits > 0 else { return false }
-        if position < end, spelling[position] == "e" || spelling[position] == "E" {
-            position += 1
-            if position < end, spelling[position] == "+" || spelling[position] == "-" { position += 1 }
-            guard digits() > 0 else { return false }
-        }
-        return position == end
     }
 }

@@ -3,7 +3,8 @@ public enum TokenKind: Equatable, Sendable {
     /// A bare word: a verb, a name, a path (`wgan-gp`, `../x/y.csv`), or a comparison operator
     /// (`<`, `<=`, `>`, `>=`, `==`, `!=`) for `expect`.
     case word
-    /// A word that spells a finite number in decimal (`3`, `-0.5`, `.5`, `1e-4`).
+    /// A word spelled as a decimal number (`3`, `-0.5`, `.5`, `1e-4`; see `NumberSyntax`). Whether it fits
+    /// where it is used (an integer, a 32-bit float, a range) is checked by whatever reads it.
     case number
     /// A double-quoted string; `Token.value` holds it unescaped.
     case string

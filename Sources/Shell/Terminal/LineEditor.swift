@@ -124,11 +124,15 @@ public final class LineEditor: LineReader {
     }
 
     /// The word that Tab completes at the end of `lineBeforeCursor`: the text after the last unescaped
-    /// `wordBreakCharacters` character. Completers use it to know what their candidates replace.
+    /// `wordBreakCharacters` character, with libedit's two rules for quotes: a quote or backslash just
+    /// before the cursor joins the word before it, and a word that is a single quote counts as empty (what
+    /// is inserted goes after the quote). Completers use it to know what their candidates replace.
     public static func completionWord(in lineBeforeCursor: String) -> String {
         let scalars = Array(lineBeforeCursor.unicodeScalars)
         let breaks = Set(wordBreakCharacters.unicodeScalars)
+        let quotes: Set<Unicode.Scalar> = ["\"", "'"]
         var start = scalars.count
+        if start > 0, quotes.contains(scalars[start - 1]) || scalars[start - 1] == "\\" { start -= 1 }
         while start > 0 {
             if breaks.contains(scalars[start - 1]) {
                 guard start >= 2, scalars[start - 2] == "\\" else { break }
@@ -137,6 +141,7 @@ public final class LineEditor: LineReader {
                 start -= 1
             }
         }
+        if scalars.count - start == 1, quotes.contains(scalars[start]) { start = scalars.count }
         var word = String.UnicodeScalarView()
         word.append(contentsOf: scalars[start...])
         return String(word)
@@ -157,7 +162,8 @@ public final class LineEditor: LineReader {
     /// Duplicates and empty candidates are dropped. A unique candidate replaces the word, followed by a
     /// space unless it ends in `=` or `/` (a value or a path continues right after it). Several candidates
     /// replace the word by their longest common prefix, but never by less than what was typed: a prefix
-    /// that does not extend the word would delete characters.
+    /// that does not extend the word (or extend it after an opening quote, as a completer quoting a path
+    /// with spaces does) would delete characters.
     static func completion(word: String, candidates: [String]) -> Completion? {
         var seen = Set<String>()
         let unique = candidates.filter { !$0.isEmpty && seen.insert($0).inserted }
@@ -176,7 +182,9 @@ public final class LineEditor: LineReader {
         }
         var prefix = String.UnicodeScalarView()
         prefix.append(contentsOf: common)
-        let substitution = common.starts(with: word.unicodeScalars) ? String(prefix) : word
+        let extendsWord = common.starts(with: word.unicodeScalars)
+            || common.first == "\"" && common.dropFirst().starts(with: word.unicodeScalars)
+        let substitution = extendsWord ? String(prefix) : word
         return Completion(matches: [substitution] + unique, appendsSpace: true)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Autodiff
+import Kernels
 
 extension PointFile {
     /// A CSV file's numbers as an [n, d] tensor (see `parseCSV` for the accepted text).
@@ -12,7 +13,8 @@ extension PointFile {
     /// Accepted: one row per line; values separated by commas (when the line has one) or else by spaces
     /// and tabs; surrounding spaces and double quotes ignored; blank lines and lines starting with `#`
     /// skipped; `\r\n` line ends; an optional first row of names in which no cell is a number. Every value
-    /// must be a finite number within float32 range, and every row must have as many values as the first.
+    /// must be a number as `NumberSyntax` reads it (decimal, within the normal float32 range), and every row
+    /// must have as many values as the first.
     /// A leading byte-order mark is ignored; `\r\n` and `\r` end lines too.
     /// `path` only names the source in errors.
     public static func parseCSV(_ text: String, path: String) throws -> (header: [String]?, values: Tensor) {
@@ -36,7 +38,7 @@ extension PointFile {
                 }
             } else {
                 firstRow = (lineNumber, cells.count)
-                if cells.allSatisfy({ Double($0) == nil }) {
+                if cells.allSatisfy({ !looksNumeric($0) }) {
                     header = cells.map(String.init)
                     continue
                 }
@@ -71,7 +73,7 @@ extension PointFile {
                 throw DataFileError(path: path, "the header has \(header.count) names but the data has \(columns) columns")
             }
             // A name that reads as a number, or holds a separator, would not read back as the same header.
-            if let bad = header.first(where: { Double($0) != nil || $0.isEmpty || $0.contains { ",\n\r\"#".contains($0) } }) {
+            if let bad = header.first(where: { looksNumeric(Substring($0)) || $0.isEmpty || $0.contains { ",\n\r\"#".contains($0) } }) {
                 throw DataFileError(path: path, "'\(bad)' cannot be a CSV column name (empty, numeric, or holding , \" # or a line break)")
             }
             text += header.joined(separator: ",") + "\n"
@@ -111,20 +113,26 @@ extension PointFile {
         }
     }
 
-    /// One cell as a finite Float, or an error located at its line and column.
+    /// One cell as a Float, read by `NumberSyntax` (decimal only, within the normal float32 range), or an
+    /// error located at its line and column.
     static func number(_ cell: Substring, path: String, line: Int, column: Int) throws -> Float {
         guard !cell.isEmpty else { throw DataFileError(path: path, line: line, column: column, "empty value") }
-        guard let value = Double(cell) else {
-            throw DataFileError(path: path, line: line, column: column, "'\(cell)' is not a number")
+        do throws(NumberError) {
+            return Float(try NumberSyntax.real(cell))
+        } catch {
+            throw DataFileError(path: path, line: line, column: column, "'\(NumberError.shown(error.text))' \(error.explanation)")
         }
-        guard value.isFinite else {
-            throw DataFileError(path: path, line: line, column: column, "'\(cell)' is not a finite number")
+    }
+
+    /// Whether a cell is meant as a number (even one `number` refuses, such as `0x10` or `nan`), so that a
+    /// first row holding one is data, not a header.
+    static func looksNumeric(_ cell: Substring) -> Bool {
+        do throws(NumberError) {
+            _ = try NumberSyntax.real(cell)
+            return true
+        } catch {
+            return error.reason != .notANumber
         }
-        let single = Float(value)
-        guard single.isFinite else {
-            throw DataFileError(path: path, line: line, column: column, "'\(cell)' is outside the float32 range")
-        }
-        return single
     }
 
     /// "1 value", "3 values".

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Why a set of parameter assignments was refused. Messages name the plugin and the parameter.
 public enum ParameterError: Error, Equatable, CustomStringConvertible {
@@ -12,6 +13,9 @@ public enum ParameterError: Error, Equatable, CustomStringConvertible {
     case missing(owner: String, name: String, expected: String)
     /// The same parameter given twice.
     case duplicate(owner: String, name: String)
+    /// A value, or one element of a list, that is spelled as a number but cannot be used as one: hexadecimal,
+    /// infinite, beyond the integers or the 32-bit floats (`NumberSyntax` says why).
+    case number(owner: String, name: String, value: String, problem: NumberError)
 
     /// A one-line explanation.
     public var description: String {
@@ -26,6 +30,9 @@ public enum ParameterError: Error, Equatable, CustomStringConvertible {
             return "\(owner): missing required parameter \(name) (\(expected))"
         case let .duplicate(owner, name):
             return "\(owner): parameter \(name) is given twice"
+        case let .number(owner, name, value, problem):
+            // A list names the element at fault after the whole value.
+            return "\(owner): \(name)=" + (value == problem.text ? "\(problem)" : "\(NumberError.shown(value)): \(problem)")
         }
     }
 }
@@ -149,16 +156,29 @@ public struct ParameterValues: Sendable, Equatable {
         explicitNames = declared.map(\.name).filter { order.contains($0) }
     }
 
-    /// Parses the text of one assignment as the parameter's kind.
+    /// Parses the text of one assignment as the parameter's kind; numbers are read by `NumberSyntax`.
     static func parse(_ text: String, as parameter: ParameterSpec, owner: String) throws -> ParameterValue {
         let invalid = ParameterError.invalid(owner: owner, name: parameter.name, value: text, expected: parameter.kindDescription)
+        // Words and fractions get the kind the parameter expects; a number that cannot be used says why.
+        func refusal(_ problem: NumberError) -> ParameterError {
+            switch problem.reason {
+            case .notANumber, .notWhole: return invalid
+            case .tooLarge, .tooSmall:
+                switch parameter.kind {
+                case .integer(.some), .integerList(.some):
+                    return .outOfRange(owner: owner, name: parameter.name, value: text, expected: parameter.kindDescription)
+                default: break
+                }
+            default: break
+            }
+            return .number(owner: owner, name: parameter.name, value: text, problem: problem)
+        }
+        func elements() -> [String] {
+            let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+            return trimmed.isEmpty ? [] : trimmed.split(separator: ",", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+        }
         switch parameter.kind {
-        case .integer:
-            guard let value = Int(text) else { throw invalid }
-            return try check(.integer(value), against: parameter, owner: owner)
-        case .real:
-            guard let value = Double(text), value.isFinite else { throw invalid }
-            return try check(.real(value), against: parameter, owner: owner)
         case .boolean:
             switch text.lowercased() {
             case "true", "on", "yes", "1": return .boolean(true)
@@ -167,19 +187,29 @@ public struct ParameterValues: Sendable, Equatable {
             }
         case .choice, .text:
             return try check(.text(text), against: parameter, owner: owner)
-        case .integerList:
-            let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
-            let parts = trimmed.isEmpty ? [] : trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let values = parts.compactMap { Int($0) }
-            guard values.count == parts.count else { throw invalid }
-            return try check(.integerList(values), against: parameter, owner: owner)
-        case .realList:
-            let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
-            let parts = trimmed.isEmpty ? [] : trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let values = parts.compactMap { Double($0) }.filter(\.isFinite)
-            guard values.count == parts.count else { throw invalid }
-            return try check(.realList(values), against: parameter, owner: owner)
+        case .integer, .real, .integerList, .realList:
+            break
         }
+        let value: ParameterValue
+        do throws(NumberError) {
+            switch parameter.kind {
+            case .integer:
+                value = .integer(try NumberSyntax.integer(text, as: Int.self))
+            case .integerList:
+                var values: [Int] = []
+                for element in elements() { values.append(try NumberSyntax.integer(element, as: Int.self)) }
+                value = .integerList(values)
+            case .realList:
+                var values: [Double] = []
+                for element in elements() { values.append(try NumberSyntax.real(element)) }
+                value = .realList(values)
+            default:
+                value = .real(try NumberSyntax.real(text))
+            }
+        } catch {
+            throw refusal(error)
+        }
+        return try check(value, against: parameter, owner: owner)
     }
 
     /// Checks a typed value's kind and range.

@@ -1,4 +1,5 @@
 import Autodiff
+import Kernels
 import NeuralNet
 
 /// `feature-matching`: G matches the batch mean of an intermediate D layer's activations on real data
@@ -49,7 +50,7 @@ public final class FeatureMatching: Trick {
     /// Refused when the layer is not a layer of D (or D has no hidden layer).
     public convenience init(_ parameters: ParameterValues, session: Session) throws {
         let text = parameters.text("layer")
-        guard text == "last" || Int(text).map({ $0 >= 0 }) == true else {
+        guard text == "last" || (try? NumberSyntax.integer(text, as: Int.self, in: 0...Int.max)) != nil else {
             throw SessionError("feature-matching: layer=\(text) is not a layer index; give the index `show models` "
                                + "shows for D (0 to \(session.discriminator.layers.count - 1)) or last")
         }
@@ -70,7 +71,7 @@ public final class FeatureMatching: Trick {
         if text == "last" {
             layer = nil
         } else {
-            guard let index = Int(text), index >= 0 else {
+            guard let index = try? NumberSyntax.integer(text, as: Int.self, in: 0...Int.max) else {
                 throw SessionError("feature-matching: layer=\(text) is not a layer index (an index of D's layers, or last)")
             }
             layer = index
