@@ -5,9 +5,10 @@ import _GantryTestSupport
 /// The `gantry` command's own options and environment: each option once, numbers by the one grammar,
 /// and a `GANTRY_THREADS` that cannot be used refused before anything runs.
 final class CommandLineTests: XCTestCase {
-    func gantry(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    func gantry(_ arguments: [String], environment extra: [String: String] = [:],
+                program: String = "gantry") throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try XCTUnwrap(PseudoTerminal.productExecutable(named: "gantry")))
+        process.executableURL = URL(fileURLWithPath: try XCTUnwrap(PseudoTerminal.productExecutable(named: program)))
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["GANTRY_THREADS"] = nil
@@ -50,5 +51,8 @@ final class CommandLineTests: XCTestCase {
         }
         XCTAssertEqual(try gantry(["-e", "echo reached"], environment: ["GANTRY_THREADS": "2"]).output, "reached\n")
         XCTAssertEqual(try gantry(["-e", "echo reached"], environment: ["GANTRY_THREADS": ""]).output, "reached\n")
+        let bench = try gantry(["--list"], environment: ["GANTRY_THREADS": "abc"], program: "gantry-bench")
+        XCTAssertEqual(bench.output, "gantry-bench: GANTRY_THREADS=abc is not a number" + rule)
+        XCTAssertEqual(bench.status, 64)
     }
 }
