@@ -73,7 +73,7 @@ enum CommandSpecs {
 
     static let batch = CommandSpec(
         "batch", summary: "set the batch size (real and generated samples per update)",
-        discussion: "Every D and G update draws this many real samples and noise vectors.",
+        discussion: "Every D and G update draws this many real samples and noise vectors. A batch whose training would need more memory than allowed (half of this machine's) is refused with the estimate.",
         positionals: [PositionalSpec("N", "samples per batch")], examples: ["batch 64"])
 
     static let trick = CommandSpec(
