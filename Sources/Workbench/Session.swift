@@ -55,10 +55,26 @@ public final class Session {
     /// The most memory training may need, in bytes (`trainingFootprint` estimates it): a change of the
     /// configuration that would need more is refused before anything is allocated, and so is `train`.
     public var memoryBudget = TrainingFootprint.defaultBudget
+    /// Whether changes of the configuration build the networks. A session that only records its
+    /// configuration (`configurationOnly`) builds none and leaves judging its memory to whoever reads it.
+    let buildsNetworks: Bool
 
     /// The default experiment: a small non-saturating GAN on ring8 (G and D 2→128→128, ReLU; Adam 1e-4,
     /// β = (0.5, 0.999); batch 128), seeded.
-    public init(seed: UInt64 = 1) throws {
+    public convenience init(seed: UInt64 = 1) throws {
+        try self.init(seed: seed, buildingNetworks: true)
+    }
+
+    /// A session that records configuration commands without building any network (its networks stay
+    /// empty) and without judging intermediate configurations against the memory budget: how a
+    /// checkpoint's declared configuration is read before its tensors are checked against it, so that a
+    /// file cannot make Gantry build a network it then throws away.
+    public static func configurationOnly(seed: UInt64 = 1) throws -> Session {
+        try Session(seed: seed, buildingNetworks: false)
+    }
+
+    private init(seed: UInt64, buildingNetworks: Bool) throws {
+        buildsNetworks = buildingNetworks
         self.seed = seed
         streams = RandomStreams(seed: seed)
         guard let ring = DatasetRegistry.named("ring8") else { throw SessionError("no ring8 data set is registered") }
@@ -74,8 +90,10 @@ public final class Session {
         batchSize = 128
         generator = Sequential([])
         discriminator = Sequential([])
-        generator = try buildNetwork(.generator)
-        discriminator = try buildNetwork(.discriminator)
+        if buildingNetworks {
+            generator = try buildNetwork(.generator)
+            discriminator = try buildNetwork(.discriminator)
+        }
         journal = configurationCommands
     }
 
@@ -120,17 +138,23 @@ public final class Session {
     /// weights whatever session it is run in.
     func buildNetwork(_ player: Player) throws -> Sequential {
         let parameters = modelParameters[player]!
+        try checkModel(player)
         if modelSpecs[player]!.name == OffsetModel.spec.name {
-            guard player == .generator else { throw SessionError("the offset model is a generator; D needs an mlp") }
-            guard dataset.dimension == noise.dimension + 1 else {
-                throw SessionError("the offset generator makes (θ, z): the data dimension (\(dataset.dimension)) must be the noise dimension (\(noise.dimension)) plus one")
-            }
             return Sequential([PrependedOffset(initial: parameters.float("theta"))])
         }
         let spec = player == .generator
             ? MLPModel.mlpSpec(parameters, input: noise.dimension, output: dataset.dimension)
             : MLPModel.mlpSpec(parameters, input: discriminatorInputWidth, output: 1)
         return try spec.build(using: RandomStream(seed: seed, name: "init." + player.rawValue))
+    }
+
+    /// Refuses a model that does not fit the player or the dimensions (checked without building it).
+    func checkModel(_ player: Player) throws {
+        guard modelSpecs[player]!.name == OffsetModel.spec.name else { return }
+        guard player == .generator else { throw SessionError("the offset model is a generator; D needs an mlp") }
+        guard dataset.dimension == noise.dimension + 1 else {
+            throw SessionError("the offset generator makes (θ, z): the data dimension (\(dataset.dimension)) must be the noise dimension (\(noise.dimension)) plus one")
+        }
     }
 
     /// Replaces the data set. When its dimension differs, both networks are rebuilt (freshly initialised,
@@ -144,7 +168,7 @@ public final class Session {
         let before = trainingFootprint
         dataset = newDataset
         do {
-            try checkMemoryBudget(comparedTo: before)
+            try checkMemoryBudgetOfChange(comparedTo: before)
             if rebuild { try rebuildNetworks([.generator, .discriminator]) }
         } catch {
             dataset = previous
@@ -162,7 +186,7 @@ public final class Session {
         let before = trainingFootprint
         noise = newNoise
         do {
-            try checkMemoryBudget(comparedTo: before)
+            try checkMemoryBudgetOfChange(comparedTo: before)
             if rebuild { try rebuildNetworks([.generator]) }
         } catch {
             noise = previous
@@ -182,7 +206,7 @@ public final class Session {
         modelSpecs[player] = model
         modelParameters[player] = parameters
         do {
-            try checkMemoryBudget(comparedTo: before)
+            try checkMemoryBudgetOfChange(comparedTo: before)
             try rebuildNetworks([player])
         } catch {
             (modelSpecs[player], modelParameters[player]) = previous
@@ -191,6 +215,10 @@ public final class Session {
     }
 
     func rebuildNetworks(_ players: [Player]) throws {
+        guard buildsNetworks else {
+            for player in players { try checkModel(player) }
+            return
+        }
         var built: [Player: Sequential] = [:]
         for player in players { built[player] = try buildNetwork(player) }
         for (player, network) in built {
@@ -210,7 +238,7 @@ public final class Session {
         let (previous, before) = (loss, trainingFootprint)
         loss = newLoss
         do {
-            try checkMemoryBudget(comparedTo: before)
+            try checkMemoryBudgetOfChange(comparedTo: before)
         } catch {
             loss = previous
             throw error
@@ -229,7 +257,7 @@ public final class Session {
         let previous = optimizerSettings, before = trainingFootprint
         for change in changes { optimizerSettings[change.player] = (change.spec, change.parameters) }
         do {
-            try checkMemoryBudget(comparedTo: before)
+            try checkMemoryBudgetOfChange(comparedTo: before)
         } catch {
             optimizerSettings = previous
             throw error
@@ -248,11 +276,16 @@ public final class Session {
         let (previous, before) = (batchSize, trainingFootprint)
         batchSize = size
         do {
-            try checkMemoryBudget(comparedTo: before)
+            try checkMemoryBudgetOfChange(comparedTo: before)
         } catch {
             batchSize = previous
             throw error
         }
+    }
+
+    /// `checkMemoryBudget(comparedTo:)`, except in a session that only records its configuration.
+    private func checkMemoryBudgetOfChange(comparedTo before: TrainingFootprint) throws {
+        if buildsNetworks { try checkMemoryBudget(comparedTo: before) }
     }
 
     /// Adds a training hook at the end of the list, then lets it change the session (`attach`).
@@ -280,8 +313,10 @@ public final class Session {
             let fresh = OptimizerRegistry.make(spec, parameters)
             if player == .generator { generatorOptimizer = fresh } else { discriminatorOptimizer = fresh }
         }
-        generator = try buildNetwork(.generator)
-        discriminator = try buildNetwork(.discriminator)
+        if buildsNetworks {
+            generator = try buildNetwork(.generator)
+            discriminator = try buildNetwork(.discriminator)
+        }
         iteration = 0
         history = History()
         pendingCritic = nil
