@@ -57,11 +57,11 @@ func makeSession(_ configuration: TrainingConfiguration) throws -> Session {
     try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: configuration.generator))
     try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: configuration.discriminator))
     guard let lossType = LossRegistry.named(configuration.loss) else { throw SessionError("no loss \(configuration.loss)") }
-    session.setLoss(try lossType.init(try ParameterValues(lossType.spec, assignments: configuration.lossAssignments)))
+    try session.setLoss(try lossType.init(try ParameterValues(lossType.spec, assignments: configuration.lossAssignments)))
     let adam = try ParameterValues(OptimizerRegistry.adam, assignments: configuration.adam)
-    session.setOptimizer(.generator, OptimizerRegistry.adam, adam)
-    session.setOptimizer(.discriminator, OptimizerRegistry.adam, adam)
-    session.batchSize = configuration.batch
+    try session.setOptimizer(.generator, OptimizerRegistry.adam, adam)
+    try session.setOptimizer(.discriminator, OptimizerRegistry.adam, adam)
+    try session.setBatchSize(configuration.batch)
     return session
 }
 

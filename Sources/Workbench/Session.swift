@@ -34,7 +34,7 @@ public final class Session {
     /// The discriminator's optimizer.
     public internal(set) var discriminatorOptimizer: any Optimizer
     /// Samples per batch (real and generated alike).
-    public var batchSize: Int
+    public internal(set) var batchSize: Int
     /// Generator iterations completed.
     public internal(set) var iteration = 0
     /// What training recorded.
@@ -52,10 +52,29 @@ public final class Session {
     /// The canonical commands that made this session, in order (written by `save`, replayed by `run`).
     /// The shell appends to it; snapshots keep and restore it with everything else.
     public var journal: [String] = []
+    /// The most memory training may need, in bytes (`trainingFootprint` estimates it): a change of the
+    /// configuration that would need more is refused before anything is allocated, and so is `train`.
+    public var memoryBudget = TrainingFootprint.defaultBudget
+    /// Whether changes of the configuration build the networks. A session that only records its
+    /// configuration (`configurationOnly`) builds none and leaves judging its memory to whoever reads it.
+    let buildsNetworks: Bool
 
     /// The default experiment: a small non-saturating GAN on ring8 (G and D 2→128→128, ReLU; Adam 1e-4,
     /// β = (0.5, 0.999); batch 128), seeded.
-    public init(seed: UInt64 = 1) throws {
+    public convenience init(seed: UInt64 = 1) throws {
+        try self.init(seed: seed, buildingNetworks: true)
+    }
+
+    /// A session that records configuration commands without building any network (its networks stay
+    /// empty) and without judging intermediate configurations against the memory budget: how a
+    /// checkpoint's declared configuration is read before its tensors are checked against it, so that a
+    /// file cannot make Gantry build a network it then throws away.
+    public static func configurationOnly(seed: UInt64 = 1) throws -> Session {
+        try Session(seed: seed, buildingNetworks: false)
+    }
+
+    private init(seed: UInt64, buildingNetworks: Bool) throws {
+        buildsNetworks = buildingNetworks
         self.seed = seed
         streams = RandomStreams(seed: seed)
         guard let ring = DatasetRegistry.named("ring8") else { throw SessionError("no ring8 data set is registered") }
@@ -71,8 +90,10 @@ public final class Session {
         batchSize = 128
         generator = Sequential([])
         discriminator = Sequential([])
-        generator = try buildNetwork(.generator)
-        discriminator = try buildNetwork(.discriminator)
+        if buildingNetworks {
+            generator = try buildNetwork(.generator)
+            discriminator = try buildNetwork(.discriminator)
+        }
         journal = configurationCommands
     }
 
@@ -117,11 +138,8 @@ public final class Session {
     /// weights whatever session it is run in.
     func buildNetwork(_ player: Player) throws -> Sequential {
         let parameters = modelParameters[player]!
+        try checkModel(player)
         if modelSpecs[player]!.name == OffsetModel.spec.name {
-            guard player == .generator else { throw SessionError("the offset model is a generator; D needs an mlp") }
-            guard dataset.dimension == noise.dimension + 1 else {
-                throw SessionError("the offset generator makes (θ, z): the data dimension (\(dataset.dimension)) must be the noise dimension (\(noise.dimension)) plus one")
-            }
             return Sequential([PrependedOffset(initial: parameters.float("theta"))])
         }
         let spec = player == .generator
@@ -130,20 +148,33 @@ public final class Session {
         return try spec.build(using: RandomStream(seed: seed, name: "init." + player.rawValue))
     }
 
+    /// Refuses a model that does not fit the player or the dimensions (checked without building it).
+    func checkModel(_ player: Player) throws {
+        guard modelSpecs[player]!.name == OffsetModel.spec.name else { return }
+        guard player == .generator else { throw SessionError("the offset model is a generator; D needs an mlp") }
+        guard dataset.dimension == noise.dimension + 1 else {
+            throw SessionError("the offset generator makes (θ, z): the data dimension (\(dataset.dimension)) must be the noise dimension (\(noise.dimension)) plus one")
+        }
+    }
+
     /// Replaces the data set. When its dimension differs, both networks are rebuilt (freshly initialised,
-    /// optimizer memory cleared) and the returned note says so.
+    /// optimizer memory cleared) and the returned note says so. Refused, before the networks are built,
+    /// when training on it would need more memory than allowed (the points themselves and networks as
+    /// wide as the data).
     @discardableResult
     public func setDataset(_ newDataset: any Dataset) throws -> String? {
         let rebuild = newDataset.dimension != dataset.dimension
         let previous = dataset
+        let before = trainingFootprint
         dataset = newDataset
-        guard rebuild else { return nil }
         do {
-            try rebuildNetworks([.generator, .discriminator])
+            try checkMemoryBudgetOfChange(comparedTo: before)
+            if rebuild { try rebuildNetworks([.generator, .discriminator]) }
         } catch {
             dataset = previous
             throw error
         }
+        guard rebuild else { return nil }
         return "the data dimension changed from \(previous.dimension) to \(newDataset.dimension): G and D were rebuilt with fresh weights"
     }
 
@@ -152,25 +183,30 @@ public final class Session {
     public func setNoise(_ newNoise: NoiseSpec) throws -> String? {
         let rebuild = newNoise.dimension != noise.dimension
         let previous = noise
+        let before = trainingFootprint
         noise = newNoise
-        guard rebuild else { return nil }
         do {
-            try rebuildNetworks([.generator])
+            try checkMemoryBudgetOfChange(comparedTo: before)
+            if rebuild { try rebuildNetworks([.generator]) }
         } catch {
             noise = previous
             throw error
         }
+        guard rebuild else { return nil }
         return "the noise dimension changed from \(previous.dimension) to \(newNoise.dimension): G was rebuilt with fresh weights"
     }
 
     /// Rebuilds a player's network from a model plugin and its parameters (fresh weights, optimizer memory
     /// cleared). The same model and parameters as now change nothing (so replaying a saved configuration is exact).
+    /// Refused before building when training would need more memory than allowed.
     public func setModel(_ player: Player, _ parameters: ParameterValues, model: PluginSpec = MLPModel.spec) throws {
         let previous = (modelSpecs[player]!, modelParameters[player]!)
         if previous.0.name == model.name && previous.1 == parameters { return }
+        let before = trainingFootprint
         modelSpecs[player] = model
         modelParameters[player] = parameters
         do {
+            try checkMemoryBudgetOfChange(comparedTo: before)
             try rebuildNetworks([player])
         } catch {
             (modelSpecs[player], modelParameters[player]) = previous
@@ -179,6 +215,10 @@ public final class Session {
     }
 
     func rebuildNetworks(_ players: [Player]) throws {
+        guard buildsNetworks else {
+            for player in players { try checkModel(player) }
+            return
+        }
         var built: [Player: Sequential] = [:]
         for player in players { built[player] = try buildNetwork(player) }
         for (player, network) in built {
@@ -193,16 +233,59 @@ public final class Session {
     }
 
     /// Switches the objective; both networks keep their weights and both optimizers their memory.
-    public func setLoss(_ newLoss: any Loss) { loss = newLoss }
+    /// Refused when its gradient penalties would need more memory than allowed.
+    public func setLoss(_ newLoss: any Loss) throws {
+        let (previous, before) = (loss, trainingFootprint)
+        loss = newLoss
+        do {
+            try checkMemoryBudgetOfChange(comparedTo: before)
+        } catch {
+            loss = previous
+            throw error
+        }
+    }
 
     /// Sets a player's optimizer. The same optimizer with new settings keeps its memory (moments,
-    /// buffers, step counts); a different one starts fresh.
-    public func setOptimizer(_ player: Player, _ spec: PluginSpec, _ parameters: ParameterValues) {
-        let current = optimizer(player)
-        let replacement = OptimizerRegistry.make(spec, parameters)
-        if replacement.name == current.name { replacement.state = current.state }
-        optimizerSettings[player] = (spec, parameters)
-        if player == .generator { generatorOptimizer = replacement } else { discriminatorOptimizer = replacement }
+    /// buffers, step counts); a different one starts fresh. Refused when its state would need more memory
+    /// than allowed.
+    public func setOptimizer(_ player: Player, _ spec: PluginSpec, _ parameters: ParameterValues) throws {
+        try setOptimizers([(player, spec, parameters)])
+    }
+
+    /// `setOptimizer` for several players at once: all of them, or (refused) none.
+    public func setOptimizers(_ changes: [(player: Player, spec: PluginSpec, parameters: ParameterValues)]) throws {
+        let previous = optimizerSettings, before = trainingFootprint
+        for change in changes { optimizerSettings[change.player] = (change.spec, change.parameters) }
+        do {
+            try checkMemoryBudgetOfChange(comparedTo: before)
+        } catch {
+            optimizerSettings = previous
+            throw error
+        }
+        for (player, spec, parameters) in changes {
+            let current = optimizer(player)
+            let replacement = OptimizerRegistry.make(spec, parameters)
+            if replacement.name == current.name { replacement.state = current.state }
+            if player == .generator { generatorOptimizer = replacement } else { discriminatorOptimizer = replacement }
+        }
+    }
+
+    /// Sets the number of samples per batch; refused when its activations would need more memory than allowed.
+    public func setBatchSize(_ size: Int) throws {
+        guard size > 0 else { throw SessionError("a batch needs at least one sample, not \(size)") }
+        let (previous, before) = (batchSize, trainingFootprint)
+        batchSize = size
+        do {
+            try checkMemoryBudgetOfChange(comparedTo: before)
+        } catch {
+            batchSize = previous
+            throw error
+        }
+    }
+
+    /// `checkMemoryBudget(comparedTo:)`, except in a session that only records its configuration.
+    private func checkMemoryBudgetOfChange(comparedTo before: TrainingFootprint) throws {
+        if buildsNetworks { try checkMemoryBudget(comparedTo: before) }
     }
 
     /// Adds a training hook at the end of the list, then lets it change the session (`attach`).
@@ -230,8 +313,10 @@ public final class Session {
             let fresh = OptimizerRegistry.make(spec, parameters)
             if player == .generator { generatorOptimizer = fresh } else { discriminatorOptimizer = fresh }
         }
-        generator = try buildNetwork(.generator)
-        discriminator = try buildNetwork(.discriminator)
+        if buildsNetworks {
+            generator = try buildNetwork(.generator)
+            discriminator = try buildNetwork(.discriminator)
+        }
         iteration = 0
         history = History()
         pendingCritic = nil

@@ -77,8 +77,8 @@ final class LossTests: XCTestCase {
     func testWGANClipsEveryCriticWeightAfterEachCriticUpdate() throws {
         let session = try Session(seed: 2)
         try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8")]))
-        session.batchSize = 16
-        session.setLoss(try make(WGANLoss.self, [("clip", "0.01"), ("critic_steps", "3")]))
+        try session.setBatchSize(16)
+        try session.setLoss(try make(WGANLoss.self, [("clip", "0.01"), ("critic_steps", "3")]))
         let largest = session.discriminator.parameters.flatMap { $0.value.scalars.map(abs) }.max()!
         XCTAssertGreaterThan(largest, 0.01, "weights start outside the box")
         try session.train(iterations: 2)

@@ -9,7 +9,7 @@ final class ProbeTests: XCTestCase {
         let session = try Session(seed: 4)
         try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8")]))
         try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8")]))
-        session.batchSize = 16
+        try session.setBatchSize(16)
         return session
     }
 

@@ -8,7 +8,7 @@ final class SessionTests: XCTestCase {
         let session = try Session(seed: seed)
         try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "16,16")]))
         try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "16,16")]))
-        session.batchSize = 32
+        try session.setBatchSize(32)
         return session
     }
 
@@ -45,7 +45,7 @@ final class SessionTests: XCTestCase {
         try session.train(iterations: 2)
         let weights = session.discriminator.parameters.map(\.value)
         let memory = session.discriminatorOptimizer.stepCount(of: session.discriminator.parameters[0])
-        session.setLoss(try WGANGPLoss(try ParameterValues(WGANGPLoss.spec, assignments: [("critic_steps", "1")])))
+        try session.setLoss(try WGANGPLoss(try ParameterValues(WGANGPLoss.spec, assignments: [("critic_steps", "1")])))
         for (p, w) in zip(session.discriminator.parameters, weights) { XCTAssertTrue(p.value.isBitwiseEqual(to: w)) }
         XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: session.discriminator.parameters[0]), memory)
         // The data and noise streams advance exactly as they would have under the old loss.
@@ -67,8 +67,8 @@ final class SessionTests: XCTestCase {
         let kept = session.generator.parameters.map(\.value)
         let positions = session.streams.positions
         // An absurd learning rate overflows the weights on the next update.
-        session.setOptimizer(.generator, OptimizerRegistry.sgd, try ParameterValues(OptimizerRegistry.sgd, assignments: [("lr", "100")]))
-        session.setOptimizer(.discriminator, OptimizerRegistry.sgd, try ParameterValues(OptimizerRegistry.sgd, assignments: [("lr", "100")]))
+        try session.setOptimizer(.generator, OptimizerRegistry.sgd, try ParameterValues(OptimizerRegistry.sgd, assignments: [("lr", "100")]))
+        try session.setOptimizer(.discriminator, OptimizerRegistry.sgd, try ParameterValues(OptimizerRegistry.sgd, assignments: [("lr", "100")]))
         var caught: TrainingError?
         do { try session.train(iterations: 50) } catch let error as TrainingError { caught = error }
         let error = try XCTUnwrap(caught)

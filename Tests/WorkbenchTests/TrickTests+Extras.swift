@@ -9,7 +9,7 @@ final class ExtraTrickTests: XCTestCase {
         let session = try Session(seed: seed)
         try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8")]))
         try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8")]))
-        session.batchSize = 8
+        try session.setBatchSize(8)
         return session
     }
 
@@ -56,7 +56,7 @@ final class ExtraTrickTests: XCTestCase {
         // A rate the user set while ttur was on is kept when it goes off.
         try switchOn(TTURTrick.self, in: session)
         let sgd = OptimizerRegistry.sgd
-        session.setOptimizer(.generator, sgd, try ParameterValues(sgd, assignments: [("lr", "0.05")]))
+        try session.setOptimizer(.generator, sgd, try ParameterValues(sgd, assignments: [("lr", "0.05")]))
         session.removeHook(named: "ttur")
         XCTAssertEqual(session.generatorOptimizer.learningRate, 0.05)
         XCTAssertEqual(session.discriminatorOptimizer.learningRate, 1e-4)
@@ -139,7 +139,7 @@ final class ExtraTrickTests: XCTestCase {
 
     func testPackingRebuildsDForPacksRefusesABadBatchAndUndoes() throws {
         let session = try smallSession()
-        session.batchSize = 6
+        try session.setBatchSize(6)
         XCTAssertThrowsError(try switchOn(PackingTrick.self, [("m", "4")], in: session)) { error in
             XCTAssertEqual("\(error)", "packing m=4 needs a batch size divisible by 4; the batch is 6")
         }
@@ -160,7 +160,7 @@ final class ExtraTrickTests: XCTestCase {
         XCTAssertEqual(session.discriminatorInputWidth, 6)
         try session.train(iterations: 1)
         // A batch changed to one m does not divide stops training with the same message.
-        session.batchSize = 8
+        try session.setBatchSize(8)
         XCTAssertThrowsError(try session.train(iterations: 1)) { error in
             XCTAssertEqual("\(error)", "packing m=3 needs a batch size divisible by 3; the batch is 8")
         }
@@ -280,7 +280,7 @@ final class ExtraTrickTests: XCTestCase {
         for (name, position) in plain.streams.positions { XCTAssertEqual(positions[name], position, name) }
         XCTAssertGreaterThan(positions["trick.consensus"] ?? 0, 0)
         XCTAssertFalse(zip(plain.generator.parameters, session.generator.parameters).allSatisfy { $0.value.isBitwiseEqual(to: $1.value) })
-        session.setLoss(try WGANGPLoss(try ParameterValues(WGANGPLoss.spec)))
+        try session.setLoss(try WGANGPLoss(try ParameterValues(WGANGPLoss.spec)))
         XCTAssertThrowsError(try session.train(iterations: 1)) { error in
             XCTAssertTrue("\(error)".hasPrefix("consensus differentiates the players' gradients again; loss wgan-gp"), "\(error)")
         }

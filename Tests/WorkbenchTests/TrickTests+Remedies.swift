@@ -12,7 +12,7 @@ final class RemedyTrickTests: XCTestCase {
         let session = try Session(seed: seed)
         try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8,8")]))
         try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8,8")]))
-        session.batchSize = 16
+        try session.setBatchSize(16)
         return session
     }
 
@@ -52,7 +52,7 @@ final class RemedyTrickTests: XCTestCase {
 
     func testLabelSmoothingIsRefusedWithoutACrossEntropyLoss() throws {
         let session = try smallSession()
-        session.setLoss(try WGANGPLoss(try ParameterValues(WGANGPLoss.spec)))
+        try session.setLoss(try WGANGPLoss(try ParameterValues(WGANGPLoss.spec)))
         XCTAssertThrowsError(try make(LabelSmoothing.self, session)) { error in
             XCTAssertEqual("\(error)", "label-smoothing needs a cross-entropy loss (minimax or nonsaturating); "
                 + "the loss is wgan-gp, whose critic has no targets")

@@ -73,7 +73,7 @@ enum CommandSpecs {
 
     static let batch = CommandSpec(
         "batch", summary: "set the batch size (real and generated samples per update)",
-        discussion: "Every D and G update draws this many real samples and noise vectors.",
+        discussion: "Every D and G update draws this many real samples and noise vectors. A batch whose training would need more memory than allowed (half of this machine's) is refused with the estimate.",
         positionals: [PositionalSpec("N", "samples per batch")], examples: ["batch 64"])
 
     static let trick = CommandSpec(
@@ -180,7 +180,7 @@ enum CommandSpecs {
 
     static let checkpoint = CommandSpec(
         "checkpoint", summary: "save the whole session to a safetensors file, or load one: checkpoint save|load FILE",
-        discussion: "checkpoint save FILE writes the weights, optimizer memory, random-stream positions, history, tricks' state and the script of the configuration into one safetensors file (PyTorch, NumPy and JAX read it with the safetensors package; the networks' tensors are named as nn.Sequential names them: G.0.weight, D.2.bias), atomically; Ctrl-C during the write leaves the file as it was. checkpoint load FILE rebuilds the configuration from that script, checks every tensor and record against it, and only then replaces the session, which continues exactly as the saved one would have. A damaged, truncated or foreign file is refused with the reason, and the session stays as it was. Named snapshots are kept.",
+        discussion: "checkpoint save FILE writes the weights, optimizer memory, random-stream positions, history, tricks' state and the script of the configuration into one safetensors file (PyTorch, NumPy and JAX read it with the safetensors package; the networks' tensors are named as nn.Sequential names them: G.0.weight, D.2.bias), atomically; Ctrl-C during the write leaves the file as it was. checkpoint load FILE reads the configuration from that script without building anything, checks every tensor and record against it and the memory training it would need against what is allowed, and only then replaces the session, which continues exactly as the saved one would have. A checkpoint is data: its journal may hold only configuration, tricks, plain steps and metrics. A damaged, truncated, foreign or contradictory file is refused with the reason, and the session stays as it was. Named snapshots are kept.",
         positionals: [PositionalSpec("ACTION", "save or load", completions: .words(["save", "load"])),
                       PositionalSpec("FILE", "a .safetensors file", completions: .files(extensions: ["safetensors"]))],
         examples: ["checkpoint save run.safetensors", "checkpoint load run.safetensors"])

@@ -8,6 +8,11 @@ extension Interpreter {
     static let configurationVerbs = ["seed", "data", "noise", "generator", "discriminator", "loss", "optimizer", "batch",
                                      "freeze", "game"]
 
+    /// The commands a checkpoint's journal may hold: those the interpreter itself journals (configuration,
+    /// tricks, plain steps and metrics). `save` writes the journal out and `run` replays it, so anything else
+    /// a file put there would run on the user's behalf.
+    static let journalVerbs = configurationVerbs + ["trick", "step", "metric"]
+
     /// `checkpoint save FILE`, `checkpoint load FILE`
     func checkpoint(_ invocation: Invocation) throws {
         guard let action = invocation.positionals.first, ["save", "load"].contains(action.text) else {
@@ -36,7 +41,7 @@ extension Interpreter {
         let path = node.text
         let restored: (snapshot: SessionSnapshot, notes: [String])
         do {
-            restored = try Self.session(from: try Checkpoint.read(path: path))
+            restored = try Self.session(from: try Checkpoint.read(path: path), memoryBudget: session.memoryBudget)
         } catch {
             throw invocation.failure("\(error)", at: node.range)
         }
@@ -50,20 +55,64 @@ extension Interpreter {
         for note in restored.notes { say("note: " + note) }
     }
 
-    /// The session a checkpoint holds, as a snapshot to install, with notes for the user: its configuration
-    /// is rebuilt in a fresh session from the checkpoint's script, then everything else is checked against it.
-    public static func session(from checkpoint: Checkpoint) throws -> (snapshot: SessionSnapshot, notes: [String]) {
-        try checkpoint.snapshot(configuredBy: try rebuildConfiguration(of: checkpoint))
+    /// The session a checkpoint holds, as a snapshot to install, with notes for the user. A checkpoint is
+    /// data: its journal must hold only commands the interpreter journals, its configuration is recorded
+    /// from its script without building a network, and its tensors and the memory training would need
+    /// (against `memoryBudget`) are checked against that configuration before anything is built.
+    public static func session(from checkpoint: Checkpoint, memoryBudget: Int = TrainingFootprint.defaultBudget) throws
+        -> (snapshot: SessionSnapshot, notes: [String]) {
+        try checkJournal(of: checkpoint)
+        return try checkpoint.snapshot(configuredBy: try rebuildConfiguration(of: checkpoint, memoryBudget: memoryBudget))
     }
 
-    /// A fresh session that ran the checkpoint's configuration script, which may only configure.
-    static func rebuildConfiguration(of checkpoint: Checkpoint) throws -> Session {
+    /// Refuses a journal line that is not a single command of `journalVerbs` as the interpreter writes it:
+    /// no block, no second command, and `step` only as `step N`, `step d` or `step g` (a `do=` would run
+    /// its commands when the saved script is run).
+    static func checkJournal(of checkpoint: Checkpoint) throws {
+        for (index, line) in try checkpoint.journal().enumerated() {
+            if let reason = journalProblem(line) {
+                // Control characters shown escaped, so the message stays one line and shows what is there.
+                let shown = line.unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }
+                throw DataFileError(path: checkpoint.path, "checkpoint journal line \(index + 1): `\(shown.joined())` \(reason)")
+            }
+        }
+    }
+
+    /// Why `line` cannot be a line of a journal, or nil when it can.
+    private static func journalProblem(_ line: String) -> String? {
+        let commands: [Command]
+        do {
+            commands = try Parser.parseScript(line, file: "journal")
+        } catch {
+            return "does not parse (\(error.message))"
+        }
+        guard !line.contains(where: \.isNewline), commands.count == 1, let command = commands.first, command.block == nil,
+              let spec = try? CommandTable.resolve(command), journalVerbs.contains(spec.name) else {
+            return "is not a configuration command; a checkpoint holds configuration only (\(journalVerbs.joined(separator: ", ")))"
+        }
+        let positionals = command.positionals.map(\.text)
+        switch spec.name {
+        case "step":
+            guard command.arguments.count == 1, let count = positionals.first,
+                  ["d", "g"].contains(count) || Int(count).map({ $0 >= 0 }) == true else {
+                return "is not a plain step; a checkpoint's journal holds only step N, step d and step g"
+            }
+        case "trick":
+            guard let action = positionals.first, ["on", "off"].contains(action) else { return "is not a trick switched on or off" }
+        default: break
+        }
+        return nil
+    }
+
+    /// A session that recorded the checkpoint's configuration script, which may only configure, without
+    /// building its networks.
+    static func rebuildConfiguration(of checkpoint: Checkpoint, memoryBudget: Int) throws -> Session {
         let script = try checkpoint.configurationScript()
         let file = "\(checkpoint.path) (configuration script)"
         do {
             for command in try Parser.parseScript(script, file: file) {
                 let spec = try CommandTable.resolve(command)
-                guard configurationVerbs.contains(spec.name) else {
+                guard configurationVerbs.contains(spec.name), command.block == nil else {
                     throw DataFileError(path: checkpoint.path, "its configuration script may only configure ("
                                         + configurationVerbs.joined(separator: ", ") + "), but line \(command.range.start.line) is: \(command.sourceLine)")
                 }
@@ -72,7 +121,8 @@ extension Interpreter {
             throw DataFileError(path: checkpoint.path, "its configuration script does not parse: \(diagnostic.message)")
         }
         var errors: [String] = []
-        let fresh = try Session()
+        let fresh = try Session.configurationOnly()
+        fresh.memoryBudget = memoryBudget
         let rebuild = Interpreter(session: fresh, environment: ShellEnvironment(writeOutput: { _ in }, writeError: { errors.append($0) }))
         guard rebuild.execute(script, file: file) else {
             throw DataFileError(path: checkpoint.path, "its configuration script fails: " + (errors.first ?? "an error"))

@@ -76,7 +76,7 @@ extension Interpreter {
     func loss(_ invocation: Invocation) throws {
         let type = try plugin(invocation, "loss", LossRegistry.all, spec: { $0.spec }, named: LossRegistry.named)
         let loss = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
-        session.setLoss(loss)
+        try session.setLoss(loss)
         session.journal.append("loss " + loss.canonicalText)
         if !loss.isCrossEntropy, session.hooks.contains(where: { $0 is LabelSmoothing }) {
             say("note: label-smoothing is on but \(type.spec.name) has no real/fake targets: it has no effect "
@@ -116,8 +116,8 @@ extension Interpreter {
             }
             changes.append((player, spec, try ParameterValues(spec, assignments: assignments)))
         }
+        try session.setOptimizers(changes)
         for (player, spec, parameters) in changes {
-            session.setOptimizer(player, spec, parameters)
             session.journal.append((["optimizer", player.rawValue, spec.name] + parameters.assignments()).joined(separator: " "))
         }
     }
@@ -127,19 +127,11 @@ extension Interpreter {
         guard let node = invocation.positionals.first else { throw invocation.failure("batch needs a size; usage: batch N") }
         let size = try invocation.integer(node, in: 1...1_000_000, subject: "batch size",
                                           otherwise: "batch size \(node.text) is not an integer in [1, 1000000]")
-        // Refused before any allocation: a batch whose activations (forward and backward, both players,
-        // a generous 16 copies of the widest layer) would not fit in half of the memory.
-        let widths = Player.allCases.flatMap {
-            session.modelSpecs[$0]!.name == MLPModel.spec.name ? session.modelParameters[$0]!.integers("hidden") : []
+        do {
+            try session.setBatchSize(size)
+        } catch let error as MemoryBudgetError {
+            throw invocation.failure("\(error)", at: node.range)
         }
-            + [session.dataset.dimension, session.noise.dimension]
-        let bytes = Double(size) * Double(widths.reduce(0, +)) * 4 * 16
-        let available = Double(ProcessInfo.processInfo.physicalMemory) / 2
-        guard bytes <= available else {
-            throw invocation.failure("batch \(size) would need about \(Tensor.format(Float(bytes / 1e9))) GB for activations; "
-                                     + "this machine allows \(Tensor.format(Float(available / 1e9))) GB", at: node.range)
-        }
-        session.batchSize = size
         session.journal.append("batch \(size)")
     }
 
@@ -163,7 +155,10 @@ extension Interpreter {
                 return
             }
             let type = try plugin(invocation, "trick", TrickRegistry.all, at: 1, spec: { $0.spec }, named: TrickRegistry.named)
-            let trick = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments), session: session)
+            let parameters = try ParameterValues(type.spec, assignments: invocation.assignments)
+            // Asked before the trick is made: some tricks change the networks as they are made.
+            try session.checkMemoryBudget(switchingOn: type, parameters)
+            let trick = try type.init(parameters, session: session)
             session.removeHook(named: type.spec.name)
             session.addHook(trick)
             session.journal.append("trick on " + trick.canonicalText)

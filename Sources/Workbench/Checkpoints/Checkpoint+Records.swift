@@ -51,33 +51,13 @@ extension Checkpoint {
     /// overflow when counting on.
     static let largestCount = 1 << 50
 
-    /// The tricks in their order, each made from its parameters and state.
-    func restoreTricks(_ networks: [Player: Sequential], _ tensors: inout TensorReader) throws -> [any TrainingHook] {
-        guard let records = try json(Key.tricks).arrayValue else { throw failure("has a \(Key.tricks) that is not a list") }
-        var hooks: [any TrainingHook] = []
-        for record in records {
-            guard let name = record["name"]?.stringValue, let given = record["parameters"]?.objectValue else {
-                throw failure("has a trick without a name or parameters in \(Key.tricks)")
-            }
-            guard let type = TrickRegistry.named(name) as? any CheckpointableTrick.Type, type.spec.name == name else {
-                throw failure("has a trick '\(name)' that this build does not know")
-            }
-            guard !hooks.contains(where: { $0.name == name }) else { throw failure("has the trick \(name) twice") }
-            var assignments: [(name: String, value: String)] = []
-            for (key, value) in given {
-                guard let text = value.stringValue else { throw failure("has a non-text parameter \(key) for trick \(name)") }
-                assignments.append((key, text))
-            }
-            let parameters: ParameterValues
-            do {
-                parameters = try ParameterValues(type.spec, assignments: assignments)
-            } catch {
-                throw failure("has invalid parameters for trick \(name): \(error)")
-            }
-            hooks.append(try type.restored(parameters, state: record["state"] ?? .null, prefix: "trick.\(name)",
-                                           networks: networks, &tensors))
+    /// The declared tricks in their order, each made from its parameters and state.
+    func restoreTricks(_ declarations: [TrickDeclaration], _ networks: [Player: Sequential],
+                       _ tensors: inout TensorReader) throws -> [any TrainingHook] {
+        try declarations.map { declaration in
+            try declaration.type.restored(declaration.parameters, state: declaration.state,
+                                          prefix: "trick.\(declaration.type.spec.name)", networks: networks, &tensors)
         }
-        return hooks
     }
 
     /// A fresh optimizer of the configured kind with the saved memory on `network`'s parameters.
@@ -165,8 +145,9 @@ extension Checkpoint {
         }
     }
 
-    /// The canonical commands that made the session.
-    func restoreJournal() throws -> [String] {
+    /// The canonical commands that made the session, as the file holds them (the shell checks that each
+    /// is one a journal records before anything is loaded).
+    public func journal() throws -> [String] {
         guard let lines = try json(Key.journal).arrayValue?.map(\.stringValue), lines.allSatisfy({ $0 != nil }) else {
             throw failure("has a \(Key.journal) that is not a list of commands")
         }

@@ -198,10 +198,12 @@ public struct Checkpoint {
         return iteration
     }
 
-    /// Checks the checkpoint against `fresh` — a session that ran `configurationScript()` and nothing else —
-    /// and returns the saved session as a snapshot for `Session.install`, with notes for the user (a data
-    /// file that changed). Every name, dtype, shape and record is checked; every problem is an error naming
-    /// the file, thrown before anything is installed.
+    /// Checks the checkpoint against `fresh` — a session that ran `configurationScript()` and nothing else,
+    /// preferably one that only records its configuration (`Session.configurationOnly`) — and returns the saved
+    /// session as a snapshot for `Session.install`, with notes for the user (a data file that changed).
+    /// Every name, dtype, shape and record is checked; every problem is an error naming the file, thrown
+    /// before anything is installed. The networks' tensors are checked against the configuration, and the
+    /// memory training would need against `fresh.memoryBudget`, before any layer is made.
     public func snapshot(configuredBy fresh: Session) throws -> (snapshot: SessionSnapshot, notes: [String]) {
         var tensors = TensorReader(file, path: path)
         let configuration = try configurationScript()
@@ -211,13 +213,15 @@ public struct Checkpoint {
             throw DataFileError(path: path, "its configuration script does not rebuild the configuration it describes"
                                 + (line.map { " ('\($0.1)' became '\($0.0)')" } ?? ""))
         }
+        let declarations = try trickDeclarations()
+        try checkConfiguration(fresh, tricks: declarations)
         let networks = try json(Key.networks)
         guard let generatorRecords = networks["G"], let discriminatorRecords = networks["D"] else {
             throw DataFileError(path: path, "has no architecture for G and D in \(Key.networks)")
         }
         let generator = try NetworkRecord.decode(generatorRecords, prefix: "G", &tensors)
         let discriminator = try NetworkRecord.decode(discriminatorRecords, prefix: "D", &tensors)
-        let hooks = try restoreTricks([.generator: generator, .discriminator: discriminator], &tensors)
+        let hooks = try restoreTricks(declarations, [.generator: generator, .discriminator: discriminator], &tensors)
         guard generator.outputWidth(forInputWidth: fresh.noise.dimension) == fresh.dataset.dimension else {
             throw DataFileError(path: path, "G's layers do not map the noise dimension \(fresh.noise.dimension) to the data "
                                 + "dimension \(fresh.dataset.dimension): " + generator.describeLayers().joined(separator: ", "))
@@ -254,7 +258,7 @@ public struct Checkpoint {
             modelSpecs: fresh.modelSpecs, modelParameters: fresh.modelParameters, generator: generator, discriminator: discriminator, loss: fresh.loss,
             optimizerSettings: fresh.optimizerSettings, generatorOptimizer: generatorOptimizer,
             discriminatorOptimizer: discriminatorOptimizer, batchSize: fresh.batchSize, iteration: iteration, history: history,
-            hooks: hooks, journal: try restoreJournal(), pendingCritic: try restoreCritic(), game: game, frozen: fresh.frozen)
+            hooks: hooks, journal: try journal(), pendingCritic: try restoreCritic(), game: game, frozen: fresh.frozen)
         return (snapshot, notes)
     }
 }

@@ -54,11 +54,19 @@ public protocol Loss: AnyObject {
     func afterDiscriminatorUpdate(_ discriminatorParameters: [Tensor]) throws -> [Tensor]?
     /// The number of D updates before the G update of iteration `iteration` (0-based).
     func criticSteps(atIteration iteration: Int) -> Int
+    /// How many gradient penalties differentiate D twice in each D update (the memory guard counts them).
+    var gradientPenalties: Int { get }
 }
 
 extension Loss {
     /// No change by default.
     public func afterDiscriminatorUpdate(_ discriminatorParameters: [Tensor]) throws -> [Tensor]? { nil }
+
+    /// The R1 penalty's, when it is on.
+    public var gradientPenalties: Int { hasR1 ? 1 : 0 }
+
+    /// Whether the R1 penalty is on.
+    var hasR1: Bool { parameters.entries.contains { $0.name == "r1" } && parameters.real("r1") > 0 }
 
     /// `critic_steps` by default.
     public func criticSteps(atIteration iteration: Int) -> Int { parameters.integer("critic_steps") }

@@ -80,6 +80,9 @@ public final class WGANGPLoss: Loss {
         return try withR1(loss, input)
     }
 
+    /// The penalty at the interpolates (when λ > 0), and R1's when it is on.
+    public var gradientPenalties: Int { (parameters.real("lambda") > 0 ? 1 : 0) + (hasR1 ? 1 : 0) }
+
     /// mean (‖∇ₓ̂D(x̂)‖ − 1)², or its one-sided form.
     func gradientPenalty(_ input: DiscriminatorLossInput) throws -> Tensor {
         let batch = input.real.shape[0]

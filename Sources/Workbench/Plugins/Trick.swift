@@ -7,11 +7,16 @@ public protocol Trick: TrainingHook {
     init(_ parameters: ParameterValues, session: Session) throws
     /// The parameters it was made with.
     var parameters: ParameterValues { get }
+    /// What switching the trick on with `parameters` changes in the memory training needs: state it keeps,
+    /// layers it adds, work it adds to each update (`Session.checkMemoryBudget` asks before it is made).
+    static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues)
 }
 
 extension Trick {
     /// The spec's name.
     public var name: String { Self.spec.name }
+    /// Nothing to add.
+    public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {}
     /// `NAME key=value…` as `trick on` takes it.
     public var canonicalText: String { ([Self.spec.name] + parameters.assignments()).joined(separator: " ") }
 }

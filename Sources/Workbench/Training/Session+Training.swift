@@ -58,10 +58,12 @@ extension Session {
     /// Runs `iterations` generator iterations (each n_critic D updates, then one G update), appending a
     /// history row for each. `shouldStop` is polled before every iteration (Ctrl-C); `afterIteration`
     /// sees each new row. A non-finite loss, gradient or weight throws `TrainingError` and leaves the
-    /// session exactly as it was after the last good iteration.
+    /// session exactly as it was after the last good iteration. A configuration that needs more memory than
+    /// `memoryBudget` is refused before the first iteration.
     @discardableResult
     public func train(iterations: Int, shouldStop: () -> Bool = { false },
                       afterIteration: (HistoryRow) throws -> Void = { _ in }) throws -> TrainingReport {
+        if iterations > 0 { try checkMemoryBudget() }
         for done in 0..<iterations {
             if shouldStop() { return TrainingReport(iterationsRun: done, interrupted: true) }
             let point = rollbackPoint()
@@ -106,6 +108,7 @@ extension Session {
     /// One D update, on its own (GAN Lab's "step D"): it does not complete an iteration, but the next
     /// `stepGenerator` row reports it. Rolls back and throws like `train` on a non-finite number.
     public func stepDiscriminator() throws -> UpdateReport {
+        try checkMemoryBudget()
         let point = rollbackPoint()
         do {
             let before = discriminator.parameters.map(\.value)
@@ -125,6 +128,7 @@ extension Session {
     /// One G update, on its own (GAN Lab's "step G"): it completes an iteration and records its row,
     /// with the D statistics of the last D update.
     public func stepGenerator() throws -> UpdateReport {
+        try checkMemoryBudget()
         let point = rollbackPoint()
         do {
             let started = DispatchTime.now().uptimeNanoseconds

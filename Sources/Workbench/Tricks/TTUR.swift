@@ -83,7 +83,7 @@ public final class TTURTrick: Trick {
         var values = current.entries.filter { current.explicitNames.contains($0.name) && $0.name != "lr" }
             .map { ($0.name, $0.value) }
         values.append(("lr", .real(rate)))
-        session.setOptimizer(player, spec, try ParameterValues(spec, values: values))
+        try session.setOptimizer(player, spec, try ParameterValues(spec, values: values))
     }
 
     /// An independent copy with the remembered rates.

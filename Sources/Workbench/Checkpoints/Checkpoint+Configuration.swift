@@ -1,0 +1,291 @@
+import NeuralNet
+
+// A checkpoint's configuration against its tensors: before anything is built, every tensor of G and D the
+// configuration implies (names and shapes, none missing, none extra) is checked against the file, and the
+// memory training it would need against the budget. A file whose configuration says 20000-wide layers but
+// whose tensors are 32 wide is refused, and a file cannot make Gantry allocate what its configuration
+// declares without holding it.
+extension Checkpoint {
+    /// A trick as the checkpoint declares it: its type, its validated parameters and its saved state.
+    struct TrickDeclaration {
+        let type: any CheckpointableTrick.Type
+        let parameters: ParameterValues
+        let state: JSONValue
+    }
+
+    /// The tricks of `gantry.tricks`, in order, each known to this build and with valid parameters.
+    func trickDeclarations() throws -> [TrickDeclaration] {
+        guard let records = try json(Key.tricks).arrayValue else { throw failure("has a \(Key.tricks) that is not a list") }
+        var declarations: [TrickDeclaration] = []
+        for record in records {
+            guard let name = record["name"]?.stringValue, let given = record["parameters"]?.objectValue else {
+                throw failure("has a trick without a name or parameters in \(Key.tricks)")
+            }
+            guard let type = TrickRegistry.named(name) as? any CheckpointableTrick.Type, type.spec.name == name else {
+                throw failure("has a trick '\(name)' that this build does not know")
+            }
+            guard !declarations.contains(where: { $0.type.spec.name == name }) else { throw failure("has the trick \(name) twice") }
+            var assignments: [(name: String, value: String)] = []
+            for (key, value) in given {
+                guard let text = value.stringValue else { throw failure("has a non-text parameter \(key) for trick \(name)") }
+                assignments.append((key, text))
+            }
+            let parameters: ParameterValues
+            do {
+                parameters = try ParameterValues(type.spec, assignments: assignments)
+            } catch {
+                throw failure("has invalid parameters for trick \(name): \(error)")
+            }
+            declarations.append(TrickDeclaration(type: type, parameters: parameters, state: record["state"] ?? .null))
+        }
+        return declarations
+    }
+
+    /// Checks the networks' records and tensors against what `fresh`'s configuration and the declared
+    /// tricks imply, then the memory training would need against `fresh.memoryBudget`; nothing is built.
+    func checkConfiguration(_ fresh: Session, tricks: [TrickDeclaration]) throws {
+        let networks = try json(Key.networks)
+        guard let generatorRecords = networks["G"]?.arrayValue, let discriminatorRecords = networks["D"]?.arrayValue else {
+            throw DataFileError(path: path, "has no architecture for G and D in \(Key.networks)")
+        }
+        let names = Set(tricks.map { $0.type.spec.name })
+        let vbn = tricks.first { $0.type == VirtualBatchNormalization.self }?.parameters
+        let minibatch = tricks.first { $0.type == MinibatchDiscrimination.self }?.parameters
+        let packing = tricks.filter { $0.type == PackingTrick.self }.reduce(1) { $0 * $1.parameters.integer("m") }
+        let entries = Dictionary(file.entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for player in Player.allCases {
+            let isGenerator = player == .generator
+            let input = isGenerator ? fresh.noise.dimension : fresh.dataset.dimension * packing
+            let layers = DeclaredLayer.layers(of: fresh, player, input: input)
+            var walk = ArchitectureWalk(player: player, declared: layers, width: input, checkpoint: self, entries: entries)
+            walk.spectralNorm = !isGenerator && names.contains(SpectralNormTrick.spec.name)
+            walk.minibatch = isGenerator ? nil : minibatch.map { ($0.integer("kernels"), $0.integer("dims")) }
+            if let vbn, isGenerator || vbn.text("players") == "both" { walk.vbnReference = vbn.integer("reference") }
+            try walk.run(isGenerator ? generatorRecords : discriminatorRecords)
+            let prefixes = ["\(player.rawValue).", "extra.\(player.rawValue)."]
+            if let stray = file.entries.first(where: { entry in prefixes.contains { entry.name.hasPrefix($0) } && !walk.expected.contains(entry.name) }) {
+                throw failure("tensor '\(stray.name)' is not part of \(player.rawValue) as the configuration declares it")
+            }
+        }
+        let plan = fresh.trainingPlan(tricks: tricks.map { ($0.type, $0.parameters) })
+        let footprint = TrainingFootprint(plan)
+        guard footprint.total <= fresh.memoryBudget else {
+            throw failure("training the session it holds would need \(footprint), more than the "
+                          + "\(TrainingFootprint.format(fresh.memoryBudget)) allowed")
+        }
+    }
+}
+
+/// A layer the configuration declares, before any trick changes the network.
+enum DeclaredLayer: Equatable {
+    case linear(inputs: Int, outputs: Int)
+    case batchNorm(Int)
+    case layerNorm(Int)
+    /// An activation by its record type, with the one setting the record holds (slope, α, pieces).
+    case activation(String, setting: (key: String, value: Float)?)
+    case dropout(Float)
+    case offset
+
+    static func == (a: DeclaredLayer, b: DeclaredLayer) -> Bool { a.description == b.description }
+
+    /// "Linear(2 → 128)", "ReLU", "LeakyReLU(slope 0.2)", …
+    var description: String {
+        switch self {
+        case .linear(let inputs, let outputs): return "Linear(\(inputs) → \(outputs))"
+        case .batchNorm(let features): return "BatchNorm(\(features))"
+        case .layerNorm(let features): return "LayerNorm(\(features))"
+        case .activation(let type, let setting): return type + (setting.map { "(\($0.key) \($0.value))" } ?? "")
+        case .dropout(let probability): return "Dropout(\(probability))"
+        case .offset: return "PrependedOffset"
+        }
+    }
+
+    /// The layers `MLPSpec.build` makes for the player's configured model (the offset model's one layer).
+    static func layers(of session: Session, _ player: Player, input: Int) -> [DeclaredLayer] {
+        guard session.modelSpecs[player]!.name == MLPModel.spec.name else { return [.offset] }
+        let output = player == .generator ? session.dataset.dimension : 1
+        let spec = MLPModel.mlpSpec(session.modelParameters[player]!, input: input, output: output)
+        let activation: DeclaredLayer
+        switch spec.activation {
+        case .relu: activation = .activation("ReLU", setting: nil)
+        case .leakyRelu(let slope): activation = .activation("LeakyReLU", setting: ("slope", slope))
+        case .tanh: activation = .activation("Tanh", setting: nil)
+        case .sigmoid: activation = .activation("Sigmoid", setting: nil)
+        case .elu(let alpha): activation = .activation("ELU", setting: ("alpha", alpha))
+        case .maxout(let pieces): activation = .activation("Maxout", setting: ("pieces", Float(pieces)))
+        }
+        var layers: [DeclaredLayer] = []
+        var width = spec.inputWidth
+        for (linear, hidden) in zip(spec.linearWidths, spec.hiddenWidths) {
+            layers.append(.linear(inputs: width, outputs: linear))
+            switch spec.normalization {
+            case .none: break
+            case .batch: layers.append(.batchNorm(linear))
+            case .layer: layers.append(.layerNorm(linear))
+            }
+            layers.append(activation)
+            if spec.dropout > 0 { layers.append(.dropout(spec.dropout)) }
+            width = hidden
+        }
+        layers.append(.linear(inputs: width, outputs: spec.outputWidth))
+        switch spec.outputActivation {
+        case .none: break
+        case .tanh: layers.append(.activation("Tanh", setting: nil))
+        case .sigmoid: layers.append(.activation("Sigmoid", setting: nil))
+        }
+        return layers
+    }
+}
+
+/// Walks a network's layer records alongside the declared layers, checking the tensors they imply as it
+/// goes, so that the first layer or tensor that differs is the one named.
+/// Layers a trick puts in (spectral norm around a Linear, minibatch discrimination in place of D's final
+/// Linear, virtual batch norm) are accepted only when that trick is on; a trick whose layers are not
+/// there yet (the network was rebuilt since, and the trick puts them back at the next update) is fine.
+struct ArchitectureWalk {
+    let player: Player
+    var declared: [DeclaredLayer]
+    /// The width of the data reaching the current layer.
+    var width: Int
+    let checkpoint: Checkpoint
+    var spectralNorm = false
+    var minibatch: (kernels: Int, dims: Int)?
+    var vbnReference: Int?
+    /// The file's tensors by name.
+    let entries: [String: SafeTensorsFile.Entry]
+    /// The names of the tensors checked so far.
+    private(set) var expected: Set<String> = []
+    private var next = 0
+
+    init(player: Player, declared: [DeclaredLayer], width: Int, checkpoint: Checkpoint, entries: [String: SafeTensorsFile.Entry]) {
+        self.player = player
+        self.declared = declared
+        self.width = width
+        self.checkpoint = checkpoint
+        self.entries = entries
+    }
+
+    private func failure(_ reason: String) -> DataFileError { checkpoint.failure(reason) }
+
+    /// Requires the F32 tensor `name` (`what` it is, for messages) with the shape the configuration implies.
+    private mutating func expect(_ name: String, _ shape: [Int], _ what: String) throws {
+        guard let entry = entries[name] else { throw failure("tensor '\(name)' (\(what)) is missing") }
+        guard entry.dtype == .float32 else { throw failure("tensor '\(name)' (\(what)) has dtype \(entry.dtype.rawValue), not F32") }
+        guard entry.shape == shape else {
+            throw failure("tensor '\(name)' (\(what)) has shape \(entry.shape), but the configuration declares \(shape)")
+        }
+        expected.insert(name)
+    }
+
+    /// The next declared layer, which must be what the record at `path` stands for.
+    private mutating func take(_ path: String, _ type: String, matching: (DeclaredLayer) -> Bool) throws -> DeclaredLayer {
+        guard next < declared.count else {
+            throw failure("layer \(path) is a \(type), but the configuration declares only \(declared.count) layers for \(player.rawValue)")
+        }
+        let layer = declared[next]
+        guard matching(layer) else {
+            throw failure("layer \(path) is a \(type), but the configuration declares \(layer.description) there")
+        }
+        next += 1
+        return layer
+    }
+
+    private func requireTrick(_ on: Bool, _ path: String, _ type: String, _ trick: String) throws {
+        guard on else { throw failure("layer \(path) is a \(type), but the checkpoint's \(trick) trick is not on for \(player.rawValue)") }
+    }
+
+    mutating func run(_ records: [JSONValue]) throws {
+        for (index, record) in records.enumerated() {
+            let path = "\(player.rawValue).\(index)"
+            let fields = NetworkRecord.Fields(record: record, path: path, reader: TensorReader(checkpoint.file, path: checkpoint.path))
+            let type = try fields.text("type")
+            switch type {
+            case "Linear", "SpectralNorm":
+                if type == "SpectralNorm" { try requireTrick(spectralNorm, path, type, "spectral-norm") }
+                guard case .linear(let inputs, let outputs) = try take(path, type, matching: { if case .linear = $0 { return true }; return false }) else { continue }
+                guard try fields.boolean("bias") else { throw failure("layer \(path) has no bias, but the configuration declares one") }
+                try expect("\(path).weight", [outputs, inputs], "the weight of Linear \(path)")
+                try expect("\(path).bias", [outputs], "the bias of Linear \(path)")
+                if type == "SpectralNorm" {
+                    try expect("\(path).weight_u", [outputs], "the spectral norm's u at \(path)")
+                    try expect("\(path).weight_v", [inputs], "the spectral norm's v at \(path)")
+                }
+                width = outputs
+            case "MinibatchDiscrimination":
+                try requireTrick(minibatch != nil, path, type, "minibatch-discrimination")
+                let (kernels, dims) = (try fields.integer("kernels", in: 1...1_000_000), try fields.integer("dims", in: 1...1_000_000))
+                guard kernels == minibatch?.kernels, dims == minibatch?.dims else {
+                    throw failure("layer \(path) has \(kernels) kernels of \(dims) dims, but the minibatch-discrimination trick "
+                                  + "declares \(minibatch!.kernels) of \(minibatch!.dims)")
+                }
+                // It stands for D's final Linear, which it keeps, and puts a wider one after itself.
+                let (finalLinear, isLast) = (DeclaredLayer.linear(inputs: width, outputs: 1), next == declared.count - 1)
+                let final = try take(path, type) { $0 == finalLinear && isLast }
+                guard case .linear(let inputs, _) = final else { continue }
+                try expect("\(path).kernel", [inputs, kernels * dims], "the kernel T at \(path)")
+                try expect("\(path).bias", [kernels], "the minibatch-discrimination bias at \(path)")
+                try expect("extra.\(path).replaced.weight", [1, inputs], "the weight of Linear extra.\(path).replaced")
+                try expect("extra.\(path).replaced.bias", [1], "the bias of Linear extra.\(path).replaced")
+                declared.insert(.linear(inputs: inputs + kernels, outputs: 1), at: next)
+                width = inputs + kernels
+            case "VBNReference":
+                try requireTrick(vbnReference != nil, path, type, "vbn")
+                try expect("extra.\(path).rows", [vbnReference!, width], "the VBN reference rows at \(path)")
+            case "VBNStrip":
+                try requireTrick(vbnReference != nil, path, type, "vbn")
+                guard try fields.integer("rows", in: 0...1_000_000) == vbnReference else {
+                    throw failure("layer \(path) strips other rows than the vbn trick's reference \(vbnReference!)")
+                }
+            case "VirtualBatchNorm":
+                try requireTrick(vbnReference != nil, path, type, "vbn")
+                guard try fields.integer("reference", in: 0...1_000_000) == vbnReference else {
+                    throw failure("layer \(path) has another reference size than the vbn trick's \(vbnReference!)")
+                }
+                if let replaced = record["replaced"], replaced != .null {
+                    let batchNorm = DeclaredLayer.batchNorm(width)
+                    _ = try take(path, type) { $0 == batchNorm }
+                    for (name, what) in [("weight", "scale"), ("bias", "shift"), ("running_mean", "running mean"), ("running_var", "running variance")] {
+                        try expect("extra.\(path).replaced.\(name)", [width], "the \(what) of BatchNorm extra.\(path).replaced")
+                    }
+                }
+                try expect("\(path).weight", [width], "the scale of VirtualBatchNorm \(path)")
+                try expect("\(path).bias", [width], "the shift of VirtualBatchNorm \(path)")
+            case "BatchNorm":
+                let batchNorm = DeclaredLayer.batchNorm(width)
+                _ = try take(path, type) { $0 == batchNorm }
+                for (name, what) in [("weight", "scale"), ("bias", "shift"), ("running_mean", "running mean"), ("running_var", "running variance")] {
+                    try expect("\(path).\(name)", [width], "the \(what) of BatchNorm \(path)")
+                }
+            case "LayerNorm":
+                let layerNorm = DeclaredLayer.layerNorm(width)
+                _ = try take(path, type) { $0 == layerNorm }
+                try expect("\(path).weight", [width], "the scale of LayerNorm \(path)")
+                try expect("\(path).bias", [width], "the shift of LayerNorm \(path)")
+            case "PrependedOffset":
+                _ = try take(path, type) { $0 == .offset }
+                try expect("\(path).theta", [1], "the θ of PrependedOffset \(path)")
+                width += 1
+            case "ReLU", "Tanh", "Sigmoid", "LeakyReLU", "ELU", "Maxout":
+                var setting: (key: String, value: Float)?
+                switch type {
+                case "LeakyReLU": setting = ("slope", try fields.float("slope"))
+                case "ELU": setting = ("alpha", try fields.float("alpha"))
+                case "Maxout": setting = ("pieces", Float(try fields.integer("pieces", in: 1...1_000_000)))
+                default: break
+                }
+                let stored = DeclaredLayer.activation(type, setting: setting)
+                _ = try take(path, stored.description) { $0 == stored }
+                if let pieces = setting?.value, type == "Maxout" { width /= Int(pieces) }
+            case "Dropout":
+                let stored = DeclaredLayer.dropout(try fields.float("probability"))
+                _ = try take(path, stored.description) { $0 == stored }
+            default:
+                throw fields.failure("an unknown layer type '\(type)'")
+            }
+        }
+        guard next == declared.count else {
+            throw failure("\(player.rawValue) has \(records.count) layers in the checkpoint, but the configuration declares more "
+                          + "(\(declared[next].description) would come next)")
+        }
+    }
+}
