@@ -115,7 +115,7 @@ final class FileSafetyTests: XCTestCase {
                        "loop: too many levels of symbolic links (a link that leads back to itself?)")
         symlink("gone.csv", path("dangling.csv"))
         XCTAssertEqual(message { try PointFile.read(path: self.path("dangling.csv")) },
-                       "dangling.csv: is a symbolic link to gone.csv, which does not exist")
+                       "dangling.csv: is a symbolic link (to gone.csv) that leads to no file")
         let plain = try file("plain.csv", Array("1,2\n".utf8))
         XCTAssertEqual(message { try PointFile.read(path: plain + "/x.csv") }, "plain.csv/x.csv: a part of the path is a file, not a folder")
         // 0x80 cannot start a UTF-8 sequence; the offset counts from 0, as byte offsets do.

@@ -56,6 +56,12 @@ extension PointFile {
         }
         var count = 1, overflow = false
         for dimension in dimensions where !overflow { (count, overflow) = count.multipliedReportingOverflow(by: dimension) }
+        // The columns (every dimension after the first) must be a number too, even when no rows make the
+        // count 0: [0, 2³², 2³²] holds nothing, yet has 2⁶⁴ columns.
+        var columns = 1
+        for dimension in dimensions.dropFirst() where !overflow {
+            (columns, overflow) = columns.multipliedReportingOverflow(by: dimension)
+        }
         let (needed, tooLarge) = count.multipliedReportingOverflow(by: type.size)
         guard !overflow && !tooLarge && needed <= Int.max - dataStart else {
             throw fail("declares dimensions \(dimensions) too large to address")

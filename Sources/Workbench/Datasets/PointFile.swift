@@ -58,8 +58,8 @@ public enum PointFile {
         defer { close(descriptor) }
         guard fstat(descriptor, &info) == 0 else { throw DataFileError(path: path, "cannot read: \(describe(errno))") }
         if let problem = notRegular(info.st_mode) { throw DataFileError(path: path, problem) }
-        // Reads of a regular file never wait anyway; clearing the flag keeps any file system that would
-        // answer EAGAIN from making the loop below spin.
+        // Reads of a regular file never wait anyway; clearing the flag keeps a file system that honours it
+        // (some network file systems do) from failing a read with EAGAIN.
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         guard Int(info.st_size) <= limit else {
             throw DataFileError(path: path, "is \(Tensor.format(Float(Double(info.st_size) / 1e9))) GB; reading it would need "
@@ -77,7 +77,7 @@ public enum PointFile {
             if got == 0 { break }
             // A file that grows while it is read must not grow past the limit either.
             guard bytes.count + got <= limit else {
-                throw DataFileError(path: path, "grew beyond the \(Tensor.format(Float(Double(limit) / 1e9))) GB this machine allows while it was read")
+                throw DataFileError(path: path, "grew beyond \(sizeText(limit)), the most this machine reads into memory, while it was read")
             }
             bytes.append(contentsOf: chunk[0..<got])
         }
@@ -107,12 +107,12 @@ public enum PointFile {
     public static func openFailure(_ code: Int32, path: String) -> String {
         switch code {
         case ENOENT:
-            // A symbolic link whose target is missing looks like a missing file; say which file is missing.
+            // A symbolic link to nothing looks like a missing file; say that the link is there.
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             let length = readlink(path, &buffer, buffer.count - 1)
             if length > 0 {
                 let target = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                return "is a symbolic link to \(target), which does not exist"
+                return "is a symbolic link (to \(target)) that leads to no file"
             }
             return "file not found"
         case ELOOP: return "too many levels of symbolic links (a link that leads back to itself?)"
