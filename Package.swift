@@ -41,8 +41,8 @@ let package = Package(
         .target(name: "Shell", dependencies: ["Workbench", "NeuralNet", "Autodiff", "Kernels", "Plotting", "CLibEdit"]),
         .target(name: "_GantryTestSupport", dependencies: ["Autodiff", "Kernels"], swiftSettings: numericSettings),
         .executableTarget(name: "gantry", dependencies: ["HostCPU", "Shell"]),
-        // Fuzzing of the script parser and the checkpoint loader (see Sources/GantryFuzz/main.swift).
-        .target(name: "GantryFuzzing", dependencies: ["Shell", "Workbench", "_GantryTestSupport"]),
+        // Fuzzing of the script parser, the checkpoint loader and the data-file readers (see Sources/GantryFuzz/main.swift).
+        .target(name: "GantryFuzzing", dependencies: ["Shell", "Workbench", "Inflate", "Plotting", "_GantryTestSupport"]),
         .executableTarget(name: "GantryFuzz", dependencies: ["GantryFuzzing"]),
         .executableTarget(name: "GantryBench", dependencies: ["HostCPU", "Autodiff", "Kernels", "Workbench"], swiftSettings: numericSettings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "HostCPU", "_GantryTestSupport"]),

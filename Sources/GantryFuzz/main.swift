@@ -6,7 +6,8 @@ import Darwin
 import Foundation
 import GantryFuzzing
 
-// gantry-fuzz TARGET …: fuzzes the script parser (`script`) or the checkpoint loader (`checkpoint`).
+// gantry-fuzz TARGET …: fuzzes the script parser (`script`), the checkpoint loader (`checkpoint`), the NumPy
+// reader (`npy`) or the whole data-file reader with IDX and gzip input (`idx`).
 //
 // Built with libFuzzer (swift build -c release --product gantry-fuzz -Xswiftc -sanitize=fuzzer
 // -Xswiftc -DGANTRY_LIBFUZZER …), it hands everything after TARGET to libFuzzer (corpus folders,
@@ -14,7 +15,7 @@ import GantryFuzzing
 // runs seeded random mutations of a corpus in this process: gantry-fuzz TARGET CORPUS [--seed N]
 // [--inputs N] [--seconds S] [--last-input FILE].
 
-let usage = "usage: gantry-fuzz script|checkpoint CORPUS_FOLDER [--seed N] [--inputs N] [--seconds S] [--last-input FILE]"
+let usage = "usage: gantry-fuzz script|checkpoint|npy|idx CORPUS_FOLDER [--seed N] [--inputs N] [--seconds S] [--last-input FILE]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
@@ -33,12 +34,11 @@ nonisolated(unsafe) var selected = target
 func libFuzzerMutate(_ data: UnsafeMutablePointer<UInt8>?, _ size: Int, _ maxSize: Int) -> Int
 
 /// Half of the mutations are libFuzzer's own; the other half are `Mutator`'s, which know the tokens of
-/// the format and keep a safetensors header's length consistent with its edited text.
+/// the format and keep a safetensors or `.npy` header's length consistent with its edited text.
 @_cdecl("LLVMFuzzerCustomMutator")
 func customMutator(_ data: UnsafeMutablePointer<UInt8>?, _ size: Int, _ maxSize: Int, _ seed: UInt32) -> Int {
     guard seed % 2 == 0, let data else { return libFuzzerMutate(data, size, maxSize) }
-    let tokens = selected == .script ? Mutator.scriptTokens : Mutator.checkpointTokens
-    let mutated = Mutator.mutateOnce(Array(UnsafeBufferPointer(start: data, count: size)), seed: UInt64(seed), dictionary: tokens)
+    let mutated = Mutator.mutateOnce(Array(UnsafeBufferPointer(start: data, count: size)), seed: UInt64(seed), target: selected)
     let count = min(mutated.count, maxSize)
     if count > 0 { mutated.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) } }
     return count

@@ -1,4 +1,5 @@
 import Foundation
+import Workbench
 
 /// A seeded fuzzing run in this process: mutated corpus inputs fed to a target, counted. A crash ends the
 /// process (that is how it shows); writing each input to `lastInput` first keeps the one that crashed.
@@ -32,13 +33,13 @@ public struct FuzzRun {
     /// The files of a corpus folder, in name order.
     public static func corpus(at folder: String) throws -> [[UInt8]] {
         try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasPrefix(".") }.sorted().map { name in
-            [UInt8](try Data(contentsOf: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(name))))
+            try PointFile.readBytes(path: (folder as NSString).appendingPathComponent(name))
         }
     }
 
     /// Runs the corpus itself, then mutations of it, until `inputs` have run or `seconds` have passed.
     public func run(inputs: Int = .max, seconds: Double = .infinity, lastInput: String? = nil) -> Statistics {
-        var mutator = Mutator(seed: seed, dictionary: target == .script ? Mutator.scriptTokens : Mutator.checkpointTokens)
+        var mutator = Mutator(seed: seed, target: target)
         var statistics = Statistics()
         let start = Date()
         var index = 0

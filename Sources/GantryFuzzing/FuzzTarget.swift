@@ -1,5 +1,7 @@
 import Workbench
 import Shell
+import Inflate
+import Plotting
 
 /// What the fuzzer feeds: one input format and the code that reads it.
 public enum FuzzTarget: String, CaseIterable, Sendable {
@@ -11,6 +13,16 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// check of every tensor and record; a checkpoint that loads is installed, trained one iteration and
     /// saved again in memory.
     case checkpoint
+    /// NumPy `.npy` bytes through the reader of data files, as a file named `.npy`: the preamble, the header
+    /// (the Python-literal parser, with its depth limit), the dtype, the shape and the data. Input that is
+    /// not gzip data is also read compressed, so edits of the header reach the reading of a header from the
+    /// first inflated bytes and the decompression bounded by its declared size.
+    case npy
+    /// Bytes through the whole reader of data files without the file system (`PointFile.decode`): as an IDX
+    /// file by name (gzip-compressed or not), then under a name that leaves the format to the content (the
+    /// `.npy` magic, an IDX header, otherwise CSV text). Input that is not gzip data is also read
+    /// compressed, as for `npy`.
+    case idx
 
     /// How one input ended: read and accepted, refused with an error, or left out (see `checkpoint`).
     public enum Outcome: Sendable {
@@ -28,7 +40,55 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         switch self {
         case .script: return Self.runScript(bytes)
         case .checkpoint: return Self.runCheckpoint(bytes)
+        case .npy: return Self.runDataFile(bytes, names: ["fuzz.npy"])
+        case .idx: return Self.runDataFile(bytes, names: ["fuzz-idx3-ubyte", "fuzz.data"])
         }
+    }
+
+    /// The tokens the mutator inserts for this target's format.
+    public var dictionary: [[UInt8]] {
+        switch self {
+        case .script: return Mutator.scriptTokens.map { Array($0.utf8) }
+        case .checkpoint: return Mutator.checkpointTokens.map { Array($0.utf8) }
+        case .npy: return Mutator.npyTokens.map { Array($0.utf8) }
+        case .idx: return Mutator.idxTokens
+        }
+    }
+
+    /// The header length the mutator keeps consistent for this target's format.
+    public var framing: Mutator.Framing {
+        switch self {
+        case .checkpoint: return .safetensors
+        case .npy: return .npy
+        case .script, .idx: return .none
+        }
+    }
+
+    /// The most a data file input may decompress to: mutated gzip data that is not IDX or `.npy` (whose
+    /// headers bound it) stops here rather than at half the machine's memory.
+    static let dataFileLimit = 1 << 24
+
+    private static func runDataFile(_ bytes: [UInt8], names: [String]) -> Outcome {
+        var inputs = names.map { (bytes, $0) }
+        if !Gzip.isCompressed(bytes) { inputs += names.map { (gzip(bytes), $0 + ".gz") } }
+        var outcome = Outcome.rejected
+        for (input, name) in inputs {
+            do {
+                _ = try PointFile.decode(input, path: name, limit: dataFileLimit)
+                outcome = .accepted
+            } catch {
+                _ = "\(error)"
+            }
+        }
+        return outcome
+    }
+
+    /// `bytes` as a gzip member (RFC 1952): a minimal header, DEFLATE data with back-references, the
+    /// CRC-32 and the length.
+    static func gzip(_ bytes: [UInt8]) -> [UInt8] {
+        let crc = CRC32.checksum(of: bytes), length = UInt32(truncatingIfNeeded: bytes.count)
+        return [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF] + Deflate.deflate(bytes)
+            + (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) } + (0..<4).map { UInt8(truncatingIfNeeded: length >> (8 * $0)) }
     }
 
     private static func runScript(_ bytes: [UInt8]) -> Outcome {

@@ -7,11 +7,29 @@ public struct Mutator {
     private var random: SplitMix64
     /// Tokens of the input format, inserted or written over the input.
     public let dictionary: [[UInt8]]
+    /// The length field that frames the input's header, kept consistent by some mutations.
+    public let framing: Framing
 
-    /// A mutator seeded with `seed`, inserting tokens from `dictionary`.
-    public init(seed: UInt64, dictionary: [String]) {
+    /// Where an input format stores the length of its header.
+    public enum Framing: Sendable {
+        /// safetensors: an 8-byte little-endian length at the start.
+        case safetensors
+        /// NumPy `.npy`: after the magic and the version, a 2-byte (version 1) or 4-byte little-endian length.
+        case npy
+        /// No header length to keep consistent.
+        case none
+    }
+
+    /// A mutator seeded with `seed`, inserting tokens from `dictionary` and keeping `framing` consistent.
+    public init(seed: UInt64, dictionary: [[UInt8]], framing: Framing) {
         random = SplitMix64(state: seed)
-        self.dictionary = dictionary.map { Array($0.utf8) }
+        self.dictionary = dictionary
+        self.framing = framing
+    }
+
+    /// A mutator for `target`'s input format.
+    public init(seed: UInt64, target: FuzzTarget) {
+        self.init(seed: seed, dictionary: target.dictionary, framing: target.framing)
     }
 
     /// Tokens of the `.gan` language and of its commands.
@@ -31,6 +49,21 @@ public struct Mutator {
         "optim.G.exp_avg.", "trick.", "extra.", "history", "\\n", "step 1", "batch 3", "hidden=1",
     ]
 
+    /// Tokens of `.npy` headers: the Python literals NumPy writes, dtypes, and the magic.
+    public static let npyTokens = [
+        "{", "}", "(", ")", "[", "]", ",", ":", "'", "\"", "\\", "'descr'", "'fortran_order'", "'shape'", "'<f4'", "'<f8'",
+        "'|u1'", "'<i2'", "'>f4'", "'<i8'", "'|b1'", "'|O'", "'<c8'", "'<U3'", "[('x', '<f4'), ('y', '<f4')]", "True",
+        "False", "None", "L", "0", "-1", "1", "18446744073709551615", "4611686018427387904", "\n", " ", "é",
+    ]
+
+    /// Byte tokens of IDX and gzip data: IDX magic numbers, big-endian dimensions, gzip member headers.
+    public static let idxTokens: [[UInt8]] = [
+        [0, 0, 8, 1], [0, 0, 8, 3], [0, 0, 9, 2], [0, 0, 0x0B, 1], [0, 0, 0x0C, 2], [0, 0, 0x0D, 2], [0, 0, 0x0E, 1],
+        [0, 0, 8, 0], [0, 0, 8, 9], [0, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 0x1C], [0, 0, 0xEA, 0x60], [0xFF, 0xFF, 0xFF, 0xFF],
+        [0x7F, 0xFF, 0xFF, 0xFF], [0x7F, 0xC0, 0, 0], [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF], [0x1F, 0x8B],
+        [0x93] + Array("NUMPY".utf8) + [1, 0], Array("1,2\n".utf8), [0x03, 0x00], [0x01, 0x00, 0x00, 0xFF, 0xFF],
+    ]
+
     /// Interesting numbers written over digits.
     private static let numbers = ["0", "1", "-1", "2", "255", "256", "65535", "4294967295", "4294967296", "9223372036854775807",
                                   "9223372036854775808", "-9223372036854775808", "1e308", "1e-320", "nan", "3.5"]
@@ -41,8 +74,8 @@ public struct Mutator {
     mutating func below(_ bound: Int) -> Int { bound <= 1 ? 0 : random.below(bound) }
 
     /// `input` changed by one mutation drawn from `seed` (libFuzzer's custom mutator calls this).
-    public static func mutateOnce(_ input: [UInt8], seed: UInt64, dictionary: [String]) -> [UInt8] {
-        var mutator = Mutator(seed: seed, dictionary: dictionary)
+    public static func mutateOnce(_ input: [UInt8], seed: UInt64, target: FuzzTarget) -> [UInt8] {
+        var mutator = Mutator(seed: seed, target: target)
         var bytes = input
         mutator.mutateOnce(&bytes, [])
         return bytes
@@ -56,16 +89,19 @@ public struct Mutator {
     }
 
     private mutating func mutateOnce(_ bytes: inout [UInt8], _ others: [[UInt8]]) {
-        // Inside a safetensors header, most edits change its length: rewriting the length keeps the file
-        // readable as safetensors, so the edit reaches the checks behind the format.
-        if below(3) == 0, bytes.count >= 8 {
-            let length = (0..<8).reduce(0) { $0 | Int(bytes[$1]) << (8 * $1) }
-            if length > 0 && length <= bytes.count - 8 {
-                var header = Array(bytes[8..<(8 + length)])
+        // Inside a framed header, most edits change its length: rewriting the length keeps the file readable
+        // as its format, so the edit reaches the checks behind the header.
+        if below(3) == 0, let (start, width) = headerLength(bytes) {
+            let length = (0..<width).reduce(0) { $0 | Int(bytes[start + $1]) << (8 * $1) }
+            let headerStart = start + width
+            if length > 0 && length <= bytes.count - headerStart {
+                var header = Array(bytes[headerStart..<(headerStart + length)])
                 mutateOnce(&header, [])
-                var newLength = UInt64(header.count).littleEndian
-                bytes = withUnsafeBytes(of: &newLength) { Array($0) } + header + bytes[(8 + length)...]
-                return
+                if header.count < 1 << (8 * Swift.min(width, 7)) {
+                    bytes = Array(bytes[..<start]) + (0..<width).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) } + header
+                        + bytes[(headerStart + length)...]
+                    return
+                }
             }
         }
         let at = below(bytes.count + 1)
@@ -100,12 +136,29 @@ public struct Mutator {
             var end = start
             while end < bytes.count && (0x30...0x39).contains(bytes[end]) { end += 1 }
             bytes.replaceSubrange(start..<end, with: Array(Self.numbers[below(Self.numbers.count)].utf8))
-        default:  // a little-endian length at the start (a safetensors header length)
-            guard bytes.count >= 8 else { return }
-            let lengths: [UInt64] = [0, 1, 2, UInt64(bytes.count), UInt64(bytes.count - 8), 100_000_000, 100_000_001, .max,
-                                     UInt64(below(bytes.count))]
-            var length = lengths[below(lengths.count)]
-            withUnsafeBytes(of: &length) { bytes.replaceSubrange(0..<8, with: $0) }
+        default:  // an interesting header length (for unframed formats, a bit flip instead)
+            guard let (start, width) = headerLength(bytes) else {
+                if !bytes.isEmpty { bytes[below(bytes.count)] ^= 1 << UInt8(below(8)) }
+                return
+            }
+            let lengths: [UInt64] = [0, 1, 2, UInt64(bytes.count), UInt64(bytes.count - start - width), 100_000_000, 100_000_001,
+                                     .max, UInt64(below(bytes.count))]
+            let length = lengths[below(lengths.count)]
+            bytes.replaceSubrange(start..<(start + width), with: (0..<width).map { UInt8(truncatingIfNeeded: length >> (8 * UInt64($0))) })
+        }
+    }
+
+    /// Where the header length of `bytes` is (its offset and width in bytes), if the framing has one and
+    /// the input is long enough to hold it.
+    private func headerLength(_ bytes: [UInt8]) -> (start: Int, width: Int)? {
+        switch framing {
+        case .safetensors:
+            return bytes.count >= 8 ? (0, 8) : nil
+        case .npy:
+            guard bytes.count >= 12 else { return nil }
+            return (8, bytes[6] == 1 ? 2 : 4)
+        case .none:
+            return nil
         }
     }
 }

@@ -8,21 +8,50 @@ public enum Gzip {
 
     /// The data of every member, concatenated, checked against each member's CRC-32 and length. Zero
     /// bytes after the last member (padding) are allowed; anything else there is an error. The output
-    /// never exceeds `limit` bytes.
+    /// never exceeds `limit` bytes: decoding stops with an error whose `exceededLimit` is `limit` as soon as
+    /// the data would grow beyond it, so a caller that knows how large the data can legitimately be (from
+    /// a header read with `prefix`) never decodes more.
     public static func decompress(_ bytes: [UInt8], limit: Int = Int.max) throws(InflateError) -> [UInt8] {
         var output: [UInt8] = []
         var position = 0
         repeat {
-            position = try member(bytes, at: position, into: &output, limit: limit)
-        } while position < bytes.count && bytes[position...].contains(where: { $0 != 0 })
+            do {
+                position = try member(bytes, at: position, into: &output, limit: limit, stopAfter: .max).end
+            } catch where error.exceededLimit != nil {
+                // A later member saw only what was left of the limit; the caller's limit is the whole.
+                throw InflateError.beyond(limit, offset: error.offset)
+            }
+        } while hasAnotherMember(bytes, at: position)
         return output
+    }
+
+    /// The first `count` bytes of the data (all of it when it is shorter), decoding nothing after them: a
+    /// file's header, read to learn how large the rest can legitimately be before decompressing it. The
+    /// bytes are not checked against the CRC-32, which covers a whole member.
+    public static func prefix(_ bytes: [UInt8], count: Int) throws(InflateError) -> [UInt8] {
+        var output: [UInt8] = []
+        var position = 0
+        repeat {
+            let (end, stopped) = try member(bytes, at: position, into: &output, limit: .max, stopAfter: count - output.count)
+            if stopped { break }
+            position = end
+        } while output.count < count && hasAnotherMember(bytes, at: position)
+        return Array(output.prefix(count))
+    }
+
+    /// Whether anything but zero padding follows the member that ends at `position`.
+    private static func hasAnotherMember(_ bytes: [UInt8], at position: Int) -> Bool {
+        position < bytes.count && bytes[position...].contains(where: { $0 != 0 })
     }
 
     private static let flagHeaderCRC: UInt8 = 2, flagExtra: UInt8 = 4, flagName: UInt8 = 8,
                        flagComment: UInt8 = 16
 
-    /// Decodes the member at `start`, appending its data to `output`; returns where the next member starts.
-    private static func member(_ bytes: [UInt8], at start: Int, into output: inout [UInt8], limit: Int) throws(InflateError) -> Int {
+    /// Decodes the member at `start`, appending its data to `output`; returns where the next member starts,
+    /// or, when `stopAfter` bytes of it are decoded first, that it stopped there (unchecked: the trailer's
+    /// checksum covers the whole member).
+    private static func member(_ bytes: [UInt8], at start: Int, into output: inout [UInt8], limit: Int,
+                               stopAfter: Int) throws(InflateError) -> (end: Int, stopped: Bool) {
         guard bytes.count - start >= 18 else {
             throw InflateError(offset: bytes.count, "unexpected end of gzip data (a member needs at least 18 bytes)")
         }
@@ -57,7 +86,11 @@ public enum Gzip {
             position += 2
         }
         guard position <= bytes.count else { throw InflateError(offset: bytes.count, "unexpected end of gzip data in the header") }
-        let (data, end) = try Inflater.inflate(bytes, from: position, limit: limit - output.count)
+        let (data, end, stopped) = try Inflater.decode(bytes, from: position, limit: limit - output.count, stopAfter: stopAfter)
+        if stopped {
+            output += data
+            return (end, true)
+        }
         guard end + 8 <= bytes.count else { throw InflateError(offset: bytes.count, "unexpected end of gzip data (no trailer)") }
         func word(_ at: Int) -> UInt32 { (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[at + $1]) << (8 * UInt32($1)) } }
         let crc = CRC32.checksum(of: data)
@@ -67,8 +100,10 @@ public enum Gzip {
         guard word(end + 4) == UInt32(truncatingIfNeeded: data.count) else {
             throw InflateError(offset: end + 4, "length mismatch: the trailer says \(word(end + 4)) bytes (mod 2³²), the data has \(data.count)")
         }
-        output += data
-        return end + 8
+        // The first member's data becomes the output as it is: appending would copy it, for a moment doubling
+        // the memory of a large file.
+        if output.isEmpty { output = data } else { output += data }
+        return (end + 8, false)
     }
 
     private static func hex(_ value: UInt32) -> String {

@@ -4,11 +4,20 @@ public struct InflateError: Error, Equatable, CustomStringConvertible {
     public let offset: Int
     /// What is wrong.
     public let reason: String
+    /// The caller's output limit, when the problem is that the data decodes to more than that: the data
+    /// may be intact, but it is larger than the caller said it can legitimately be.
+    public let exceededLimit: Int?
 
     /// An error at an input offset.
-    public init(offset: Int, _ reason: String) {
+    public init(offset: Int, _ reason: String, exceededLimit: Int? = nil) {
         self.offset = offset
         self.reason = reason
+        self.exceededLimit = exceededLimit
+    }
+
+    /// The error of data that decodes to more than `limit` bytes.
+    static func beyond(_ limit: Int, offset: Int) -> InflateError {
+        InflateError(offset: offset, "the decompressed data exceeds the limit of \(limit) bytes", exceededLimit: limit)
     }
 
     /// "byte 1234: invalid distance code 30".
@@ -16,16 +25,32 @@ public struct InflateError: Error, Equatable, CustomStringConvertible {
 }
 
 /// A DEFLATE (RFC 1951) decoder: stored, fixed-Huffman and dynamic-Huffman blocks. Every malformed input is
-/// an `InflateError` (never a trap), and the output never grows beyond a caller's limit, so a small
-/// corrupt or hostile file cannot exhaust memory.
+/// an `InflateError` (never a trap), and the output never grows beyond a caller's limit — checked before
+/// each byte is added, and the buffer itself never reserved beyond it — so a small corrupt or hostile file
+/// (a decompression bomb) cannot exhaust memory.
 public enum Inflater {
     /// Decodes the raw DEFLATE stream that starts at `start` in `input`; returns the decoded bytes and the
-    /// offset of the first input byte after the stream (where a gzip trailer begins).
+    /// offset of the first input byte after the stream (where a gzip trailer begins). Output beyond `limit`
+    /// bytes is an error whose `exceededLimit` is `limit`.
     public static func inflate(_ input: [UInt8], from start: Int = 0, limit: Int = Int.max) throws(InflateError)
         -> (output: [UInt8], end: Int) {
-        var decoder = Decoder(input: input, position: start, limit: limit)
+        let decoded = try decode(input, from: start, limit: limit, stopAfter: .max)
+        return (decoded.output, decoded.end)
+    }
+
+    /// The first `count` bytes the stream at `start` decodes to (all of them when it is shorter), decoding
+    /// nothing after them: enough to read a file's header without paying for the rest.
+    public static func prefix(_ input: [UInt8], from start: Int = 0, count: Int) throws(InflateError) -> [UInt8] {
+        Array(try decode(input, from: start, limit: .max, stopAfter: count).output.prefix(count))
+    }
+
+    /// Decodes until the end of the stream or, when `stopAfter` bytes are out, earlier (`stopped`; the output
+    /// may then hold up to one block or back-reference more, and `end` is where decoding stopped).
+    static func decode(_ input: [UInt8], from start: Int, limit: Int, stopAfter: Int) throws(InflateError)
+        -> (output: [UInt8], end: Int, stopped: Bool) {
+        var decoder = Decoder(input: input, position: start, limit: limit, stopAfter: stopAfter)
         try decoder.run()
-        return (decoder.output, decoder.unreadPosition)
+        return (decoder.output, decoder.unreadPosition, decoder.stopped)
     }
 }
 
@@ -88,15 +113,20 @@ private struct Decoder {
     let input: [UInt8]
     var position: Int
     let limit: Int
+    /// Decoding stops once the output has this many bytes.
+    let stopAfter: Int
+    /// Whether decoding stopped at `stopAfter` rather than at the end of the stream.
+    var stopped = false
     var bits: UInt64 = 0
     var bitCount = 0
     var output: [UInt8] = []
 
-    init(input: [UInt8], position: Int, limit: Int) {
+    init(input: [UInt8], position: Int, limit: Int, stopAfter: Int) {
         self.input = input
         self.position = position
         self.limit = limit
-        output.reserveCapacity(Swift.min(limit, Swift.max(0, input.count - position) * 4))
+        self.stopAfter = stopAfter
+        output.reserveCapacity(Swift.min(limit, stopAfter, Swift.max(0, input.count - position) * 4))
     }
 
     /// The input offset of the first byte not yet used (bytes in the bit buffer are given back).
@@ -182,7 +212,7 @@ private struct Decoder {
 
     mutating func run() throws(InflateError) {
         var last = false
-        while !last {
+        while !last && !stopped {
             last = try take(1) == 1
             switch try take(2) {
             case 0: try storedBlock()
@@ -213,11 +243,17 @@ private struct Decoder {
         try reserve(length)
         output.append(contentsOf: input[position..<(position + length)])
         position += length
+        stopped = output.count >= stopAfter
     }
 
+    /// Makes room for `count` more bytes, or fails when they would take the output beyond `limit`. The
+    /// buffer grows geometrically as `append` would, but never beyond `limit`: left to itself, an array of
+    /// 5 GB asks for 10 GB when it next grows.
     mutating func reserve(_ count: Int) throws(InflateError) {
-        guard output.count + count <= limit else {
-            throw InflateError(offset: position, "the decompressed data exceeds the limit of \(limit) bytes")
+        let needed = output.count + count
+        guard needed <= limit else { throw InflateError.beyond(limit, offset: position) }
+        if needed > output.capacity {
+            output.reserveCapacity(Swift.min(limit, Swift.max(needed, output.capacity * 2)))
         }
     }
 
@@ -266,6 +302,7 @@ private struct Decoder {
             if symbol < 256 {
                 try reserve(1)
                 output.append(UInt8(symbol))
+                if output.count >= stopAfter { stopped = true; return }
                 continue
             }
             if symbol == 256 { return }
@@ -290,6 +327,7 @@ private struct Decoder {
                 output.append(output[from])
                 from += 1
             }
+            if output.count >= stopAfter { stopped = true; return }
         }
     }
 }

@@ -141,20 +141,26 @@ public enum GantryCommand {
     static func check(_ targets: [String], seed: UInt64?, record: Bool) throws -> Int32 {
         var files: [String] = []
         for target in targets {
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: target, isDirectory: &isFolder) else {
-                return fail("no such file or folder: \(target)")
+            var info = stat()
+            guard stat(target, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+                files.append(target)  // reading it says what is wrong with it
+                continue
             }
-            if isFolder.boolValue {
-                let names = (try FileManager.default.contentsOfDirectory(atPath: target)).filter { $0.hasSuffix(".gan") }.sorted()
-                files += names.map { (target as NSString).appendingPathComponent($0) }
-            } else {
-                files.append(target)
+            guard let folder = opendir(target) else { return fail("\(target): \(PointFile.openFailure(errno, path: target))") }
+            var names: [String] = []
+            while let entry = readdir(folder) {
+                names.append(withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
             }
+            closedir(folder)
+            files += names.filter { $0.hasSuffix(".gan") }.sorted().map { (target as NSString).appendingPathComponent($0) }
+        }
+        // Every file is read before any is checked, so a bad path fails at once, with its reason.
+        var texts: [String] = []
+        for file in files {
+            do { texts.append(try PointFile.readText(path: file)) } catch { return fail("\(error)") }
         }
         var failed = 0, passed = 0
-        for file in files {
-            let text = try String(contentsOfFile: file, encoding: .utf8)
+        for (file, text) in zip(files, texts) {
             if record {
                 try PointFile.writeAtomically(Array(try Transcript.record(path: file, text: text, seed: seed).utf8), to: file)
                 print("recorded \(file)")

@@ -87,6 +87,38 @@ final class InflateTests: XCTestCase {
         }
     }
 
+    func testALimitStopsDecodingAsSoonAsItIsReachedAndAPrefixDecodesNoFurther() throws {
+        let first = Array("first member\n".utf8)
+        let bomb = try gzip(Array("header".utf8) + [UInt8](repeating: 0, count: 8 << 20), level: 9)
+        let twoMembers = try gzip(first) + bomb
+        // The limit is the caller's whole, across members, and says so in a field callers can test.
+        XCTAssertThrowsError(try Gzip.decompress(twoMembers, limit: 100)) {
+            let error = $0 as? InflateError
+            XCTAssertEqual(error?.exceededLimit, 100)
+            XCTAssertTrue(error?.description.hasSuffix("the decompressed data exceeds the limit of 100 bytes") == true, "\($0)")
+        }
+        XCTAssertThrowsError(try Gzip.decompress(Array(bomb.dropLast(3)))) {
+            XCTAssertNil(($0 as? InflateError)?.exceededLimit, "damage is not a limit")
+        }
+        XCTAssertEqual(try Gzip.prefix(bomb, count: 6), Array("header".utf8))
+        XCTAssertEqual(try Gzip.prefix(twoMembers, count: 16), first + Array("hea".utf8), "a prefix runs on into the next member")
+        XCTAssertEqual(try Gzip.prefix(try gzip(first), count: 100), first, "a prefix longer than the data is all of it")
+        // Nothing after the prefix is decoded, so damage there goes unseen: the prefix stopped before it.
+        var damaged = bomb
+        damaged[damaged.count - 6] ^= 1
+        XCTAssertEqual(try Gzip.prefix(damaged, count: 6), Array("header".utf8))
+        XCTAssertEqual(try Gzip.prefix(Array(bomb.prefix(bomb.count / 2)), count: 6), Array("header".utf8))
+        XCTAssertEqual(try Inflater.prefix([0x01, 0x03, 0x00, 0xFC, 0xFF, 0x61, 0x62, 0x63], count: 2), Array("ab".utf8))
+        // The buffer grows geometrically but never past the limit: data of exactly the limit's size fits in a
+        // buffer of about that size (left to itself, an array would double to as much as twice it).
+        for size in stride(from: 3_000_000, to: 4_600_000, by: 200_000) {
+            let exact = [UInt8](repeating: 7, count: size)
+            let output = try Gzip.decompress(try gzip(exact, level: 9), limit: size)
+            XCTAssertEqual(output.count, size)
+            XCTAssertLessThanOrEqual(output.capacity, size + 16384, "a limit of \(size) bytes")
+        }
+    }
+
     func testHandMadeBlocks() throws {
         // A stored block: final, type 0, then LEN = 3, NLEN = ~3, "abc".
         XCTAssertEqual(try Inflater.inflate([0x01, 0x03, 0x00, 0xFC, 0xFF, 0x61, 0x62, 0x63]).output, Array("abc".utf8))

@@ -28,6 +28,18 @@ final class FuzzTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(try files("corpus", .script).count, 5)
     }
 
+    func testTheSeedDataFilesAreReadAsTheyAre() throws {
+        for (target, minimum) in [(FuzzTarget.npy, 8), (.idx, 8)] {
+            let corpus = try files("corpus", target)
+            XCTAssertGreaterThanOrEqual(corpus.count, minimum, target.rawValue)
+            for (name, bytes) in corpus {
+                // Under its own name, as gantry reads it, and through the target.
+                XCTAssertNoThrow(try PointFile.decode(bytes, path: name), "\(target.rawValue)/\(name)")
+                XCTAssertEqual(target.run(bytes), .accepted, "\(target.rawValue)/\(name)")
+            }
+        }
+    }
+
     func testEveryInputThatOnceCrashedATargetIsHandled() throws {
         var count = 0
         for target in FuzzTarget.allCases {
@@ -42,7 +54,7 @@ final class FuzzTests: XCTestCase {
     }
 
     func testAShortSeededRunOfEachTarget() throws {
-        for (target, inputs) in [(FuzzTarget.script, 3000), (.checkpoint, 1500)] {
+        for (target, inputs) in [(FuzzTarget.script, 3000), (.checkpoint, 1500), (.npy, 3000), (.idx, 3000)] {
             let corpus = try files("corpus", target).map(\.bytes)
             let statistics = FuzzRun(target: target, corpus: corpus, seed: 20_261_129).run(inputs: inputs)
             print("FuzzTests: \(target.rawValue): \(statistics.executed) inputs, \(statistics.accepted) accepted, "

@@ -131,6 +131,9 @@ final class IDXTests: XCTestCase {
         // Huge declared dimensions are refused from the header alone, before anything is allocated.
         XCTAssertEqual(try error(idx(type: 0x0E, [0x7FFF_FFFF, 0x7FFF_FFFF, 0x7FFF_FFFF], [])),
                        "bad-idx3-ubyte: declares dimensions [2147483647, 2147483647, 2147483647] too large to address")
+        // No rows, but more columns than a number can count (found by fuzzing: it trapped).
+        XCTAssertEqual(try error(idx(type: 0x08, [0, 0xFFFF_FFFF, 0xFFFF_FFFF], [])),
+                       "bad-idx3-ubyte: declares dimensions [0, 4294967295, 4294967295] too large to address")
         XCTAssertEqual(try error(idx(type: 0x0D, [60000, 784], [])),
                        "bad-idx3-ubyte: is truncated: dimensions [60000, 784] of 32-bit floats need 188160000 bytes of data, and 0 follow the header")
         XCTAssertEqual(try error(idx(type: 0x0D, [2], bigEndian([Float(1), .nan].map(\.bitPattern)))),

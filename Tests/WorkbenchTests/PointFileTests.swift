@@ -136,9 +136,10 @@ final class PointFileTests: XCTestCase {
         let missing = path("missing.csv")
         XCTAssertEqual(message { try PointFile.readCSV(path: missing) }, missing + ": file not found")
         XCTAssertEqual(message { try PointFile.readCSV(path: self.folder) }, folder + ": is a folder, not a file")
-        let binary = try file("binary.dat", [0x93, 0xFF, 0x00, 0x01])
+        let binary = try file("binary.dat", Array("1,2\n3,4\n".utf8) + [0xE2, 0x82, 0x41, 0xFF])
         XCTAssertEqual(message { try PointFile.readCSV(path: binary) },
-                       binary + ": is not UTF-8 text (a binary file? NumPy files end in .npy, IDX files in -ubyte or .idx)")
+                       binary + ": is not UTF-8 text: the byte at offset 8 (0xe2) is not valid UTF-8 "
+                       + "(a binary file? NumPy files end in .npy, IDX files in -ubyte or .idx)")
         // The error carries its location as fields, for located diagnostics.
         do {
             _ = try PointFile.parseCSV("1\nx\n", path: "p.csv")

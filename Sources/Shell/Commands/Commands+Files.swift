@@ -86,20 +86,11 @@ extension Interpreter {
         if includeStack.contains(where: { URL(fileURLWithPath: $0.file).standardizedFileURL.path == canonical }) {
             throw invocation.failure("\(path) runs itself (through \(includeStack.map(\.file).joined(separator: " → ")))", at: node.range)
         }
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw invocation.failure("cannot read \(path): no such file", at: node.range)
-        }
         let source: String
         do {
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-            guard let text = String(data: bytes, encoding: .utf8) else {
-                throw invocation.failure("\(path) is not UTF-8 text", at: node.range)
-            }
-            source = text
-        } catch let diagnostic as Diagnostic {
-            throw diagnostic
+            source = try PointFile.readText(path: path)
         } catch {
-            throw invocation.failure("cannot read \(path): \((error as NSError).localizedDescription)", at: node.range)
+            throw invocation.failure("\(error)", at: node.range)
         }
         includeStack.append((path, node.range))
         defer { includeStack.removeLast() }

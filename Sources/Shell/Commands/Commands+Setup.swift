@@ -25,7 +25,11 @@ extension Interpreter {
         } catch let error as DataFileError {
             throw invocation.failure("\(error)", at: invocation.named.last { $0.name == "file" }?.value.range)
         }
-        if let note = try session.setDataset(dataset) { say("note: " + note) }
+        let note = try session.setDataset(dataset)
+        if let cloud = dataset as? PointCloud, let file = invocation.named.last(where: { $0.name == "file" })?.value.text {
+            say("read \(cloud.rowCount) rows × \(cloud.dimension) columns from \(file)")
+        }
+        if let note { say("note: " + note) }
         session.journal.append("data " + dataset.canonicalText)
     }
 

@@ -1,4 +1,5 @@
 import CLibEdit
+import Workbench
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -366,47 +367,48 @@ enum HistoryFile {
     }
 
     static func load(_ path: String) -> LoadResult {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return errno == ENOENT ? .missing : .failed(describeErrno()) }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failed(describeErrno())  // EISDIR arrives here: opening a directory succeeds.
-            }
-            bytes.append(contentsOf: chunk[..<count])
+        var info = stat()
+        if stat(path, &info) != 0 && errno == ENOENT { return .missing }
+        // The shared reader refuses a folder, a FIFO (which would block the start-up) or a device.
+        do {
+            return .entries(parse(try PointFile.readBytes(path: path)))
+        } catch let error as DataFileError {
+            return .failed(error.reason)
+        } catch {
+            return .failed("\(error)")
         }
-        return .entries(parse(bytes))
     }
 
     /// Appends one entry, creating the file (with the header) if needed. One `write` per entry keeps
     /// concurrent sessions from interleaving inside a line. Returns a description of the failure, or nil.
     static func append(_ entry: String, to path: String) -> String? {
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        // Without blocking: a FIFO put in the file's place must not hang the prompt.
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return describeErrno() }
         var status = stat()
-        let isNew = fstat(descriptor, &status) == 0 && status.st_size == 0
+        let examined = fstat(descriptor, &status) == 0
+        if examined, let problem = PointFile.notRegular(status.st_mode) {
+            close(descriptor)
+            return problem
+        }
+        let isNew = examined && status.st_size == 0
         let bytes = (isNew ? Array((cookie + "\n").utf8) : []) + encode(entry) + [UInt8(ascii: "\n")]
         let problem = writeAll(bytes, to: descriptor)
         let closed = close(descriptor) == 0
         return problem ?? (closed ? nil : describeErrno())
     }
 
-    /// Replaces the file with exactly `entries`, through a temporary file and a rename so that a crash
-    /// leaves either the old file or the new one. Returns a description of the failure, or nil.
+    /// Replaces the file with exactly `entries`, atomically (see `PointFile.writeAtomically`: a crash leaves
+    /// the old file or the new one, its mode is kept, a link to it stays). Returns the failure, or nil.
     static func rewrite(_ entries: [String], to path: String) -> String? {
-        let temporary = "\(path).tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return describeErrno() }
-        var problem = writeAll(serialize(entries), to: descriptor)
-        if close(descriptor) != 0, problem == nil { problem = describeErrno() }
-        if problem == nil, rename(temporary, path) != 0 { problem = describeErrno() }
-        if problem != nil { unlink(temporary) }
-        return problem
+        do {
+            try PointFile.writeAtomically(serialize(entries), to: path)
+            return nil
+        } catch let error as DataFileError {
+            return error.reason
+        } catch {
+            return "\(error)"
+        }
     }
 
     static func serialize(_ entries: [String]) -> [UInt8] {

@@ -51,10 +51,17 @@ struct NPYHeader: Equatable {
         }
     }
 
+    /// The deepest nesting of dicts, tuples and lists a header may have. NumPy's own headers nest two
+    /// levels (a shape tuple in the dict), a structured dtype a few more; the reader recurses once per level,
+    /// so a limit keeps a hostile header from overflowing the stack.
+    static let maximumDepth = 32
+
     /// A recursive-descent reader of the literal subset.
     struct Parser {
         let scalars: [Unicode.Scalar]
         var index = 0
+        /// How many dicts, tuples and lists enclose the current position.
+        var depth = 0
 
         init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
 
@@ -96,8 +103,16 @@ struct NPYHeader: Equatable {
             }
         }
 
+        /// One more level of nesting, refused beyond `maximumDepth`.
+        mutating func enter() throws(Failure) {
+            guard depth < NPYHeader.maximumDepth else { throw failure("nesting deeper than \(NPYHeader.maximumDepth) levels") }
+            depth += 1
+        }
+
         /// `{key: value, …}` with string keys and an optional trailing comma.
         mutating func parseDictionary() throws(Failure) -> Literal {
+            try enter()
+            defer { depth -= 1 }
             index += 1
             var entries: [String: Literal] = [:]
             while true {
@@ -118,6 +133,8 @@ struct NPYHeader: Equatable {
 
         /// `(a, b, …)` or `[a, b, …]`, with an optional trailing comma.
         mutating func parseSequence(closing: Unicode.Scalar) throws(Failure) -> [Literal] {
+            try enter()
+            defer { depth -= 1 }
             index += 1
             var items: [Literal] = []
             while true {

@@ -5,7 +5,7 @@ import Kernels
 extension PointFile {
     /// A CSV file's numbers as an [n, d] tensor (see `parseCSV` for the accepted text).
     public static func readCSV(path: String) throws -> Tensor {
-        try parseCSV(readText(path: path), path: path).values
+        try parseCSV(text(readBytes(path: path), path: path), path: path).values
     }
 
     /// Parses CSV text of numbers into an optional header and an [n, d] tensor.
@@ -86,17 +86,34 @@ extension PointFile {
         return text
     }
 
-    /// The file's text, refusing bytes that are not UTF-8 (a binary file given as CSV).
-    static func readText(path: String) throws -> String {
-        try text(try readBytes(path: path), path: path)
+    /// What a binary file given as CSV probably is.
+    static let binaryHint = "a binary file? NumPy files end in .npy, IDX files in -ubyte or .idx"
+
+    /// The bytes as text, refusing bytes that are not UTF-8 with the offset of the first bad one (and
+    /// `hint`, when given, in parentheses).
+    static func text(_ bytes: [UInt8], path: String, hint: String? = binaryHint) throws -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var reason = "is not UTF-8 text"
+        if let offset = firstInvalidUTF8(bytes) {
+            reason += ": the byte at offset \(offset) (0x\(String(bytes[offset], radix: 16, uppercase: false))) is not valid UTF-8"
+        }
+        if let hint { reason += " (\(hint))" }
+        throw DataFileError(path: path, reason)
     }
 
-    /// The bytes as text, refusing bytes that are not UTF-8.
-    static func text(_ bytes: [UInt8], path: String) throws -> String {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw DataFileError(path: path, "is not UTF-8 text (a binary file? NumPy files end in .npy, IDX files in -ubyte or .idx)")
+    /// The offset of the first byte that does not begin or continue a valid UTF-8 sequence, or nil when
+    /// every byte does.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: return nil
+            case .error: return offset
+            }
         }
-        return text
     }
 
     /// The cells of one line: comma-separated when it has a comma, else separated by runs of blanks;

@@ -12,7 +12,7 @@ extension PointFile {
 
     /// An IDX file's array as an [n, d] tensor (see `decodeIDX`); gzip-compressed files are decompressed.
     public static func readIDX(path: String) throws -> Tensor {
-        try decodeIDX(try decompressedIfGzip(try readBytes(path: path), path: path), path: path)
+        try decodeIDX(try decompressedIfGzip(try readBytes(path: path), path: path, expecting: .idx), path: path)
     }
 
     /// The element types of IDX files: their type byte, size and name.
@@ -24,14 +24,21 @@ extension PointFile {
     /// Whether `bytes` have an IDX header whose dimensions match the file's size exactly (how a file with
     /// another name is recognised as IDX).
     static func looksLikeIDX(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count >= 8, bytes[0] == 0, bytes[1] == 0, let type = idxTypes[bytes[2]], (1...8).contains(Int(bytes[3])) else {
-            return false
-        }
-        return (try? idxLayout(bytes, path: "")).map { $0.dataStart + $0.count * type.size == bytes.count } ?? false
+        guard startsLikeIDX(bytes) else { return false }
+        return (try? idxLayout(bytes, path: "")).map { $0.dataStart + $0.count * idxTypes[bytes[2]]!.size == bytes.count } ?? false
     }
 
-    /// The dimensions and the start of the data of an IDX file, checked against its size.
-    private static func idxLayout(_ bytes: [UInt8], path: String) throws -> (dimensions: [Int], count: Int, dataStart: Int) {
+    /// Whether `bytes` start as an IDX header does: two zero bytes, a known type, 1 to 8 dimensions.
+    static func startsLikeIDX(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 4 && bytes[0] == 0 && bytes[1] == 0 && idxTypes[bytes[2]] != nil && (1...8).contains(Int(bytes[3]))
+    }
+
+    /// The longest IDX header: the magic number and 255 dimensions.
+    static let longestIDXHeader = 4 + 4 * 255
+
+    /// What an IDX header says, checked without the data: the dimensions, the number of elements, the offset
+    /// of the data and the bytes of data they need. `bytes` need only hold the header.
+    static func idxHeader(_ bytes: [UInt8], path: String) throws -> (dimensions: [Int], count: Int, dataStart: Int, needed: Int) {
         func fail(_ reason: String) -> DataFileError { DataFileError(path: path, reason) }
         guard bytes.count >= 4 else { throw fail("is not an IDX file: it has \(bytes.count) bytes, fewer than the 4 of the magic number") }
         guard bytes[0] == 0, bytes[1] == 0 else {
@@ -49,12 +56,26 @@ extension PointFile {
         }
         var count = 1, overflow = false
         for dimension in dimensions where !overflow { (count, overflow) = count.multipliedReportingOverflow(by: dimension) }
+        // The columns (every dimension after the first) must be a number too, even when no rows make the
+        // count 0: [0, 2³², 2³²] holds nothing, yet has 2⁶⁴ columns.
+        var columns = 1
+        for dimension in dimensions.dropFirst() where !overflow {
+            (columns, overflow) = columns.multipliedReportingOverflow(by: dimension)
+        }
         let (needed, tooLarge) = count.multipliedReportingOverflow(by: type.size)
-        guard !overflow && !tooLarge else { throw fail("declares dimensions \(dimensions) too large to address") }
+        guard !overflow && !tooLarge && needed <= Int.max - dataStart else {
+            throw fail("declares dimensions \(dimensions) too large to address")
+        }
+        return (dimensions, count, dataStart, needed)
+    }
+
+    /// The dimensions and the start of the data of an IDX file, checked against its size.
+    private static func idxLayout(_ bytes: [UInt8], path: String) throws -> (dimensions: [Int], count: Int, dataStart: Int) {
+        let (dimensions, count, dataStart, needed) = try idxHeader(bytes, path: path)
         let available = bytes.count - dataStart
         guard available == needed else {
-            throw fail((available < needed ? "is truncated: " : "has \(available - needed) unexpected bytes after the data: ")
-                       + "dimensions \(dimensions) of \(type.name)s need \(needed) bytes of data, and \(available) follow the header")
+            throw DataFileError(path: path, (available < needed ? "is truncated: " : "has \(available - needed) unexpected bytes after the data: ")
+                                + "dimensions \(dimensions) of \(idxTypes[bytes[2]]!.name)s need \(needed) bytes of data, and \(available) follow the header")
         }
         return (dimensions, count, dataStart)
     }
@@ -92,16 +113,5 @@ extension PointFile {
             throw DataFileError(path: path, "element \(bad) (row \(bad / max(columns, 1))) is not a finite float32 number")
         }
         return tensor
-    }
-
-    /// The bytes themselves, or their decompression when they are gzip data (at most half the memory).
-    static func decompressedIfGzip(_ bytes: [UInt8], path: String) throws -> [UInt8] {
-        guard Gzip.isCompressed(bytes) else { return bytes }
-        let limit = Int(ProcessInfo.processInfo.physicalMemory / 2)
-        do {
-            return try Gzip.decompress(bytes, limit: limit)
-        } catch {
-            throw DataFileError(path: path, "cannot be decompressed (gzip data, \(error))")
-        }
     }
 }

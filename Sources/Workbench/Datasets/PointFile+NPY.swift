@@ -17,24 +17,69 @@ extension PointFile {
     /// bytes and bool (converted to float32, so integers beyond 2²⁴ round); 1-D or 2-D arrays of finite
     /// values. `path` only names the source in errors.
     public static func decodeNPY(_ bytes: [UInt8], path: String) throws -> Tensor {
+        let layout = try npyLayout(bytes, path: path)
+        let (header, element, columns, count, dataStart, needed) = (layout.header, layout.element, layout.columns,
+                                                                   layout.count, layout.dataStart, layout.needed)
+        let shapeText = pythonTuple(header.shape)
+        let available = bytes.count - dataStart
+        if available < needed {
+            throw DataFileError(path: path, "truncated: shape \(shapeText) of '\(header.descr ?? "")' needs \(needed) bytes of data, but only \(available) follow the header")
+        }
+        if available > needed {
+            throw DataFileError(path: path, "\(available - needed) unexpected bytes after the data of shape \(shapeText)")
+        }
+        var values = [Float](repeating: 0, count: count)
+        var bad: (index: Int, value: Double)?
+        bytes.withUnsafeBytes { raw in
+            for i in 0..<count {
+                let (single, wide) = element.load(from: raw, at: dataStart + i * element.size)
+                if !single.isFinite && bad == nil { bad = (i, wide) }
+                values[i] = single
+            }
+        }
+        if let (index, value) = bad {
+            let at = header.shape.count == 1 ? "[\(index)]" : "[\(index / columns), \(index % columns)]"
+            throw DataFileError(path: path, value.isFinite ? "element \(at) = \(value) is outside the float32 range"
+                                                          : "element \(at) is \(value); data must be finite")
+        }
+        return SampleBuffer.matrix(rows: layout.rows, columns: columns) { out in
+            for i in 0..<count { out[i] = values[i] }
+        }
+    }
+
+    /// What a `.npy` file's preamble and header say: the array's shape and element type, and where its data
+    /// starts and how many bytes it takes.
+    struct NPYLayout {
+        let header: NPYHeader
+        let element: NPYElement
+        let rows: Int, columns: Int
+        /// The number of elements.
+        let count: Int
+        /// The offset of the first data byte.
+        let dataStart: Int
+        /// The bytes of data the shape and type need.
+        let needed: Int
+    }
+
+    /// The header text shown in messages about it, cut short: a hostile header can be megabytes long.
+    static let quotedHeaderLimit = 200
+
+    /// Reads and checks the preamble and header at the start of `bytes`, which need not hold the data: the
+    /// same checks, in the same order, as `decodeNPY` makes before it looks at the data.
+    static func npyLayout(_ bytes: [UInt8], path: String) throws -> NPYLayout {
         func fail(_ reason: String) -> DataFileError { DataFileError(path: path, reason) }
         guard !bytes.isEmpty else { throw fail("the file is empty") }
         guard bytes.count >= npyMagic.count, bytes[0..<npyMagic.count].elementsEqual(npyMagic) else {
             throw fail("not a NumPy .npy file (it does not start with the bytes \\x93NUMPY)")
         }
         guard bytes.count >= 10 else { throw fail("truncated inside the .npy preamble (\(bytes.count) bytes)") }
-        let lengthBytes: Int
-        switch (bytes[6], bytes[7]) {
-        case (1, 0): lengthBytes = 2
-        case (2, 0), (3, 0): lengthBytes = 4
-        case let (major, minor): throw fail("unsupported .npy format version \(major).\(minor); expected 1.0, 2.0 or 3.0")
+        guard [1, 2, 3].contains(bytes[6]) && bytes[7] == 0 else {
+            throw fail("unsupported .npy format version \(bytes[6]).\(bytes[7]); expected 1.0, 2.0 or 3.0")
         }
-        let headerStart = 8 + lengthBytes
-        guard bytes.count >= headerStart else { throw fail("truncated inside the .npy preamble (\(bytes.count) bytes)") }
-        let headerLength = (0..<lengthBytes).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
-        let dataStart = headerStart + headerLength
+        guard let dataStart = npyDataStart(bytes) else { throw fail("truncated inside the .npy preamble (\(bytes.count) bytes)") }
+        let headerStart = bytes[6] == 1 ? 10 : 12
         guard bytes.count >= dataStart else {
-            throw fail("truncated: the header should have \(headerLength) bytes but the file ends after \(bytes.count - headerStart)")
+            throw fail("truncated: the header should have \(dataStart - headerStart) bytes but the file ends after \(bytes.count - headerStart)")
         }
         let headerBytes = bytes[headerStart..<dataStart]
         // Versions 1 and 2 store the header in Latin-1, version 3 in UTF-8.
@@ -42,7 +87,9 @@ extension PointFile {
             : String(String.UnicodeScalarView(headerBytes.map { Unicode.Scalar($0) }))
         let header: NPYHeader
         do throws(NPYHeader.Failure) { header = try NPYHeader(parsing: text) } catch {
-            throw fail(error.reason + ": " + text.trimmingCharacters(in: .whitespacesAndNewlines))
+            var quoted = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if quoted.count > quotedHeaderLimit { quoted = quoted.prefix(quotedHeaderLimit) + "…" }
+            throw fail(error.reason + ": " + quoted)
         }
         let element = try NPYElement(header.descr, path: path)
         if header.fortranOrder {
@@ -57,31 +104,25 @@ extension PointFile {
         }
         let (count, countOverflow) = rows.multipliedReportingOverflow(by: columns)
         let (needed, neededOverflow) = count.multipliedReportingOverflow(by: element.size)
-        guard !countOverflow && !neededOverflow else { throw fail("the shape \(shapeText) is too large") }
-        let available = bytes.count - dataStart
-        if available < needed {
-            throw fail("truncated: shape \(shapeText) of '\(header.descr ?? "")' needs \(needed) bytes of data, but only \(available) follow the header")
+        guard !countOverflow && !neededOverflow && needed <= Int.max - dataStart else {
+            throw fail("the shape \(shapeText) is too large")
         }
-        if available > needed {
-            throw fail("\(available - needed) unexpected bytes after the data of shape \(shapeText)")
+        return NPYLayout(header: header, element: element, rows: rows, columns: columns, count: count, dataStart: dataStart,
+                         needed: needed)
+    }
+
+    /// Where the data of a `.npy` file starts, from its preamble (magic, version, header length), or nil when
+    /// the preamble is cut short or has an unknown version.
+    static func npyDataStart(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 10 else { return nil }
+        let lengthBytes: Int
+        switch (bytes[6], bytes[7]) {
+        case (1, 0): lengthBytes = 2
+        case (2, 0), (3, 0): lengthBytes = 4
+        default: return nil
         }
-        var values = [Float](repeating: 0, count: count)
-        var bad: (index: Int, value: Double)?
-        bytes.withUnsafeBytes { raw in
-            for i in 0..<count {
-                let (single, wide) = element.load(from: raw, at: dataStart + i * element.size)
-                if !single.isFinite && bad == nil { bad = (i, wide) }
-                values[i] = single
-            }
-        }
-        if let (index, value) = bad {
-            let at = header.shape.count == 1 ? "[\(index)]" : "[\(index / columns), \(index % columns)]"
-            throw fail(value.isFinite ? "element \(at) = \(value) is outside the float32 range"
-                                      : "element \(at) is \(value); data must be finite")
-        }
-        return SampleBuffer.matrix(rows: rows, columns: columns) { out in
-            for i in 0..<count { out[i] = values[i] }
-        }
+        guard bytes.count >= 8 + lengthBytes else { return nil }
+        return 8 + lengthBytes + (0..<lengthBytes).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
     }
 
     /// Writes a tensor of any rank as a `.npy` file (float32, C order, format 1.0), replacing the file
