@@ -56,6 +56,7 @@ public enum GantryCommand {
             index += 1
         }
         InterruptFlag.install()
+        TerminalResize.install()
         do {
             switch rest.first {
             case nil:
@@ -100,7 +101,9 @@ public enum GantryCommand {
                 FileHandle.standardOutput.write(Data(("\r" + line + "\u{1b}[K").utf8))
             },
             height: TerminalInfo.height,
-            writeTerminal: { text in FileHandle.standardOutput.write(Data(text.utf8)) })
+            writeTerminal: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
+            resizedTerminal: { terminal ? TerminalResize.newSize() : nil },
+            armStopNotice: { armed in if terminal { InterruptFlag.armStopNotice(armed) } })
     }
 
     static func interactive(seed: UInt64?) throws -> Int32 {
