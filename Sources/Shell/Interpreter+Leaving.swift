@@ -8,8 +8,11 @@ extension Interpreter {
     /// Iterations trained since the last save or checkpoint: those of the journal's lines past its common
     /// part with the journal that was saved. A session taken back to a saved state (`restore`) has none; a
     /// session started over (`seed`) has only what it trained since.
-    var unsavedIterations: Int {
-        let common = zip(session.journal, savedJournal).prefix { $0 == $1 }.count
+    var unsavedIterations: Int { iterationsTrained(since: savedJournal) }
+
+    /// The iterations in the journal's lines past its common part with `earlier`.
+    func iterationsTrained(since earlier: [String]) -> Int {
+        let common = zip(session.journal, earlier).prefix { $0 == $1 }.count
         return session.journal.dropFirst(common).reduce(0) { $0 + Self.iterations(ofJournalLine: $1) }
     }
 
@@ -24,11 +27,13 @@ extension Interpreter {
     func markSaved() { savedJournal = session.journal }
 
     /// The warning to print instead of leaving, or nil to leave: only where leaving is confirmed (the
-    /// interactive prompt), only with unsaved training, and once per state, so asking again leaves.
+    /// interactive prompt), only with unsaved training, and once: asking again leaves, unless more was
+    /// trained since the warning.
     func leavingWarning() -> String? {
         guard confirmsLeavingUnsavedTraining else { return nil }
         let unsaved = unsavedIterations
-        guard unsaved > 0, warnedJournal != session.journal else { return nil }
+        guard unsaved > 0 else { return nil }
+        if let warnedJournal, iterationsTrained(since: warnedJournal) == 0 { return nil }
         warnedJournal = session.journal
         return "warning: \(unsaved) iteration\(unsaved == 1 ? "" : "s") trained since the last save/checkpoint; "
             + "quit again (or Ctrl-D) to leave without saving"

@@ -72,7 +72,8 @@ public final class Interpreter {
     /// The journal as the last `save` or `checkpoint save` wrote it, or as `checkpoint load` read it: what a
     /// file holds of this session.
     var savedJournal: [String] = []
-    /// The journal when leaving was last refused with a warning: leaving again from the same state goes.
+    /// The journal when leaving was last refused with a warning: asking again leaves unless more was
+    /// trained since.
     var warnedJournal: [String]?
     /// Errors and failed expectations so far (the exit status of `run` and `-e`).
     public internal(set) var failureCount = 0

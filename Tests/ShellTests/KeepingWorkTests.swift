@@ -146,7 +146,11 @@ final class KeepingWorkTests: XCTestCase {
         trained.execute("quit", file: "t")
         XCTAssertFalse(trained.quitRequested)
         XCTAssertEqual(sink.drain().errors, [warning])
-        trained.execute("show config", file: "t")  // changes nothing: the next quit leaves
+        trained.execute("step 1", file: "t")  // more training: a new warning
+        trained.execute("quit", file: "t")
+        XCTAssertFalse(trained.quitRequested)
+        XCTAssertEqual(sink.drain().errors, [warning.replacingOccurrences(of: "12 iterations", with: "13 iterations")])
+        trained.execute("metric modes n=100; show config", file: "t")  // no training: the next quit leaves
         trained.execute("exit", file: "t")
         XCTAssertTrue(trained.quitRequested)
         XCTAssertEqual(sink.drain().errors, [])

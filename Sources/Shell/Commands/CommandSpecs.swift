@@ -210,5 +210,5 @@ enum CommandSpecs {
 
     static let quit = CommandSpec(
         "quit", aliases: ["exit"], summary: "leave gantry",
-        discussion: "Ctrl-D at an empty prompt does the same. At the interactive prompt, a session with iterations trained since the last save FILE.gan or checkpoint save FILE (or since checkpoint load FILE) gets one warning saying how many; quit or Ctrl-D again leaves without saving. Scripts and piped input leave at once.")
+        discussion: "Ctrl-D at an empty prompt does the same. At the interactive prompt, a session with iterations trained since the last save FILE.gan or checkpoint save FILE (or since checkpoint load FILE) gets one warning saying how many; quit or Ctrl-D again leaves without saving (unless more was trained meanwhile). gantry run, gantry -e and piped input leave at once.")
 }
