@@ -99,6 +99,31 @@ final class KeepingWorkTests: XCTestCase {
         XCTAssertEqual(interpreter.session.iteration, 0)
     }
 
+    /// Ctrl-C between two updates of an iteration: the iteration is undone, the journal holds the whole
+    /// ones, and save → run gives the same state, which trains on identically.
+    func testAnIterationStoppedBetweenItsUpdatesIsUndoneAndTheJournalReplaysExactly() throws {
+        let sink = Sink()
+        var polls = 0
+        var stopAfter = Int.max
+        let interpreter = try makeInterpreter(sink) { environment in
+            environment.interruptRequested = { polls += 1; return polls >= stopAfter }
+        }
+        interpreter.execute("loss wgan-gp critic_steps=3; step 2", file: "t")
+        _ = sink.drain()
+        // Polls: before the command (1); iteration 3 before it starts (2) and before its critic updates 2 and
+        // 3 and its G update (3-5); iteration 4: 6-9; iteration 5: 10 to start it, 11 after its first update.
+        polls = 0
+        stopAfter = 11
+        XCTAssertTrue(interpreter.execute("step 10", file: "t"))
+        XCTAssertEqual(sink.drain().output.first, "interrupted after 2 of 10 iterations; iteration 5 was stopped after 1 of its 3 "
+                       + "critic updates and undone; the session is at iteration 4")
+        XCTAssertEqual(interpreter.session.iteration, 4)
+        XCTAssertEqual(interpreter.session.history.rows.count, 4)
+        XCTAssertEqual(interpreter.session.journal.last, "step 2")
+        stopAfter = Int.max
+        try assertReplaysExactly(interpreter)
+    }
+
     // MARK: seeds
 
     func testSeedsPutsTheSessionBackAsItWas() throws {
