@@ -270,4 +270,19 @@ final class KeepingWorkTests: XCTestCase {
         XCTAssertEqual(interpreter.environment.width, 44)
         XCTAssertEqual(interpreter.environment.height, 20)
     }
+
+    /// After a resize the old frame may have been cut or rewrapped by the terminal: the next frame moves to
+    /// its top and clears everything below before drawing; frames without a resize in between do not.
+    func testTheLiveViewRedrawsOverItsOldFrameAfterAResize() {
+        var written: [String] = []
+        let region = LiveRegion { written.append($0) }
+        region.draw(["a", "b", "c"])
+        region.draw(["d", "e", "f"])
+        XCTAssertTrue(written[1].hasPrefix("\r\u{1b}[2Ad"), PseudoTerminal.visible(written[1]))
+        region.windowResized()
+        region.draw(["g", "h", "i"])
+        XCTAssertTrue(written[2].hasPrefix("\r\u{1b}[2A" + LiveRegion.clearBelow + "g"), PseudoTerminal.visible(written[2]))
+        region.draw(["j", "k", "l"])
+        XCTAssertFalse(written[3].contains(LiveRegion.clearBelow))
+    }
 }
