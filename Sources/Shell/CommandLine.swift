@@ -69,6 +69,7 @@ public enum GantryCommand {
         }
         if let problem = ComputeThreads.environmentProblem { return fail(problem) }
         InterruptFlag.install()
+        TerminalResize.install()
         do {
             switch rest.first {
             case nil:
@@ -113,7 +114,9 @@ public enum GantryCommand {
                 FileHandle.standardOutput.write(Data(("\r" + line + "\u{1b}[K").utf8))
             },
             height: TerminalInfo.height,
-            writeTerminal: { text in FileHandle.standardOutput.write(Data(text.utf8)) })
+            writeTerminal: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
+            resizedTerminal: { terminal ? TerminalResize.newSize() : nil },
+            armStopNotice: { armed in if terminal { InterruptFlag.armStopNotice(armed) } })
     }
 
     static func interactive(seed: UInt64?) throws -> Int32 {

@@ -25,12 +25,21 @@ public struct ShellEnvironment {
     /// Writes text to the terminal as it is (escape codes, no newline added); never called when not a
     /// terminal.
     public var writeTerminal: (String) -> Void
+    /// The window's new size when it was resized since the last call, else nil: read before anything is
+    /// laid out, so `width` and `height` follow the window.
+    public var resizedTerminal: () -> (width: Int, height: Int)?
+    /// Called with true once a progress line is under the cursor and with false before other output: while
+    /// true, Ctrl-C may replace that line by the stopping notice at once, without waiting for the work to
+    /// reach a point where it can stop.
+    public var armStopNotice: (Bool) -> Void
 
     /// An environment; defaults suit tests and pipes.
     public init(writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void,
                 isTerminal: Bool = false, width: Int = 80, colour: Bool = false,
                 interruptRequested: @escaping () -> Bool = { false }, writeProgress: @escaping (String) -> Void = { _ in },
-                height: Int = 24, writeTerminal: @escaping (String) -> Void = { _ in }) {
+                height: Int = 24, writeTerminal: @escaping (String) -> Void = { _ in },
+                resizedTerminal: @escaping () -> (width: Int, height: Int)? = { nil },
+                armStopNotice: @escaping (Bool) -> Void = { _ in }) {
         self.writeOutput = writeOutput
         self.writeError = writeError
         self.isTerminal = isTerminal
@@ -40,6 +49,8 @@ public struct ShellEnvironment {
         self.writeProgress = writeProgress
         self.height = height
         self.writeTerminal = writeTerminal
+        self.resizedTerminal = resizedTerminal
+        self.armStopNotice = armStopNotice
     }
 }
 
@@ -56,6 +67,15 @@ public final class Interpreter {
     public var seedOverride: UInt64?
     /// Set by `quit`.
     public internal(set) var quitRequested = false
+    /// Whether `quit` and the end of input warn once before leaving a session with unsaved training (the
+    /// interactive prompt; never scripts or piped input).
+    public var confirmsLeavingUnsavedTraining = false
+    /// The journal as the last `save` or `checkpoint save` wrote it, or as `checkpoint load` read it: what a
+    /// file holds of this session.
+    var savedJournal: [String] = []
+    /// The journal when leaving was last refused with a warning: asking again leaves unless more was
+    /// trained since.
+    var warnedJournal: [String]?
     /// Errors and failed expectations so far (the exit status of `run` and `-e`).
     public internal(set) var failureCount = 0
     /// The most recent report of each metric, for `expect`.
@@ -132,8 +152,19 @@ public final class Interpreter {
         }
     }
 
+    /// Follows a resize of the window: `environment.width` and `height` become the window's new size.
+    /// Returns whether the window was resized.
+    @discardableResult
+    func refreshTerminalSize() -> Bool {
+        guard let size = environment.resizedTerminal() else { return false }
+        environment.width = size.width
+        environment.height = size.height
+        return true
+    }
+
     /// Resolves and runs one command, turning any failure into a diagnostic located at the command.
     func perform(_ command: Command) throws {
+        refreshTerminalSize()
         let spec = try CommandTable.resolve(command)
         let invocation = try Invocation(command: command, spec: spec)
         do {

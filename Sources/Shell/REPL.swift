@@ -29,13 +29,21 @@ public final class REPL {
     public func run(showBanner: Bool) -> Int32 {
         if showBanner { for line in REPL.banner(interpreter.session) { interpreter.say(line) } }
         for warning in reader.warnings { interpreter.environment.writeError("warning: " + warning) }
+        interpreter.confirmsLeavingUnsavedTraining = reader.isInteractive
         // Each entry (a line, with its continuation lines) is a source of its own whose lines count from 1,
         // so an error says `<stdin>:1:6` however long the session has run.
         var buffer: [String] = []
         while !interpreter.quitRequested {
             switch reader.readLine(prompt: buffer.isEmpty ? REPL.prompt : REPL.continuationPrompt) {
             case .endOfInput:
-                return interpreter.failureCount > 0 && !(reader is LineEditor) ? 1 : 0
+                // Ctrl-D leaves the line editor's "^D" after the prompt: end that line.
+                if reader.isInteractive { interpreter.say("") }
+                if let warning = interpreter.leavingWarning() {
+                    interpreter.environment.writeError(warning)
+                    buffer = []
+                    continue
+                }
+                return exitStatus
             case .interrupted:
                 // Ctrl-C at the prompt drops the line being typed; the editor leaves the cursor on it.
                 buffer = []
@@ -55,8 +63,11 @@ public final class REPL {
                 interpreter.executeSegment(source, file: "<stdin>", firstLine: 1)
             }
         }
-        return interpreter.failureCount > 0 && !(reader is LineEditor) ? 1 : 0
+        return exitStatus
     }
+
+    /// 1 when piped input had an error, else 0: a person at the prompt has seen each error already.
+    private var exitStatus: Int32 { interpreter.failureCount > 0 && !reader.isInteractive ? 1 : 0 }
 }
 
 /// The version the command reports.

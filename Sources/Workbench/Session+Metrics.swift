@@ -15,11 +15,12 @@ extension Session {
         try withoutGradients { try discriminator.forward(points, ForwardContext(training: false)) }
     }
 
-    /// Measures with `metric` on fresh real and generated samples drawn from the "metrics" stream (never
-    /// from the training streams), and records the result in the history at the current iteration.
+    /// Measures with `metric` on fresh real and generated samples, and records the result in the history at
+    /// the current iteration. Every random draw of the measurement (the samples, the metric's projections
+    /// and subsamples) comes from `measurementStream(for:)`, never from a stream training draws from.
     @discardableResult
     public func measure(_ metric: any Metric) throws -> MetricReport {
-        let metricStream = stream("metrics")
+        let metricStream = measurementStream(for: metric)
         let count = metric.sampleCount
         let real = dataset.sample(count, using: metricStream)
         let generated = try generate(count, using: metricStream)
@@ -29,5 +30,14 @@ extension Session {
                                                     critic: scoresSingleSamples ? discriminatorScores : nil))
         history.record(Measurement(iteration: iteration, report: report))
         return report
+    }
+
+    /// The stream of one measurement, started afresh from the seed, the iteration and the metric with all
+    /// its parameters. A measurement is a function of the state it measures: measuring the same state twice
+    /// gives the same numbers, and how often (or whether) anything was measured before changes neither the
+    /// numbers of a later measurement nor those of training.
+    func measurementStream(for metric: any Metric) -> RandomStream {
+        let identity = ([type(of: metric).spec.name] + metric.parameters.assignments()).joined(separator: " ")
+        return RandomStream(seed: seed, name: "metrics@\(iteration) " + identity)
     }
 }

@@ -6,8 +6,10 @@ import NeuralNet
 /// the iteration counter, the history and named snapshots. The REPL drives it; it never prints.
 ///
 /// Every source of randomness is a named stream of one seed: "data" (real batches), "noise" (z),
-/// "init.G" / "init.D" (weights, restarted for every build), "loss" (WGAN-GP's interpolation), "metrics", and one per trick. Changing
-/// the loss or a trick therefore never changes which data and noise batches training sees.
+/// "init.G" / "init.D" (weights, restarted for every build), "loss" (WGAN-GP's interpolation), and one per trick. Changing
+/// the loss or a trick therefore never changes which data and noise batches training sees. Measurements,
+/// plots and exports draw from streams of their own, started afresh each time from the seed and what they
+/// look at, so they never move these.
 public final class Session {
     /// The seed every stream derives from.
     public internal(set) var seed: UInt64

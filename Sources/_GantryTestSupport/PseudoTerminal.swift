@@ -15,6 +15,9 @@ import Glibc
 /// Type as a person would: wait for the prompt before typing (with a line editor, `expectPrompt`, which
 /// also waits for raw mode), and for the echo of text before sending Ctrl-C (the terminal driver discards
 /// unread input when it turns Ctrl-C into a signal).
+///
+/// The waits end as soon as what they wait for happens; their default deadlines (30 s) are there only to
+/// catch a program that hangs, so a slow or busy machine does not fail a test.
 public final class PseudoTerminal {
     /// Why a terminal could not be driven.
     public enum Error: Swift.Error, CustomStringConvertible {
@@ -131,6 +134,13 @@ public final class PseudoTerminal {
     /// Everything the program has printed so far (including what `readUntil` already returned).
     public var transcript: String { String(decoding: everything, as: UTF8.self) }
 
+    /// Resizes the window, as a person dragging its corner does: the terminal driver sends SIGWINCH to the
+    /// program (the foreground process group).
+    public func resize(columns: Int, rows: Int) {
+        var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    }
+
     /// Types `text`: its UTF-8 bytes go to the terminal as keystrokes.
     public func send(_ text: String) throws {
         let bytes = Array(text.utf8)
@@ -154,7 +164,7 @@ public final class PseudoTerminal {
 
     /// Like `readUntil`, but throws `Error.timedOut` (with the whole transcript) if the needle never came.
     @discardableResult
-    public func expect(_ needle: String, timeout: Double = 5) throws -> String {
+    public func expect(_ needle: String, timeout: Double = 30) throws -> String {
         let result = read(until: needle, timeout: timeout)
         guard result.found else { throw Error.timedOut(expecting: needle, output: transcript) }
         return result.text
@@ -168,7 +178,7 @@ public final class PseudoTerminal {
     /// can reach a terminal still in cooked mode: the driver echoes them a second time, and Ctrl-C or
     /// Ctrl-D there never reach the editor. Wait for this after every prompt before typing.
     @discardableResult
-    public func waitForRawMode(timeout: Double = 5) -> Bool {
+    public func waitForRawMode(timeout: Double = 30) -> Bool {
         let deadline = Date(timeIntervalSinceNow: timeout)
         while true {
             var settings = termios()
@@ -181,7 +191,7 @@ public final class PseudoTerminal {
     /// Waits for `prompt` (as `expect` does) and then for raw mode (`waitForRawMode`): the point at which a
     /// line editor is ready for keys. Throws `Error.timedOut` if either does not happen in time.
     @discardableResult
-    public func expectPrompt(_ prompt: String, timeout: Double = 5) throws -> String {
+    public func expectPrompt(_ prompt: String, timeout: Double = 30) throws -> String {
         let text = try expect(prompt, timeout: timeout)
         guard waitForRawMode(timeout: timeout) else {
             throw Error.timedOut(expecting: "raw mode after the prompt \(prompt)", output: transcript)
@@ -210,7 +220,7 @@ public final class PseudoTerminal {
     /// SIGKILL) when the script is done.
     public static func run(_ executable: String, arguments: [String] = [], environment: [String: String] = [:],
                            prompt: String? = nil, script: [(send: String, expect: String)],
-                           timeout: Double = 5) throws -> String {
+                           timeout: Double = 30) throws -> String {
         let terminal = try PseudoTerminal(executable: executable, arguments: arguments, environment: environment)
         for step in script {
             if !step.send.isEmpty { try terminal.send(step.send) }

@@ -13,9 +13,10 @@ final class CheckpointTerminalTests: XCTestCase {
             .write(toFile: folder + "/long.gan", atomically: true, encoding: .utf8)
         let terminal = try PseudoTerminal(executable: gantry, environment: ["NO_COLOR": "1"], workingDirectory: folder)
         try terminal.expectPrompt("gantry> ")
-        // Ctrl-C inside `run`: the step stops at an iteration boundary and the rest of the script is dropped.
+        // Ctrl-C inside `run`, once an iteration is done: the step stops (undoing an iteration it cuts short)
+        // and the rest of the script is dropped.
         try terminal.send("run long.gan\r")
-        try terminal.expect("/1000000", timeout: 30)
+        try terminal.expect("  1/1000000 ", timeout: 30)
         try terminal.send("\u{3}")
         try terminal.expect("interrupted after ")
         let afterRun = try terminal.expectPrompt("gantry> ")
@@ -41,6 +42,10 @@ final class CheckpointTerminalTests: XCTestCase {
         try terminal.send("checkpoint save after.safetensors; step 1\r")
         try terminal.expect("wrote iteration ")
         try terminal.expect("D loss")
+        try terminal.expectPrompt("gantry> ")
+        // Unsaved training: Ctrl-D warns once, then leaves.
+        try terminal.send("\u{4}")
+        try terminal.expect("quit again (or Ctrl-D) to leave without saving")
         try terminal.expectPrompt("gantry> ")
         try terminal.send("\u{4}")
         XCTAssertEqual(terminal.waitForExit(timeout: 20), 0)

@@ -335,14 +335,17 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path("c.safetensors"))), saved)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["c.safetensors"])
         XCTAssertEqual(fingerprint(interpreter.session), state)
-        // Ctrl-C in the middle of a script run by `run`: the step stops at an iteration boundary, the rest of
-        // the script is dropped, and the session is one a saved script replays exactly.
+        // Ctrl-C in the middle of a script run by `run`: the step stops (here before the G update of its 9th
+        // iteration, the session's 19th, which is undone), the rest of the script is dropped, and the session
+        // is one a saved script replays exactly. Polls: `run` (1), `step 5` (2), two per iteration (3-12),
+        // `step 40` (13), then two per iteration again.
         try "step 5\nstep 40\necho not-reached\n".write(toFile: path("long.gan"), atomically: true, encoding: .utf8)
         polls.count = 0
-        polls.stopAfter = 12
+        polls.stopAfter = 30
         XCTAssertFalse(interpreter.execute("run \(path("long.gan"))", file: "t"))
         let interrupted = drain()
-        XCTAssertTrue(interrupted.output.contains { $0.hasPrefix("interrupted after ") }, "\(interrupted)")
+        XCTAssertTrue(interrupted.output.contains("interrupted after 8 of 40 iterations; iteration 19 was stopped before its "
+                                                  + "generator update and undone; the session is at iteration 18"), "\(interrupted)")
         XCTAssertFalse(interrupted.output.contains("not-reached"))
         polls.stopAfter = .max
         let session = interpreter.session

@@ -34,6 +34,10 @@ final class LiveViewTerminalTests: XCTestCase {
         try terminal.send("step 1\r")
         try terminal.expect("iteration \(ran + 1)  D loss", timeout: 20)
         try terminal.expectPrompt("gantry> ")
+        // Unsaved training: Ctrl-D warns once, then leaves.
+        try terminal.send("\u{4}")
+        try terminal.expect("quit again (or Ctrl-D) to leave without saving")
+        try terminal.expectPrompt("gantry> ")
         try terminal.send("\u{4}")
         XCTAssertEqual(terminal.waitForExit(timeout: 20), 0)
     }

@@ -79,23 +79,37 @@ final class PseudoTerminalTests: XCTestCase {
         }
     }
 
+    // The timing checks below hold however busy the machine is: a lower bound (waiting at least the time
+    // asked) cannot fail because the machine is slow, and the upper bounds are the calls' own deadlines,
+    // which only a wait for the wrong event (a hang) reaches.
+
     func testReadUntilReturnsThroughTheNeedleAndKeepsTheRest() throws {
-        let shell = try terminal("/bin/sh", ["-c", "echo one; echo two; sleep 30"])
-        XCTAssertEqual(shell.readUntil("one", timeout: 5), "one")
+        // Both lines in one write, so they arrive together; the program outlives the test by far, so only a
+        // readUntil that gave up at its own timeout returns while it still runs.
+        let shell = try terminal("/bin/sh", ["-c", "printf 'one\\ntwo\\n'; exec sleep 600"])
+        XCTAssertEqual(shell.readUntil("one", timeout: 60), "one")
         let start = Date()
         let rest = shell.readUntil("never printed", timeout: 0.5)
         XCTAssertEqual(rest, "\r\ntwo\r\n", "on timeout, everything pending comes back")
-        XCTAssertLessThan(Date().timeIntervalSince(start), 3)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.5, "it gave up before its timeout")
+        XCTAssertNil(shell.waitForExit(timeout: 0), "it waited for the program to end instead of its timeout")
         XCTAssertEqual(shell.transcript, "one\r\ntwo\r\n")
-        XCTAssertNil(shell.waitForExit(timeout: 0.2))
     }
 
     func testReadUntilStopsEarlyWhenTheProgramExits() throws {
         let shell = try terminal("/bin/sh", ["-c", "echo bye"])
+        let deadline = 120.0
         let start = Date()
-        XCTAssertEqual(shell.readUntil("never printed", timeout: 20), "bye\r\n")
-        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
-        XCTAssertEqual(shell.waitForExit(timeout: 5), 0)
+        XCTAssertEqual(shell.readUntil("never printed", timeout: deadline), "bye\r\n")
+        XCTAssertLessThan(Date().timeIntervalSince(start), deadline, "it waited for its timeout although the program had exited")
+        XCTAssertEqual(shell.waitForExit(timeout: 0), 0, "it returned before the program exited")
+    }
+
+    func testResizeChangesTheWindowAndSignalsTheProgram() throws {
+        let shell = try terminal("/bin/sh", ["-c", "trap 'stty size' WINCH; echo ready; while :; do sleep 0.05; done"])
+        try shell.expect("ready", timeout: 60)
+        shell.resize(columns: 100, rows: 30)
+        try shell.expect("30 100", timeout: 60)
     }
 
     func testExitStatusAndSignals() throws {
@@ -149,10 +163,10 @@ final class PseudoTerminalTests: XCTestCase {
         XCTAssertTrue(Self.isGone(sleeper), "a child of the program outlived the terminal")
     }
 
-    /// Whether `pid` has ended within a few seconds: no such process, or a zombie (an orphan is reaped by
-    /// whatever process 1 is, at its own pace).
+    /// Whether `pid` has ended, within a minute (a deadline only a process that never ends reaches): no
+    /// such process, or a zombie (an orphan is reaped by whatever process 1 is, at its own pace).
     static func isGone(_ pid: pid_t) -> Bool {
-        for _ in 0..<60 {
+        for _ in 0..<1200 {
             if kill(pid, 0) != 0 { return true }
             if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
                let close = stat.lastIndex(of: ")"), stat[close...].hasPrefix(") Z") { return true }

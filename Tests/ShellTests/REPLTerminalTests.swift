@@ -41,13 +41,17 @@ final class REPLTerminalTests: XCTestCase {
         let rest = try terminal.expectPrompt("gantry> ")
         XCTAssertTrue(rest.contains("interrupted: the remaining commands were not run"), rest)
         XCTAssertFalse(rest.contains("\nnot-reached"), rest)
-        // An error does not end the session; Ctrl-C clears the line; Ctrl-D quits.
+        // An error does not end the session; Ctrl-C clears the line; Ctrl-D quits (after a warning).
         try terminal.send("stpe\r")
         try terminal.expect("did you mean 'step'?")
         try terminal.expectPrompt("gantry> ")
         try terminal.send("abc")
         try terminal.expect("abc")
         try terminal.send("\u{3}")
+        try terminal.expectPrompt("gantry> ")
+        // The session trained and nothing was saved: the first Ctrl-D warns, the second leaves.
+        try terminal.send("\u{4}")
+        try terminal.expect(" trained since the last save/checkpoint; quit again (or Ctrl-D) to leave without saving")
         try terminal.expectPrompt("gantry> ")
         try terminal.send("\u{4}")
         XCTAssertEqual(terminal.waitForExit(timeout: 20), 0)

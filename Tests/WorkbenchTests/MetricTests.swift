@@ -438,4 +438,33 @@ final class MetricTests: XCTestCase {
             XCTAssertEqual(metric.sampleCount, metric.parameters.integer("n"))
         }
     }
+
+    /// Every metric, measured twice on an unchanged session, gives the same numbers; measuring does not move
+    /// a training stream, so a run that measures trains exactly as one that does not.
+    func testMeasuringAnUnchangedStateTwiceAgreesAndLeavesTrainingAlone() throws {
+        func session() throws -> Session {
+            let session = try Session(seed: 4)
+            try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "16")]))
+            try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "16")]))
+            try session.setBatchSize(32)
+            return session
+        }
+        let measured = try session(), plain = try session()
+        try measured.train(iterations: 2)
+        try plain.train(iterations: 2)
+        for type in MetricRegistry.all {
+            let small = type.spec.parameters.contains { $0.name == "n" } ? [("n", "300")] : []
+            let metric = try type.init(try ParameterValues(type.spec, assignments: small))
+            let first = try measured.measure(metric)
+            XCTAssertEqual(try measured.measure(metric), first, "\(type.spec.name) changed on an unchanged session")
+        }
+        XCTAssertEqual(measured.streams.positions.map(\.name), plain.streams.positions.map(\.name))
+        XCTAssertEqual(measured.streams.positions.map(\.position), plain.streams.positions.map(\.position))
+        try measured.train(iterations: 2)
+        try plain.train(iterations: 2)
+        for (x, y) in zip(measured.history.rows, plain.history.rows) { XCTAssertTrue(x.isReproduction(of: y)) }
+        for (p, q) in zip(measured.generator.parameters, plain.generator.parameters) {
+            XCTAssertTrue(p.value.isBitwiseEqual(to: q.value))
+        }
+    }
 }

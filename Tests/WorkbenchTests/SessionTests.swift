@@ -104,9 +104,46 @@ final class SessionTests: XCTestCase {
 
     func testInterruptionStopsAtAnIterationBoundary() throws {
         let session = try smallSession()
-        var polls = 0
-        let report = try session.train(iterations: 10, shouldStop: { polls += 1; return polls > 4 })
+        let report = try session.train(iterations: 10, shouldStop: { session.iteration >= 4 })
         XCTAssertEqual(report, TrainingReport(iterationsRun: 4, interrupted: true))
         XCTAssertEqual(session.iteration, 4)
+    }
+
+    /// Ctrl-C is polled before every update, not only between iterations: an iteration cut short is undone
+    /// (weights, optimizer memory, streams, history), so training on gives the same numbers, bit for bit, as
+    /// if it had never started.
+    func testInterruptionBetweenUpdatesUndoesTheIterationAndTrainingOnIsExact() throws {
+        func wganSession() throws -> Session {
+            let session = try smallSession()
+            try session.setLoss(try WGANGPLoss(try ParameterValues(WGANGPLoss.spec, assignments: [("critic_steps", "3")])))
+            return session
+        }
+        let reference = try wganSession()
+        try reference.train(iterations: 5)
+        // Polls of iteration 3: before it (1), before critic updates 2 and 3 (2, 3), before G's update (4).
+        for (stopAt, progress) in [(2, "after 1 of its 3 critic updates"), (3, "after 2 of its 3 critic updates"),
+                                   (4, "before its generator update")] {
+            let session = try wganSession()
+            try session.train(iterations: 2)
+            let weights = (session.generator.parameters + session.discriminator.parameters).map(\.value)
+            let positions = session.streams.positions
+            let steps = session.discriminatorOptimizer.stepCount(of: session.discriminator.parameters[0])
+            var polls = 0
+            let report = try session.train(iterations: 3, shouldStop: { polls += 1; return polls == stopAt })
+            XCTAssertEqual(report, TrainingReport(iterationsRun: 0, interrupted: true, undoneIteration: progress))
+            XCTAssertEqual(session.iteration, 2)
+            XCTAssertEqual(session.history.rows.count, 2)
+            for (p, w) in zip(session.generator.parameters + session.discriminator.parameters, weights) {
+                XCTAssertTrue(p.value.isBitwiseEqual(to: w), "stopped \(progress): a weight kept the undone update")
+            }
+            XCTAssertEqual(session.streams.positions.map(\.position), positions.map(\.position))
+            XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: session.discriminator.parameters[0]), steps)
+            try session.train(iterations: 3)
+            for (x, y) in zip(session.history.rows, reference.history.rows) { XCTAssertTrue(x.isReproduction(of: y)) }
+            for (p, q) in zip(session.generator.parameters + session.discriminator.parameters,
+                              reference.generator.parameters + reference.discriminator.parameters) {
+                XCTAssertTrue(p.value.isBitwiseEqual(to: q.value), "stopped \(progress): training on differs")
+            }
+        }
     }
 }

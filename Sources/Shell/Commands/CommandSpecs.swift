@@ -27,7 +27,7 @@ enum CommandSpecs {
 
     static let seed = CommandSpec(
         "seed", summary: "start the experiment over with a seed (fresh weights, streams and history)",
-        discussion: "Every random number of the session comes from named streams of this seed (data, noise, init.G, init.D, loss, metrics, one per trick), so the same seed and commands give the same numbers, bit for bit. The configuration is kept; weights, optimizer memory, history and iteration count start over.",
+        discussion: "Every random number of the session comes from named streams of this seed (data, noise, init.G, init.D, loss, one per trick; measurements, plots and exports draw from streams of their own), so the same seed and commands give the same numbers, bit for bit. The configuration is kept; weights, optimizer memory, history and iteration count start over.",
         positionals: [PositionalSpec("N", "a non-negative integer")],
         examples: ["seed 7"])
 
@@ -85,7 +85,7 @@ enum CommandSpecs {
 
     static let step = CommandSpec(
         "step", summary: "train N iterations (n_critic D updates then one G update each), or one D or G update",
-        discussion: "step N runs N generator iterations and prints where training stands. every=K do=\"commands\" runs the commands after every K iterations. step d runs one D update and step g one G update, printing each stage (GAN Lab style); step g completes an iteration. Ctrl-C stops at the next iteration boundary with the session consistent. A NaN or infinity stops training at that iteration and keeps the last good state. On a terminal one line shows the iteration, the rate, the time left and the latest losses while it runs; watch=K (or watch on) also redraws the samples over D's heat map and the loss curves every K iterations.",
+        discussion: "step N runs N generator iterations and prints where training stands. every=K do=\"commands\" runs the commands after every K iterations; if one of them fails, training stops there and keeps the iterations it ran (the error says at which iteration). step d runs one D update and step g one G update, printing each stage (GAN Lab style); step g completes an iteration. Ctrl-C says it is stopping at once and stops before the next D or G update: an iteration it cuts short is undone, so the session is as it was after the last whole iteration. A NaN or infinity stops training at that iteration and keeps the last good state. On a terminal one line shows the iteration, the rate, the time left and the latest losses from the start of the step, at the terminal's current width; watch=K (or watch on) also redraws the samples over D's heat map and the loss curves every K iterations.",
         positionals: [PositionalSpec("N|d|g", "iterations (default 1), or d / g for one update", completions: .words(["d", "g"]),
                                      optional: true)],
         parameters: [ParameterSpec("every", .integer(0...1_000_000_000), default: .integer(0), "run `do` after every this many iterations (0: never)"),
@@ -109,7 +109,7 @@ enum CommandSpecs {
 
     static let metric = CommandSpec(
         "metric", summary: "measure generated samples against real ones",
-        discussion: "Draws fresh real and generated samples from the metrics stream (never from the training streams, so measuring does not change training) and prints the metric's values; expect can then check them.",
+        discussion: "Draws real and generated samples from a stream of its own, started afresh from the seed, the iteration and the metric with its parameters: measuring the same state twice gives the same numbers, and measuring never changes training. Prints the metric's values; expect can then check them.",
         positionals: [PositionalSpec("NAME", "the metric", completions: .plugins(.metric))],
         pluginKind: .metric, examples: ["metric modes", "metric w1 n=1000"])
 
@@ -131,7 +131,7 @@ enum CommandSpecs {
 
     static let watch = CommandSpec(
         "watch", summary: "show a live view while step trains on a terminal: watch on [every=K] | watch off",
-        discussion: "With watch on, step N on a terminal redraws a compact view in place every K iterations (every=0: about 50 times per step, at most ten frames a second): the samples over D's heat map, sparklines of both losses, and the progress line; step N watch=K does it for one step. Ctrl-C stops at the next iteration boundary with the session consistent and the terminal restored (cursor shown, colours reset). Output that is not a terminal gets no live view. watch alone says whether it is on.",
+        discussion: "With watch on, step N on a terminal redraws a compact view in place every K iterations (every=0: about 50 times per step, at most ten frames a second): the samples over D's heat map, sparklines of both losses, and the progress line; step N watch=K does it for one step. Ctrl-C stops before the next D or G update with the session consistent (an iteration cut short is undone) and the terminal restored (cursor shown, colours reset). The view follows the window when it is resized. Output that is not a terminal gets no live view. watch alone says whether it is on.",
         positionals: [PositionalSpec("on|off", "switch the live view on or off", completions: .words(["on", "off"]), optional: true)],
         parameters: [ParameterSpec("every", .integer(0...1_000_000_000), default: .integer(0), "redraw every this many iterations (0: about 50 times per step)")],
         examples: ["watch on", "watch on every=200", "watch off"])
@@ -200,7 +200,7 @@ enum CommandSpecs {
 
     static let seeds = CommandSpec(
         "seeds", summary: "run a block once per seed and average its measurements: seeds 1,2,3 { … }",
-        discussion: "Before each run of the block the session starts over with that seed (as the seed command: fresh weights, streams and history; the configuration and tricks are kept). After the last seed, every metric the block measured under every seed is printed as its mean and per-seed values, and expect METRIC.VALUE checks the mean. The seeds are used as written, also under gantry --seed.",
+        discussion: "Before each run of the block the session starts over with that seed (as the seed command: fresh weights, streams and history; the configuration and tricks are kept). After the last seed, every metric the block measured under every seed is printed as its mean and per-seed values, and expect METRIC.VALUE checks the mean. The seeds are used as written, also under gantry --seed. Afterwards the session is put back exactly as it was before the block (weights, history, iteration, what save would write), and a line says so; snapshots taken inside the block are kept.",
         positionals: [PositionalSpec("SEEDS", "a comma-separated list of seeds")],
         examples: ["seeds 1,2,3 { step 2000; metric modes }"])
 
@@ -209,5 +209,6 @@ enum CommandSpecs {
         positionals: [PositionalSpec("TEXT", "what to print", optional: true, variadic: true)], examples: ["echo \"phase 2\""])
 
     static let quit = CommandSpec(
-        "quit", aliases: ["exit"], summary: "leave gantry", discussion: "Ctrl-D at an empty prompt does the same.")
+        "quit", aliases: ["exit"], summary: "leave gantry",
+        discussion: "Ctrl-D at an empty prompt does the same. At the interactive prompt, a session with iterations trained since the last save FILE.gan or checkpoint save FILE (or since checkpoint load FILE) gets one warning saying how many; quit or Ctrl-D again leaves without saving (unless more was trained meanwhile). gantry run, gantry -e and piped input leave at once.")
 }

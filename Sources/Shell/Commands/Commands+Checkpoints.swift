@@ -28,6 +28,7 @@ extension Interpreter {
             } catch {
                 throw invocation.failure("\(error)", at: node.range)
             }
+            markSaved()
             let bytes = file.entries.reduce(0) { $0 + $1.byteCount }
             say("wrote iteration \(session.iteration)\(gameStepNote) to \(node.text) (\(file.entries.count) tensors, \(bytes) bytes of data)")
         } else {
@@ -46,6 +47,7 @@ extension Interpreter {
             throw invocation.failure("\(error)", at: node.range)
         }
         session.install(restored.snapshot)
+        markSaved()
         // `expect` reads the latest report of each metric: those of the loaded history.
         latestReports = [:]
         for measurement in session.history.measurements { latestReports[measurement.report.metric] = measurement.report }

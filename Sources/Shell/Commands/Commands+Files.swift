@@ -71,6 +71,7 @@ extension Interpreter {
         } catch {
             throw invocation.failure("\(error)", at: node.range)
         }
+        markSaved()
         say("saved \(session.journal.count) commands to \(node.text)")
     }
 
@@ -131,8 +132,12 @@ extension Interpreter {
         say(invocation.positionals.map(\.text).joined(separator: " "))
     }
 
-    /// `quit`
+    /// `quit`: on the interactive prompt, a session with unsaved training gets one warning first.
     func quit(_ invocation: Invocation) throws {
+        if let warning = leavingWarning() {
+            environment.writeError(warning)
+            return
+        }
         quitRequested = true
     }
 }

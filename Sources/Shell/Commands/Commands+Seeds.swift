@@ -4,7 +4,8 @@ import Workbench
 
 extension Interpreter {
     /// `seeds 1,2,3 { … }`: the block once per seed, from a fresh start each time, then the mean of every
-    /// metric the block measured.
+    /// metric the block measured. The session is put back as it was before the block (however the block
+    /// ends), so a trained session is never replaced by the last seed's run.
     func seedsBlock(_ invocation: Invocation) throws {
         guard let node = invocation.positionals.first else {
             throw invocation.failure("seeds needs a list of seeds; usage: seeds 1,2,3 { … }")
@@ -20,6 +21,12 @@ extension Interpreter {
         }
         guard let block = invocation.command.block else {
             throw invocation.failure("seeds needs a block of commands in braces: seeds \(node.text) { … }")
+        }
+        let before = session.makeSnapshot()
+        defer {
+            // Named snapshots taken inside the block are kept: installing a state leaves them alone.
+            session.install(before)
+            say("seeds: the session is back as it was before the block (iteration \(session.iteration)\(gameStepNote), seed \(session.seed))")
         }
         var measured: [(seed: UInt64, reports: [String: MetricReport])] = []
         for seed in seeds {

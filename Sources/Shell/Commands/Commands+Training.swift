@@ -23,10 +23,12 @@ extension Interpreter {
         let action = parameters.text("do")
         if every > 0 && action.isEmpty { throw invocation.failure("every=\(every) needs do=\"commands\"") }
         if !action.isEmpty && every == 0 { throw invocation.failure("do=\"…\" needs every=K") }
-        // The action is parsed and checked before training starts, so a typo cannot waste a run.
+        // The action is parsed and checked before training starts (verbs, arguments, plugin names and their
+        // parameters), so a typo cannot waste a run.
         let actionRange = invocation.named.last { $0.name == "do" }?.value.range
         if !action.isEmpty {
             do {
+                if let problem = Self.check(action, file: "<do>").first { throw problem }
                 for command in try Parser.parseScript(action, file: "<do>") {
                     let spec = try CommandTable.resolve(command)
                     guard Self.actionsAllowedDuringTraining.contains(spec.name) else {
@@ -36,17 +38,18 @@ extension Interpreter {
                     if spec.name == "checkpoint" && command.positionals.first?.text != "save" {
                         throw invocation.failure("do=\"…\" may save checkpoints while training, not load them", at: actionRange)
                     }
+                    try checkPluginName(command, spec)
                 }
             } catch let diagnostic as Diagnostic where diagnostic.range?.start.file == "<do>" {
                 throw invocation.failure("in do=\"…\": \(diagnostic.message)", at: actionRange)
             }
         }
-        // A failing action undoes the whole command (its iterations included): all or nothing.
-        let before = action.isEmpty ? nil : session.makeSnapshot()
+        // A failing action stops training at that boundary and keeps what was trained: the iterations, the
+        // journal (each completed `step K` and the action's commands that ran) and the history.
         let start = session.iteration
         let started = Date()
         var lastProgress = Date.distantPast
-        var actionError: Error?
+        var actionFailure: (error: Error, iteration: Int)?
         var trainingError: Error?
         var report = TrainingReport(iterationsRun: 0, interrupted: false)
         let frameEvery = liveViewInterval(parameters, iterations: count)
@@ -58,8 +61,15 @@ extension Interpreter {
         // Whatever ends the step (the last iteration, Ctrl-C, an error), the cursor comes back.
         defer { live?.finish() }
         var lastFrame = Date.distantPast
+        if environment.isTerminal && count > 0 {
+            // The first iteration of a large network can take seconds: say at once that training started.
+            environment.writeProgress(startingLine(of: count))
+            environment.armStopNotice(true)
+        }
+        defer { environment.armStopNotice(false) }
         do {
-            report = try session.train(iterations: count, shouldStop: { actionError != nil || environment.interruptRequested() }) { row in
+            report = try session.train(iterations: count, shouldStop: { actionFailure != nil || environment.interruptRequested() }) { row in
+                if refreshTerminalSize() { live?.windowResized() }
                 let done = row.iteration - start
                 let elapsed = Date().timeIntervalSince(started)
                 if let live, let frameEvery, done % frameEvery == 0 || done == count,
@@ -68,12 +78,17 @@ extension Interpreter {
                     lastProgress = lastFrame
                     let dashboard = Dashboard(session: session, width: environment.width, height: environment.height,
                                               style: environment.colour ? .colour : .ascii)
+                    environment.armStopNotice(false)
                     live.draw(dashboard.lines() + [progressLine(done: done, of: count, row: row, elapsed: elapsed)])
+                    environment.armStopNotice(true)
                 } else if environment.isTerminal, Date().timeIntervalSince(lastProgress) > 0.1 || done == count {
                     lastProgress = Date()
+                    environment.armStopNotice(false)
                     environment.writeProgress(progressLine(done: done, of: count, row: row, elapsed: elapsed))
+                    environment.armStopNotice(true)
                 }
                 if every > 0 && done % every == 0 {
+                    environment.armStopNotice(false)
                     if environment.isTerminal { environment.writeProgress("") }
                     live?.detach()
                     // Journal first, so a saved script replays the action at the same point.
@@ -81,27 +96,40 @@ extension Interpreter {
                     do {
                         try runSource(action, file: "<do>")
                     } catch {
-                        actionError = error
+                        actionFailure = (error, row.iteration)
                     }
                 }
             }
         } catch {
             trainingError = error
         }
+        environment.armStopNotice(false)
         if environment.isTerminal { environment.writeProgress("") }
         let ran = session.iteration - start
         journalSteps(ran, every: every)
-        if let actionError {
-            if let before { session.install(before) }
-            let message = (actionError as? Diagnostic)?.message ?? "\(actionError)"
-            throw invocation.failure("in do=\"…\" after iteration \(start + (ran / max(every, 1)) * every): \(message); "
-                                     + "the step was undone (the session is at iteration \(session.iteration))", at: actionRange)
+        if let actionFailure {
+            let message = (actionFailure.error as? Diagnostic)?.message ?? "\(actionFailure.error)"
+            throw invocation.failure("in do=\"…\" after iteration \(actionFailure.iteration): \(message); training stopped there "
+                                     + "and kept its \(ran) of \(count) iterations (the session is at iteration \(session.iteration))",
+                                     at: actionRange)
         }
         if let trainingError { throw invocation.failure("\(trainingError)") }
         if report.interrupted {
-            say("interrupted after \(ran) of \(count) iterations; the session is at iteration \(session.iteration)")
+            let undone = report.undoneIteration.map { "; iteration \(session.iteration + 1) was stopped \($0) and undone" } ?? ""
+            say("interrupted after \(ran) of \(count) iterations\(undone); the session is at iteration \(session.iteration)")
         }
         if let row = session.history.rows.last, ran > 0 { say(summaryLine(row)) }
+    }
+
+    /// Throws the error the command would give for a plugin name that names no plugin (`metric modez`).
+    private func checkPluginName(_ command: Command, _ spec: CommandSpec) throws {
+        guard let kind = spec.pluginKind, kind != .model else { return }
+        let invocation = try Invocation(command: command, spec: spec)
+        guard spec.pluginPositional < invocation.positionals.count else { return }
+        let specs = Self.pluginSpecs(kind)
+        _ = try plugin(invocation, kind.rawValue, specs, at: spec.pluginPositional, spec: { $0 }, named: { name in
+            specs.first { $0.name == name.lowercased() || $0.aliases.contains(name.lowercased()) }
+        })
     }
 
     /// The commands `step … do="…"` may run between iterations: they measure, print, keep, or change
@@ -136,7 +164,7 @@ extension Interpreter {
 
     /// The in-place progress line of a terminal: the session's iteration, how far the step is, the rate,
     /// the time left and the latest losses, cut to the terminal's width (a line that wrapped could no
-    /// longer be rewritten in place).
+    /// longer be rewritten in place). After Ctrl-C it says that training is stopping.
     func progressLine(done: Int, of total: Int, row: HistoryRow, elapsed: Double) -> String {
         let fraction = total > 0 ? Double(done) / Double(total) : 1
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
@@ -145,12 +173,22 @@ extension Interpreter {
         let tail = " \(Int(fraction * 100))%  \(rate >= 10 ? String(Int(rate)) : String(format: "%.1f", rate)) it/s"
             + "  ETA \(Self.duration(remaining))  D \(String(format: "%.3g", row.discriminatorLoss))"
             + "  G \(String(format: "%.3g", row.generatorLoss))"
+        if environment.interruptRequested() { return fitted(head + " " + InterruptFlag.stoppingNotice) }
         // The bar takes what room is left, up to 24 columns.
         let barWidth = min(24, max(0, environment.width - 1 - head.count - tail.count))
         let filled = Int(fraction * Double(barWidth))
         let bar = String(repeating: environment.colour ? "━" : "#", count: filled) + String(repeating: " ", count: barWidth - filled)
-        return String((head + bar + tail).prefix(max(environment.width - 1, 20)))
+        return fitted(head + bar + tail)
     }
+
+    /// The progress line before the first iteration has ended.
+    func startingLine(of total: Int) -> String {
+        fitted("  iteration \(session.iteration)  0/\(total)  starting…")
+    }
+
+    /// A line cut to the terminal's width less one column (writing the last column would wrap on some
+    /// terminals).
+    private func fitted(_ line: String) -> String { String(line.prefix(max(environment.width - 1, 20))) }
 
     /// "4.2 s", "3 min 07 s", "2 h 05 min".
     static func duration(_ seconds: Double) -> String {

@@ -19,6 +19,12 @@ public enum InterruptFlag {
     private static let installed = Atomic<Bool>(false)
     /// The thread waiting for a key at the prompt (its pthread_t), or 0 when no prompt is showing.
     private static let promptThread = Atomic<UInt>(0)
+    /// Whether the line under the cursor is a progress line the handler may replace by the stopping notice
+    /// (set while long work shows one; cleared once the notice is written, and before other output).
+    private static let stopNoticeArmed = Atomic<Bool>(false)
+
+    /// What the progress line says once Ctrl-C was seen and the work is winding down.
+    public static let stoppingNotice = "stopping…"
 
     /// Installs the SIGINT handler (once per process; later calls do nothing).
     ///
@@ -30,6 +36,7 @@ public enum InterruptFlag {
         // which must not happen for the first time inside a signal handler.
         _ = flag.load(ordering: .sequentiallyConsistent)
         _ = promptThread.load(ordering: .sequentiallyConsistent)
+        _ = stopNoticeArmed.load(ordering: .sequentiallyConsistent)
         guard installed.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent)
             .exchanged else { return }
         var action = sigaction()
@@ -60,10 +67,24 @@ public enum InterruptFlag {
     /// Called by the line editor as soon as `readline()` returns.
     static func promptDidRead() { promptThread.store(0, ordering: .sequentiallyConsistent) }
 
-    /// Records the interrupt and, during a prompt, passes it on to the waiting thread. Only
-    /// async-signal-safe work: atomic loads and stores, pthread_self, pthread_kill.
+    /// Lets the handler (with `true`) replace the progress line under the cursor of standard output by the
+    /// stopping notice, the moment Ctrl-C comes: the work itself only sees the flag at its next safe point,
+    /// which can be seconds away. Call with `false` before writing anything else to the terminal, so the
+    /// notice can never land in the middle of other output.
+    public static func armStopNotice(_ armed: Bool) {
+        stopNoticeArmed.store(armed, ordering: .sequentiallyConsistent)
+    }
+
+    /// Records the interrupt and, during a prompt, passes it on to the waiting thread; while a progress
+    /// line shows, replaces it by the stopping notice (once). Only async-signal-safe work: atomic loads and
+    /// stores, write, pthread_self, pthread_kill.
     fileprivate static func handleSignal() {
         flag.store(true, ordering: .sequentiallyConsistent)
+        if stopNoticeArmed.exchange(false, ordering: .sequentiallyConsistent) {
+            // A static string: nothing is allocated or lazily initialised inside the handler.
+            let notice: StaticString = "\r  stopping…\u{1b}[K"
+            _ = write(STDOUT_FILENO, notice.utf8Start, notice.utf8CodeUnitCount)
+        }
         let reader = promptThread.load(ordering: .sequentiallyConsistent)
         if reader != 0 && reader != currentThread() {
             #if canImport(Glibc)

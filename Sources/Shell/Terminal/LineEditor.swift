@@ -22,6 +22,9 @@ public final class LineEditor: LineReader {
     /// The caller prints them and may remove them once shown.
     public var warnings: [String] = []
 
+    /// A person types at this editor.
+    public var isInteractive: Bool { true }
+
     /// Returns the replacement candidates for the word before the cursor, given the whole line up to the
     /// cursor. Called from inside `readline()`, on the thread that called `readLine(prompt:)`.
     let completer: (_ lineBeforeCursor: String) -> [String]

@@ -8,6 +8,9 @@ final class LiveRegion {
     private var linesAbove = 0
     /// Whether a frame is on screen (and the cursor hidden).
     private(set) var isShowing = false
+    /// Whether the window was resized since the last frame: the old frame's lines may have been cut or
+    /// rewrapped, so the next frame clears everything below its first line before drawing.
+    private var clearsOldFrame = false
 
     /// Hide and show the cursor; reset colours; clear to the end of the line or the screen.
     static let hideCursor = "\u{1b}[?25l"
@@ -26,6 +29,8 @@ final class LiveRegion {
         var text = isShowing ? "" : Self.hideCursor
         text += "\r"
         if linesAbove > 0 { text += "\u{1b}[\(linesAbove)A" }
+        if clearsOldFrame { text += Self.clearBelow }
+        clearsOldFrame = false
         for (index, line) in lines.enumerated() {
             text += line + Self.resetColours + Self.clearLine
             if index < lines.count - 1 { text += "\n" }
@@ -36,6 +41,11 @@ final class LiveRegion {
         linesAbove = lines.count - 1
         isShowing = true
         write(text)
+    }
+
+    /// The window changed size: the next frame replaces the old one entirely.
+    func windowResized() {
+        if isShowing { clearsOldFrame = true }
     }
 
     /// Leaves the frame on screen and forgets it, clearing its last line for other output: the next

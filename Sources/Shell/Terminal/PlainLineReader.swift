@@ -26,6 +26,14 @@ public protocol LineReader: AnyObject {
     /// Problems that did not stop the reader (for example an unreadable history file), in the order they
     /// happened, each reported once. The caller shows the ones it has not shown yet.
     var warnings: [String] { get }
+    /// Whether a person types the lines at a terminal (the line editor): leaving then asks for confirmation
+    /// when training would be lost, and the exit status ignores errors a person has already seen.
+    var isInteractive: Bool { get }
+}
+
+extension LineReader {
+    /// Not interactive unless the reader says so.
+    public var isInteractive: Bool { false }
 }
 
 /// Reads lines from a pipe or a file: no prompt, no escape codes, no history, so that

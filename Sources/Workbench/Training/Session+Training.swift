@@ -46,20 +46,34 @@ public struct TrainingReport: Sendable, Equatable {
     public let iterationsRun: Int
     /// Whether `shouldStop` ended it early.
     public let interrupted: Bool
+    /// When `shouldStop` came between two updates of an iteration: how far that iteration had gone
+    /// ("after 2 of its 5 critic updates", "before its generator update"). The iteration was undone; nil
+    /// when training stopped at an iteration boundary.
+    public let undoneIteration: String?
 
     /// A report.
-    public init(iterationsRun: Int, interrupted: Bool) {
+    public init(iterationsRun: Int, interrupted: Bool, undoneIteration: String? = nil) {
         self.iterationsRun = iterationsRun
         self.interrupted = interrupted
+        self.undoneIteration = undoneIteration
     }
+}
+
+/// Thrown inside an iteration when `shouldStop` asks to stop between two of its updates; `train` catches it
+/// and undoes the iteration.
+private struct StoppedBetweenUpdates: Error {
+    /// How far the iteration had gone.
+    let progress: String
 }
 
 extension Session {
     /// Runs `iterations` generator iterations (each n_critic D updates, then one G update), appending a
-    /// history row for each. `shouldStop` is polled before every iteration (Ctrl-C); `afterIteration`
-    /// sees each new row. A non-finite loss, gradient or weight throws `TrainingError` and leaves the
-    /// session exactly as it was after the last good iteration. A configuration that needs more memory than
-    /// `memoryBudget` is refused before the first iteration.
+    /// history row for each. `shouldStop` (Ctrl-C) is polled before every iteration and between the updates
+    /// of one: stopped there, the iteration is undone, so the session is always as it was after a whole
+    /// number of iterations (what the history and a saved script say), and a long iteration of a large
+    /// network does not delay the stop. `afterIteration` sees each new row. A non-finite loss, gradient or
+    /// weight throws `TrainingError` and leaves the session exactly as it was after the last good iteration.
+    /// A configuration that needs more memory than `memoryBudget` is refused before the first iteration.
     @discardableResult
     public func train(iterations: Int, shouldStop: () -> Bool = { false },
                       afterIteration: (HistoryRow) throws -> Void = { _ in }) throws -> TrainingReport {
@@ -68,10 +82,13 @@ extension Session {
             if shouldStop() { return TrainingReport(iterationsRun: done, interrupted: true) }
             let point = rollbackPoint()
             do {
-                let row = try runIteration()
+                let row = try runIteration(shouldStop: shouldStop)
                 history.append(row)
                 iteration += 1
                 try afterIteration(row)
+            } catch let stopped as StoppedBetweenUpdates {
+                roll(backTo: point)
+                return TrainingReport(iterationsRun: done, interrupted: true, undoneIteration: stopped.progress)
             } catch {
                 roll(backTo: point)
                 throw error
@@ -80,8 +97,9 @@ extension Session {
         return TrainingReport(iterationsRun: iterations, interrupted: false)
     }
 
-    /// One generator iteration; the caller records its row.
-    func runIteration() throws -> HistoryRow {
+    /// One generator iteration; the caller records its row, and undoes the iteration when it throws
+    /// (`StoppedBetweenUpdates` when `shouldStop` says so before one of its updates but the first).
+    func runIteration(shouldStop: () -> Bool = { false }) throws -> HistoryRow {
         let started = DispatchTime.now().uptimeNanoseconds
         let context = TrainingContext(session: self, iteration: iteration)
         let number = iteration + 1
@@ -89,8 +107,12 @@ extension Session {
         pendingCritic = nil
         var critic = CriticOutcome()
         for step in 1...criticSteps {
+            if step > 1, shouldStop() {
+                throw StoppedBetweenUpdates(progress: "after \(step - 1) of its \(criticSteps) critic updates")
+            }
             critic = try discriminatorUpdate(context, stage: "critic update \(step) of \(criticSteps)", number: number)
         }
+        if shouldStop() { throw StoppedBetweenUpdates(progress: "before its generator update") }
         let generatorOutcome = try generatorUpdate(context, number: number)
         return row(number: number, critic: critic, generator: generatorOutcome,
                    seconds: Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9)
