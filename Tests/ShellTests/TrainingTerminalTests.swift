@@ -26,6 +26,9 @@ final class TrainingTerminalTests: XCTestCase {
         try terminal.send("step 1000000\r")
         // The progress line shows before the first iteration ends.
         try terminal.expect("  iteration 0  0/1000000  starting…", timeout: 60)
+        // Into the first iteration (seconds long at this size, longer on a busy machine): a Ctrl-C sent the
+        // moment the line shows may come before the step has armed the notice or begun its first update.
+        usleep(1_000_000)
         try terminal.send("\u{3}")
         let beforeNotice = try terminal.expect("  stopping…", timeout: 60)
         XCTAssertFalse(beforeNotice.contains("1/1000000"), "the notice waited for the iteration: \(PseudoTerminal.visible(beforeNotice))")
