@@ -7,20 +7,9 @@ import _GantryTestSupport
 final class CommandLineTests: XCTestCase {
     func gantry(_ arguments: [String], environment extra: [String: String] = [:],
                 program: String = "gantry") throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try XCTUnwrap(PseudoTerminal.productExecutable(named: program)))
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["GANTRY_THREADS"] = nil
-        for (name, value) in extra { environment[name] = value }
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        var changes: [String: String?] = ["GANTRY_THREADS": nil]
+        for (name, value) in extra { changes[name] = value }
+        return try ProductProcess.run(program, arguments, environment: changes)
     }
 
     func testRepeatedOptionsAreRefusedByName() throws {

@@ -6,18 +6,7 @@ import Workbench
 /// `save` in one process, `run` in another: the same weights (by hash) and the same printed metrics.
 final class ReplayProcessTests: XCTestCase {
     func gantry(_ arguments: [String], in folder: URL) throws -> (status: Int32, output: String) {
-        let executable = try XCTUnwrap(PseudoTerminal.productExecutable(named: "gantry"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try ProductProcess.run("gantry", arguments, in: folder)
     }
 
     func testASavedSessionReplaysInANewProcessToIdenticalWeightsAndMetrics() throws {

@@ -32,14 +32,7 @@ final class IDXTests: XCTestCase {
         values.flatMap { value in withUnsafeBytes(of: value.bigEndian) { Array($0) } }
     }
 
-    func message(_ body: () throws -> Any) -> String {
-        do {
-            _ = try body()
-            return "no error"
-        } catch {
-            return "\(error)"
-        }
-    }
+    func message(_ body: () throws -> Any) -> String { errorText(body) }
 
     /// Runs a command with `input` on standard input; its standard output, or nil when it cannot run.
     func run(_ arguments: [String], input: [UInt8] = []) -> [UInt8]? {

@@ -1,17 +1,11 @@
 import XCTest
+import _GantryTestSupport
 @testable import Workbench
 
 /// Parameter values and CSV cells are read by the one number grammar (`NumberSyntax`): the same spellings
 /// are accepted, and the same ones refused with the same reasons.
 final class NumberReadingTests: XCTestCase {
-    func message(_ body: () throws -> Any) -> String {
-        do {
-            _ = try body()
-            return "no error"
-        } catch {
-            return "\(error)"
-        }
-    }
+    func message(_ body: () throws -> Any) -> String { errorText(body) }
 
     let parameters = [
         ParameterSpec("lambda", .real(0...1e6), default: .real(10), "a ranged real"),

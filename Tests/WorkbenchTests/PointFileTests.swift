@@ -1,4 +1,5 @@
 import XCTest
+import _GantryTestSupport
 import Foundation
 import Autodiff
 @testable import Workbench
@@ -33,14 +34,7 @@ final class PointFileTests: XCTestCase {
     func file(_ name: String, _ text: String) throws -> String { try file(name, Array(text.utf8)) }
 
     /// The description of the error `body` throws, or "no error".
-    func message(_ body: () throws -> Any) -> String {
-        do {
-            _ = try body()
-            return "no error"
-        } catch {
-            return "\(error)"
-        }
-    }
+    func message(_ body: () throws -> Any) -> String { errorText(body) }
 
     /// A hand-built `.npy` file: magic, version, header length, the header dict padded with spaces to
     /// `alignment` and ended by a newline (old NumPy aligned to 16, current NumPy to 64), then `data`.
