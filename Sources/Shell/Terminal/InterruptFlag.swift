@@ -39,15 +39,7 @@ public enum InterruptFlag {
         _ = stopNoticeArmed.load(ordering: .sequentiallyConsistent)
         guard installed.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent)
             .exchanged else { return }
-        var action = sigaction()
-        #if canImport(Glibc)
-        action.__sigaction_handler.sa_handler = interruptHandler
-        #else
-        action.__sigaction_u.__sa_handler = interruptHandler
-        #endif
-        sigemptyset(&action.sa_mask)
-        action.sa_flags = SA_RESTART
-        sigaction(SIGINT, &action, nil)
+        installSignalHandler(SIGINT, interruptHandler)
     }
 
     /// Whether Ctrl-C was pressed since the flag was last cleared.

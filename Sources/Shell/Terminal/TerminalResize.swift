@@ -21,15 +21,7 @@ public enum TerminalResize {
         _ = changed.load(ordering: .sequentiallyConsistent)  // Initialised before the handler can run.
         guard installed.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent)
             .exchanged else { return }
-        var action = sigaction()
-        #if canImport(Glibc)
-        action.__sigaction_handler.sa_handler = resizeHandler
-        #else
-        action.__sigaction_u.__sa_handler = resizeHandler
-        #endif
-        sigemptyset(&action.sa_mask)
-        action.sa_flags = SA_RESTART
-        sigaction(SIGWINCH, &action, nil)
+        installSignalHandler(SIGWINCH, resizeHandler)
     }
 
     /// Whether the window was resized since the last call; clears the record.
