@@ -20,11 +20,13 @@ public enum GEMM {
     static let rowBlock = 120
     /// Columns of B per packed block (a multiple of `tileColumns`): 256 × 2048 floats = 2 MiB, in L3.
     static let columnBlock = 2048
-    /// Below this many multiply-adds (m·n·k = 128·128·64) splitting C across threads costs more than it
-    /// saves. With workers that keep spinning between the kernels of a step (see `WorkerPool`), even the
-    /// 128-wide layers of toy-small pay: on two threads it trained at 3192 it/s with the threshold here,
-    /// 2427 with it at 203³ (where a sleeping worker's wake-up ate the gain), digits-mlp at 1571 and 1227.
-    static let parallelThreshold = 1 << 20
+    /// Below this many multiply-adds (m·n·k = 256·128·128, or 64·256·256) splitting C across threads costs
+    /// more than it saves in training, though not in a loop over one product: the second core must first
+    /// fetch A from the first core's cache, where the previous layer left it, and hand back its part of C.
+    /// On a 2-core Xeon (AVX-512), medians of 10 interleaved runs: with the threshold at 128·128·64, toy-small
+    /// trained at 2070 it/s on two threads against 2124 on one; at this threshold 2238 against 2162, and
+    /// digits-mlp (64×256×256 products, still split) at 1084 against 966.
+    static let parallelThreshold = 1 << 22
     /// Work (in flops) the first piece gets on top of an equal share: none now that helpers start at once
     /// (with Dispatch, giving the caller's piece ~25 µs more work hid the workers' wake-up).
     static let headStartFlops = 0
