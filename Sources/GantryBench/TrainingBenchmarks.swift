@@ -49,14 +49,14 @@ let trainingConfigurations: [TrainingConfiguration] = [
 /// A session set up as a configuration describes, through the public Session API.
 func makeSession(_ configuration: TrainingConfiguration) throws -> Session {
     let session = try Session(seed: 1)
-    guard let datasetType = DatasetRegistry.named(configuration.dataset) else {
+    guard let datasetType = Plugins.datasets.named(configuration.dataset) else {
         throw SessionError("no data set \(configuration.dataset)")
     }
     try session.setDataset(try datasetType.init(try ParameterValues(datasetType.spec, assignments: configuration.datasetAssignments)))
     try session.setNoise(NoiseSpec(.normal, dimension: configuration.noiseDimension))
     try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: configuration.generator))
     try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: configuration.discriminator))
-    guard let lossType = LossRegistry.named(configuration.loss) else { throw SessionError("no loss \(configuration.loss)") }
+    guard let lossType = Plugins.losses.named(configuration.loss) else { throw SessionError("no loss \(configuration.loss)") }
     try session.setLoss(try lossType.init(try ParameterValues(lossType.spec, assignments: configuration.lossAssignments)))
     let adam = try ParameterValues(OptimizerRegistry.adam, assignments: configuration.adam)
     try session.setOptimizer(.generator, OptimizerRegistry.adam, adam)

@@ -79,7 +79,7 @@ public final class Session {
         buildsNetworks = buildingNetworks
         self.seed = seed
         streams = RandomStreams(seed: seed)
-        guard let ring = DatasetRegistry.named("ring8") else { throw SessionError("no ring8 data set is registered") }
+        guard let ring = Plugins.datasets.named("ring8") else { throw SessionError("no ring8 data set is registered") }
         dataset = try ring.init(try ParameterValues(ring.spec))
         noise = NoiseSpec(.normal, dimension: 2)
         let mlp = try ParameterValues(MLPModel.spec)

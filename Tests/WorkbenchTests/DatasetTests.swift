@@ -55,7 +55,7 @@ final class DatasetTests: XCTestCase {
         addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("three.csv").path
         try "x,y,z\n1,2,3\n4,5,6\n7,8,9\n".write(toFile: file, atomically: true, encoding: .utf8)
-        return try DatasetRegistry.all.map { type in
+        return try Plugins.datasets.all.map { type in
             type == PointCloud.self ? try type.make([("file", file)]) : try type.make()
         }
     }
@@ -348,7 +348,7 @@ final class DatasetTests: XCTestCase {
     }
 
     func testSpecsAreCompleteAndDefaultsValid() throws {
-        for type in DatasetRegistry.all {
+        for type in Plugins.datasets.all {
             let spec = type.spec
             XCTAssertEqual(spec.kind, .dataset, spec.name)
             XCTAssertFalse(spec.summary.isEmpty, spec.name)
@@ -372,19 +372,19 @@ final class DatasetTests: XCTestCase {
     }
 
     func testRegistryResolvesNamesAndAliases() {
-        let spellings = DatasetRegistry.all.flatMap { [$0.spec.name] + $0.spec.aliases }.map { $0.lowercased() }
+        let spellings = Plugins.datasets.all.flatMap { [$0.spec.name] + $0.spec.aliases }.map { $0.lowercased() }
         XCTAssertEqual(Set(spellings).count, spellings.count, "no name or alias is used twice")
-        XCTAssertEqual(DatasetRegistry.names, ["ring8", "grid25", "8gaussians", "25gaussians", "swissroll", "line",
+        XCTAssertEqual(Plugins.datasets.names, ["ring8", "grid25", "8gaussians", "25gaussians", "swissroll", "line",
                                                "two-gaussians", "ring", "disjoint", "parallel-lines", "mixture1d", "uniform",
                                                "points"])
-        XCTAssertTrue(DatasetRegistry.named("ring8") == RingGaussians.self)
-        XCTAssertTrue(DatasetRegistry.named("RING8") == RingGaussians.self)
-        XCTAssertTrue(DatasetRegistry.named("ring") == GANLabRing.self)
-        XCTAssertTrue(DatasetRegistry.named("grid") == GridGaussians.self)
-        XCTAssertTrue(DatasetRegistry.named("swiss-roll") == SwissRoll.self)
-        XCTAssertTrue(DatasetRegistry.named("csv") == PointCloud.self)
-        XCTAssertNil(DatasetRegistry.named("ring9000"))
-        XCTAssertEqual(DatasetRegistry.suggestion(for: "rign8"), "ring8")
-        XCTAssertEqual(DatasetRegistry.suggestion(for: "swisroll"), "swissroll")
+        XCTAssertTrue(Plugins.datasets.named("ring8") == RingGaussians.self)
+        XCTAssertTrue(Plugins.datasets.named("RING8") == RingGaussians.self)
+        XCTAssertTrue(Plugins.datasets.named("ring") == GANLabRing.self)
+        XCTAssertTrue(Plugins.datasets.named("grid") == GridGaussians.self)
+        XCTAssertTrue(Plugins.datasets.named("swiss-roll") == SwissRoll.self)
+        XCTAssertTrue(Plugins.datasets.named("csv") == PointCloud.self)
+        XCTAssertNil(Plugins.datasets.named("ring9000"))
+        XCTAssertEqual(Plugins.datasets.suggestion(for: "rign8"), "ring8")
+        XCTAssertEqual(Plugins.datasets.suggestion(for: "swisroll"), "swissroll")
     }
 }

@@ -101,7 +101,7 @@ final class LossTests: XCTestCase {
         XCTAssertThrowsError(try make(WGANLoss.self, [("critic_steps", "x")])) {
             XCTAssertEqual("\($0)", "loss wgan: critic_steps=x is not valid; expected integer in [1, 1000]")
         }
-        XCTAssertEqual(LossRegistry.all.map { $0.spec.name }, ["minimax", "nonsaturating", "wgan", "wgan-gp", "lsgan", "hinge"])
-        XCTAssertTrue(LossRegistry.named("saturating") == MinimaxLoss.self)
+        XCTAssertEqual(Plugins.losses.all.map { $0.spec.name }, ["minimax", "nonsaturating", "wgan", "wgan-gp", "lsgan", "hinge"])
+        XCTAssertTrue(Plugins.losses.named("saturating") == MinimaxLoss.self)
     }
 }

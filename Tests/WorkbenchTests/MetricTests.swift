@@ -424,14 +424,14 @@ final class MetricTests: XCTestCase {
     }
 
     func testRegistryListsEveryMetricOnce() throws {
-        XCTAssertEqual(MetricRegistry.all.map { $0.spec.name },
+        XCTAssertEqual(Plugins.metrics.all.map { $0.spec.name },
                        ["modes", "w1", "sliced-w", "mmd", "energy", "precision-recall", "density-coverage", "histogram", "critic"])
-        let spellings = MetricRegistry.all.flatMap { [$0.spec.name] + $0.spec.aliases }
+        let spellings = Plugins.metrics.all.flatMap { [$0.spec.name] + $0.spec.aliases }
         XCTAssertEqual(Set(spellings).count, spellings.count, "a name or alias is used twice")
-        XCTAssertTrue(MetricRegistry.named("EMD") == W1Metric.self)
-        XCTAssertTrue(MetricRegistry.named("sliced") == SlicedWassersteinMetric.self)
-        XCTAssertNil(MetricRegistry.named("fid"))
-        for type in MetricRegistry.all {
+        XCTAssertTrue(Plugins.metrics.named("EMD") == W1Metric.self)
+        XCTAssertTrue(Plugins.metrics.named("sliced") == SlicedWassersteinMetric.self)
+        XCTAssertNil(Plugins.metrics.named("fid"))
+        for type in Plugins.metrics.all {
             XCTAssertEqual(type.spec.kind, .metric)
             XCTAssertNotNil(type.spec.reference, type.spec.name)
             let metric = try type.init(ParameterValues(type.spec))
@@ -452,7 +452,7 @@ final class MetricTests: XCTestCase {
         let measured = try session(), plain = try session()
         try measured.train(iterations: 2)
         try plain.train(iterations: 2)
-        for type in MetricRegistry.all {
+        for type in Plugins.metrics.all {
             let small = type.spec.parameters.contains { $0.name == "n" } ? [("n", "300")] : []
             let metric = try type.init(try ParameterValues(type.spec, assignments: small))
             let first = try measured.measure(metric)

@@ -6,11 +6,11 @@ extension Interpreter {
     /// Every plugin declaration of a kind.
     static func pluginSpecs(_ kind: PluginKind) -> [PluginSpec] {
         switch kind {
-        case .dataset: return DatasetRegistry.all.map { $0.spec }
+        case .dataset: return Plugins.datasets.all.map { $0.spec }
         case .model: return ModelRegistry.all
-        case .loss: return LossRegistry.all.map { $0.spec }
-        case .trick: return TrickRegistry.all.map { $0.spec }
-        case .metric: return MetricRegistry.all.map { $0.spec }
+        case .loss: return Plugins.losses.all.map { $0.spec }
+        case .trick: return Plugins.tricks.all.map { $0.spec }
+        case .metric: return Plugins.metrics.all.map { $0.spec }
         case .optimizer: return OptimizerRegistry.all
         case .game: return ToyGameSpecs.all
         }

@@ -18,7 +18,7 @@ extension Interpreter {
 
     /// `data NAME key=value…`
     func data(_ invocation: Invocation) throws {
-        let type = try plugin(invocation, "data set", DatasetRegistry.all, spec: { $0.spec }, named: DatasetRegistry.named)
+        let type = try plugin(invocation, "data set", Plugins.datasets.all, spec: { $0.spec }, named: Plugins.datasets.named)
         let dataset: any Dataset
         do {
             dataset = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
@@ -78,7 +78,7 @@ extension Interpreter {
 
     /// `loss NAME key=value…`
     func loss(_ invocation: Invocation) throws {
-        let type = try plugin(invocation, "loss", LossRegistry.all, spec: { $0.spec }, named: LossRegistry.named)
+        let type = try plugin(invocation, "loss", Plugins.losses.all, spec: { $0.spec }, named: Plugins.losses.named)
         let loss = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
         try session.setLoss(loss)
         session.journal.append("loss " + loss.canonicalText)
@@ -152,13 +152,13 @@ extension Interpreter {
                 throw invocation.failure("trick \(action.text) needs a trick name; see trick list")
             }
             if action.text == "off" {
-                guard session.removeHook(named: TrickRegistry.named(nameNode.text)?.spec.name ?? nameNode.text) else {
+                guard session.removeHook(named: Plugins.tricks.named(nameNode.text)?.spec.name ?? nameNode.text) else {
                     throw invocation.failure("trick \(nameNode.text) is not on", at: nameNode.range)
                 }
                 session.journal.append("trick off \(nameNode.text)")
                 return
             }
-            let type = try plugin(invocation, "trick", TrickRegistry.all, at: 1, spec: { $0.spec }, named: TrickRegistry.named)
+            let type = try plugin(invocation, "trick", Plugins.tricks.all, at: 1, spec: { $0.spec }, named: Plugins.tricks.named)
             let parameters = try ParameterValues(type.spec, assignments: invocation.assignments)
             // Asked before the trick is made: some tricks change the networks as they are made.
             try session.checkMemoryBudget(switchingOn: type, parameters)
@@ -173,10 +173,10 @@ extension Interpreter {
 
     /// The tricks that exist and which are on, with the pointer to the Wasserstein losses.
     func listTricks() {
-        if TrickRegistry.all.isEmpty {
+        if Plugins.tricks.all.isEmpty {
             say("no trick plugins are registered in this build")
         }
-        sayColumns(TrickRegistry.all.map { type in
+        sayColumns(Plugins.tricks.all.map { type in
             ((session.hooks.contains { $0.name == type.spec.name } ? "on  " : "    ") + type.spec.name, type.spec.summary)
         })
         sayParagraph("the Wasserstein remedy is a loss: loss wgan (clipping) or loss wgan-gp (gradient penalty)")

@@ -216,7 +216,7 @@ extension Interpreter {
 
     /// `metric NAME key=value…`
     func metric(_ invocation: Invocation) throws {
-        let type = try plugin(invocation, "metric", MetricRegistry.all, spec: { $0.spec }, named: MetricRegistry.named)
+        let type = try plugin(invocation, "metric", Plugins.metrics.all, spec: { $0.spec }, named: Plugins.metrics.named)
         let parameters = try ParameterValues(type.spec, assignments: invocation.assignments)
         let metric = try type.init(parameters)
         if session.game != nil {
@@ -297,7 +297,7 @@ extension Interpreter {
             return try summary(parts[1], of: try values(series, parts[0]), parts[0], invocation, at: range)
         }
         if parts.count == 2 || parts.count == 3 {
-            let metricName = MetricRegistry.named(parts[0])?.spec.name ?? parts[0]
+            let metricName = Plugins.metrics.named(parts[0])?.spec.name ?? parts[0]
             guard let report = latestReports[metricName] else {
                 throw invocation.failure("no measurement of \(parts[0]) yet; run metric \(parts[0]) first", at: range)
             }

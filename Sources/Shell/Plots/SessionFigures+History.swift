@@ -58,7 +58,7 @@ extension SessionFigures {
         let known = historyNames
         let suggestion = Suggestion.closest(to: name, among: known).map { "; did you mean '\($0)'?" } ?? ""
         let parts = name.split(separator: ".", maxSplits: 1)
-        if parts.count == 2, MetricRegistry.named(String(parts[0])) != nil {
+        if parts.count == 2, Plugins.metrics.named(String(parts[0])) != nil {
             return "no measurement of \(name) yet: run metric \(parts[0]) first (or step … every=K do=\"metric \(parts[0])\")" + suggestion
         }
         return "unknown series '\(name)'\(suggestion); plot history draws \(known.joined(separator: ", "))"

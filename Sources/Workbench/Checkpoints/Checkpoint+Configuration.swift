@@ -21,7 +21,7 @@ extension Checkpoint {
             guard let name = record["name"]?.stringValue, let given = record["parameters"]?.objectValue else {
                 throw failure("has a trick without a name or parameters in \(Key.tricks)")
             }
-            guard let type = TrickRegistry.named(name) as? any CheckpointableTrick.Type, type.spec.name == name else {
+            guard let type = Plugins.tricks.named(name) as? any CheckpointableTrick.Type, type.spec.name == name else {
                 throw failure("has a trick '\(name)' that this build does not know")
             }
             guard !declarations.contains(where: { $0.type.spec.name == name }) else { throw failure("has the trick \(name) twice") }

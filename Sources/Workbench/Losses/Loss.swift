@@ -34,13 +34,9 @@ public struct DiscriminatorLossInput {
 ///
 /// Every loss takes `critic_steps` (n_critic, the D updates per G update) and `r1` (γ of the R1 penalty
 /// γ/2·mean ‖∇ₓD(x)‖² on real samples; 0 switches it off).
-public protocol Loss: AnyObject {
-    /// The declaration that help, completion, validation and `save` read.
-    static var spec: PluginSpec { get }
+public protocol Loss: Plugin {
     /// An instance with validated parameters.
     init(_ parameters: ParameterValues) throws
-    /// The parameters it was made with.
-    var parameters: ParameterValues { get }
     /// D's loss, penalties included.
     func discriminatorLoss(_ input: DiscriminatorLossInput) throws -> Tensor
     /// G's loss from D's raw outputs on a generated batch.
@@ -71,8 +67,6 @@ extension Loss {
     /// `critic_steps` by default.
     public func criticSteps(atIteration iteration: Int) -> Int { parameters.integer("critic_steps") }
 
-    /// The canonical command text that recreates this loss, e.g. `wgan-gp lambda=10 critic_steps=5`.
-    public var canonicalText: String { ([Self.spec.name] + parameters.assignments()).joined(separator: " ") }
 
     /// γ/2·mean ‖∇ₓD(x)‖² on the real batch when `r1` > 0 (Mescheder et al. 2018), else nil.
     func r1Penalty(_ input: DiscriminatorLossInput) throws -> Tensor? {

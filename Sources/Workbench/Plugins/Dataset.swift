@@ -15,13 +15,9 @@ public struct ModeLayout: Sendable, Equatable {
 }
 
 /// A source of real samples: a declared plugin that draws batches from the session's data stream.
-public protocol Dataset: AnyObject {
-    /// The declaration that help, completion, validation and `save` read.
-    static var spec: PluginSpec { get }
+public protocol Dataset: Plugin {
     /// An instance with validated parameters.
     init(_ parameters: ParameterValues) throws
-    /// The parameters it was made with.
-    var parameters: ParameterValues { get }
     /// The number of coordinates per sample.
     var dimension: Int { get }
     /// The mixture layout for mode statistics, when the data set is a mixture of Gaussians.
@@ -32,8 +28,9 @@ public protocol Dataset: AnyObject {
 }
 
 extension Dataset {
-    /// The canonical command text that recreates this data set, e.g. `ring8 radius=1 sigma=0.01`.
-    public var canonicalText: String {
-        ([Self.spec.name] + parameters.assignments()).joined(separator: " ")
+    /// An instance from text assignments such as `[("sigma", "0.02")]`, validated against the spec and
+    /// completed with defaults: what the shell does for `data ring8 sigma=0.02`.
+    public static func make(_ assignments: [(name: String, value: String)] = []) throws -> Self {
+        try Self(ParameterValues(spec, assignments: assignments))
     }
 }

@@ -60,13 +60,9 @@ public struct MetricReport: Sendable, Equatable {
 }
 
 /// A measurement of generated samples against real ones: a declared plugin.
-public protocol Metric: AnyObject {
-    /// The declaration that help, completion, validation and `save` read.
-    static var spec: PluginSpec { get }
+public protocol Metric: Plugin {
     /// An instance with validated parameters.
     init(_ parameters: ParameterValues) throws
-    /// The parameters it was made with.
-    var parameters: ParameterValues { get }
     /// How many real and generated samples the session should draw for it (its `n` parameter).
     var sampleCount: Int { get }
     /// Measures; throws `MetricError` for inputs it cannot handle (wrong dimension, no mode layout).

@@ -1,0 +1,58 @@
+/// Every built-in plugin, one registry per kind, each in the order `list` shows them: the one place a new
+/// plugin is registered (one line). Help, completion, validation, `list`, `save` and checkpoints read these.
+public enum Plugins {
+    /// The GAN objectives. The seventh remedy of "From GAN to WGAN", the Wasserstein distance, is the
+    /// wgan family here, not a trick.
+    public static let losses = PluginRegistry<any Loss.Type>(.loss, [
+        MinimaxLoss.self, NonSaturatingLoss.self, WGANLoss.self, WGANGPLoss.self, LeastSquaresLoss.self, HingeLoss.self,
+    ], spec: { $0.spec })
+
+    /// The training tricks: the document's remedies first, then those users of other GAN tools expect.
+    public static let tricks = PluginRegistry<any Trick.Type>(.trick, [
+        LabelSmoothing.self, InstanceNoise.self, FeatureMatching.self, HistoricalAveraging.self,
+        MinibatchDiscrimination.self, VirtualBatchNormalization.self,
+        TTURTrick.self, SpectralNormTrick.self, PackingTrick.self, EMAGeneratorTrick.self, ReplayBufferTrick.self,
+        ConsensusTrick.self,
+    ], spec: { $0.spec })
+
+    /// The data sets: mode-collapse benchmarks first, then the WGAN-GP toys, GAN Lab's four, the analytic
+    /// examples and files.
+    public static let datasets = PluginRegistry<any Dataset.Type>(.dataset, [
+        RingGaussians.self, GridGaussians.self,
+        EightGaussians.self, TwentyFiveGaussians.self, SwissRoll.self,
+        GANLabLine.self, GANLabTwoGaussians.self, GANLabRing.self, GANLabDisjoint.self,
+        ParallelLines.self, GaussianMixture1D.self, UniformCube.self, PointCloud.self,
+    ], spec: { $0.spec })
+
+    /// The measurements.
+    public static let metrics = PluginRegistry<any Metric.Type>(.metric, [
+        ModesMetric.self, W1Metric.self, SlicedWassersteinMetric.self, MMDMetric.self, EnergyMetric.self,
+        PrecisionRecallMetric.self, DensityCoverageMetric.self, HistogramMetric.self, CriticMetric.self,
+    ], spec: { $0.spec })
+
+    /// The declarations of every plugin of `kind`, in listing order.
+    public static func specs(of kind: PluginKind) -> [PluginSpec] {
+        switch kind {
+        case .loss: losses.specs
+        case .trick: tricks.specs
+        case .dataset: datasets.specs
+        case .metric: metrics.specs
+        case .model: ModelRegistry.all
+        case .optimizer: OptimizerRegistry.all
+        case .game: ToyGameSpecs.all
+        }
+    }
+
+    /// The declaration of the plugin of `kind` called `name` (canonical name or alias, ignoring case).
+    public static func spec(_ kind: PluginKind, named name: String) -> PluginSpec? {
+        let wanted = name.lowercased()
+        let candidates = specs(of: kind)
+        return candidates.first { $0.name.lowercased() == wanted }
+            ?? candidates.first { $0.aliases.contains { $0.lowercased() == wanted } }
+    }
+
+    /// The name or alias of `kind` closest to a misspelt `name`.
+    public static func suggestion(_ kind: PluginKind, for name: String) -> String? {
+        Suggestion.closest(to: name.lowercased(), among: specs(of: kind).flatMap { [$0.name] + $0.aliases })
+    }
+}
