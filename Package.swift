@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "_GantryTestSupport", dependencies: ["Autodiff", "Kernels"], swiftSettings: numericSettings),
         .executableTarget(name: "gantry", dependencies: ["HostCPU", "Shell"]),
         // Fuzzing of the script parser, the checkpoint loader and the data-file readers (see Sources/GantryFuzz/main.swift).
-        .target(name: "GantryFuzzing", dependencies: ["Shell", "Workbench", "Inflate", "Plotting", "_GantryTestSupport"]),
+        .target(name: "GantryFuzzing", dependencies: ["Shell", "Workbench", "Autodiff", "Inflate", "Plotting"]),
         .executableTarget(name: "GantryFuzz", dependencies: ["GantryFuzzing"]),
         .executableTarget(name: "GantryBench", dependencies: ["HostCPU", "Autodiff", "Kernels", "Workbench"], swiftSettings: numericSettings),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "HostCPU", "_GantryTestSupport"]),

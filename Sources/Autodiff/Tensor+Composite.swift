@@ -5,11 +5,6 @@ import Kernels
 // infinity or NaN into the gradient.
 
 extension Tensor {
-    /// −|x| through `select`, so its derivative at 0 is +1 (the x ≤ 0 branch) — consistent with relu'(0) = 0.
-    func negativeAbsolute() throws -> Tensor {
-        try Tensor.select(isGreater(than: 0), -self, self)
-    }
-
     /// x·x.
     public func squared() -> Tensor {
         let y = unaryValue(.square)

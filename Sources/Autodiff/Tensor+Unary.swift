@@ -102,9 +102,4 @@ extension Tensor {
 
     /// 1 where an element is greater than `value`, else 0; a constant.
     public func isGreater(than value: Float) -> Tensor { withConstant(.greater, value, scalarOnRight: true) }
-
-    /// 1 where an element equals the matching element of `other` (broadcasting), else 0; a constant.
-    public func isEqual(to other: Tensor) throws -> Tensor {
-        Tensor.binaryValue(.equal, self, other, shape: try Tensor.broadcastShape("equal", self, other))
-    }
 }

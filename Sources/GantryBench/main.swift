@@ -2,7 +2,10 @@ import Foundation
 import HostCPU
 import Kernels
 
-CPUFeatures.requireVectorExtensions()
+if let message = CPUFeatures.unsupportedMessage() {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(70)
+}
 if let problem = ComputeThreads.environmentProblem {
     FileHandle.standardError.write(Data("gantry-bench: \(problem)\n".utf8))
     exit(64)

@@ -1,10 +1,11 @@
-import _GantryTestSupport
+import Autodiff
 
 /// Seeded random mutations of fuzz inputs: bit flips, interesting bytes and numbers, insertions, deletions,
 /// truncations, duplications, splices with other inputs and dictionary tokens. The same seed gives the same
 /// sequence of inputs on every machine.
 public struct Mutator {
-    private var random: SplitMix64
+    // The product's own counter-based generator: the shipped fuzzer links nothing of the test support.
+    private let random: RandomStream
     /// Tokens of the input format, inserted or written over the input.
     public let dictionary: [[UInt8]]
     /// The length field that frames the input's header, kept consistent by some mutations.
@@ -22,7 +23,7 @@ public struct Mutator {
 
     /// A mutator seeded with `seed`, inserting tokens from `dictionary` and keeping `framing` consistent.
     public init(seed: UInt64, dictionary: [[UInt8]], framing: Framing) {
-        random = SplitMix64(state: seed)
+        random = RandomStream(seed: seed, name: "fuzz")
         self.dictionary = dictionary
         self.framing = framing
     }
@@ -71,7 +72,7 @@ public struct Mutator {
     /// Interesting bytes.
     private static let bytes: [UInt8] = [0, 1, 0x7F, 0x80, 0xFF, 0x20, 0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x0A, 0x30, 0x39]
 
-    mutating func below(_ bound: Int) -> Int { bound <= 1 ? 0 : random.below(bound) }
+    mutating func below(_ bound: Int) -> Int { bound <= 1 ? 0 : random.nextInt(below: bound) }
 
     /// `input` changed by one mutation drawn from `seed` (libFuzzer's custom mutator calls this).
     public static func mutateOnce(_ input: [UInt8], seed: UInt64, target: FuzzTarget) -> [UInt8] {
@@ -111,7 +112,7 @@ public struct Mutator {
         case 1 where !bytes.isEmpty:  // an interesting byte
             bytes[below(bytes.count)] = Self.bytes[below(Self.bytes.count)]
         case 2:  // insert random bytes
-            bytes.insert(contentsOf: (0..<(1 + below(8))).map { _ in UInt8(truncatingIfNeeded: random.next()) }, at: at)
+            bytes.insert(contentsOf: (0..<(1 + below(8))).map { _ in UInt8(truncatingIfNeeded: random.nextWord()) }, at: at)
         case 3 where !bytes.isEmpty:  // delete a range
             let length = Swift.min(1 + below(16), bytes.count - Swift.min(at, bytes.count - 1))
             let start = Swift.min(at, bytes.count - 1)

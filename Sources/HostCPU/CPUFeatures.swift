@@ -50,15 +50,6 @@ public enum CPUFeatures {
             """
     }
 
-    /// Exits with status 70 and a clear message when the processor cannot run the numeric code.
-    public static func requireVectorExtensions() {
-        if let message = unsupportedMessage() {
-            let line = message + "\n"
-            _ = line.withCString { write(2, $0, strlen($0)) }
-            exit(70)
-        }
-    }
-
     #if arch(x86_64)
     /// The processor's feature flags, lower-cased, or nil when the platform does not report them.
     static func presentFlags() -> Set<String>? {

@@ -15,8 +15,6 @@ public enum BinaryOperation: Sendable, Equatable {
     case divide
     /// 1 where a > b, else 0 (NaN compares false)
     case greater
-    /// 1 where a == b, else 0
-    case equal
 }
 
 /// A unary elementwise operation on one float.
@@ -84,10 +82,6 @@ public enum Elementwise {
             binaryLoop(a, aStride, b, bStride, y, count,
                        { SIMD8<Float>(repeating: 0).replacing(with: 1, where: $0 .> $1) },
                        { $0 > $1 ? 1 : 0 })
-        case .equal:
-            binaryLoop(a, aStride, b, bStride, y, count,
-                       { SIMD8<Float>(repeating: 0).replacing(with: 1, where: $0 .== $1) },
-                       { $0 == $1 ? 1 : 0 })
         }
     }
 

@@ -229,9 +229,4 @@ public struct Canvas: Sendable, Equatable {
         self.captions = captions
         self.showsLegend = showsLegend
     }
-
-    /// The heat maps among the layers.
-    public var heatMaps: [HeatMap] {
-        layers.compactMap { if case .heatMap(let map) = $0 { return map } else { return nil } }
-    }
 }

@@ -6,7 +6,8 @@ import NeuralNet
 /// the iteration counter, the history and named snapshots. The REPL drives it; it never prints.
 ///
 /// Every source of randomness is a named stream of one seed: "data" (real batches), "noise" (z),
-/// "init.G" / "init.D" (weights, restarted for every build), "loss" (WGAN-GP's interpolation), and one per trick. Changing
+/// "init.G" / "init.D" (weights, restarted for every build), "dropout.G" / "dropout.D", "loss" (WGAN-GP's
+/// interpolation), "game" (a toy game's samples) and "trick.NAME" for each trick that draws. Changing
 /// the loss or a trick therefore never changes which data and noise batches training sees. Measurements,
 /// plots and exports draw from streams of their own, started afresh each time from the seed and what they
 /// look at, so they never move these.

@@ -6,6 +6,9 @@ import Darwin
 import HostCPU
 import Shell
 
-CPUFeatures.requireVectorExtensions()
+if let message = CPUFeatures.unsupportedMessage() {
+    _ = (message + "\n").withCString { write(2, $0, strlen($0)) }
+    exit(70)
+}
 AllocatorTuning.keepFreedMemoryForReuse()
 exit(GantryCommand.main(Array(CommandLine.arguments.dropFirst())))

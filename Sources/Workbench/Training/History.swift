@@ -8,7 +8,7 @@ public struct HistoryRow: Sendable, Equatable {
     public var generatorLoss: Double
     /// mean D(x) over the last real batch D saw.
     public var realScore: Double
-    /// mean D(G(z)) over the batch of G's update.
+    /// mean D(G(z)) over the last generated batch D saw (at its last update of the iteration, as realScore).
     public var fakeScore: Double
     /// Global L2 norm of G's gradient.
     public var generatorGradientNorm: Double

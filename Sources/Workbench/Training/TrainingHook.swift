@@ -9,8 +9,8 @@ public struct TrainingContext {
     public let iteration: Int
 }
 
-/// A plug-in point in the training step (DESIGN §6): tricks implement the stages they change; every
-/// stage defaults to doing nothing.
+/// A plug-in point in the training step: tricks implement the stages they change, and every stage defaults
+/// to doing nothing, so a trick's file shows exactly where it acts.
 public protocol TrainingHook: AnyObject {
     /// The hook's name, for messages.
     var name: String { get }
