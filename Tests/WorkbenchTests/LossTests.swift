@@ -91,6 +91,24 @@ final class LossTests: XCTestCase {
         XCTAssertEqual([0, 24, 25, 499, 500, 1000].map(warm.criticSteps(atIteration:)), [100, 100, 5, 5, 100, 100])
     }
 
+    func testConsensusRefusesExactlyTheLossesWhosePenaltiesDifferentiateDTwice() throws {
+        // Asked of the loss's gradient penalties, not its name: wgan-gp with λ = 0 has none.
+        let session = try Session(seed: 2)
+        let consensus = try ParameterValues(ConsensusTrick.spec)
+        let cases: [(any Loss.Type, [(String, String)], Bool)] = [
+            (WGANGPLoss.self, [], true), (WGANGPLoss.self, [("lambda", "0")], false),
+            (HingeLoss.self, [("r1", "1")], true), (HingeLoss.self, [], false),
+        ]
+        for (type, assignments, refused) in cases {
+            try session.setLoss(try type.init(try ParameterValues(type.spec, assignments: assignments)))
+            if refused {
+                XCTAssertThrowsError(try ConsensusTrick(consensus, session: session), "\(type.spec.name) \(assignments)")
+            } else {
+                XCTAssertNoThrow(try ConsensusTrick(consensus, session: session), "\(type.spec.name) \(assignments)")
+            }
+        }
+    }
+
     func testSpecsAreValidatedWithHelpfulMessages() {
         XCTAssertThrowsError(try make(WGANGPLoss.self, [("lamda", "1")])) {
             XCTAssertEqual("\($0)", "unknown parameter 'lamda' for loss wgan-gp; did you mean 'lambda'?")
