@@ -12,7 +12,7 @@ extension Interpreter {
         case .trick: return Plugins.tricks.all.map { $0.spec }
         case .metric: return Plugins.metrics.all.map { $0.spec }
         case .optimizer: return OptimizerRegistry.all
-        case .game: return ToyGameSpecs.all
+        case .game: return Plugins.games.all.map { $0.spec }
         }
     }
 

@@ -34,6 +34,8 @@ public final class MinimaxLoss: Loss {
     }
     /// −mean softplus(D(x̃)).
     public func generatorLoss(fakeScores: Tensor) throws -> Tensor { -(try fakeScores.softplus()).mean() }
+    /// f(t) = log σ(t); G minimises L itself.
+    public static let diracForm: DiracGameForm? = DiracGameForm(f: { try $0.logSigmoid() }, summary: "f(t) = log σ(t)")
     public var isCrossEntropy: Bool { true }
     public var estimatesWasserstein: Bool { false }
 }
@@ -61,6 +63,9 @@ public final class NonSaturatingLoss: Loss {
     }
     /// mean softplus(−D(x̃)).
     public func generatorLoss(fakeScores: Tensor) throws -> Tensor { (try (-fakeScores).softplus()).mean() }
+    /// f(t) = log σ(t); G minimises −mean log σ(−D(fake)).
+    public static let diracForm: DiracGameForm? = DiracGameForm(
+        f: { try $0.logSigmoid() }, nonSaturating: true, summary: "f(t) = log σ(t), G non-saturating")
     public var isCrossEntropy: Bool { true }
     public var estimatesWasserstein: Bool { false }
 }

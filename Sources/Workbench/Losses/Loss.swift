@@ -53,9 +53,14 @@ public protocol Loss: Plugin {
     func criticSteps(atIteration iteration: Int) -> Int
     /// How many gradient penalties differentiate D twice in each D update (the memory guard counts them).
     var gradientPenalties: Int { get }
+    /// How it plays the Dirac-GAN, when it can be played there.
+    static var diracForm: DiracGameForm? { get }
 }
 
 extension Loss {
+    /// Not playable in the Dirac-GAN by default.
+    public static var diracForm: DiracGameForm? { nil }
+
     /// No change by default.
     public func afterDiscriminatorUpdate(_ discriminatorParameters: [Tensor]) throws -> [Tensor]? { nil }
 

@@ -37,6 +37,17 @@ public final class WGANLoss: Loss {
     public func generatorLoss(fakeScores: Tensor) throws -> Tensor { -fakeScores.mean() }
     public var isCrossEntropy: Bool { false }
     public var estimatesWasserstein: Bool { true }
+    /// In the Dirac-GAN the critic's one weight is ψ, clipped to [−clip, clip] after each step.
+    static let gameClip: ParameterKey<Float> = .real(
+        "clip", 1e-6...1e6, default: 1, "wgan: |ψ| is clipped to this after each D step")
+    /// f(t) = t, ψ clipped.
+    public static let diracForm: DiracGameForm? = DiracGameForm(
+        f: { $0 }, summary: "f(t) = t, ψ clipped to [−clip, clip] after each D step", settings: [gameClip.spec],
+        constraint: { psi, settings in
+            let clip = settings[gameClip]
+            return min(max(psi, -clip), clip)
+        })
+
     /// Every critic parameter clipped to [−c, c].
     public func afterDiscriminatorUpdate(_ discriminatorParameters: [Tensor]) throws -> [Tensor]? {
         let c = parameters[Self.clip]
@@ -82,6 +93,20 @@ public final class WGANGPLoss: Loss {
 
     /// The penalty at the interpolates (when λ > 0), and R1's when it is on.
     public var gradientPenalties: Int { (parameters[Self.lambda] > 0 ? 1 : 0) + (hasR1 ? 1 : 0) }
+
+    /// The game's λ: its default suits a critic of one weight.
+    static let gameLambda: ParameterKey<Float> = .real(
+        "lambda", 0...1e6, default: 0.35, "wgan-gp: weight of the gradient penalty")
+    /// f(t) = t, D adds λ·(|∇ₓD| − 1)².
+    public static let diracForm: DiracGameForm? = DiracGameForm(
+        f: { $0 }, summary: "f(t) = t, D adds λ·(|∇ₓD| − 1)²", settings: [gameLambda.spec],
+        penalty: { theta, critic, settings in
+            // D is linear, so ∇ₓD is the same at every interpolate between the real point 0 and θ; the
+            // midpoint stands for all of them.
+            let between = (theta.detached() * 0.5).requiringGradient()
+            let slope = try gradients(of: try critic(between), wrt: [between], createGraph: true)[0]
+            return (slope.abs() - 1).squared() * settings[gameLambda]
+        })
 
     /// mean (‖∇ₓ̂D(x̂)‖ − 1)², or its one-sided form.
     func gradientPenalty(_ input: DiscriminatorLossInput) throws -> Tensor {
