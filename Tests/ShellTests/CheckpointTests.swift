@@ -142,7 +142,7 @@ final class CheckpointTests: XCTestCase {
         file.append("game", doubles: values, shape: [3, 5])
         file.metadata = saved.metadata
         let fresh = try Session(seed: 5)
-        fresh.setGame(try ToyGame(ToyGameSpecs.bilinear, try ParameterValues(ToyGameSpecs.bilinear)))
+        fresh.setGame(ToyGame(try XYGame(try ParameterValues(XYGame.spec))))
         XCTAssertThrowsError(try Checkpoint(file, path: "game.safetensors", verifyingChecksum: false).snapshot(configuredBy: fresh)) { error in
             XCTAssertTrue("\(error)".contains("has a toy game record that does not fit its game: game step 2 of the record is not a step this game could have taken"),
                           "\(error)")

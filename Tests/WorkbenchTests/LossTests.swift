@@ -91,6 +91,24 @@ final class LossTests: XCTestCase {
         XCTAssertEqual([0, 24, 25, 499, 500, 1000].map(warm.criticSteps(atIteration:)), [100, 100, 5, 5, 100, 100])
     }
 
+    func testConsensusRefusesExactlyTheLossesWhosePenaltiesDifferentiateDTwice() throws {
+        // Asked of the loss's gradient penalties, not its name: wgan-gp with λ = 0 has none.
+        let session = try Session(seed: 2)
+        let consensus = try ParameterValues(ConsensusTrick.spec)
+        let cases: [(any Loss.Type, [(String, String)], Bool)] = [
+            (WGANGPLoss.self, [], true), (WGANGPLoss.self, [("lambda", "0")], false),
+            (HingeLoss.self, [("r1", "1")], true), (HingeLoss.self, [], false),
+        ]
+        for (type, assignments, refused) in cases {
+            try session.setLoss(try type.init(try ParameterValues(type.spec, assignments: assignments)))
+            if refused {
+                XCTAssertThrowsError(try ConsensusTrick(consensus, session: session), "\(type.spec.name) \(assignments)")
+            } else {
+                XCTAssertNoThrow(try ConsensusTrick(consensus, session: session), "\(type.spec.name) \(assignments)")
+            }
+        }
+    }
+
     func testSpecsAreValidatedWithHelpfulMessages() {
         XCTAssertThrowsError(try make(WGANGPLoss.self, [("lamda", "1")])) {
             XCTAssertEqual("\($0)", "unknown parameter 'lamda' for loss wgan-gp; did you mean 'lambda'?")
@@ -101,7 +119,28 @@ final class LossTests: XCTestCase {
         XCTAssertThrowsError(try make(WGANLoss.self, [("critic_steps", "x")])) {
             XCTAssertEqual("\($0)", "loss wgan: critic_steps=x is not valid; expected integer in [1, 1000]")
         }
-        XCTAssertEqual(Plugins.losses.all.map { $0.spec.name }, ["minimax", "nonsaturating", "wgan", "wgan-gp", "lsgan", "hinge"])
         XCTAssertTrue(Plugins.losses.named("saturating") == MinimaxLoss.self)
+    }
+
+    /// Every registered loss, whatever it is: it builds from its defaults, gives finite losses on a tiny
+    /// batch, is found by each of its names, and plays the Dirac-GAN when it declares a form for it.
+    func testEveryRegisteredLossBuildsComputesAndIsFoundByItsNames() throws {
+        XCTAssertFalse(Plugins.losses.all.isEmpty)
+        for type in Plugins.losses.all {
+            let name = type.spec.name
+            let loss = try type.init(try ParameterValues(type.spec))
+            XCTAssertTrue(try loss.discriminatorLoss(input(real, fake)).scalar!.isFinite, name)
+            XCTAssertTrue(try loss.generatorLoss(fakeScores: fake).scalar!.isFinite, name)
+            XCTAssertGreaterThanOrEqual(loss.criticSteps(atIteration: 0), 1, name)
+            for alias in [name.uppercased()] + type.spec.aliases {
+                XCTAssertTrue(Plugins.losses.named(alias) == type, "\(alias) → \(name)")
+            }
+            XCTAssertEqual(Plugins.spec(.loss, named: name)?.name, name)
+            guard type.diracForm != nil else { continue }
+            var game = ToyGame(try DiracGame(try ParameterValues(DiracGame.spec, assignments: [("loss", name)])))
+            let stream = RandomStream(seed: 1, name: "game")
+            for _ in 0..<3 { _ = try game.step(using: stream) }
+            XCTAssertTrue(game.rows.allSatisfy { $0.radius.isFinite && $0.firstLoss.isFinite && $0.secondLoss.isFinite }, name)
+        }
     }
 }

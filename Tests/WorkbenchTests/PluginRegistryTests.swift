@@ -53,4 +53,16 @@ final class PluginRegistryTests: XCTestCase {
         }
         XCTAssertEqual(registry.names, ["mine"])
     }
+
+    func testUnregisteringRemovesOnlyWhatWasRegistered() throws {
+        let builtIn = PluginSpec(kind: .loss, name: "built-in", summary: "", discussion: "")
+        let registry = PluginRegistry<PluginSpec>(.loss, [builtIn], spec: { $0 })
+        try registry.register(PluginSpec(kind: .loss, name: "added", aliases: ["extra"], summary: "", discussion: ""))
+        XCTAssertFalse(registry.unregister(named: "built-in"))
+        XCTAssertFalse(registry.unregister(named: "extra"), "an alias does not name it")
+        XCTAssertTrue(registry.unregister(named: "ADDED"))
+        XCTAssertEqual(registry.names, ["built-in"])
+        XCTAssertNil(registry.named("extra"))
+        XCTAssertFalse(registry.unregister(named: "added"))
+    }
 }

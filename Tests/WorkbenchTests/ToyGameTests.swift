@@ -5,8 +5,8 @@ import Autodiff
 /// The toy games: one step against the vector fields written out by hand (so the engine's gradients,
 /// second derivatives included, are checked), and whole runs against the published numbers.
 final class ToyGameTests: XCTestCase {
-    func game(_ spec: PluginSpec, _ settings: [(String, String)] = []) throws -> ToyGame {
-        try ToyGame(spec, try ParameterValues(spec, assignments: settings))
+    func game(_ type: any Game.Type, _ settings: [(String, String)] = []) throws -> ToyGame {
+        ToyGame(try type.init(try ParameterValues(type.spec, assignments: settings)))
     }
 
     func play(_ game: inout ToyGame, _ steps: Int, seed: UInt64 = 1) throws {
@@ -44,7 +44,7 @@ final class ToyGameTests: XCTestCase {
         for (loss, extra, r1, consensus) in [("minimax", [(String, String)](), 0.0, 0.0), ("nonsaturating", [], 0, 0),
                                             ("wgan", [("clip", "10")], 0, 0), ("minimax", [("r1", "0.3")], 0.3, 0),
                                             ("minimax", [("consensus", "1")], 0, 1)] {
-            var g = try game(ToyGameSpecs.dirac, [("loss", loss), ("theta", "0.8"), ("psi", "-0.6")] + extra)
+            var g = try game(DiracGame.self, [("loss", loss), ("theta", "0.8"), ("psi", "-0.6")] + extra)
             try play(&g, 1)
             let v = Self.diracField(loss, 0.8, -0.6, r1: r1, consensus: consensus)
             XCTAssertEqual(Double(g.first), 0.8 + 0.2 * v.0, accuracy: 2e-6, "\(loss) \(extra)")
@@ -54,14 +54,14 @@ final class ToyGameTests: XCTestCase {
 
     func testTheWGANGPPenaltyPullsTheSlopeTowardsOne() throws {
         // D minimises −ψθ + λ(|ψ| − 1)², so ψ̇ = θ − 2λ(|ψ| − 1)·sign ψ.
-        var g = try game(ToyGameSpecs.dirac, [("loss", "wgan-gp"), ("lambda", "2"), ("theta", "0.5"), ("psi", "-3")])
+        var g = try game(DiracGame.self, [("loss", "wgan-gp"), ("lambda", "2"), ("theta", "0.5"), ("psi", "-3")])
         try play(&g, 1)
         XCTAssertEqual(Double(g.second), -3 + 0.2 * (0.5 - 2 * 2 * (3 - 1) * -1), accuracy: 1e-5)
         XCTAssertEqual(Double(g.first), 0.5 + 0.2 * 3, accuracy: 1e-6)
     }
 
     func testAlternatingStepsMoveTheFirstPlayerFirst() throws {
-        var g = try game(ToyGameSpecs.bilinear, [("update", "alternating"), ("x", "2"), ("y", "3")])
+        var g = try game(XYGame.self, [("update", "alternating"), ("x", "2"), ("y", "3")])
         try play(&g, 1)
         let x = 2 - 0.1 * 3.0
         XCTAssertEqual(Double(g.first), x, accuracy: 1e-6)
@@ -69,7 +69,7 @@ final class ToyGameTests: XCTestCase {
     }
 
     func testHistoricalAveragingPullsTowardsTheMeanOfPastValues() throws {
-        var g = try game(ToyGameSpecs.bilinear, [("averaging", "0.5")])
+        var g = try game(XYGame.self, [("averaging", "0.5")])
         try play(&g, 2)
         // Step 1: the mean is the start itself, no pull. Step 2: p̄ = mean(start, after step 1).
         let x1 = 1 - 0.1 * 1.0, y1 = 1 + 0.1 * 1.0
@@ -82,14 +82,14 @@ final class ToyGameTests: XCTestCase {
     // MARK: the published numbers
 
     func testTheXYGameMatchesThePublishedTrajectory() throws {
-        var simultaneous = try game(ToyGameSpecs.bilinear)
+        var simultaneous = try game(XYGame.self)
         try play(&simultaneous, 100)
         XCTAssertEqual(Double(simultaneous.first), -0.560, accuracy: 5e-4)
         XCTAssertEqual(Double(simultaneous.second), -2.257, accuracy: 5e-4)
         XCTAssertEqual(radius(simultaneous), 2.326, accuracy: 5e-4)
         // Exactly √(1 + η²) per step.
         XCTAssertEqual(radius(simultaneous), 2.0.squareRoot() * pow(1.01, 50), accuracy: 1e-4)
-        var alternating = try game(ToyGameSpecs.bilinear, [("update", "alternating")])
+        var alternating = try game(XYGame.self, [("update", "alternating")])
         try play(&alternating, 100)
         XCTAssertEqual(radius(alternating), 1.39, accuracy: 0.01)
     }
@@ -101,7 +101,7 @@ final class ToyGameTests: XCTestCase {
         ]
         for (settings, simultaneous, alternating) in table {
             for (update, published) in [("simultaneous", simultaneous), ("alternating", alternating)] {
-                var g = try game(ToyGameSpecs.dirac, settings + [("update", update)])
+                var g = try game(DiracGame.self, settings + [("update", update)])
                 try play(&g, 500)
                 XCTAssertEqual(radius(g), published, accuracy: 0.05 * published, "\(settings) \(update)")
                 XCTAssertGreaterThan(radius(g), 0.05, "\(settings) \(update) must not converge")
@@ -113,7 +113,7 @@ final class ToyGameTests: XCTestCase {
         for settings in [[("noise", "0.7")], [("r1", "0.3")], [("r1", "1")], [("consensus", "1")]] {
             for update in ["simultaneous", "alternating"] {
                 for seed: UInt64 in [1, 2, 3] {
-                    var g = try game(ToyGameSpecs.dirac, settings + [("update", update)])
+                    var g = try game(DiracGame.self, settings + [("update", update)])
                     try play(&g, 500, seed: seed)
                     XCTAssertLessThan(radius(g), settings[0].0 == "noise" ? 0.05 : 1e-4, "\(settings) \(update) seed \(seed)")
                 }
@@ -124,17 +124,17 @@ final class ToyGameTests: XCTestCase {
     // MARK: errors
 
     func testSettingsThatDoNotApplyAreRefused() throws {
-        XCTAssertThrowsError(try game(ToyGameSpecs.dirac, [("clip", "0.5")])) { error in
+        XCTAssertThrowsError(try game(DiracGame.self, [("clip", "0.5")])) { error in
             XCTAssertEqual("\(error)", "game dirac: clip= applies to loss=wgan only (this game has loss=minimax)")
         }
-        XCTAssertThrowsError(try game(ToyGameSpecs.dirac, [("samples", "10")])) { error in
+        XCTAssertThrowsError(try game(DiracGame.self, [("samples", "10")])) { error in
             XCTAssertEqual("\(error)", "game dirac: samples= applies only with noise= above 0")
         }
-        XCTAssertThrowsError(try game(ToyGameSpecs.bilinear, [("noise", "1")]))
+        XCTAssertThrowsError(try game(XYGame.self, [("noise", "1")]))
     }
 
     func testANonFiniteStepLeavesTheGameAsItWas() throws {
-        var g = try game(ToyGameSpecs.bilinear, [("lr", "10"), ("x", "1e6"), ("y", "1e6")])
+        var g = try game(XYGame.self, [("lr", "10"), ("x", "1e6"), ("y", "1e6")])
         let stream = RandomStream(seed: 1, name: "game")
         var failure: Error?
         for _ in 0..<40 {
@@ -147,7 +147,7 @@ final class ToyGameTests: XCTestCase {
 
     func testTheSessionPlaysRecordsSnapshotsAndRestartsGames() throws {
         let session = try Session(seed: 4)
-        session.setGame(try game(ToyGameSpecs.dirac, [("noise", "0.5")]))
+        session.setGame(try game(DiracGame.self, [("noise", "0.5")]))
         session.saveSnapshot("start")
         try session.playGame(steps: 30)
         let first = session.game!.rows

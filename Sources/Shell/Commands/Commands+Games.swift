@@ -19,11 +19,12 @@ extension Interpreter {
             say("the toy game is over; step trains the networks again (at iteration \(session.iteration))")
             return
         }
-        let spec = try plugin(invocation, "game", ToyGameSpecs.all, spec: { $0 }, named: ToyGameSpecs.named)
+        let type = try plugin(invocation, "game", Plugins.games.all, spec: { $0.spec }, named: Plugins.games.named)
+        let spec = type.spec
         let parameters = try ParameterValues(spec, assignments: invocation.assignments)
         let game: ToyGame
         do {
-            game = try ToyGame(spec, parameters)
+            game = ToyGame(try type.init(parameters))
         } catch let error as SessionError {
             throw invocation.failure(error.description)
         }
@@ -121,8 +122,7 @@ extension Interpreter {
                               points: [start] + game.rows.map { Point($0.first, $0.second) })
         }
         let (a, b) = current.playerNames
-        let title = current.spec.name == ToyGameSpecs.bilinear.name ? "the x·y game" : "the Dirac-GAN"
-        return GameFigure.canvas(trajectories, title: title, xLabel: a, yLabel: b,
+        return GameFigure.canvas(trajectories, title: current.title, xLabel: a, yLabel: b,
                                  equilibrium: Point(0, 0))
     }
 }

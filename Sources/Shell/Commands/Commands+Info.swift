@@ -12,7 +12,7 @@ extension Interpreter {
         case .trick: return Plugins.tricks.all.map { $0.spec }
         case .metric: return Plugins.metrics.all.map { $0.spec }
         case .optimizer: return OptimizerRegistry.all
-        case .game: return ToyGameSpecs.all
+        case .game: return Plugins.games.all.map { $0.spec }
         }
     }
 
@@ -85,9 +85,32 @@ extension Interpreter {
         if !spec.parameters.isEmpty { say("parameters:") }
         sayParameters(spec.parameters)
         if let reference = spec.reference { sayParagraph("source: \(reference)", rest: "  ") }
-        if spec.kind == .trick || spec.kind == .loss && spec.name.hasPrefix("wgan") {
-            sayParagraph("(the Wasserstein remedy of \"From GAN to WGAN\" is this loss family: loss wgan, loss wgan-gp)")
+        for line in remedyNotes(spec) { sayParagraph(line) }
+    }
+
+    /// Where the remedies of "From GAN to WGAN" live, from the plugins that declare one: a plugin that
+    /// implements a remedy names every plugin of its kind implementing the same one; a trick, the kind users
+    /// look in for remedies, names the remedies that are plugins of other kinds.
+    func remedyNotes(_ spec: PluginSpec) -> [String] {
+        func note(_ remedy: String, _ implementations: [PluginSpec], _ place: String) -> String {
+            "(the \(remedy) remedy of \"From GAN to WGAN\" is \(place): "
+                + implementations.map { "\($0.kind.rawValue) \($0.name)" }.joined(separator: ", ") + ")"
         }
+        if let remedy = spec.remedy {
+            return [note(remedy, Plugins.specs(of: spec.kind).filter { $0.remedy == remedy }, "this \(spec.kind.rawValue) family")]
+        }
+        guard spec.kind == .trick else { return [] }
+        var notes: [String] = []
+        for kind in PluginKind.allCases where kind != .trick {
+            let specs = Plugins.specs(of: kind)
+            var remedies: [String] = []
+            for remedy in specs.compactMap(\.remedy) where !remedies.contains(remedy) { remedies.append(remedy) }
+            let article = "aeiou".contains(kind.rawValue.first ?? "x") ? "an" : "a"
+            notes += remedies.map { remedy in
+                note(remedy, specs.filter { $0.remedy == remedy }, "\(article) \(kind.rawValue), not a trick")
+            }
+        }
+        return notes
     }
 
     /// One row per positional argument (its name and summary) and per parameter (`lambda=10`, its kind, its

@@ -18,13 +18,12 @@ public struct GameRow: Sendable, Equatable {
     public var radius: Double { (first * first + second * second).squareRoot() }
 }
 
-/// A two-player game over two scalars, played with the engine's automatic differentiation: the x·y game
-/// or the Dirac-GAN, with a loss, penalties and an update order. Its state is a value, so snapshots copy it.
+/// A game being played: its rules (a `Game` plugin) and where the players are, with the engine's automatic
+/// differentiation, a loss, penalties and an update order. Its state is a value, so snapshots copy it; the
+/// rules are immutable and shared.
 public struct ToyGame: Sendable {
-    /// The game's declaration (`xy` or `dirac`).
-    public let spec: PluginSpec
-    /// Its settings, validated against `spec`.
-    public let parameters: ParameterValues
+    /// The game's rules and settings.
+    public let rules: any Game
     /// The first player's value now.
     public private(set) var first: Float
     /// The second player's value now.
@@ -34,27 +33,24 @@ public struct ToyGame: Sendable {
     /// Sums of each player's past values, for historical averaging (Double: thousands of steps).
     private var sums: (first: Double, second: Double)
 
-    /// A game at its starting point. Throws when a setting does not apply (clip without wgan, noise in the
-    /// x·y game, …), so a mistyped experiment never runs silently without the part it asked for.
-    public init(_ spec: PluginSpec, _ parameters: ParameterValues) throws {
-        self.spec = spec
-        self.parameters = parameters
-        for name in parameters.explicitNames {
-            if let loss = ToyGameSpecs.lossOnlyParameters[name], parameters.text("loss") != loss {
-                throw SessionError("game \(spec.name): \(name)= applies to loss=\(loss) only (this game has loss=\(parameters.text("loss")))")
-            }
-            if let needed = ToyGameSpecs.dependentParameters[name], parameters.real(needed) == 0 {
-                throw SessionError("game \(spec.name): \(name)= applies only with \(needed)= above 0")
-            }
-        }
+    /// The game `rules` at its starting point.
+    public init(_ rules: any Game) {
+        self.rules = rules
         (first, second, sums) = (0, 0, (0, 0))
         (first, second) = startingPoint
     }
 
+    /// The game's declaration.
+    public var spec: PluginSpec { type(of: rules).spec }
+
+    /// Its settings, validated against `spec`.
+    public var parameters: ParameterValues { rules.parameters }
+
+    /// What plots call it.
+    public var title: String { type(of: rules).title }
+
     /// The players' values before the first step, from the settings.
-    public var startingPoint: (Float, Float) {
-        (parameters.float(playerNames.first), parameters.float(playerNames.second))
-    }
+    public var startingPoint: (Float, Float) { rules.startingPoint }
 
     /// This game (at its start) after the recorded `steps`, exactly as playing them left it: the current
     /// values are the last row's, and the sums for historical averaging are re-added in the same order.
@@ -77,19 +73,12 @@ public struct ToyGame: Sendable {
     }
 
     /// The names of the two players' values: x and y, or theta and psi.
-    public var playerNames: (first: String, second: String) {
-        isBilinear ? ("x", "y") : ("theta", "psi")
-    }
+    public var playerNames: (first: String, second: String) { rules.playerNames }
 
-    /// The command that sets this game up again: every setting that applies, defaults included (clip only
-    /// with wgan, lambda only with wgan-gp, samples only with noise), so that it replays as it was given.
+    /// The command that sets this game up again: every setting that applies, defaults included (a loss's
+    /// settings only with that loss, samples only with noise), so that it replays as it was given.
     public var canonicalText: String {
-        let applying = parameters.assignments().filter { assignment in
-            let name = String(assignment.prefix { $0 != "=" })
-            if let loss = ToyGameSpecs.lossOnlyParameters[name], parameters.text("loss") != loss { return false }
-            if let needed = ToyGameSpecs.dependentParameters[name], parameters.real(needed) == 0 { return false }
-            return true
-        }
+        let applying = parameters.assignments().filter { rules.applies(String($0.prefix { $0 != "=" })) }
         return ([spec.name] + applying).joined(separator: " ")
     }
 
@@ -105,9 +94,8 @@ public struct ToyGame: Sendable {
     /// The distance of the current point from the equilibrium at the origin.
     public var radius: Double { (Double(first) * Double(first) + Double(second) * Double(second)).squareRoot() }
 
-    private var isBilinear: Bool { spec.name == ToyGameSpecs.bilinear.name }
-    private var learningRate: Float { parameters.float("lr") }
-    private var alternating: Bool { parameters.text("update") == "alternating" }
+    private var learningRate: Float { rules.learningRate }
+    private var alternating: Bool { parameters[GameParameters.update] == .alternating }
 
     /// Plays one step: both players at once, or the first then the second. Instance noise draws from
     /// `stream`. A non-finite value stops the step with the game unchanged and says which one.
@@ -128,10 +116,7 @@ public struct ToyGame: Sendable {
             next.second -= learningRate * move[1]
             (firstLoss, secondLoss) = loss
         }
-        if !isBilinear && parameters.text("loss") == "wgan" {
-            let clip = parameters.float("clip")
-            next.second = min(max(next.second, -clip), clip)
-        }
+        next.second = rules.constrained(second: next.second)
         let (a, b) = playerNames
         for (name, value) in [(a, next.first), (b, next.second), ("\(a)'s objective", firstLoss), ("\(b)'s objective", secondLoss)]
         where !value.isFinite {
@@ -152,8 +137,8 @@ public struct ToyGame: Sendable {
         -> (gradient: [Float], loss: (first: Float, second: Float)) {
         let a = Tensor(point.0).requiringGradient()
         let b = Tensor(point.1).requiringGradient()
-        let (lossA, lossB) = try objectives(a, b, stream: stream)
-        let consensus = parameters.real("consensus")
+        let (lossA, lossB) = try rules.objectives(a, b, stream: stream)
+        let consensus = parameters[GameParameters.consensus]
         let gradientA = try gradients(of: lossA, wrt: [a], createGraph: consensus > 0)[0]
         let gradientB = try gradients(of: lossB, wrt: [b], createGraph: consensus > 0)[0]
         var totalA = gradientA
@@ -165,62 +150,18 @@ public struct ToyGame: Sendable {
             totalA = try gradientA.detached() + pull[0] * Float(consensus)
             totalB = try gradientB.detached() + pull[1] * Float(consensus)
         }
-        let averaging = Float(parameters.real("averaging"))
+        let averaging = parameters[GameParameters.averaging]
         var result: [Float] = [totalA.scalar!, totalB.scalar!]
         if averaging > 0 {
             // λ·(p − p̄)², p̄ the mean of the player's values so far (its start counts as the first).
             let count = Double(rows.count + 1)
-            let meanA = Float((sums.first + Double(parameters.float(playerNames.first))) / count)
-            let meanB = Float((sums.second + Double(parameters.float(playerNames.second))) / count)
+            let start = startingPoint
+            let meanA = Float((sums.first + Double(start.0)) / count)
+            let meanB = Float((sums.second + Double(start.1)) / count)
             result[0] += 2 * averaging * (point.0 - meanA)
             result[1] += 2 * averaging * (point.1 - meanB)
         }
         for player in 0..<2 where !players.contains(player) { result[player] = 0 }
         return (result, (lossA.scalar!, lossB.scalar!))
-    }
-
-    /// Each player's objective (the first minimises its own, the second its own) as functions of the two
-    /// values, built from tensor operations so that every gradient comes from the engine.
-    private func objectives(_ a: Tensor, _ b: Tensor, stream: RandomStream) throws -> (Tensor, Tensor) {
-        if isBilinear {
-            let value = try a * b
-            return (value, -value)
-        }
-        // Dirac-GAN: fake samples at θ, real samples at 0, D(x) = ψ·x; instance noise moves both.
-        let sigma = Float(parameters.real("noise"))
-        var fake = a
-        var real = Tensor(0)
-        if sigma > 0 {
-            let count = parameters.integer("samples")
-            fake = try a + Tensor.randomNormal([count], standardDeviation: sigma, using: stream)
-            real = Tensor.randomNormal([count], standardDeviation: sigma, using: stream)
-        }
-        let realScores = try b * real
-        let fakeScores = try b * fake
-        let generatorObjective: Tensor
-        var discriminatorObjective: Tensor
-        switch parameters.text("loss") {
-        case "minimax", "nonsaturating":
-            let value = try fakeScores.logSigmoid().mean() + (-realScores).logSigmoid().mean()
-            discriminatorObjective = -value
-            generatorObjective = parameters.text("loss") == "minimax" ? value : -(try (-fakeScores).logSigmoid().mean())
-        default:
-            let value = try fakeScores.mean() - realScores.mean()
-            discriminatorObjective = -value
-            generatorObjective = value
-            if parameters.text("loss") == "wgan-gp" {
-                // D is linear, so ∇ₓD is the same at every interpolate; the midpoint stands for all of them.
-                let between = (a.detached() * 0.5).requiringGradient()
-                let slope = try gradients(of: try b * between, wrt: [between], createGraph: true)[0]
-                discriminatorObjective = try discriminatorObjective + (slope.abs() - 1).squared() * parameters.float("lambda")
-            }
-        }
-        let gamma = parameters.float("r1")
-        if gamma > 0 {
-            let point = Tensor(0).requiringGradient()
-            let slope = try gradients(of: try b * point, wrt: [point], createGraph: true)[0]
-            discriminatorObjective = try discriminatorObjective + slope.squared() * (gamma / 2)
-        }
-        return (generatorObjective, discriminatorObjective)
     }
 }

@@ -22,7 +22,7 @@ public final class MinimaxLoss: Loss {
             so log 2 − ½·L_D estimates JS (in nats). When D wins, σ(D(x̃)) → 0 and G's gradient vanishes: \
             the saturation the non-saturating loss avoids.
             """,
-        parameters: CommonLossParameters.parameters(criticSteps: 1),
+        parameters: LossParameters.common(criticSteps: 1),
         reference: "Goodfellow et al., Generative Adversarial Nets, NeurIPS 2014")
     /// The parameters.
     public let parameters: ParameterValues
@@ -34,9 +34,9 @@ public final class MinimaxLoss: Loss {
     }
     /// −mean softplus(D(x̃)).
     public func generatorLoss(fakeScores: Tensor) throws -> Tensor { -(try fakeScores.softplus()).mean() }
-    /// true
+    /// f(t) = log σ(t); G minimises L itself.
+    public static let diracForm: DiracGameForm? = DiracGameForm(f: { try $0.logSigmoid() }, summary: "f(t) = log σ(t)")
     public var isCrossEntropy: Bool { true }
-    /// false
     public var estimatesWasserstein: Bool { false }
 }
 
@@ -51,7 +51,7 @@ public final class NonSaturatingLoss: Loss {
             −mean log σ(D(x̃)) = mean softplus(−D(x̃)), which has strong gradients early in training, when D \
             rejects G's samples confidently.
             """,
-        parameters: CommonLossParameters.parameters(criticSteps: 1),
+        parameters: LossParameters.common(criticSteps: 1),
         reference: "Goodfellow et al., Generative Adversarial Nets, NeurIPS 2014 (section 3)")
     /// The parameters.
     public let parameters: ParameterValues
@@ -63,9 +63,10 @@ public final class NonSaturatingLoss: Loss {
     }
     /// mean softplus(−D(x̃)).
     public func generatorLoss(fakeScores: Tensor) throws -> Tensor { (try (-fakeScores).softplus()).mean() }
-    /// true
+    /// f(t) = log σ(t); G minimises −mean log σ(−D(fake)).
+    public static let diracForm: DiracGameForm? = DiracGameForm(
+        f: { try $0.logSigmoid() }, nonSaturating: true, summary: "f(t) = log σ(t), G non-saturating")
     public var isCrossEntropy: Bool { true }
-    /// false
     public var estimatesWasserstein: Bool { false }
 }
 
@@ -80,7 +81,7 @@ public final class LeastSquaresLoss: Loss {
             Penalising samples by their distance to the decision boundary keeps gradients alive where \
             cross-entropy saturates.
             """,
-        parameters: CommonLossParameters.parameters(criticSteps: 1),
+        parameters: LossParameters.common(criticSteps: 1),
         reference: "Mao et al., Least Squares Generative Adversarial Networks, ICCV 2017")
     /// The parameters.
     public let parameters: ParameterValues
@@ -93,9 +94,7 @@ public final class LeastSquaresLoss: Loss {
     }
     /// ½·mean (D(x̃) − 1)².
     public func generatorLoss(fakeScores: Tensor) throws -> Tensor { (fakeScores - 1).squared().mean() * 0.5 }
-    /// false
     public var isCrossEntropy: Bool { false }
-    /// false
     public var estimatesWasserstein: Bool { false }
 }
 
@@ -108,7 +107,7 @@ public final class HingeLoss: Loss {
         discussion: """
             D minimises mean relu(1 − D(x)) + mean relu(1 + D(x̃)); G minimises −mean D(x̃), on raw outputs.
             """,
-        parameters: CommonLossParameters.parameters(criticSteps: 1),
+        parameters: LossParameters.common(criticSteps: 1),
         reference: "Lim & Ye, Geometric GAN, 2017; Miyato et al., Spectral Normalization, ICLR 2018")
     /// The parameters.
     public let parameters: ParameterValues
@@ -121,8 +120,6 @@ public final class HingeLoss: Loss {
     }
     /// −mean D(x̃).
     public func generatorLoss(fakeScores: Tensor) throws -> Tensor { -fakeScores.mean() }
-    /// false
     public var isCrossEntropy: Bool { false }
-    /// false
     public var estimatesWasserstein: Bool { false }
 }

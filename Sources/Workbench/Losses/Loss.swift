@@ -32,8 +32,9 @@ public struct DiscriminatorLossInput {
 
 /// A GAN objective: a declared plugin giving the discriminator's and the generator's losses.
 ///
-/// Every loss takes `critic_steps` (n_critic, the D updates per G update) and `r1` (γ of the R1 penalty
-/// γ/2·mean ‖∇ₓD(x)‖² on real samples; 0 switches it off).
+/// The built-in losses declare the shared keys of `LossParameters`: `critic_steps` (n_critic, the D updates
+/// per G update) and `r1` (γ of the R1 penalty γ/2·mean ‖∇ₓD(x)‖² on real samples; 0 switches it off). A loss
+/// that leaves them out trains with one D update per G update and no R1 penalty.
 public protocol Loss: Plugin {
     /// An instance with validated parameters.
     init(_ parameters: ParameterValues) throws
@@ -52,9 +53,14 @@ public protocol Loss: Plugin {
     func criticSteps(atIteration iteration: Int) -> Int
     /// How many gradient penalties differentiate D twice in each D update (the memory guard counts them).
     var gradientPenalties: Int { get }
+    /// How it plays the Dirac-GAN, when it can be played there.
+    static var diracForm: DiracGameForm? { get }
 }
 
 extension Loss {
+    /// Not playable in the Dirac-GAN by default.
+    public static var diracForm: DiracGameForm? { nil }
+
     /// No change by default.
     public func afterDiscriminatorUpdate(_ discriminatorParameters: [Tensor]) throws -> [Tensor]? { nil }
 
@@ -62,15 +68,17 @@ extension Loss {
     public var gradientPenalties: Int { hasR1 ? 1 : 0 }
 
     /// Whether the R1 penalty is on.
-    var hasR1: Bool { parameters.entries.contains { $0.name == "r1" } && parameters.real("r1") > 0 }
+    var hasR1: Bool { parameters.declares(LossParameters.r1) && parameters[LossParameters.r1] > 0 }
 
-    /// `critic_steps` by default.
-    public func criticSteps(atIteration iteration: Int) -> Int { parameters.integer("critic_steps") }
-
+    /// `critic_steps` when declared, else one.
+    public func criticSteps(atIteration iteration: Int) -> Int {
+        parameters.declares(LossParameters.criticSteps) ? parameters[LossParameters.criticSteps] : 1
+    }
 
     /// γ/2·mean ‖∇ₓD(x)‖² on the real batch when `r1` > 0 (Mescheder et al. 2018), else nil.
     func r1Penalty(_ input: DiscriminatorLossInput) throws -> Tensor? {
-        let gamma = parameters.float("r1")
+        guard parameters.declares(LossParameters.r1) else { return nil }
+        let gamma = Float(parameters[LossParameters.r1])
         guard gamma > 0 else { return nil }
         let real = input.real.detached().requiringGradient()
         let scores = try input.critic(real)
@@ -85,15 +93,21 @@ extension Loss {
     }
 }
 
-/// Parameters every loss declares, with the loss's own default number of critic steps.
-enum CommonLossParameters {
-    /// `critic_steps` and `r1`.
-    static func parameters(criticSteps: Int) -> [ParameterSpec] {
-        [
-            ParameterSpec("critic_steps", .integer(1...1000), default: .integer(criticSteps),
-                          "D (critic) updates per G update (n_critic)"),
-            ParameterSpec("r1", .real(0...1e6), default: .real(0),
-                          "γ of the R1 penalty γ/2·mean ‖∇ₓD(x)‖² on real samples (Mescheder et al. 2018); 0 = off"),
-        ]
+/// The keys the built-in losses share, read by the protocol's defaults (`criticSteps(atIteration:)`, R1).
+public enum LossParameters {
+    /// n_critic. Each loss lists it with its own default through `common(criticSteps:)`; read through this
+    /// key, whose default is never used.
+    public static let criticSteps: ParameterKey<Int> = .integer(
+        "critic_steps", 1...1000, default: 1, "D (critic) updates per G update (n_critic)")
+    /// γ of the R1 penalty. A Double, so that `gradientPenalties` counts a γ too small for a Float as on,
+    /// as it always did.
+    public static let r1: ParameterKey<Double> = .real(
+        "r1", 0...1e6, default: 0,
+        "γ of the R1 penalty γ/2·mean ‖∇ₓD(x)‖² on real samples (Mescheder et al. 2018); 0 = off")
+
+    /// `critic_steps` with the loss's default number of critic steps, and `r1`.
+    public static func common(criticSteps steps: Int) -> [ParameterSpec] {
+        let n = criticSteps.spec
+        return [ParameterSpec(n.name, n.kind, default: .integer(steps), n.summary), r1.spec]
     }
 }

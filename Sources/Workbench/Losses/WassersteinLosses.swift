@@ -19,11 +19,12 @@ public final class WGANLoss: Loss {
             warmup=true adds the reference code's schedule: 100 critic steps for the first 25 generator \
             iterations and for every 500th.
             """,
-        parameters: [ParameterSpec("clip", .real(1e-6...1e3), default: .real(0.01), "clipping bound c")]
-            + CommonLossParameters.parameters(criticSteps: 5)
-            + [ParameterSpec("warmup", .boolean, default: .boolean(false),
-                             "100 critic steps for the first 25 and every 500th generator iteration")],
-        reference: "Arjovsky, Chintala & Bottou, Wasserstein GAN, ICML 2017 (Algorithm 1)")
+        parameters: [clip.spec] + LossParameters.common(criticSteps: 5) + [warmup.spec],
+        reference: "Arjovsky, Chintala & Bottou, Wasserstein GAN, ICML 2017 (Algorithm 1)", remedy: "Wasserstein")
+    static let clip: ParameterKey<Float> = .real("clip", 1e-6...1e3, default: 0.01, "clipping bound c")
+    static let warmup: ParameterKey<Bool> = .boolean(
+        "warmup", default: false, "100 critic steps for the first 25 and every 500th generator iteration")
+
     /// The parameters.
     public let parameters: ParameterValues
     /// A WGAN loss.
@@ -34,19 +35,28 @@ public final class WGANLoss: Loss {
     }
     /// −mean D(x̃).
     public func generatorLoss(fakeScores: Tensor) throws -> Tensor { -fakeScores.mean() }
-    /// false
     public var isCrossEntropy: Bool { false }
-    /// true
     public var estimatesWasserstein: Bool { true }
+    /// In the Dirac-GAN the critic's one weight is ψ, clipped to [−clip, clip] after each step.
+    static let gameClip: ParameterKey<Float> = .real(
+        "clip", 1e-6...1e6, default: 1, "wgan: |ψ| is clipped to this after each D step")
+    /// f(t) = t, ψ clipped.
+    public static let diracForm: DiracGameForm? = DiracGameForm(
+        f: { $0 }, summary: "f(t) = t, ψ clipped to [−clip, clip] after each D step", settings: [gameClip.spec],
+        constraint: { psi, settings in
+            let clip = settings[gameClip]
+            return min(max(psi, -clip), clip)
+        })
+
     /// Every critic parameter clipped to [−c, c].
     public func afterDiscriminatorUpdate(_ discriminatorParameters: [Tensor]) throws -> [Tensor]? {
-        let c = parameters.float("clip")
+        let c = parameters[Self.clip]
         return try withoutGradients { try discriminatorParameters.map { try $0.clamped(lower: -c, upper: c) } }
     }
     /// 100 during warm-up iterations when `warmup` is on, else `critic_steps`.
     public func criticSteps(atIteration iteration: Int) -> Int {
-        if parameters.boolean("warmup") && (iteration < 25 || iteration % 500 == 0) { return 100 }
-        return parameters.integer("critic_steps")
+        if parameters[Self.warmup] && (iteration < 25 || iteration % 500 == 0) { return 100 }
+        return parameters[LossParameters.criticSteps]
     }
 }
 
@@ -62,11 +72,12 @@ public final class WGANGPLoss: Loss {
             The penalty is differentiated twice (through ∇ₓD). The paper uses λ = 10, Adam(1e-4, β1 = 0, \
             β2 = 0.9) and n_critic = 5; its toy script used λ = 0.1 and β1 = 0.5.
             """,
-        parameters: [
-            ParameterSpec("lambda", .real(0...1e6), default: .real(10), "weight λ of the gradient penalty"),
-            ParameterSpec("one_sided", .boolean, default: .boolean(false), "penalise only norms above 1"),
-        ] + CommonLossParameters.parameters(criticSteps: 5),
-        reference: "Gulrajani et al., Improved Training of Wasserstein GANs, NeurIPS 2017")
+        parameters: [lambda.spec, oneSided.spec] + LossParameters.common(criticSteps: 5),
+        reference: "Gulrajani et al., Improved Training of Wasserstein GANs, NeurIPS 2017", remedy: "Wasserstein")
+    /// A Double, so that `gradientPenalties` counts a λ too small for a Float as a penalty, as it always did.
+    static let lambda: ParameterKey<Double> = .real("lambda", 0...1e6, default: 10, "weight λ of the gradient penalty")
+    static let oneSided: ParameterKey<Bool> = .boolean("one_sided", default: false, "penalise only norms above 1")
+
     /// The parameters.
     public let parameters: ParameterValues
     /// A WGAN-GP loss.
@@ -75,13 +86,27 @@ public final class WGANGPLoss: Loss {
     /// mean D(x̃) − mean D(x) + λ·penalty (plus R1 when on).
     public func discriminatorLoss(_ input: DiscriminatorLossInput) throws -> Tensor {
         var loss = try wassersteinCriticLoss(input)
-        let lambda = parameters.float("lambda")
+        let lambda = Float(parameters[Self.lambda])
         if lambda > 0 { loss = try loss + (try gradientPenalty(input)) * lambda }
         return try withR1(loss, input)
     }
 
     /// The penalty at the interpolates (when λ > 0), and R1's when it is on.
-    public var gradientPenalties: Int { (parameters.real("lambda") > 0 ? 1 : 0) + (hasR1 ? 1 : 0) }
+    public var gradientPenalties: Int { (parameters[Self.lambda] > 0 ? 1 : 0) + (hasR1 ? 1 : 0) }
+
+    /// The game's λ: its default suits a critic of one weight.
+    static let gameLambda: ParameterKey<Float> = .real(
+        "lambda", 0...1e6, default: 0.35, "wgan-gp: weight of the gradient penalty")
+    /// f(t) = t, D adds λ·(|∇ₓD| − 1)².
+    public static let diracForm: DiracGameForm? = DiracGameForm(
+        f: { $0 }, summary: "f(t) = t, D adds λ·(|∇ₓD| − 1)²", settings: [gameLambda.spec],
+        penalty: { theta, critic, settings in
+            // D is linear, so ∇ₓD is the same at every interpolate between the real point 0 and θ; the
+            // midpoint stands for all of them.
+            let between = (theta.detached() * 0.5).requiringGradient()
+            let slope = try gradients(of: try critic(between), wrt: [between], createGraph: true)[0]
+            return (slope.abs() - 1).squared() * settings[gameLambda]
+        })
 
     /// mean (‖∇ₓ̂D(x̂)‖ − 1)², or its one-sided form.
     func gradientPenalty(_ input: DiscriminatorLossInput) throws -> Tensor {
@@ -92,14 +117,12 @@ public final class WGANGPLoss: Loss {
         let scores = try input.critic(interpolates)
         let gradient = try gradients(of: scores.sum(), wrt: [interpolates], createGraph: true)[0]
         var excess = try gradient.rowNorms() - 1
-        if parameters.boolean("one_sided") { excess = excess.relu() }
+        if parameters[Self.oneSided] { excess = excess.relu() }
         return excess.squared().mean()
     }
 
     /// −mean D(x̃).
     public func generatorLoss(fakeScores: Tensor) throws -> Tensor { -fakeScores.mean() }
-    /// false
     public var isCrossEntropy: Bool { false }
-    /// true
     public var estimatesWasserstein: Bool { true }
 }

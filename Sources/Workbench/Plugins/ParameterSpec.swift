@@ -130,10 +130,13 @@ public struct PluginSpec: Sendable {
     public let parameters: [ParameterSpec]
     /// The paper or source it follows, when there is one.
     public let reference: String?
+    /// The remedy of "From GAN to WGAN" it implements, in a word or two ("Wasserstein"), when it is one:
+    /// help names the other plugins that implement the same remedy.
+    public let remedy: String?
 
     /// A plugin declaration.
     public init(kind: PluginKind, name: String, aliases: [String] = [], summary: String, discussion: String,
-                parameters: [ParameterSpec] = [], reference: String? = nil) {
+                parameters: [ParameterSpec] = [], reference: String? = nil, remedy: String? = nil) {
         self.kind = kind
         self.name = name
         self.aliases = aliases
@@ -141,6 +144,7 @@ public struct PluginSpec: Sendable {
         self.discussion = discussion
         self.parameters = parameters
         self.reference = reference
+        self.remedy = remedy
     }
 
     /// The parameter called `name`, if declared.

@@ -35,12 +35,14 @@ public final class PluginRegistry<Entry>: @unchecked Sendable {
     // the lock only keeps a reader from seeing a half-appended array.
     private let lock = NSLock()
     private var entries: [Entry]
+    private let builtInCount: Int
 
     /// A registry of `kind` holding `builtIn`, each entry's declaration read by `spec`.
     public init(_ kind: PluginKind, _ builtIn: [Entry], spec: @escaping @Sendable (Entry) -> PluginSpec) {
         self.kind = kind
         specOf = spec
         entries = builtIn
+        builtInCount = builtIn.count
     }
 
     /// Every entry, in listing order.
@@ -84,6 +86,21 @@ public final class PluginRegistry<Entry>: @unchecked Sendable {
                 throw RegistrationError("a \(kind.rawValue) called '\(clash)' is already registered")
             }
             entries.append(entry)
+        }
+    }
+
+    /// Removes the plugin that `register` added under the canonical name `name` (ignoring case), so that a
+    /// test which registered one leaves the registry as it found it; built-in plugins stay. Whether one
+    /// was removed.
+    @discardableResult
+    public func unregister(named name: String) -> Bool {
+        lock.withLock {
+            let wanted = name.lowercased()
+            guard let index = entries.indices.dropFirst(builtInCount).first(where: {
+                specOf(entries[$0]).name.lowercased() == wanted
+            }) else { return false }
+            entries.remove(at: index)
+            return true
         }
     }
 }

@@ -30,6 +30,9 @@ public enum Plugins {
         PrecisionRecallMetric.self, DensityCoverageMetric.self, HistogramMetric.self, CriticMetric.self,
     ], spec: { $0.spec })
 
+    /// The two-player toy games.
+    public static let games = PluginRegistry<any Game.Type>(.game, [XYGame.self, DiracGame.self], spec: { $0.spec })
+
     /// The declarations of every plugin of `kind`, in listing order.
     public static func specs(of kind: PluginKind) -> [PluginSpec] {
         switch kind {
@@ -39,7 +42,7 @@ public enum Plugins {
         case .metric: metrics.specs
         case .model: ModelRegistry.all
         case .optimizer: OptimizerRegistry.all
-        case .game: ToyGameSpecs.all
+        case .game: games.specs
         }
     }
 

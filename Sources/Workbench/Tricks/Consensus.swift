@@ -40,7 +40,7 @@ public final class ConsensusTrick: Trick {
     /// every update, since `loss` and `generator`/`discriminator` commands do not consult tricks.
     static func check(_ session: Session) throws {
         let loss = session.loss
-        if type(of: loss).spec.name == "wgan-gp" || (loss.parameters.entries.contains { $0.name == "r1" } && loss.parameters.real("r1") > 0) {
+        if loss.gradientPenalties > 0 {
             throw SessionError("consensus differentiates the players' gradients again; loss \(type(of: loss).spec.name) "
                                + "already has a gradient penalty (third derivatives): use a loss without one (r1=0)")
         }
