@@ -41,7 +41,7 @@ extension Interpreter {
 
     /// The declaration whose parameters a plugin command's key=value arguments belong to, when it is named.
     private static func pluginDeclaration(_ kind: PluginKind, _ spec: CommandSpec, _ invocation: Invocation) -> PluginSpec? {
-        guard let name = invocation.text(spec.pluginPositional) else { return kind == .model ? MLPModel.spec : nil }
+        guard let name = invocation.text(spec.pluginPositional) else { return kind == .model ? Plugins.defaultModel.spec : nil }
         return pluginSpecs(kind).first { $0.name == name || $0.aliases.contains(name) }
     }
 }
