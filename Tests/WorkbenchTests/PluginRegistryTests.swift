@@ -53,4 +53,16 @@ final class PluginRegistryTests: XCTestCase {
         }
         XCTAssertEqual(registry.names, ["mine"])
     }
+
+    func testUnregisterRemovesOnlyWhatRegisterAdded() throws {
+        let builtIn = PluginSpec(kind: .loss, name: "built-in", summary: "", discussion: "")
+        let registry = PluginRegistry<PluginSpec>(.loss, [builtIn], spec: { $0 })
+        try registry.register(PluginSpec(kind: .loss, name: "added", summary: "", discussion: ""))
+        XCTAssertFalse(registry.unregister(named: "built-in"))
+        XCTAssertTrue(registry.unregister(named: "added"))
+        XCTAssertFalse(registry.unregister(named: "added"))
+        XCTAssertEqual(registry.names, ["built-in"])
+        try registry.register(PluginSpec(kind: .loss, name: "added", summary: "", discussion: ""))
+        XCTAssertEqual(registry.names, ["built-in", "added"])
+    }
 }

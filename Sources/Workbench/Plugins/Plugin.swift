@@ -35,12 +35,14 @@ public final class PluginRegistry<Entry>: @unchecked Sendable {
     // the lock only keeps a reader from seeing a half-appended array.
     private let lock = NSLock()
     private var entries: [Entry]
+    private let builtInCount: Int
 
     /// A registry of `kind` holding `builtIn`, each entry's declaration read by `spec`.
     public init(_ kind: PluginKind, _ builtIn: [Entry], spec: @escaping @Sendable (Entry) -> PluginSpec) {
         self.kind = kind
         specOf = spec
         entries = builtIn
+        builtInCount = builtIn.count
     }
 
     /// Every entry, in listing order.
@@ -84,6 +86,20 @@ public final class PluginRegistry<Entry>: @unchecked Sendable {
                 throw RegistrationError("a \(kind.rawValue) called '\(clash)' is already registered")
             }
             entries.append(entry)
+        }
+    }
+
+    /// Removes the plugin `register` added under the canonical `name`; built-in plugins stay. A test that
+    /// registers a plugin of its own leaves the registry as it found it, so that what other tests list is
+    /// unchanged. Returns whether there was one.
+    @discardableResult
+    public func unregister(named name: String) -> Bool {
+        lock.withLock {
+            guard let index = entries.indices.dropFirst(builtInCount).first(where: { specOf(entries[$0]).name == name }) else {
+                return false
+            }
+            entries.remove(at: index)
+            return true
         }
     }
 }
