@@ -54,13 +54,13 @@ func makeSession(_ configuration: TrainingConfiguration) throws -> Session {
     }
     try session.setDataset(try datasetType.init(try ParameterValues(datasetType.spec, assignments: configuration.datasetAssignments)))
     try session.setNoise(NoiseSpec(.normal, dimension: configuration.noiseDimension))
-    try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: configuration.generator))
-    try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: configuration.discriminator))
+    try session.setModel(.generator, try MLPModel.make(configuration.generator))
+    try session.setModel(.discriminator, try MLPModel.make(configuration.discriminator))
     guard let lossType = Plugins.losses.named(configuration.loss) else { throw SessionError("no loss \(configuration.loss)") }
     try session.setLoss(try lossType.init(try ParameterValues(lossType.spec, assignments: configuration.lossAssignments)))
-    let adam = try ParameterValues(OptimizerRegistry.adam, assignments: configuration.adam)
-    try session.setOptimizer(.generator, OptimizerRegistry.adam, adam)
-    try session.setOptimizer(.discriminator, OptimizerRegistry.adam, adam)
+    let adam = try AdamRule.make(configuration.adam)
+    try session.setOptimizer(.generator, adam)
+    try session.setOptimizer(.discriminator, adam)
     try session.setBatchSize(configuration.batch)
     return session
 }

@@ -93,7 +93,7 @@ public struct Completer {
             if let pluginName, let plugin = Interpreter.pluginSpecs(kind).first(where: { $0.name == pluginName || $0.aliases.contains(pluginName) }) {
                 declared += plugin.parameters
             } else if kind == .model {
-                declared += MLPModel.spec.parameters
+                declared += Plugins.defaultModel.spec.parameters
             }
             if spec.name == "noise" { declared = NoiseSpec.spec.parameters.filter { $0.name != "distribution" } }
         }

@@ -39,9 +39,10 @@ extension Interpreter {
         for inner in command.block ?? [] { check(inner, into: &diagnostics) }
     }
 
-    /// The declaration whose parameters a plugin command's key=value arguments belong to, when it is named.
+    /// The declaration whose parameters a plugin command's key=value arguments belong to, when it is named
+    /// (found as the command finds it: ignoring case, aliases after names).
     private static func pluginDeclaration(_ kind: PluginKind, _ spec: CommandSpec, _ invocation: Invocation) -> PluginSpec? {
-        guard let name = invocation.text(spec.pluginPositional) else { return kind == .model ? MLPModel.spec : nil }
-        return pluginSpecs(kind).first { $0.name == name || $0.aliases.contains(name) }
+        guard let name = invocation.text(spec.pluginPositional) else { return kind == .model ? Plugins.defaultModel.spec : nil }
+        return Plugins.spec(kind, named: name)
     }
 }

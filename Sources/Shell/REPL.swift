@@ -20,9 +20,22 @@ public final class REPL {
     /// What the banner says: what is loaded and how to get help.
     static func banner(_ session: Session) -> [String] {
         [
-            "gantry \(version): \(session.loss.canonicalText.split(separator: " ").first ?? "") GAN on \(session.dataset.canonicalText.split(separator: " ").first ?? ""), seed \(session.seed), G and D \(MLPModel.mlpSpec(session.modelParameters[.generator]!, input: session.noise.dimension, output: session.dataset.dimension).hiddenWidths.map(String.init).joined(separator: "×")) MLPs",
+            "gantry \(version): \(session.loss.canonicalText.split(separator: " ").first ?? "") GAN on \(session.dataset.canonicalText.split(separator: " ").first ?? ""), seed \(session.seed), \(architectures(session))",
             "type help for commands, step 500 to train, metric modes to measure; Ctrl-D quits",
         ]
+    }
+
+    /// "G and D 128×128 MLPs", or each player's when they differ ("G offset, D 512 MLP").
+    static func architectures(_ session: Session) -> String {
+        let (generator, discriminator) = (architecture(session, .generator), architecture(session, .discriminator))
+        return generator == discriminator ? "G and D \(generator)s" : "G \(generator), D \(discriminator)"
+    }
+
+    private static func architecture(_ session: Session, _ player: Player) -> String {
+        let (input, output) = session.widths(player)
+        let model = session.model(player)
+        return model.perceptron(input: input, output: output).map { $0.hiddenWidths.map(String.init).joined(separator: "×") + " MLP" }
+            ?? model.name
     }
 
     /// Runs until quit or end of input; returns the process exit status (0).

@@ -7,12 +7,11 @@ public struct SessionSnapshot {
     let streamPositions: [(name: String, position: UInt64)]
     let dataset: any Dataset
     let noise: NoiseSpec
-    let modelSpecs: [Player: PluginSpec]
-    let modelParameters: [Player: ParameterValues]
+    let models: [Player: any Model]
     let generator: Sequential
     let discriminator: Sequential
     let loss: any Loss
-    let optimizerSettings: [Player: (spec: PluginSpec, parameters: ParameterValues)]
+    let optimizerSettings: [Player: any UpdateRule]
     let generatorOptimizer: any Optimizer
     let discriminatorOptimizer: any Optimizer
     let batchSize: Int
@@ -49,7 +48,7 @@ extension Session {
     private var liveState: SessionSnapshot {
         SessionSnapshot(
             seed: seed, streamPositions: streams.positions, dataset: dataset, noise: noise,
-            modelSpecs: modelSpecs, modelParameters: modelParameters, generator: generator, discriminator: discriminator, loss: loss,
+            models: models, generator: generator, discriminator: discriminator, loss: loss,
             optimizerSettings: optimizerSettings, generatorOptimizer: generatorOptimizer,
             discriminatorOptimizer: discriminatorOptimizer, batchSize: batchSize, iteration: iteration,
             history: history, hooks: hooks, journal: journal, pendingCritic: pendingCritic, game: game, frozen: frozen)
@@ -67,8 +66,7 @@ extension Session {
         streams.restore(positions: fresh.streamPositions)
         dataset = fresh.dataset
         noise = fresh.noise
-        modelSpecs = fresh.modelSpecs
-        modelParameters = fresh.modelParameters
+        models = fresh.models
         generator = fresh.generator
         discriminator = fresh.discriminator
         loss = fresh.loss
@@ -147,14 +145,13 @@ enum SessionSnapshotCopier {
             }
         }
         func optimizerCopy(_ player: Player, _ original: any Optimizer) -> any Optimizer {
-            let (spec, parameters) = s.optimizerSettings[player]!
-            let made = OptimizerRegistry.make(spec, parameters)
+            let made = s.optimizerSettings[player]!.makeOptimizer()
             made.state = original.state.remapped(replacements)
             return made
         }
         return SessionSnapshot(
             seed: s.seed, streamPositions: s.streamPositions, dataset: s.dataset, noise: s.noise,
-            modelSpecs: s.modelSpecs, modelParameters: s.modelParameters, generator: generator, discriminator: discriminator, loss: s.loss,
+            models: s.models, generator: generator, discriminator: discriminator, loss: s.loss,
             optimizerSettings: s.optimizerSettings,
             generatorOptimizer: optimizerCopy(.generator, s.generatorOptimizer),
             discriminatorOptimizer: optimizerCopy(.discriminator, s.discriminatorOptimizer),

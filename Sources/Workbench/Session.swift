@@ -20,18 +20,16 @@ public final class Session {
     public internal(set) var dataset: any Dataset
     /// The generator's input.
     public internal(set) var noise: NoiseSpec
-    /// The model plugin of each player's network (mlp unless set otherwise).
-    public internal(set) var modelSpecs: [Player: PluginSpec] = [.generator: MLPModel.spec, .discriminator: MLPModel.spec]
-    /// The model parameters of each player's network.
-    public internal(set) var modelParameters: [Player: ParameterValues]
+    /// The model plugin each player's network is built from (mlp unless set otherwise).
+    public internal(set) var models: [Player: any Model]
     /// The generator.
     public internal(set) var generator: Sequential
     /// The discriminator (critic).
     public internal(set) var discriminator: Sequential
     /// The objective.
     public internal(set) var loss: any Loss
-    /// Each player's optimizer declaration and parameters.
-    public internal(set) var optimizerSettings: [Player: (spec: PluginSpec, parameters: ParameterValues)]
+    /// Each player's update rule: the plugin its optimizer was made by, with its settings.
+    public internal(set) var optimizerSettings: [Player: any UpdateRule]
     /// The generator's optimizer.
     public internal(set) var generatorOptimizer: any Optimizer
     /// The discriminator's optimizer.
@@ -83,13 +81,13 @@ public final class Session {
         guard let ring = Plugins.datasets.named("ring8") else { throw SessionError("no ring8 data set is registered") }
         dataset = try ring.init(try ParameterValues(ring.spec))
         noise = NoiseSpec(.normal, dimension: 2)
-        let mlp = try ParameterValues(MLPModel.spec)
-        modelParameters = [.generator: mlp, .discriminator: mlp]
+        let model = try Plugins.defaultModel.init(try ParameterValues(Plugins.defaultModel.spec))
+        models = [.generator: model, .discriminator: model]
         loss = try NonSaturatingLoss(try ParameterValues(NonSaturatingLoss.spec))
-        let adam = try ParameterValues(OptimizerRegistry.adam)
-        optimizerSettings = [.generator: (OptimizerRegistry.adam, adam), .discriminator: (OptimizerRegistry.adam, adam)]
-        generatorOptimizer = OptimizerRegistry.make(OptimizerRegistry.adam, adam)
-        discriminatorOptimizer = OptimizerRegistry.make(OptimizerRegistry.adam, adam)
+        let adam = try AdamRule.make()
+        optimizerSettings = [.generator: adam, .discriminator: adam]
+        generatorOptimizer = adam.makeOptimizer()
+        discriminatorOptimizer = adam.makeOptimizer()
         batchSize = 128
         generator = Sequential([])
         discriminator = Sequential([])
@@ -106,12 +104,11 @@ public final class Session {
         var lines = ["seed \(seed)", "data " + dataset.canonicalText, "noise \(noise)"]
         for player in Player.allCases {
             let verb = player == .generator ? "generator" : "discriminator"
-            lines.append(([verb, modelSpecs[player]!.name] + modelParameters[player]!.assignments()).joined(separator: " "))
+            lines.append(verb + " " + model(player).canonicalText)
         }
         lines.append("loss " + loss.canonicalText)
         for player in Player.allCases {
-            let (spec, parameters) = optimizerSettings[player]!
-            lines.append((["optimizer", player.rawValue, spec.name] + parameters.assignments()).joined(separator: " "))
+            lines.append("optimizer \(player.rawValue) " + optimizerSettings[player]!.canonicalText)
         }
         lines.append("batch \(batchSize)")
         for player in Player.allCases where frozen.contains(player) { lines.append("freeze \(player.rawValue)") }
@@ -125,6 +122,9 @@ public final class Session {
     /// The network of a player.
     public func network(_ player: Player) -> Sequential { player == .generator ? generator : discriminator }
 
+    /// The model plugin of a player.
+    public func model(_ player: Player) -> any Model { models[player]! }
+
     /// The optimizer of a player.
     public func optimizer(_ player: Player) -> any Optimizer {
         player == .generator ? generatorOptimizer : discriminatorOptimizer
@@ -135,29 +135,26 @@ public final class Session {
         hooks.reduce(dataset.dimension) { $0 * $1.discriminatorInputMultiplier }
     }
 
-    /// A freshly initialised network for `player` from its `mlp` parameters. The weights come from the
+    /// The widths at the ends of a player's network: G maps noise to data, D (packed) data to one score.
+    public func widths(_ player: Player) -> (input: Int, output: Int) {
+        player == .generator ? (noise.dimension, dataset.dimension) : (discriminatorInputWidth, 1)
+    }
+
+    /// A freshly initialised network for `player` from its model. The weights come from the
     /// stream "init.G" / "init.D" started afresh for every build, so they depend only on the seed and the
     /// architecture, never on how often the network was rebuilt before: a saved script replays to the same
     /// weights whatever session it is run in.
     func buildNetwork(_ player: Player) throws -> Sequential {
-        let parameters = modelParameters[player]!
         try checkModel(player)
-        if modelSpecs[player]!.name == OffsetModel.spec.name {
-            return Sequential([PrependedOffset(initial: parameters.float("theta"))])
-        }
-        let spec = player == .generator
-            ? MLPModel.mlpSpec(parameters, input: noise.dimension, output: dataset.dimension)
-            : MLPModel.mlpSpec(parameters, input: discriminatorInputWidth, output: 1)
-        return try spec.build(using: RandomStream(seed: seed, name: "init." + player.rawValue))
+        let (input, output) = widths(player)
+        return try model(player).build(player, input: input, output: output,
+                                       using: RandomStream(seed: seed, name: "init." + player.rawValue))
     }
 
     /// Refuses a model that does not fit the player or the dimensions (checked without building it).
     func checkModel(_ player: Player) throws {
-        guard modelSpecs[player]!.name == OffsetModel.spec.name else { return }
-        guard player == .generator else { throw SessionError("the offset model is a generator; D needs an mlp") }
-        guard dataset.dimension == noise.dimension + 1 else {
-            throw SessionError("the offset generator makes (θ, z): the data dimension (\(dataset.dimension)) must be the noise dimension (\(noise.dimension)) plus one")
-        }
+        let (input, output) = widths(player)
+        try model(player).check(player, input: input, output: output)
     }
 
     /// Replaces the data set. When its dimension differs, both networks are rebuilt (freshly initialised,
@@ -199,20 +196,19 @@ public final class Session {
         return "the noise dimension changed from \(previous.dimension) to \(newNoise.dimension): G was rebuilt with fresh weights"
     }
 
-    /// Rebuilds a player's network from a model plugin and its parameters (fresh weights, optimizer memory
-    /// cleared). The same model and parameters as now change nothing (so replaying a saved configuration is exact).
+    /// Rebuilds a player's network from a model plugin (fresh weights, optimizer memory cleared). The same
+    /// model with the same parameters as now changes nothing (so replaying a saved configuration is exact).
     /// Refused before building when training would need more memory than allowed.
-    public func setModel(_ player: Player, _ parameters: ParameterValues, model: PluginSpec = MLPModel.spec) throws {
-        let previous = (modelSpecs[player]!, modelParameters[player]!)
-        if previous.0.name == model.name && previous.1 == parameters { return }
+    public func setModel(_ player: Player, _ newModel: any Model) throws {
+        let previous = model(player)
+        if previous.isSame(as: newModel) { return }
         let before = trainingFootprint
-        modelSpecs[player] = model
-        modelParameters[player] = parameters
+        models[player] = newModel
         do {
             try checkMemoryBudgetOfChange(comparedTo: before)
             try rebuildNetworks([player])
         } catch {
-            (modelSpecs[player], modelParameters[player]) = previous
+            models[player] = previous
             throw error
         }
     }
@@ -251,24 +247,23 @@ public final class Session {
     /// Sets a player's optimizer. The same optimizer with new settings keeps its memory (moments,
     /// buffers, step counts); a different one starts fresh. Refused when its state would need more memory
     /// than allowed.
-    public func setOptimizer(_ player: Player, _ spec: PluginSpec, _ parameters: ParameterValues) throws {
-        try setOptimizers([(player, spec, parameters)])
+    public func setOptimizer(_ player: Player, _ rule: any UpdateRule) throws {
+        try setOptimizers([(player, rule)])
     }
 
     /// `setOptimizer` for several players at once: all of them, or (refused) none.
-    public func setOptimizers(_ changes: [(player: Player, spec: PluginSpec, parameters: ParameterValues)]) throws {
+    public func setOptimizers(_ changes: [(player: Player, rule: any UpdateRule)]) throws {
         let previous = optimizerSettings, before = trainingFootprint
-        for change in changes { optimizerSettings[change.player] = (change.spec, change.parameters) }
+        for change in changes { optimizerSettings[change.player] = change.rule }
         do {
             try checkMemoryBudgetOfChange(comparedTo: before)
         } catch {
             optimizerSettings = previous
             throw error
         }
-        for (player, spec, parameters) in changes {
-            let current = optimizer(player)
-            let replacement = OptimizerRegistry.make(spec, parameters)
-            if replacement.name == current.name { replacement.state = current.state }
+        for (player, rule) in changes {
+            let replacement = rule.makeOptimizer()
+            if previous[player]!.sharesMemory(with: rule) { replacement.state = optimizer(player).state }
             if player == .generator { generatorOptimizer = replacement } else { discriminatorOptimizer = replacement }
         }
     }
@@ -312,8 +307,7 @@ public final class Session {
         seed = newSeed
         streams = RandomStreams(seed: newSeed)
         for player in Player.allCases {
-            let (spec, parameters) = optimizerSettings[player]!
-            let fresh = OptimizerRegistry.make(spec, parameters)
+            let fresh = optimizerSettings[player]!.makeOptimizer()
             if player == .generator { generatorOptimizer = fresh } else { discriminatorOptimizer = fresh }
         }
         if buildsNetworks {

@@ -90,5 +90,9 @@ final class FuzzTests: XCTestCase {
                        ["model mlp: hidden=0x10 is hexadecimal: write it in decimal, as 16"])
         XCTAssertEqual(Interpreter.check("generator mlp theta=1", file: "m.gan").map(\.message),
                        ["unknown parameter 'theta' for model mlp"])
+        // The model is found as the command finds it: ignoring case, by alias.
+        XCTAssertEqual(Interpreter.check("generator OFFSET thetaa=1\ngenerator line-family theta=1000", file: "m.gan").map(\.message),
+                       ["unknown parameter 'thetaa' for model offset; did you mean 'theta'?",
+                        "model offset: theta=1000 is out of range; expected real in [-100, 100]"])
     }
 }

@@ -11,13 +11,13 @@ final class LearningTests: XCTestCase {
     /// 56 % high-quality samples (61 % at 2500, 72 % at 4000).
     func testWGANGPCoversTheRingWithHighQualitySamples() throws {
         let session = try Session(seed: 1)
-        let hidden = try ParameterValues(MLPModel.spec, assignments: [("hidden", "64,64")])
+        let hidden = try MLPModel.make([("hidden", "64,64")])
         try session.setModel(.generator, hidden)
         try session.setModel(.discriminator, hidden)
         try session.setLoss(try WGANGPLoss(try ParameterValues(WGANGPLoss.spec, assignments: [("lambda", "0.1")])))
-        let adam = try ParameterValues(OptimizerRegistry.adam, assignments: [("lr", "5e-4"), ("beta1", "0.5"), ("beta2", "0.9")])
-        try session.setOptimizer(.generator, OptimizerRegistry.adam, adam)
-        try session.setOptimizer(.discriminator, OptimizerRegistry.adam, adam)
+        let adam = try AdamRule.make([("lr", "5e-4"), ("beta1", "0.5"), ("beta2", "0.9")])
+        try session.setOptimizer(.generator, adam)
+        try session.setOptimizer(.discriminator, adam)
         try session.train(iterations: 3000)
         let report = try session.measure(try ModesMetric(ParameterValues(ModesMetric.spec)))
         XCTAssertGreaterThanOrEqual(report.value("modes")!, 7, "\(report)")

@@ -76,7 +76,7 @@ final class LossTests: XCTestCase {
 
     func testWGANClipsEveryCriticWeightAfterEachCriticUpdate() throws {
         let session = try Session(seed: 2)
-        try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8")]))
+        try session.setModel(.discriminator, MLPModel.make([("hidden", "8")]))
         try session.setBatchSize(16)
         try session.setLoss(try make(WGANLoss.self, [("clip", "0.01"), ("critic_steps", "3")]))
         let largest = session.discriminator.parameters.flatMap { $0.value.scalars.map(abs) }.max()!

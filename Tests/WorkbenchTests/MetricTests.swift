@@ -444,8 +444,8 @@ final class MetricTests: XCTestCase {
     func testMeasuringAnUnchangedStateTwiceAgreesAndLeavesTrainingAlone() throws {
         func session() throws -> Session {
             let session = try Session(seed: 4)
-            try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "16")]))
-            try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "16")]))
+            try session.setModel(.generator, MLPModel.make([("hidden", "16")]))
+            try session.setModel(.discriminator, MLPModel.make([("hidden", "16")]))
             try session.setBatchSize(32)
             return session
         }

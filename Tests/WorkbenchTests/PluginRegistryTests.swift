@@ -64,5 +64,7 @@ final class PluginRegistryTests: XCTestCase {
         XCTAssertEqual(registry.names, ["built-in"])
         XCTAssertNil(registry.named("extra"))
         XCTAssertFalse(registry.unregister(named: "added"))
+        try registry.register(PluginSpec(kind: .loss, name: "added", summary: "", discussion: ""))
+        XCTAssertEqual(registry.names, ["built-in", "added"])
     }
 }

@@ -7,8 +7,8 @@ import NeuralNet
 final class ProbeTests: XCTestCase {
     func smallSession() throws -> Session {
         let session = try Session(seed: 4)
-        try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8")]))
-        try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8")]))
+        try session.setModel(.generator, MLPModel.make([("hidden", "8")]))
+        try session.setModel(.discriminator, MLPModel.make([("hidden", "8")]))
         try session.setBatchSize(16)
         return session
     }

@@ -6,8 +6,8 @@ import NeuralNet
 final class SessionTests: XCTestCase {
     func smallSession(seed: UInt64 = 3) throws -> Session {
         let session = try Session(seed: seed)
-        try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "16,16")]))
-        try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "16,16")]))
+        try session.setModel(.generator, MLPModel.make([("hidden", "16,16")]))
+        try session.setModel(.discriminator, MLPModel.make([("hidden", "16,16")]))
         try session.setBatchSize(32)
         return session
     }
@@ -67,8 +67,8 @@ final class SessionTests: XCTestCase {
         let kept = session.generator.parameters.map(\.value)
         let positions = session.streams.positions
         // An absurd learning rate overflows the weights on the next update.
-        try session.setOptimizer(.generator, OptimizerRegistry.sgd, try ParameterValues(OptimizerRegistry.sgd, assignments: [("lr", "100")]))
-        try session.setOptimizer(.discriminator, OptimizerRegistry.sgd, try ParameterValues(OptimizerRegistry.sgd, assignments: [("lr", "100")]))
+        try session.setOptimizer(.generator, try SGDRule.make([("lr", "100")]))
+        try session.setOptimizer(.discriminator, try SGDRule.make([("lr", "100")]))
         var caught: TrainingError?
         do { try session.train(iterations: 50) } catch let error as TrainingError { caught = error }
         let error = try XCTUnwrap(caught)

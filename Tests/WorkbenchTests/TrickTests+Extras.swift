@@ -7,8 +7,8 @@ import NeuralNet
 final class ExtraTrickTests: XCTestCase {
     func smallSession(seed: UInt64 = 3) throws -> Session {
         let session = try Session(seed: seed)
-        try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8")]))
-        try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8")]))
+        try session.setModel(.generator, MLPModel.make([("hidden", "8")]))
+        try session.setModel(.discriminator, MLPModel.make([("hidden", "8")]))
         try session.setBatchSize(8)
         return session
     }
@@ -55,8 +55,7 @@ final class ExtraTrickTests: XCTestCase {
         XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: firstWeight), steps + 1)
         // A rate the user set while ttur was on is kept when it goes off.
         try switchOn(TTURTrick.self, in: session)
-        let sgd = OptimizerRegistry.sgd
-        try session.setOptimizer(.generator, sgd, try ParameterValues(sgd, assignments: [("lr", "0.05")]))
+        try session.setOptimizer(.generator, try SGDRule.make([("lr", "0.05")]))
         session.removeHook(named: "ttur")
         XCTAssertEqual(session.generatorOptimizer.learningRate, 0.05)
         XCTAssertEqual(session.discriminatorOptimizer.learningRate, 1e-4)

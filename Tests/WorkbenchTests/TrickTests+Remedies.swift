@@ -10,8 +10,8 @@ import _GantryTestSupport
 final class RemedyTrickTests: XCTestCase {
     func smallSession(seed: UInt64 = 3) throws -> Session {
         let session = try Session(seed: seed)
-        try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8,8")]))
-        try session.setModel(.discriminator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8,8")]))
+        try session.setModel(.generator, MLPModel.make([("hidden", "8,8")]))
+        try session.setModel(.discriminator, MLPModel.make([("hidden", "8,8")]))
         try session.setBatchSize(16)
         return session
     }
@@ -363,7 +363,7 @@ final class RemedyTrickTests: XCTestCase {
 
     func testVirtualBatchNormReplacesBatchNormAndRefusesConflicts() throws {
         let session = try smallSession()
-        try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8,8"), ("norm", "batch")]))
+        try session.setModel(.generator, MLPModel.make([("hidden", "8,8"), ("norm", "batch")]))
         let batchNorm = session.generator.layers[1] as! BatchNorm
         session.addHook(try make(VirtualBatchNormalization.self, session, [("reference", "4")]))
         XCTAssertEqual(session.generator.layers.filter { $0 is BatchNorm }.count, 0)
@@ -374,11 +374,11 @@ final class RemedyTrickTests: XCTestCase {
         XCTAssertTrue(session.generator.layers[1] === batchNorm)
         XCTAssertTrue(batchNorm.scale.value.isBitwiseEqual(to: trainedScale))
         // Layer normalisation, VBN twice, and VBN in D beside feature matching are refused.
-        try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8"), ("norm", "layer")]))
+        try session.setModel(.generator, MLPModel.make([("hidden", "8"), ("norm", "layer")]))
         XCTAssertThrowsError(try make(VirtualBatchNormalization.self, session)) {
             XCTAssertEqual("\($0)", "vbn replaces batch normalisation, and G uses layer normalisation; rebuild G with norm=none or norm=batch first")
         }
-        try session.setModel(.generator, try ParameterValues(MLPModel.spec, assignments: [("hidden", "8,8")]))
+        try session.setModel(.generator, MLPModel.make([("hidden", "8,8")]))
         session.addHook(try make(FeatureMatching.self, session))
         XCTAssertThrowsError(try make(VirtualBatchNormalization.self, session, [("players", "both")])) {
             XCTAssertEqual("\($0)", "vbn in D conflicts with feature-matching, which would treat the reference rows as "
@@ -406,7 +406,7 @@ final class RemedyTrickTests: XCTestCase {
         try session.train(iterations: 1)
         // New widths rebuild both networks without the tricks' layers; the next update puts them back.
         for player in Player.allCases {
-            try session.setModel(player, try ParameterValues(MLPModel.spec, assignments: [("hidden", "6")]))
+            try session.setModel(player, MLPModel.make([("hidden", "6")]))
         }
         XCTAssertFalse(session.discriminator.layers.contains { $0 is MinibatchDiscriminationLayer })
         try session.train(iterations: 2)

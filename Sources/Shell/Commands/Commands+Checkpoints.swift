@@ -146,7 +146,9 @@ extension Interpreter {
         let count = parameters.integer("n")
         // Refused before any allocation: G's activations for all n samples at once (forward only, a generous
         // 4 copies of every layer) must fit in half of the memory.
-        let widths = session.modelParameters[.generator]!.integers("hidden") + [session.dataset.dimension, session.noise.dimension]
+        let (input, output) = session.widths(.generator)
+        let hidden = session.model(.generator).perceptron(input: input, output: output)?.hiddenWidths ?? []
+        let widths = hidden + [session.dataset.dimension, session.noise.dimension]
         let bytes = Double(count) * Double(widths.reduce(0, +)) * 4 * 4
         let available = Double(ProcessInfo.processInfo.physicalMemory) / 2
         guard bytes <= available else {

@@ -7,11 +7,11 @@ extension Interpreter {
     static func pluginSpecs(_ kind: PluginKind) -> [PluginSpec] {
         switch kind {
         case .dataset: return Plugins.datasets.all.map { $0.spec }
-        case .model: return ModelRegistry.all
+        case .model: return Plugins.models.specs
         case .loss: return Plugins.losses.all.map { $0.spec }
         case .trick: return Plugins.tricks.all.map { $0.spec }
         case .metric: return Plugins.metrics.all.map { $0.spec }
-        case .optimizer: return OptimizerRegistry.all
+        case .optimizer: return Plugins.optimizers.specs
         case .game: return Plugins.games.all.map { $0.spec }
         }
     }

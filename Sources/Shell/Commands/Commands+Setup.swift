@@ -55,25 +55,23 @@ extension Interpreter {
         session.journal.append("noise \(noise)")
     }
 
-    /// `generator [MODEL] key=value…` and `discriminator [MODEL] key=value…` (mlp when no model is named)
+    /// `generator [MODEL] key=value…` and `discriminator [MODEL] key=value…` (the default model when none is named)
     func model(_ invocation: Invocation) throws {
         let player: Player = invocation.spec.name == "generator" ? .generator : .discriminator
-        let model = invocation.positionals.isEmpty
-            ? MLPModel.spec : try plugin(invocation, "model", ModelRegistry.all, spec: { $0 }, named: ModelRegistry.named)
-        let parameters = try ParameterValues(model, assignments: invocation.assignments)
+        let type = invocation.positionals.isEmpty
+            ? Plugins.defaultModel : try plugin(invocation, "model", Plugins.models.all, spec: { $0.spec }, named: Plugins.models.named)
+        let model = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
         do {
-            try session.setModel(player, parameters, model: model)
+            try session.setModel(player, model)
         } catch let error as SessionError {
             throw invocation.failure(error.description, at: invocation.positionals.first?.range)
         }
-        session.journal.append(([invocation.spec.name, model.name] + parameters.assignments()).joined(separator: " "))
+        session.journal.append(invocation.spec.name + " " + model.canonicalText)
         let network = session.network(player)
-        if model.name == MLPModel.spec.name {
-            let widths = player == .generator ? (session.noise.dimension, session.dataset.dimension) : (session.discriminatorInputWidth, 1)
-            say("\(player.rawValue): \(MLPModel.mlpSpec(parameters, input: widths.0, output: widths.1)); \(network.parameterCount) parameters")
-        } else {
-            say("\(player.rawValue): " + network.layers.map(\.summary).joined(separator: " → ") + "; \(network.parameterCount) parameter" + (network.parameterCount == 1 ? "" : "s"))
-        }
+        let (input, output) = session.widths(player)
+        let layout = model.perceptron(input: input, output: output).map { "\($0)" }
+            ?? network.layers.map(\.summary).joined(separator: " → ")
+        say("\(player.rawValue): \(layout); \(network.parameterCount) parameter" + (network.parameterCount == 1 ? "" : "s"))
     }
 
     /// `loss NAME key=value…`
@@ -100,29 +98,29 @@ extension Interpreter {
         case "both": players = [.generator, .discriminator]
         default: throw invocation.failure("unknown player '\(playerNode.text)'; expected G, D or both", at: playerNode.range)
         }
-        var changes: [(Player, PluginSpec, ParameterValues)] = []
+        var changes: [(player: Player, rule: any UpdateRule)] = []
         for player in players {
             let current = session.optimizerSettings[player]!
-            let spec: PluginSpec
+            let type: any UpdateRule.Type
             var assignments = invocation.assignments
             if let nameNode = invocation.positionals.dropFirst().first {
-                guard let named = OptimizerRegistry.named(nameNode.text) else {
-                    throw invocation.failure(unknownPluginMessage("optimizer", nameNode.text, OptimizerRegistry.all), at: nameNode.range)
+                guard let named = Plugins.optimizers.named(nameNode.text) else {
+                    throw invocation.failure(unknownPluginMessage("optimizer", nameNode.text, Plugins.optimizers.specs), at: nameNode.range)
                 }
-                spec = named
+                type = named
             } else {
-                spec = current.spec
+                type = Swift.type(of: current)
                 // Settings not given keep their current values.
                 let given = Set(assignments.map(\.name))
                 for entry in current.parameters.entries where !given.contains(entry.name) {
                     assignments.append((entry.name, entry.value.description))
                 }
             }
-            changes.append((player, spec, try ParameterValues(spec, assignments: assignments)))
+            changes.append((player, try type.init(try ParameterValues(type.spec, assignments: assignments))))
         }
         try session.setOptimizers(changes)
-        for (player, spec, parameters) in changes {
-            session.journal.append((["optimizer", player.rawValue, spec.name] + parameters.assignments()).joined(separator: " "))
+        for (player, rule) in changes {
+            session.journal.append("optimizer \(player.rawValue) " + rule.canonicalText)
         }
     }
 

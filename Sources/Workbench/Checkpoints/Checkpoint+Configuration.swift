@@ -56,7 +56,8 @@ extension Checkpoint {
         for player in Player.allCases {
             let isGenerator = player == .generator
             let input = isGenerator ? fresh.noise.dimension : fresh.dataset.dimension * packing
-            let layers = DeclaredLayer.layers(of: fresh, player, input: input)
+            let output = isGenerator ? fresh.dataset.dimension : 1
+            let layers = fresh.model(player).declaredLayers(input: input, output: output)
             var walk = ArchitectureWalk(player: player, declared: layers, width: input, checkpoint: self, entries: entries)
             walk.spectralNorm = !isGenerator && names.contains(SpectralNormTrick.spec.name)
             walk.minibatch = isGenerator ? nil : minibatch.map { ($0.integer("kernels"), $0.integer("dims")) }
@@ -76,8 +77,9 @@ extension Checkpoint {
     }
 }
 
-/// A layer the configuration declares, before any trick changes the network.
-enum DeclaredLayer: Equatable {
+/// A layer a model declares it builds, before any trick changes the network: what a checkpoint's records
+/// and tensors are checked against. Only layers a checkpoint can restore are here.
+public enum DeclaredLayer: Equatable {
     case linear(inputs: Int, outputs: Int)
     case batchNorm(Int)
     case layerNorm(Int)
@@ -86,10 +88,10 @@ enum DeclaredLayer: Equatable {
     case dropout(Float)
     case offset
 
-    static func == (a: DeclaredLayer, b: DeclaredLayer) -> Bool { a.description == b.description }
+    public static func == (a: DeclaredLayer, b: DeclaredLayer) -> Bool { a.description == b.description }
 
     /// "Linear(2 → 128)", "ReLU", "LeakyReLU(slope 0.2)", …
-    var description: String {
+    public var description: String {
         switch self {
         case .linear(let inputs, let outputs): return "Linear(\(inputs) → \(outputs))"
         case .batchNorm(let features): return "BatchNorm(\(features))"
@@ -100,11 +102,18 @@ enum DeclaredLayer: Equatable {
         }
     }
 
-    /// The layers `MLPSpec.build` makes for the player's configured model (the offset model's one layer).
-    static func layers(of session: Session, _ player: Player, input: Int) -> [DeclaredLayer] {
-        guard session.modelSpecs[player]!.name == MLPModel.spec.name else { return [.offset] }
-        let output = player == .generator ? session.dataset.dimension : 1
-        let spec = MLPModel.mlpSpec(session.modelParameters[player]!, input: input, output: output)
+    /// Trainable scalars the layer holds.
+    var parameterCount: Int {
+        switch self {
+        case .linear(let inputs, let outputs): return inputs * outputs + outputs
+        case .batchNorm(let features), .layerNorm(let features): return 2 * features
+        case .activation, .dropout: return 0
+        case .offset: return 1
+        }
+    }
+
+    /// The layers `MLPSpec.build` makes for `spec`.
+    public static func layers(of spec: MLPSpec) -> [DeclaredLayer] {
         let activation: DeclaredLayer
         switch spec.activation {
         case .relu: activation = .activation("ReLU", setting: nil)

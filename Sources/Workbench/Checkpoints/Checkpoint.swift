@@ -255,7 +255,7 @@ public struct Checkpoint {
         }
         let snapshot = SessionSnapshot(
             seed: fresh.seed, streamPositions: try restoreStreams(), dataset: fresh.dataset, noise: fresh.noise,
-            modelSpecs: fresh.modelSpecs, modelParameters: fresh.modelParameters, generator: generator, discriminator: discriminator, loss: fresh.loss,
+            models: fresh.models, generator: generator, discriminator: discriminator, loss: fresh.loss,
             optimizerSettings: fresh.optimizerSettings, generatorOptimizer: generatorOptimizer,
             discriminatorOptimizer: discriminatorOptimizer, batchSize: fresh.batchSize, iteration: iteration, history: history,
             hooks: hooks, journal: try journal(), pendingCritic: try restoreCritic(), game: game, frozen: fresh.frozen)

@@ -33,6 +33,14 @@ public enum Plugins {
     /// The two-player toy games.
     public static let games = PluginRegistry<any Game.Type>(.game, [XYGame.self, DiracGame.self], spec: { $0.spec })
 
+    /// The network architectures; `mlp` first, the model of a player no command has set.
+    public static let models = PluginRegistry<any Model.Type>(.model, [MLPModel.self, OffsetModel.self], spec: { $0.spec })
+
+    /// The update rules.
+    public static let optimizers = PluginRegistry<any UpdateRule.Type>(.optimizer, [
+        AdamRule.self, SGDRule.self, RMSPropRule.self,
+    ], spec: { $0.spec })
+
     /// The declarations of every plugin of `kind`, in listing order.
     public static func specs(of kind: PluginKind) -> [PluginSpec] {
         switch kind {
@@ -40,8 +48,8 @@ public enum Plugins {
         case .trick: tricks.specs
         case .dataset: datasets.specs
         case .metric: metrics.specs
-        case .model: ModelRegistry.all
-        case .optimizer: OptimizerRegistry.all
+        case .model: models.specs
+        case .optimizer: optimizers.specs
         case .game: games.specs
         }
     }

@@ -8,8 +8,10 @@ import NeuralNet
 public struct TrainingPlan {
     /// One player's network.
     public struct Network {
-        /// The MLP the configuration declares (nil for the one-parameter offset generator).
+        /// The MLP the configuration declares (nil for a model that is not a perceptron).
         public var spec: MLPSpec?
+        /// Trainable scalars of a model that is not a perceptron (its declared layers').
+        public var otherParameters = 0
         /// Trainable scalars added by tricks (minibatch discrimination's kernel).
         public var extraParameters = 0
         /// Scalars kept beside the parameters without being trained, added by tricks (spectral norm's u, v).
@@ -22,7 +24,7 @@ public struct TrainingPlan {
         public var optimizerName: String
 
         /// Trainable scalars.
-        public var parameters: Int { (spec?.parameterCount ?? 1) + extraParameters }
+        public var parameters: Int { (spec?.parameterCount ?? otherParameters) + extraParameters }
 
         /// Scalars kept with the network that are not trained: BatchNorm's running mean and variance.
         public var buffers: Int {
@@ -223,11 +225,11 @@ extension Session {
     /// The plan of the current configuration with `tricks` (the session's own by default) in their order.
     func trainingPlan(tricks: [(type: any Trick.Type, parameters: ParameterValues)]? = nil) -> TrainingPlan {
         func network(_ player: Player, input: Int, output: Int) -> TrainingPlan.Network {
-            let (optimizerSpec, settings) = optimizerSettings[player]!
-            let optimizer = OptimizerRegistry.make(optimizerSpec, settings)
-            let spec = modelSpecs[player]!.name == MLPModel.spec.name
-                ? MLPModel.mlpSpec(modelParameters[player]!, input: input, output: output) : nil
-            return TrainingPlan.Network(spec: spec, optimizerBuffers: optimizer.bufferNames.count, optimizerName: optimizer.name)
+            let optimizer = optimizerSettings[player]!.makeOptimizer()
+            let architecture = model(player)
+            return TrainingPlan.Network(spec: architecture.perceptron(input: input, output: output),
+                                        otherParameters: architecture.declaredParameterCount(input: input, output: output),
+                                        optimizerBuffers: optimizer.bufferNames.count, optimizerName: optimizer.name)
         }
         var plan = TrainingPlan(
             generator: network(.generator, input: noise.dimension, output: dataset.dimension),

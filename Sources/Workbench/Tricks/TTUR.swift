@@ -29,7 +29,7 @@ public final class TTURTrick: Trick {
     /// Validates the rates against both players' optimizer declarations (every optimizer declares `lr`).
     public convenience init(_ parameters: ParameterValues, session: Session) throws {
         for player in Player.allCases {
-            let spec = session.optimizerSettings[player]!.spec
+            let spec = type(of: session.optimizerSettings[player]!).spec
             guard let lr = spec.parameter("lr") else {
                 throw SessionError("ttur sets learning rates, but the \(player.rawValue) optimizer \(spec.name) has no lr")
             }
@@ -79,11 +79,11 @@ public final class TTURTrick: Trick {
     /// Sets `lr` on a player's optimizer, keeping its kind, its other explicit settings and its memory
     /// (`setOptimizer` with the same declaration keeps the state).
     static func setRate(_ rate: Double, of player: Player, in session: Session) throws {
-        let (spec, current) = session.optimizerSettings[player]!
+        let rule = type(of: session.optimizerSettings[player]!), current = session.optimizerSettings[player]!.parameters
         var values = current.entries.filter { current.explicitNames.contains($0.name) && $0.name != "lr" }
             .map { ($0.name, $0.value) }
         values.append(("lr", .real(rate)))
-        try session.setOptimizer(player, spec, try ParameterValues(spec, values: values))
+        try session.setOptimizer(player, try rule.init(try ParameterValues(rule.spec, values: values)))
     }
 
     /// An independent copy with the remembered rates.

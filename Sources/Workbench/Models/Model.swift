@@ -1,0 +1,59 @@
+import Autodiff
+import NeuralNet
+
+/// Which player a network is.
+public enum Player: String, Sendable, CaseIterable {
+    /// The generator G.
+    case generator = "G"
+    /// The discriminator (critic) D.
+    case discriminator = "D"
+}
+
+/// A network architecture for a player: a declared plugin made from validated parameters. Widths at the
+/// ends come from the session (G: noise → data; D: data, widened by packing, → one score), so one model
+/// value serves any dimensions it fits.
+public protocol Model: Plugin {
+    /// An instance with validated parameters.
+    init(_ parameters: ParameterValues) throws
+
+    /// Refuses, before anything is built, a player or widths this architecture cannot serve.
+    func check(_ player: Player, input: Int, output: Int) throws
+
+    /// A freshly initialised network, every weight drawn from `stream` in layer order.
+    func build(_ player: Player, input: Int, output: Int, using stream: RandomStream) throws -> Sequential
+
+    /// The layers `build` makes, without making them: what a checkpoint's tensors are checked against
+    /// before anything is allocated.
+    func declaredLayers(input: Int, output: Int) -> [DeclaredLayer]
+
+    /// The multilayer perceptron this model builds for these widths, when it builds one: memory
+    /// estimates, the banner and `generator`'s reply read its widths.
+    func perceptron(input: Int, output: Int) -> MLPSpec?
+}
+
+extension Model {
+    /// Any player and any widths.
+    public func check(_ player: Player, input: Int, output: Int) throws {}
+
+    /// Not a perceptron.
+    public func perceptron(input: Int, output: Int) -> MLPSpec? { nil }
+
+    /// An instance from text assignments such as `[("hidden", "8,8")]`, validated against the spec and
+    /// completed with defaults: what the shell does for `generator mlp hidden=8,8`.
+    public static func make(_ assignments: [(name: String, value: String)] = []) throws -> Self {
+        try Self(ParameterValues(spec, assignments: assignments))
+    }
+
+    /// Whether `other` is this model with the same parameters (rebuilding for it would change nothing).
+    func isSame(as other: any Model) -> Bool { name == other.name && parameters == other.parameters }
+
+    /// Trainable scalars of the declared layers: the memory estimate of a model that is not a perceptron.
+    func declaredParameterCount(input: Int, output: Int) -> Int {
+        declaredLayers(input: input, output: output).reduce(0) { $0 + $1.parameterCount }
+    }
+}
+
+extension Plugins {
+    /// The model a player has until a command sets one, and the one `generator key=value…` means.
+    public static var defaultModel: any Model.Type { MLPModel.self }
+}
