@@ -39,7 +39,7 @@ extension CheckpointTests {
         })).hasSuffix("\(name): tensor 'G.0.weight' (the weight of Linear G.0) has shape [8, 2], but the configuration declares [8, 3]"))
         XCTAssertTrue(try loadError(try resigned(good, replacingMetadata("gantry.networks") {
             $0.replacingOccurrences(of: "{\"type\":\"Linear\"", with: "{\"type\":\"SpectralNorm\"")
-        })).hasSuffix("\(name): layer G.0 is a SpectralNorm, but the checkpoint's spectral-norm trick is not on for G"))
+        })).hasSuffix("\(name): layer G.0 is a SpectralNorm, but no trick of the checkpoint puts one in G"))
         XCTAssertTrue(try loadError(try resigned(good) { tensors, _ in
             tensors.append(("extra.D.0.rows", Tensor.zeros([4, 2])))
         }).hasSuffix("\(name): tensor 'extra.D.0.rows' is not part of D as the configuration declares it"))

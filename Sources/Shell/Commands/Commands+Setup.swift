@@ -80,8 +80,8 @@ extension Interpreter {
         let loss = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
         try session.setLoss(loss)
         session.journal.append("loss " + loss.canonicalText)
-        if !loss.isCrossEntropy, session.hooks.contains(where: { $0 is LabelSmoothing }) {
-            say("note: label-smoothing is on but \(type.spec.name) has no real/fake targets: it has no effect "
+        if !loss.isCrossEntropy, let trick = session.hooks.first(where: \.needsCrossEntropyLoss) {
+            say("note: \(trick.name) is on but \(type.spec.name) has no real/fake targets: it has no effect "
                 + "until a cross-entropy loss (minimax, nonsaturating) is back")
         }
     }

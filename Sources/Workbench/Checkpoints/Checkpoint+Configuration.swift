@@ -8,7 +8,7 @@ import NeuralNet
 extension Checkpoint {
     /// A trick as the checkpoint declares it: its type, its validated parameters and its saved state.
     struct TrickDeclaration {
-        let type: any CheckpointableTrick.Type
+        let type: any Trick.Type
         let parameters: ParameterValues
         let state: JSONValue
     }
@@ -21,7 +21,7 @@ extension Checkpoint {
             guard let name = record["name"]?.stringValue, let given = record["parameters"]?.objectValue else {
                 throw failure("has a trick without a name or parameters in \(Key.tricks)")
             }
-            guard let type = Plugins.tricks.named(name) as? any CheckpointableTrick.Type, type.spec.name == name else {
+            guard let type = Plugins.tricks.named(name), type.spec.name == name else {
                 throw failure("has a trick '\(name)' that this build does not know")
             }
             guard !declarations.contains(where: { $0.type.spec.name == name }) else { throw failure("has the trick \(name) twice") }
@@ -48,27 +48,25 @@ extension Checkpoint {
         guard let generatorRecords = networks["G"]?.arrayValue, let discriminatorRecords = networks["D"]?.arrayValue else {
             throw DataFileError(path: path, "has no architecture for G and D in \(Key.networks)")
         }
-        let names = Set(tricks.map { $0.type.spec.name })
-        let vbn = tricks.first { $0.type == VirtualBatchNormalization.self }?.parameters
-        let minibatch = tricks.first { $0.type == MinibatchDiscrimination.self }?.parameters
-        let packing = tricks.filter { $0.type == PackingTrick.self }.reduce(1) { $0 * $1.parameters.integer("m") }
+        // The tricks' plan says which layers they put into each network, and how many samples D reads per row.
+        let plan = fresh.trainingPlan(tricks: tricks.map { ($0.type, $0.parameters) })
         let entries = Dictionary(file.entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for player in Player.allCases {
             let isGenerator = player == .generator
-            let input = isGenerator ? fresh.noise.dimension : fresh.dataset.dimension * packing
+            let network = isGenerator ? plan.generator : plan.discriminator
+            let input = isGenerator ? fresh.noise.dimension : fresh.dataset.dimension * plan.samplesPerDiscriminatorRow
             let output = isGenerator ? fresh.dataset.dimension : 1
             let layers = fresh.model(player).declaredLayers(input: input, output: output)
             var walk = ArchitectureWalk(player: player, declared: layers, width: input, checkpoint: self, entries: entries)
-            walk.spectralNorm = !isGenerator && names.contains(SpectralNormTrick.spec.name)
-            walk.minibatch = isGenerator ? nil : minibatch.map { ($0.integer("kernels"), $0.integer("dims")) }
-            if let vbn, isGenerator || vbn.text("players") == "both" { walk.vbnReference = vbn.integer("reference") }
+            walk.spectralNorm = network.spectralNorm
+            walk.minibatch = network.minibatchDiscrimination
+            walk.vbnReference = network.vbnReference
             try walk.run(isGenerator ? generatorRecords : discriminatorRecords)
             let prefixes = ["\(player.rawValue).", "extra.\(player.rawValue)."]
             if let stray = file.entries.first(where: { entry in prefixes.contains { entry.name.hasPrefix($0) } && !walk.expected.contains(entry.name) }) {
                 throw failure("tensor '\(stray.name)' is not part of \(player.rawValue) as the configuration declares it")
             }
         }
-        let plan = fresh.trainingPlan(tricks: tricks.map { ($0.type, $0.parameters) })
         let footprint = TrainingFootprint(plan)
         guard footprint.total <= fresh.memoryBudget else {
             throw failure("training the session it holds would need \(footprint), more than the "
@@ -199,8 +197,8 @@ struct ArchitectureWalk {
         return layer
     }
 
-    private func requireTrick(_ on: Bool, _ path: String, _ type: String, _ trick: String) throws {
-        guard on else { throw failure("layer \(path) is a \(type), but the checkpoint's \(trick) trick is not on for \(player.rawValue)") }
+    private func requireTrick(_ on: Bool, _ path: String, _ type: String) throws {
+        guard on else { throw failure("layer \(path) is a \(type), but no trick of the checkpoint puts one in \(player.rawValue)") }
     }
 
     mutating func run(_ records: [JSONValue]) throws {
@@ -210,7 +208,7 @@ struct ArchitectureWalk {
             let type = try fields.text("type")
             switch type {
             case "Linear", "SpectralNorm":
-                if type == "SpectralNorm" { try requireTrick(spectralNorm, path, type, "spectral-norm") }
+                if type == "SpectralNorm" { try requireTrick(spectralNorm, path, type) }
                 guard case .linear(let inputs, let outputs) = try take(path, type, matching: { if case .linear = $0 { return true }; return false }) else { continue }
                 guard try fields.boolean("bias") else { throw failure("layer \(path) has no bias, but the configuration declares one") }
                 try expect("\(path).weight", [outputs, inputs], "the weight of Linear \(path)")
@@ -221,11 +219,11 @@ struct ArchitectureWalk {
                 }
                 width = outputs
             case "MinibatchDiscrimination":
-                try requireTrick(minibatch != nil, path, type, "minibatch-discrimination")
+                try requireTrick(minibatch != nil, path, type)
                 let (kernels, dims) = (try fields.integer("kernels", in: 1...1_000_000), try fields.integer("dims", in: 1...1_000_000))
                 guard kernels == minibatch?.kernels, dims == minibatch?.dims else {
-                    throw failure("layer \(path) has \(kernels) kernels of \(dims) dims, but the minibatch-discrimination trick "
-                                  + "declares \(minibatch!.kernels) of \(minibatch!.dims)")
+                    throw failure("layer \(path) has \(kernels) kernels of \(dims) dims, but the checkpoint's tricks "
+                                  + "declare \(minibatch!.kernels) of \(minibatch!.dims)")
                 }
                 // It stands for D's final Linear, which it keeps, and puts a wider one after itself.
                 let (finalLinear, isLast) = (DeclaredLayer.linear(inputs: width, outputs: 1), next == declared.count - 1)
@@ -238,17 +236,17 @@ struct ArchitectureWalk {
                 declared.insert(.linear(inputs: inputs + kernels, outputs: 1), at: next)
                 width = inputs + kernels
             case "VBNReference":
-                try requireTrick(vbnReference != nil, path, type, "vbn")
+                try requireTrick(vbnReference != nil, path, type)
                 try expect("extra.\(path).rows", [vbnReference!, width], "the VBN reference rows at \(path)")
             case "VBNStrip":
-                try requireTrick(vbnReference != nil, path, type, "vbn")
+                try requireTrick(vbnReference != nil, path, type)
                 guard try fields.integer("rows", in: 0...1_000_000) == vbnReference else {
-                    throw failure("layer \(path) strips other rows than the vbn trick's reference \(vbnReference!)")
+                    throw failure("layer \(path) strips other rows than the tricks' reference \(vbnReference!)")
                 }
             case "VirtualBatchNorm":
-                try requireTrick(vbnReference != nil, path, type, "vbn")
+                try requireTrick(vbnReference != nil, path, type)
                 guard try fields.integer("reference", in: 0...1_000_000) == vbnReference else {
-                    throw failure("layer \(path) has another reference size than the vbn trick's \(vbnReference!)")
+                    throw failure("layer \(path) has another reference size than the tricks' \(vbnReference!)")
                 }
                 if let replaced = record["replaced"], replaced != .null {
                     let batchNorm = DeclaredLayer.batchNorm(width)

@@ -61,7 +61,7 @@ public struct Checkpoint {
         let optimizers = JSONValue.object(Player.allCases.map { ($0.rawValue, optimizerRecord(session, $0, into: &file)) })
         var tricks: [JSONValue] = []
         for hook in session.hooks {
-            guard let trick = hook as? any CheckpointableTrick else {
+            guard let trick = hook as? any Trick else {
                 throw SessionError("a checkpoint cannot hold the training hook \(hook.name)")
             }
             let state = try trick.checkpointState(of: session, prefix: "trick.\(trick.name)", into: &file)

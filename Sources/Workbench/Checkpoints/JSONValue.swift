@@ -1,6 +1,6 @@
 /// A JSON value as checkpoint headers use it. Objects keep their keys in order (so a file written twice is
 /// the same bytes) and numbers keep their text, so integers beyond 2⁵³ and reals read back exactly.
-enum JSONValue: Equatable {
+public enum JSONValue: Equatable {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -8,7 +8,7 @@ enum JSONValue: Equatable {
     case bool(Bool)
     case null
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case let (.object(a), .object(b)): return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         case let (.array(a), .array(b)): return a == b

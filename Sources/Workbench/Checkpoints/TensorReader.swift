@@ -3,7 +3,7 @@ import Autodiff
 /// The tensors of a checkpoint being restored. Each is taken once, by name, with its dtype and shape
 /// checked against what the restoring code needs; a tensor nobody took belongs to nothing the checkpoint
 /// describes, and is an error too. Every message names the file.
-struct TensorReader {
+public struct TensorReader {
     /// The file being restored.
     let file: SafeTensorsFile
     /// Its path, for messages.

@@ -18,6 +18,12 @@ public struct TrainingPlan {
         public var extraBuffers = 0
         /// Floats per batch row a forward pass keeps for the backward pass, added by tricks.
         public var extraFloatsPerRow = 0
+        /// Whether a trick wraps the Linear layers in spectral normalisation (`SpectralNormLinear`).
+        public var spectralNorm = false
+        /// The kernels and dims of the `MinibatchDiscriminationLayer` a trick puts before the final Linear.
+        public var minibatchDiscrimination: (kernels: Int, dims: Int)?
+        /// The reference rows of the virtual batch normalisation a trick puts in.
+        public var vbnReference: Int?
         /// Buffers the player's optimizer keeps per parameter (Adam 2, RMSprop 1, SGD 1 with momentum, else 0).
         public var optimizerBuffers: Int
         /// The optimizer's name, for the itemised estimate.

@@ -36,6 +36,15 @@ public protocol TrainingHook: AnyObject {
     /// Whether D still scores each sample on its own with this hook on (false for tricks that compare the
     /// samples of a batch, such as minibatch discrimination), so real and generated batches may share a call.
     var keepsSamplesIndependent: Bool { get }
+    /// Whether it puts rows of its own into every batch D sees (VBN's reference rows in D), which a hook
+    /// that reads D's batch as a whole would take for samples.
+    var addsRowsToDiscriminatorBatch: Bool { get }
+    /// Whether it compares or averages the rows of D's batch (minibatch discrimination's similarities,
+    /// feature matching's mean features), so that rows another hook adds would change what it computes.
+    var readsDiscriminatorBatchAsAWhole: Bool { get }
+    /// Whether it only works with a cross-entropy loss (label smoothing's targets): the shell warns when
+    /// the loss changes to one without targets while it is on.
+    var needsCrossEntropyLoss: Bool { get }
     /// Called by `Session.addHook` once the hook is in the list: a trick that changes the session
     /// (learning rates, D's architecture) does so here, after `init` has validated it and after the hook of
     /// the same name it replaces has been detached. Snapshots and rollbacks do not call it: they restore
@@ -68,6 +77,12 @@ extension TrainingHook {
     public func afterGeneratorUpdate(_ context: TrainingContext) throws {}
     /// Independent by default.
     public var keepsSamplesIndependent: Bool { true }
+    /// No rows of its own.
+    public var addsRowsToDiscriminatorBatch: Bool { false }
+    /// Row by row.
+    public var readsDiscriminatorBatchAsAWhole: Bool { false }
+    /// Any loss.
+    public var needsCrossEntropyLoss: Bool { false }
     /// Nothing to change.
     public func attach(to session: Session) {}
     /// Nothing to undo.

@@ -4,7 +4,7 @@ import NeuralNet
 /// Consensus optimisation (Mescheder, Nowozin & Geiger 2017): both players also descend on the squared norm
 /// of the game's gradient field, which damps the rotation around the equilibrium that makes simultaneous
 /// gradient play cycle.
-public final class ConsensusTrick: Trick {
+public final class ConsensusTrick: StatelessTrick {
     /// The declaration.
     public static let spec = PluginSpec(
         kind: .trick, name: "consensus",
@@ -18,8 +18,10 @@ public final class ConsensusTrick: Trick {
             Refused with losses that carry their own gradient penalty (wgan-gp, r1 > 0: third derivatives) \
             and with networks that use batch statistics or dropout (the extra pass would change them).
             """,
-        parameters: [ParameterSpec("gamma", .real(0...1000), default: .real(0.1), "weight γ of the regulariser")],
+        parameters: [gamma.spec],
         reference: "Mescheder, Nowozin & Geiger, The Numerics of GANs, NeurIPS 2017")
+
+    static let gamma: ParameterKey<Float> = .real("gamma", 0...1000, default: 0.1, "weight γ of the regulariser")
 
     /// The parameters it was made with.
     public let parameters: ParameterValues
@@ -30,11 +32,7 @@ public final class ConsensusTrick: Trick {
         self.init(restoring: parameters)
     }
 
-    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
-    /// brings the trick back into a session that is already as the trick left it.
-    init(restoring parameters: ParameterValues) { self.parameters = parameters }
-
-    private init(copying other: ConsensusTrick) { parameters = other.parameters }
+    public init(restoring parameters: ParameterValues) { self.parameters = parameters }
 
     /// Refuses gradient-penalty losses and networks with batch statistics or dropout; checked again at
     /// every update, since `loss` and `generator`/`discriminator` commands do not consult tricks.
@@ -83,7 +81,7 @@ public final class ConsensusTrick: Trick {
         let r = try Self.regulariser(
             generatorLoss: generatorLoss, generatorWeights: session.generator.parameters.map(\.value),
             discriminatorLoss: discriminatorLoss, discriminatorWeights: network.parameters.map(\.value))
-        return r * parameters.float("gamma")
+        return r * parameters[Self.gamma]
     }
 
     /// γ·R for D's update.
@@ -92,6 +90,13 @@ public final class ConsensusTrick: Trick {
     /// γ·R for G's update.
     public func generatorPenalty(_ context: TrainingContext) throws -> Tensor? { try penalty(context) }
 
-    /// Stateless.
-    public func copy() -> any TrainingHook { ConsensusTrick(copying: self) }
+    /// Each update evaluates both losses once more on a batch of its own and differentiates them twice:
+    /// about three plain passes through G and D (real and generated), and the players' gradients as graphs.
+    public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {
+        let float = TrainingFootprint.float
+        let rows = Double(plan.batch * plan.generator.floatsPerRow + 2 * plan.discriminatorRows * plan.discriminator.floatsPerRow)
+        let passes = 3 * 2 * float * rows
+        let gradients = 3 * float * Double(plan.generator.parameters + plan.discriminator.parameters)
+        plan.trickWork.append((spec.name, passes + gradients, passes + gradients))
+    }
 }

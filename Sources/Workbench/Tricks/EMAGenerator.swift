@@ -16,8 +16,10 @@ public final class EMAGeneratorTrick: Trick {
             D only ever see the trained G. If G is rebuilt (a new model, noise dimension or seed), the average \
             starts again from the new G at its next update (until then, samples come from the old average). trick off drops the average.
             """,
-        parameters: [ParameterSpec("beta", .real(0...0.999999), default: .real(0.999), "decay β of the average")],
+        parameters: [beta.spec],
         reference: "Yazıcı et al., The Unusual Effectiveness of Averaging in GAN Training, ICLR 2019")
+
+    static let beta: ParameterKey<Float> = .real("beta", 0...0.999999, default: 0.999, "decay β of the average")
 
     /// The parameters it was made with.
     public let parameters: ParameterValues
@@ -33,16 +35,10 @@ public final class EMAGeneratorTrick: Trick {
     }
 
     /// A trick with a given average, last updated after iteration `lastIteration` (−1: not yet).
-    init(_ parameters: ParameterValues, average: Sequential, lastIteration: Int) {
+    private init(_ parameters: ParameterValues, average: Sequential, lastIteration: Int) {
         self.parameters = parameters
         self.average = average
         self.lastIteration = lastIteration
-    }
-
-    private init(copying other: EMAGeneratorTrick) {
-        parameters = other.parameters
-        average = other.average.copySequential()
-        lastIteration = other.lastIteration
     }
 
     /// β·average + (1 − β)·current.
@@ -67,7 +63,7 @@ public final class EMAGeneratorTrick: Trick {
             average = generator.copySequential()
             return
         }
-        let beta = parameters.float("beta")
+        let beta = parameters[Self.beta]
         for (mean, current) in zip(average.parameters, generator.parameters) {
             mean.value = try Self.blend(mean.value, current.value, beta: beta).requiringGradient()
         }
@@ -77,5 +73,32 @@ public final class EMAGeneratorTrick: Trick {
     }
 
     /// An independent copy with its own averaged network.
-    public func copy() -> any TrainingHook { EMAGeneratorTrick(copying: self) }
+    public func copy() -> any TrainingHook {
+        EMAGeneratorTrick(parameters, average: average.copySequential(), lastIteration: lastIteration)
+    }
+
+    // MARK: Checkpoints
+
+    /// The averaged network (architecture and tensors under `PREFIX.average`) and the iteration of its last update.
+    public func checkpointState(of session: Session, prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
+        .object([("average", try NetworkRecord.encode(average, prefix: "\(prefix).average", into: &file)),
+                 ("last_iteration", .integer(lastIteration))])
+    }
+
+    public static func restored(_ parameters: ParameterValues, state: JSONValue, prefix: String,
+                                networks: [Player: Sequential], _ tensors: inout TensorReader) throws -> EMAGeneratorTrick {
+        guard let records = state["average"], let last = state["last_iteration"]?.intValue, last >= -1 else {
+            throw tensors.failure("the state of ema-generator has no average or no last iteration")
+        }
+        return EMAGeneratorTrick(parameters, average: try NetworkRecord.decode(records, prefix: "\(prefix).average", &tensors),
+                                 lastIteration: last)
+    }
+
+    // MARK: Memory
+
+    /// A copy of G's weights and buffers.
+    public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {
+        let copy = plan.generator.parameters + plan.generator.buffers
+        plan.trickState.append((spec.name, TrainingFootprint.float * Double(copy)))
+    }
 }

@@ -4,7 +4,7 @@ import NeuralNet
 
 /// `feature-matching`: G matches the batch mean of an intermediate D layer's activations on real data
 /// instead of maximising D's output (Salimans et al. 2016, §3.1). D keeps its own loss.
-public final class FeatureMatching: Trick {
+public final class FeatureMatching: StatelessTrick {
     /// The declaration: which D layer, and which distance between the batch means.
     public static let spec = PluginSpec(
         kind: .trick, name: "feature-matching", aliases: ["fm"],
@@ -21,17 +21,11 @@ public final class FeatureMatching: Trick {
             trains with the session's loss. layer is a top-level index of D's layers as `show models` \
             numbers them, or `last` for the last hidden layer (followed when D is rebuilt).
             """,
-        parameters: [
-            ParameterSpec("layer", .text, default: .text("last"),
-                          "the D layer whose output is f: its index in `show models`, or last (the last hidden layer)"),
-            ParameterSpec("form", .choice(["l2", "l1", "mse"]), default: .text("l2"),
-                          "l2: squared L2 norm of the difference of means (paper); l1: mean |difference| (CIFAR code); "
-                              + "mse: mean squared difference (MNIST code)"),
-        ],
+        parameters: [layer.spec, form.spec],
         reference: "Salimans et al. 2016, Improved Techniques for Training GANs (NeurIPS), §3.1")
 
     /// The distance between the batch means.
-    public enum Form: String, Sendable {
+    public enum Form: String, ParameterChoice {
         /// Σₖ (m_real,k − m_fake,k)².
         case l2
         /// meanₖ |m_real,k − m_fake,k|.
@@ -39,6 +33,12 @@ public final class FeatureMatching: Trick {
         /// meanₖ (m_real,k − m_fake,k)².
         case mse
     }
+
+    static let layer: ParameterKey<String> = .text("layer", default: "last",
+                                                   "the D layer whose output is f: its index in `show models`, or last (the last hidden layer)")
+    static let form: ParameterKey<Form> = .choice("form", default: .l2,
+                                                  "l2: squared L2 norm of the difference of means (paper); l1: mean |difference| (CIFAR code); "
+                                                      + "mse: mean squared difference (MNIST code)")
 
     /// The parameters it was made with.
     public let parameters: ParameterValues
@@ -49,25 +49,23 @@ public final class FeatureMatching: Trick {
 
     /// Refused when the layer is not a layer of D (or D has no hidden layer).
     public convenience init(_ parameters: ParameterValues, session: Session) throws {
-        let text = parameters.text("layer")
+        let text = parameters[Self.layer]
         guard text == "last" || (try? NumberSyntax.integer(text, as: Int.self, in: 0...Int.max)) != nil else {
             throw SessionError("feature-matching: layer=\(text) is not a layer index; give the index `show models` "
                                + "shows for D (0 to \(session.discriminator.layers.count - 1)) or last")
         }
         try self.init(restoring: parameters)
-        if VirtualBatchNormalization.isInstalled(in: session.discriminator) {
-            throw SessionError("feature-matching conflicts with vbn in D, whose reference rows would count as real "
-                               + "features; switch vbn to players=G first")
+        if let other = session.hooks.first(where: \.addsRowsToDiscriminatorBatch) {
+            throw SessionError("feature-matching conflicts with \(other.name) in D, whose reference rows would count as real "
+                               + "features; switch \(other.name) to players=G first")
         }
         _ = try featureIndex(of: session.discriminator)
     }
 
-    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
-    /// brings the trick back into a session that is already as the trick left it.
-    init(restoring parameters: ParameterValues) throws {
+    public init(restoring parameters: ParameterValues) throws {
         self.parameters = parameters
-        form = Form(rawValue: parameters.text("form"))!
-        let text = parameters.text("layer")
+        form = parameters[Self.form]
+        let text = parameters[Self.layer]
         if text == "last" {
             layer = nil
         } else {
@@ -76,12 +74,6 @@ public final class FeatureMatching: Trick {
             }
             layer = index
         }
-    }
-
-    private init(copying other: FeatureMatching) {
-        parameters = other.parameters
-        layer = other.layer
-        form = other.form
     }
 
     /// The layer of `discriminator` that f reads, checked again every step because D may be rebuilt.
@@ -128,6 +120,11 @@ public final class FeatureMatching: Trick {
         return try Self.distance(real: realFeatures, fake: capture.output(at: path)!, form: form)
     }
 
-    /// Stateless, so a copy with the same settings.
-    public func copy() -> any TrainingHook { FeatureMatching(copying: self) }
+    /// G's target is the mean of D's features over the real batch.
+    public var readsDiscriminatorBatchAsAWhole: Bool { true }
+
+    /// G's update also passes a real batch through D, keeping the features it reads.
+    public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {
+        plan.trickWork.append((spec.name, 0, 2 * TrainingFootprint.float * Double(plan.discriminatorRows * plan.discriminator.floatsPerRow)))
+    }
 }

@@ -17,13 +17,27 @@ public final class HistoricalAveraging: Trick {
             Rebuilt networks (a new model, data or noise dimension, a reseed) start the averages afresh; \
             snapshots and rollbacks keep them with the weights they belong to.
             """,
-        parameters: [
-            ParameterSpec("lambda", .real(0...1e6), default: .real(1e-3), "the weight λ of the penalty (not given in the paper)"),
-            ParameterSpec("players", .choice(["both", "G", "D"]), default: .text("both"), "whose loss gets the penalty"),
-            ParameterSpec("ema", .real(0...0.999999), default: .real(0),
-                          "0: uniform mean since switch-on (paper); β in (0, 1): exponential moving average"),
-        ],
+        parameters: [lambda.spec, players.spec, ema.spec],
         reference: "Salimans et al. 2016, Improved Techniques for Training GANs (NeurIPS), §3.3")
+
+    /// Whose loss gets the penalty.
+    enum Penalised: String, ParameterChoice {
+        case both, G, D
+
+        /// The players, in `Player.allCases` order.
+        var players: [Player] {
+            switch self {
+            case .both: [.generator, .discriminator]
+            case .G: [.generator]
+            case .D: [.discriminator]
+            }
+        }
+    }
+
+    static let lambda: ParameterKey<Float> = .real("lambda", 0...1e6, default: 1e-3, "the weight λ of the penalty (not given in the paper)")
+    static let players: ParameterKey<Penalised> = .choice("players", default: .both, "whose loss gets the penalty")
+    static let ema: ParameterKey<Float> = .real("ema", 0...0.999999, default: 0,
+                                                "0: uniform mean since switch-on (paper); β in (0, 1): exponential moving average")
 
     /// The running average of one player's parameters.
     struct Average {
@@ -47,30 +61,17 @@ public final class HistoricalAveraging: Trick {
     /// The averages so far, per player.
     var averages: [Player: Average] = [:]
 
-    /// Any loss and model accept it.
+    /// Any loss and model accept it; the averages start at the first update.
     public convenience init(_ parameters: ParameterValues, session: Session) throws {
-        self.init(restoring: parameters)
+        self.init(parameters, averages: [:])
     }
 
-    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
-    /// brings the trick back into a session that is already as the trick left it.
-    init(restoring parameters: ParameterValues) {
+    private init(_ parameters: ParameterValues, averages: [Player: Average]) {
         self.parameters = parameters
-        lambda = parameters.float("lambda")
-        switch parameters.text("players") {
-        case "G": players = [.generator]
-        case "D": players = [.discriminator]
-        default: players = [.generator, .discriminator]
-        }
-        ema = parameters.float("ema")
-    }
-
-    private init(copying other: HistoricalAveraging) {
-        parameters = other.parameters
-        lambda = other.lambda
-        players = other.players
-        ema = other.ema
-        averages = other.averages // tensors are immutable values: copying the arrays is a deep copy
+        lambda = parameters[Self.lambda]
+        players = parameters[Self.players].players
+        ema = parameters[Self.ema]
+        self.averages = averages
     }
 
     /// θ̄ for `player`'s current parameters, started afresh from them when they are not the ones the
@@ -124,6 +125,58 @@ public final class HistoricalAveraging: Trick {
     /// G's average takes in the new parameters.
     public func afterGeneratorUpdate(_ context: TrainingContext) throws { try update(.generator, context) }
 
-    /// A copy with its own averages.
-    public func copy() -> any TrainingHook { HistoricalAveraging(copying: self) }
+    /// A copy with its own averages (tensors are immutable values: copying the dictionary is a deep copy).
+    public func copy() -> any TrainingHook { HistoricalAveraging(parameters, averages: averages) }
+
+    // MARK: Checkpoints
+
+    /// Per player: the mean θ̄ (tensors `PREFIX.G.mean.i`), the count t, and the parameter values of the
+    /// last update (tensors `PREFIX.G.last_seen.i`, left out when they are the network's current values,
+    /// as they are unless the network was rebuilt since).
+    public func checkpointState(of session: Session, prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = []
+        for player in Player.allCases {
+            guard let average = averages[player] else { continue }
+            let current = session.network(player).parameters.map(\.value)
+            let lastSeenIsCurrent = current.count == average.lastSeen.count
+                && zip(current, average.lastSeen).allSatisfy { $0.isBitwiseEqual(to: $1) }
+            for (index, mean) in average.mean.enumerated() { file.append("\(prefix).\(player.rawValue).mean.\(index)", mean) }
+            if !lastSeenIsCurrent {
+                for (index, value) in average.lastSeen.enumerated() { file.append("\(prefix).\(player.rawValue).last_seen.\(index)", value) }
+            }
+            members.append((player.rawValue, .object([("count", .integer(average.count)), ("parameters", .integer(average.mean.count)),
+                                                      ("last_seen", .integer(lastSeenIsCurrent ? -1 : average.lastSeen.count))])))
+        }
+        return .object(members)
+    }
+
+    public static func restored(_ parameters: ParameterValues, state: JSONValue, prefix: String,
+                                networks: [Player: Sequential], _ tensors: inout TensorReader) throws -> HistoricalAveraging {
+        guard let members = state.objectValue else { throw tensors.failure("the state of historical-averaging is not an object") }
+        var averages: [Player: Average] = [:]
+        for (key, value) in members {
+            guard let player = Player(rawValue: key), let count = value["count"]?.intValue, (1...Checkpoint.largestCount).contains(count),
+                  let meanCount = value["parameters"]?.intValue, (0...100_000).contains(meanCount),
+                  let lastSeenCount = value["last_seen"]?.intValue, (-1...100_000).contains(lastSeenCount) else {
+                throw tensors.failure("the state of historical-averaging has a malformed entry '\(key)'")
+            }
+            let mean = try (0..<meanCount).map { try tensors.take("\(prefix).\(key).mean.\($0)", "θ̄ of historical-averaging") }
+            let lastSeen = lastSeenCount < 0
+                ? networks[player]!.parameters.map { $0.value.detached() }
+                : try (0..<lastSeenCount).map { try tensors.take("\(prefix).\(key).last_seen.\($0)", "θ of historical-averaging's last update") }
+            guard mean.count == lastSeen.count, zip(mean, lastSeen).allSatisfy({ $0.shape == $1.shape }) else {
+                throw tensors.failure("historical-averaging's θ̄ and last θ of \(key) do not have the same shapes")
+            }
+            averages[player] = Average(mean: mean, count: count, lastSeen: lastSeen)
+        }
+        return HistoricalAveraging(parameters, averages: averages)
+    }
+
+    // MARK: Memory
+
+    /// Each penalised player's running mean, and the difference to it the penalty differentiates.
+    public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {
+        let networks = parameters[Self.players].players.map { $0 == .generator ? plan.generator : plan.discriminator }
+        plan.trickState.append((spec.name, TrainingFootprint.float * 2 * Double(networks.reduce(0) { $0 + $1.parameters })))
+    }
 }

@@ -2,7 +2,7 @@ import Autodiff
 
 /// `instance-noise`: Gaussian noise added to everything D sees (Sønderby et al. 2016; Arjovsky & Bottou
 /// 2017), so the real and generated distributions overlap and D cannot separate them perfectly.
-public final class InstanceNoise: Trick {
+public final class InstanceNoise: StatelessTrick {
     /// The declaration: s₀, the annealing schedule and its length.
     public static let spec = PluginSpec(
         kind: .trick, name: "instance-noise", aliases: ["noise-inputs", "adding-noise"],
@@ -16,15 +16,22 @@ public final class InstanceNoise: Trick {
             s₀ (the reference values are s = 0.1–0.3 at the input, without annealing). Draws come from the \
             stream "trick.instance-noise", so switching it on never changes the data or noise batches.
             """,
-        parameters: [
-            ParameterSpec("sigma", .real(0...1000), default: .real(0.1), "the noise standard deviation s₀ at iteration 0"),
-            ParameterSpec("anneal", .choice(["none", "linear"]), default: .text("none"),
-                          "none: constant s₀; linear: s = s₀·max(0, 1 − t/T)"),
-            ParameterSpec("steps", .integer(1...1_000_000_000), default: .integer(10000),
-                          "T, the generator iterations over which linear annealing reaches 0"),
-        ],
+        parameters: [sigma.spec, anneal.spec, steps.spec],
         reference: "Sønderby et al. 2016, Amortised MAP Inference for Image Super-resolution (instance noise); "
             + "Arjovsky & Bottou 2017, Towards Principled Methods for Training GANs (ICLR), §3")
+
+    /// How s changes over training.
+    enum Schedule: String, ParameterChoice {
+        /// s₀ throughout.
+        case none
+        /// s₀·max(0, 1 − t/T).
+        case linear
+    }
+
+    static let sigma: ParameterKey<Float> = .real("sigma", 0...1000, default: 0.1, "the noise standard deviation s₀ at iteration 0")
+    static let anneal: ParameterKey<Schedule> = .choice("anneal", default: Schedule.none, "none: constant s₀; linear: s = s₀·max(0, 1 − t/T)")
+    static let steps: ParameterKey<Int> = .integer("steps", 1...1_000_000_000, default: 10000,
+                                                   "T, the generator iterations over which linear annealing reaches 0")
 
     /// The parameters it was made with.
     public let parameters: ParameterValues
@@ -40,20 +47,11 @@ public final class InstanceNoise: Trick {
         self.init(restoring: parameters)
     }
 
-    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
-    /// brings the trick back into a session that is already as the trick left it.
-    init(restoring parameters: ParameterValues) {
+    public init(restoring parameters: ParameterValues) {
         self.parameters = parameters
-        sigma = parameters.float("sigma")
-        annealsLinearly = parameters.text("anneal") == "linear"
-        steps = parameters.integer("steps")
-    }
-
-    private init(copying other: InstanceNoise) {
-        parameters = other.parameters
-        sigma = other.sigma
-        annealsLinearly = other.annealsLinearly
-        steps = other.steps
+        sigma = parameters[Self.sigma]
+        annealsLinearly = parameters[Self.anneal] == .linear
+        steps = parameters[Self.steps]
     }
 
     /// s at generator iteration `iteration` (0-based).
@@ -73,7 +71,4 @@ public final class InstanceNoise: Trick {
         let noisyFake = try fake + Tensor.randomNormal(fake.shape, standardDeviation: s, using: stream)
         return (noisyReal, noisyFake)
     }
-
-    /// Stateless (the stream lives in the session), so a copy with the same settings.
-    public func copy() -> any TrainingHook { InstanceNoise(copying: self) }
 }

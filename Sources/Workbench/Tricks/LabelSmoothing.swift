@@ -2,7 +2,7 @@ import Autodiff
 
 /// `label-smoothing`: one-sided label smoothing (Salimans et al. 2016). D's real targets become α while
 /// the fake targets stay 0, so D is never pushed to become infinitely confident on real data.
-public final class LabelSmoothing: Trick {
+public final class LabelSmoothing: StatelessTrick {
     /// The declaration: α, the real target.
     public static let spec = PluginSpec(
         kind: .trick, name: "label-smoothing", aliases: ["smoothing", "one-sided-label-smoothing"],
@@ -14,10 +14,10 @@ public final class LabelSmoothing: Trick {
             G's current behaviour. It needs a cross-entropy loss (minimax or nonsaturating) and is \
             refused for wgan, wgan-gp, lsgan and hinge, whose critics have no targets to smooth.
             """,
-        parameters: [
-            ParameterSpec("alpha", .real(0...1), default: .real(0.9), "the real target α (paper 0.9; 1 means no smoothing)"),
-        ],
+        parameters: [alpha.spec],
         reference: "Salimans et al. 2016, Improved Techniques for Training GANs (NeurIPS), §3.4")
+
+    static let alpha: ParameterKey<Float> = .real("alpha", 0...1, default: 0.9, "the real target α (paper 0.9; 1 means no smoothing)")
 
     /// The parameters it was made with.
     public let parameters: ParameterValues
@@ -32,11 +32,9 @@ public final class LabelSmoothing: Trick {
         self.init(restoring: parameters)
     }
 
-    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
-    /// brings the trick back into a session that is already as the trick left it.
-    init(restoring parameters: ParameterValues) {
+    public init(restoring parameters: ParameterValues) {
         self.parameters = parameters
-        alpha = parameters.float("alpha")
+        alpha = parameters[Self.alpha]
     }
 
     /// Why the trick cannot work with the loss called `lossName`.
@@ -48,6 +46,6 @@ public final class LabelSmoothing: Trick {
     /// α, read by the cross-entropy losses.
     public func realTarget(_ context: TrainingContext) -> Float? { alpha }
 
-    /// Stateless, so a copy with the same settings.
-    public func copy() -> any TrainingHook { LabelSmoothing(restoring: parameters) }
+    /// Without real and fake targets α has nothing to smooth.
+    public var needsCrossEntropyLoss: Bool { true }
 }

@@ -81,7 +81,7 @@ public final class MinibatchDiscriminationLayer: Layer {
 
 /// `minibatch-discrimination`: inserts a `MinibatchDiscriminationLayer` into D just before its final
 /// Linear, which becomes a new Linear(A + B → 1); `trick off` restores D as it was.
-public final class MinibatchDiscrimination: Trick {
+public final class MinibatchDiscrimination: StatelessTrick {
     /// The declaration: B and C.
     public static let spec = PluginSpec(
         kind: .trick, name: "minibatch-discrimination", aliases: ["minibatch", "mbd"],
@@ -96,11 +96,11 @@ public final class MinibatchDiscrimination: Trick {
             "trick.minibatch-discrimination" and get fresh optimizer memory; `trick off` removes the layer \
             and puts D's original final Linear back. A rebuilt D gets a new layer at the next step.
             """,
-        parameters: [
-            ParameterSpec("kernels", .integer(1...4096), default: .integer(100), "B, the number of kernels (reference 100)"),
-            ParameterSpec("dims", .integer(1...1024), default: .integer(5), "C, the dimension of each kernel (reference 5)"),
-        ],
+        parameters: [kernels.spec, dims.spec],
         reference: "Salimans et al. 2016, Improved Techniques for Training GANs (NeurIPS), §3.2")
+
+    static let kernels: ParameterKey<Int> = .integer("kernels", 1...4096, default: 100, "B, the number of kernels (reference 100)")
+    static let dims: ParameterKey<Int> = .integer("dims", 1...1024, default: 5, "C, the dimension of each kernel (reference 5)")
 
     /// The parameters it was made with.
     public let parameters: ParameterValues
@@ -118,25 +118,17 @@ public final class MinibatchDiscrimination: Trick {
             throw SessionError("minibatch-discrimination is already on (kernels=\(layer.kernels) dims=\(layer.dims)); "
                                + "switch it off first to change its parameters")
         }
-        if VirtualBatchNormalization.isInstalled(in: session.discriminator) {
-            throw SessionError("minibatch-discrimination conflicts with vbn in D, whose reference rows would join "
-                               + "every batch's similarities; switch vbn to players=G first")
+        if let other = session.hooks.first(where: \.addsRowsToDiscriminatorBatch) {
+            throw SessionError("minibatch-discrimination conflicts with \(other.name) in D, whose reference rows would join "
+                               + "every batch's similarities; switch \(other.name) to players=G first")
         }
         try install(in: session)
     }
 
-    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
-    /// brings the trick back into a session that is already as the trick left it.
-    init(restoring parameters: ParameterValues) {
+    public init(restoring parameters: ParameterValues) {
         self.parameters = parameters
-        kernels = parameters.integer("kernels")
-        dims = parameters.integer("dims")
-    }
-
-    private init(copying other: MinibatchDiscrimination) {
-        parameters = other.parameters
-        kernels = other.kernels
-        dims = other.dims
+        kernels = parameters[Self.kernels]
+        dims = parameters[Self.dims]
     }
 
     /// Where D's minibatch-discrimination layer is, if it has one.
@@ -187,6 +179,19 @@ public final class MinibatchDiscrimination: Trick {
     /// The samples of a batch are compared with each other.
     public var keepsSamplesIndependent: Bool { false }
 
-    /// The hook holds no state of its own (the layer lives in D, which snapshots copy).
-    public func copy() -> any TrainingHook { MinibatchDiscrimination(copying: self) }
+    /// Each sample's extra features are its similarities to the rest of the batch.
+    public var readsDiscriminatorBatchAsAWhole: Bool { true }
+
+    /// The kernel T (A × B·C) and the wider final Linear; each pass of D compares every pair of the batch,
+    /// [n, n, B·C] differences and their absolute values, with their gradients.
+    public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {
+        let (kernels, dims) = (parameters[Self.kernels], parameters[Self.dims])
+        plan.discriminator.minibatchDiscrimination = (kernels, dims)
+        plan.discriminator.extraParameters += plan.discriminator.lastHiddenWidth * kernels * dims + 2 * kernels
+        let pairs = Double(plan.discriminatorRows) * Double(plan.discriminatorRows)
+        let (float, projections) = (TrainingFootprint.float, Double(kernels * dims))
+        // A D update passes the real and the generated batch separately, a G update the generated one.
+        plan.trickWork.append((spec.name, float * pairs * (8 * projections + 6 * Double(kernels)),
+                               float * pairs * (4 * projections + 3 * Double(kernels))))
+    }
 }

@@ -3,7 +3,7 @@ import NeuralNet
 
 /// PacGAN (Lin et al. 2018): D judges m samples at once, concatenated into one row, so a generator that
 /// collapses onto a few modes produces packs that look unlike packs of real samples.
-public final class PackingTrick: Trick {
+public final class PackingTrick: StatelessTrick {
     /// The declaration.
     public static let spec = PluginSpec(
         kind: .trick, name: "packing", aliases: ["pacgan"],
@@ -16,8 +16,10 @@ public final class PackingTrick: Trick {
             of m. Gradients reach every sample of a pack through the reshape. Packs are scored independently, \
             so real and generated packs may still share one call of D.
             """,
-        parameters: [ParameterSpec("m", .integer(2...64), default: .integer(2), "samples per pack (the paper uses 2–4)")],
+        parameters: [m.spec],
         reference: "Lin, Khetan, Fanti & Oh, PacGAN: The Power of Two Samples in Generative Adversarial Networks, NeurIPS 2018")
+
+    static let m: ParameterKey<Int> = .integer("m", 2...64, default: 2, "samples per pack (the paper uses 2–4)")
 
     /// The parameters it was made with.
     public let parameters: ParameterValues
@@ -26,20 +28,13 @@ public final class PackingTrick: Trick {
 
     /// Refuses a batch size that m does not divide.
     public convenience init(_ parameters: ParameterValues, session: Session) throws {
-        try Self.checkBatch(session.batchSize, parameters.integer("m"))
+        try Self.checkBatch(session.batchSize, parameters[Self.m])
         self.init(restoring: parameters)
     }
 
-    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
-    /// brings the trick back into a session that is already as the trick left it.
-    init(restoring parameters: ParameterValues) {
+    public init(restoring parameters: ParameterValues) {
         self.parameters = parameters
-        m = parameters.integer("m")
-    }
-
-    private init(copying other: PackingTrick) {
-        parameters = other.parameters
-        m = other.m
+        m = parameters[Self.m]
     }
 
     /// Refuses a batch that m does not divide, with the message `trick on` shows.
@@ -75,6 +70,10 @@ public final class PackingTrick: Trick {
         (try real.map { try Self.pack($0, m) }, try Self.pack(fake, m))
     }
 
-    /// An independent copy (no state beyond m).
-    public func copy() -> any TrainingHook { PackingTrick(copying: self) }
+    /// D reads m samples per row: m times the input width, a m-th of the rows.
+    public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {
+        let m = parameters[Self.m]
+        plan.discriminator.spec?.inputWidth *= m
+        plan.samplesPerDiscriminatorRow *= m
+    }
 }

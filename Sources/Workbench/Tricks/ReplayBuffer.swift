@@ -67,42 +67,75 @@ public final class ReplayBufferTrick: Trick {
             unchanged (its gradient needs its current samples). Randomness from stream trick.replay-buffer. \
             trick off drops the pool.
             """,
-        parameters: [
-            ParameterSpec("size", .integer(1...1_000_000), default: .integer(1000), "samples the pool holds"),
-            ParameterSpec("p", .real(0...1), default: .real(0.5), "probability that a generated sample is swapped for a pool sample"),
-        ],
+        parameters: [size.spec, p.spec],
         reference: "Shrivastava et al., Learning from Simulated and Unsupervised Images through Adversarial Training, CVPR 2017")
+
+    static let size: ParameterKey<Int> = .integer("size", 1...1_000_000, default: 1000, "samples the pool holds")
+    static let p: ParameterKey<Float> = .real("p", 0...1, default: 0.5, "probability that a generated sample is swapped for a pool sample")
 
     /// The parameters it was made with.
     public let parameters: ParameterValues
     /// The past fakes.
     public internal(set) var pool: ReplayPool
 
-    /// An empty pool of the given size.
+    /// An empty pool of the given size; any loss and model accept it.
     public convenience init(_ parameters: ParameterValues, session: Session) throws {
-        self.init(restoring: parameters)
+        self.init(parameters, pool: ReplayPool(capacity: parameters[Self.size]))
     }
 
-    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
-    /// brings the trick back into a session that is already as the trick left it.
-    init(restoring parameters: ParameterValues) {
+    private init(_ parameters: ParameterValues, pool: ReplayPool) {
         self.parameters = parameters
-        pool = ReplayPool(capacity: parameters.integer("size"))
-    }
-
-    private init(copying other: ReplayBufferTrick) {
-        parameters = other.parameters
-        pool = other.pool
+        self.pool = pool
     }
 
     /// Mixes pool samples into D's generated batch (D updates only: `real` is nil in the G update).
     public func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws
         -> (real: Tensor?, fake: Tensor) {
         guard real != nil else { return (real, fake) }
-        let mixed = try pool.mix(fake.detached(), p: parameters.float("p"), using: context.session.stream("trick.replay-buffer"))
+        let mixed = try pool.mix(fake.detached(), p: parameters[Self.p], using: context.session.stream("trick.replay-buffer"))
         return (real, mixed)
     }
 
     /// An independent copy with its own pool (the pool is a value).
-    public func copy() -> any TrainingHook { ReplayBufferTrick(copying: self) }
+    public func copy() -> any TrainingHook { ReplayBufferTrick(parameters, pool: pool) }
+
+    // MARK: Checkpoints
+
+    /// The pool's samples (tensor `PREFIX.pool`, [samples, width]) and how many were offered.
+    public func checkpointState(of session: Session, prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
+        if let width = pool.rows.first?.count {
+            file.append("\(prefix).pool", try Tensor(pool.rows.flatMap { $0 }, shape: [pool.rows.count, width]))
+        }
+        return .object([("seen", .integer(pool.seen))])
+    }
+
+    public static func restored(_ parameters: ParameterValues, state: JSONValue, prefix: String,
+                                networks: [Player: Sequential], _ tensors: inout TensorReader) throws -> ReplayBufferTrick {
+        let capacity = parameters[Self.size]
+        // Reservoir sampling draws an index below `seen`, which the streams allow up to 2³² − 1.
+        guard let seen = state["seen"]?.intValue, (0..<Int(UInt32.max)).contains(seen) else {
+            throw tensors.failure("the state of replay-buffer has no count of offers in [0, \(UInt32.max - 1)]")
+        }
+        var rows: [[Float]] = []
+        if tensors.contains("\(prefix).pool") {
+            let pool = try tensors.take("\(prefix).pool", rank: 2, "the replay-buffer pool")
+            let width = pool.shape[1]
+            let values = pool.scalars
+            rows = (0..<pool.shape[0]).map { Array(values[($0 * width)..<(($0 + 1) * width)]) }
+        }
+        // Reservoir sampling keeps every sample until the pool is full, so it holds min(seen, capacity).
+        guard rows.count == Swift.min(seen, capacity), rows.first.map({ $0.count > 0 }) ?? true else {
+            throw tensors.failure("the replay-buffer pool holds \(rows.count) samples after \(seen) offers, with room for \(capacity)")
+        }
+        return ReplayBufferTrick(parameters, pool: ReplayPool(capacity: capacity, rows: rows, seen: seen))
+    }
+
+    // MARK: Memory
+
+    /// The pool: `size` rows of D's input width, each an array of its own (about 48 bytes of bookkeeping).
+    public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {
+        let rowBytes = TrainingFootprint.float * Double(plan.dataDimension * plan.samplesPerDiscriminatorRow) + 48
+        plan.trickState.append((spec.name, Double(parameters[Self.size]) * rowBytes))
+        plan.trickWork.append((spec.name, 2 * Double(plan.discriminatorRows) * rowBytes, 0))
+    }
 }

@@ -87,7 +87,7 @@ public final class SpectralNormLinear: Layer {
 
 /// Spectral normalisation of every Linear in D (Miyato et al. 2018): bounds each layer's Lipschitz constant
 /// by 1 with one power iteration per D update.
-public final class SpectralNormTrick: Trick {
+public final class SpectralNormTrick: StatelessTrick {
     /// The declaration.
     public static let spec = PluginSpec(
         kind: .trick, name: "spectral-norm", aliases: ["sn"],
@@ -115,11 +115,7 @@ public final class SpectralNormTrick: Trick {
         self.init(restoring: parameters)
     }
 
-    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
-    /// brings the trick back into a session that is already as the trick left it.
-    init(restoring parameters: ParameterValues) { self.parameters = parameters }
-
-    private init(copying other: SpectralNormTrick) { parameters = other.parameters }
+    public init(restoring parameters: ParameterValues) { self.parameters = parameters }
 
     /// The positions of D's bare Linear layers.
     static func linearIndices(_ network: Sequential) -> [Int] {
@@ -167,6 +163,14 @@ public final class SpectralNormTrick: Trick {
         return (real, fake)
     }
 
-    /// Stateless: u and v live in D's layers, which snapshots and rollbacks copy.
-    public func copy() -> any TrainingHook { SpectralNormTrick(copying: self) }
+    /// u and v per Linear; every pass of D makes W/σ and its gradient.
+    public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {
+        plan.discriminator.spectralNorm = true
+        if let spec = plan.discriminator.spec {
+            // Each Linear's u (its outputs) and v (its inputs): at most twice every width once.
+            plan.discriminator.extraBuffers += 2 * (spec.inputWidth + spec.linearWidths.reduce(0, +) + spec.outputWidth)
+        }
+        let copies = TrainingFootprint.float * 6 * Double(plan.discriminator.parameters)
+        plan.trickWork.append((spec.name, copies, copies))
+    }
 }

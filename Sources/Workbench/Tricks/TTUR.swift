@@ -15,11 +15,11 @@ public final class TTURTrick: Trick {
             counts). trick off gives back the rates each player had before, unless the rate was changed with \
             an optimizer command in the meantime: then the newer choice is kept.
             """,
-        parameters: [
-            ParameterSpec("g_lr", .real(0...10), default: .real(1e-4), "the generator's learning rate"),
-            ParameterSpec("d_lr", .real(0...10), default: .real(4e-4), "the discriminator's learning rate"),
-        ],
+        parameters: [generatorRate.spec, discriminatorRate.spec],
         reference: "Heusel et al., GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash Equilibrium, NeurIPS 2017")
+
+    static let generatorRate: ParameterKey<Double> = .real("g_lr", 0...10, default: 1e-4, "the generator's learning rate")
+    static let discriminatorRate: ParameterKey<Double> = .real("d_lr", 0...10, default: 4e-4, "the discriminator's learning rate")
 
     /// The parameters it was made with.
     public let parameters: ParameterValues
@@ -33,27 +33,24 @@ public final class TTURTrick: Trick {
             guard let lr = spec.parameter("lr") else {
                 throw SessionError("ttur sets learning rates, but the \(player.rawValue) optimizer \(spec.name) has no lr")
             }
-            let rate = parameters.real(player == .generator ? "g_lr" : "d_lr")
+            let rate = parameters[Self.rateKey(player)]
             if case .real(let range?) = lr.kind, !range.contains(rate) {
                 throw SessionError("ttur: \(spec.name) takes lr in [\(range.lowerBound), \(range.upperBound)], not \(rate)")
             }
         }
-        self.init(restoring: parameters)
+        self.init(parameters, previousRates: [:])
     }
 
-    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
-    /// brings the trick back into a session that is already as the trick left it.
-    init(restoring parameters: ParameterValues) { self.parameters = parameters }
-
-    private init(copying other: TTURTrick) {
-        parameters = other.parameters
-        previousRates = other.previousRates
+    private init(_ parameters: ParameterValues, previousRates: [Player: Double]) {
+        self.parameters = parameters
+        self.previousRates = previousRates
     }
+
+    /// The key of `player`'s rate.
+    static func rateKey(_ player: Player) -> ParameterKey<Double> { player == .generator ? generatorRate : discriminatorRate }
 
     /// The rate this trick gives `player`.
-    public func rate(for player: Player) -> Double {
-        parameters.real(player == .generator ? "g_lr" : "d_lr")
-    }
+    public func rate(for player: Player) -> Double { parameters[Self.rateKey(player)] }
 
     /// Remembers both rates and sets the trick's.
     public func attach(to session: Session) {
@@ -87,5 +84,24 @@ public final class TTURTrick: Trick {
     }
 
     /// An independent copy with the remembered rates.
-    public func copy() -> any TrainingHook { TTURTrick(copying: self) }
+    public func copy() -> any TrainingHook { TTURTrick(parameters, previousRates: previousRates) }
+
+    // MARK: Checkpoints
+
+    /// The learning rates to give back when switched off.
+    public func checkpointState(of session: Session, prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
+        .object(Player.allCases.compactMap { player in previousRates[player].map { (player.rawValue, JSONValue.real($0)) } })
+    }
+
+    public static func restored(_ parameters: ParameterValues, state: JSONValue, prefix: String,
+                                networks: [Player: Sequential], _ tensors: inout TensorReader) throws -> TTURTrick {
+        var rates: [Player: Double] = [:]
+        for (key, value) in state.objectValue ?? [] {
+            guard let player = Player(rawValue: key), let rate = value.doubleValue, rate.isFinite, rate >= 0 else {
+                throw tensors.failure("the state of ttur has a malformed rate '\(key)'")
+            }
+            rates[player] = rate
+        }
+        return TTURTrick(parameters, previousRates: rates)
+    }
 }

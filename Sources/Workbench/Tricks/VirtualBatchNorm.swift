@@ -121,7 +121,7 @@ public final class VirtualBatchNormStrip: Layer {
 }
 
 /// `vbn`: virtual batch normalisation in G (and optionally D).
-public final class VirtualBatchNormalization: Trick {
+public final class VirtualBatchNormalization: StatelessTrick {
     /// The declaration: the players and the reference batch size.
     public static let spec = PluginSpec(
         kind: .trick, name: "vbn", aliases: ["virtual-batch-norm", "virtual-batch-normalization"],
@@ -141,11 +141,19 @@ public final class VirtualBatchNormalization: Trick {
             rows). `trick off` restores the BatchNorms (with the trained γ, β) or removes the inserted \
             layers. A rebuilt network gets the layers again at the next update.
             """,
-        parameters: [
-            ParameterSpec("players", .choice(["G", "both"]), default: .text("G"), "G (the paper) or both G and D"),
-            ParameterSpec("reference", .integer(2...4096), default: .integer(64), "N_ref, the size of the reference batch"),
-        ],
+        parameters: [players.spec, reference.spec],
         reference: "Salimans et al. 2016, Improved Techniques for Training GANs (NeurIPS), §3.5")
+
+    /// The networks that get VBN.
+    enum Networks: String, ParameterChoice {
+        case G, both
+
+        /// The players, in `Player.allCases` order.
+        var players: [Player] { self == .both ? [.generator, .discriminator] : [.generator] }
+    }
+
+    static let players: ParameterKey<Networks> = .choice("players", default: .G, "G (the paper) or both G and D")
+    static let reference: ParameterKey<Int> = .integer("reference", 2...4096, default: 64, "N_ref, the size of the reference batch")
 
     /// The parameters it was made with.
     public let parameters: ParameterValues
@@ -161,18 +169,10 @@ public final class VirtualBatchNormalization: Trick {
         for player in players where !Self.isInstalled(in: session.network(player)) { try install(player, session) }
     }
 
-    /// Made from validated parameters alone, without consulting or changing a session: how a checkpoint
-    /// brings the trick back into a session that is already as the trick left it.
-    init(restoring parameters: ParameterValues) {
+    public init(restoring parameters: ParameterValues) {
         self.parameters = parameters
-        players = parameters.text("players") == "both" ? [.generator, .discriminator] : [.generator]
-        referenceCount = parameters.integer("reference")
-    }
-
-    private init(copying other: VirtualBatchNormalization) {
-        parameters = other.parameters
-        players = other.players
-        referenceCount = other.referenceCount
+        players = parameters[Self.players].players
+        referenceCount = parameters[Self.reference]
     }
 
     /// Whether `network` already has VBN.
@@ -191,7 +191,7 @@ public final class VirtualBatchNormalization: Trick {
                                + "rebuild \(label) with norm=none or norm=batch first")
         }
         if player == .discriminator {
-            for other in session.hooks where other.name == "feature-matching" || other.name == "minibatch-discrimination" {
+            for other in session.hooks where other.readsDiscriminatorBatchAsAWhole {
                 throw SessionError("vbn in D conflicts with \(other.name), which would treat the reference rows as "
                                    + "part of the batch; use players=G or switch \(other.name) off")
             }
@@ -261,6 +261,20 @@ public final class VirtualBatchNormalization: Trick {
         return (real, fake)
     }
 
-    /// Stateless (the reference rows live in the networks, which snapshots copy).
-    public func copy() -> any TrainingHook { VirtualBatchNormalization(copying: self) }
+    /// The reference rows go through D with every batch when D has VBN.
+    public var addsRowsToDiscriminatorBatch: Bool { players.contains(.discriminator) }
+
+    /// The reference rows, and per row the dozen tensors of each VirtualBatchNorm (about six hidden widths).
+    public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {
+        let reference = parameters[Self.reference]
+        var rows = reference * plan.noiseDimension
+        plan.generator.vbnReference = reference
+        plan.generator.extraFloatsPerRow += 6 * (plan.generator.spec?.linearWidths.reduce(0, +) ?? 0)
+        if parameters[Self.players] == .both {
+            rows += reference * plan.dataDimension * plan.samplesPerDiscriminatorRow
+            plan.discriminator.vbnReference = reference
+            plan.discriminator.extraFloatsPerRow += 6 * (plan.discriminator.spec?.linearWidths.reduce(0, +) ?? 0)
+        }
+        plan.trickState.append((spec.name, TrainingFootprint.float * Double(rows)))
+    }
 }
