@@ -286,6 +286,12 @@ final class ExtraTrickTests: XCTestCase {
         XCTAssertEqual(session.iteration, 2)
         session.removeHook(named: "consensus")
         XCTAssertThrowsError(try switchOn(ConsensusTrick.self, in: session))
+        // What is refused is a penalty, not a loss by name: wgan-gp without its penalty trains, R1 does not.
+        try session.setLoss(try WGANGPLoss(try ParameterValues(WGANGPLoss.spec, assignments: [("lambda", "0")])))
+        try switchOn(ConsensusTrick.self, in: session)
+        try session.train(iterations: 1)
+        try session.setLoss(try NonSaturatingLoss(try ParameterValues(NonSaturatingLoss.spec, assignments: [("r1", "0.5")])))
+        XCTAssertThrowsError(try session.train(iterations: 1))
     }
 }
 
