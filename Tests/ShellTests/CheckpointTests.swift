@@ -80,7 +80,20 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(resumed.savedScript(), original.savedScript(), file: file, line: line)
     }
 
-    func testALoadedSessionContinuesBitForBitWithEveryTrick() throws {
+    func testEveryRegisteredTrickContinuesBitForBitOnItsOwn() throws {
+        XCTAssertFalse(Plugins.tricks.all.isEmpty)
+        for trick in Plugins.tricks.all {
+            let before = testRun?.totalFailureCount ?? 0
+            try assertLoadedSessionContinuesExactly("""
+                generator mlp hidden=8,8; critic mlp hidden=8,8; batch 16
+                trick on \(trick.spec.name); step 4
+                """, then: "step 3")
+            XCTAssertEqual(testRun?.totalFailureCount ?? 0, before, "with \(trick.spec.name)")
+        }
+    }
+
+    /// Tricks together, with parameters other than their defaults, and networks rebuilt while they are on.
+    func testALoadedSessionContinuesBitForBitWithTricksCombined() throws {
         try assertLoadedSessionContinuesExactly("""
             seed 3; generator mlp hidden=12,12; critic mlp hidden=12; batch 32
             step 4; loss wgan-gp lambda=0.1 critic_steps=2; optimizer D rmsprop lr=2e-4
