@@ -66,11 +66,12 @@ public final class ConsensusTrick: StatelessTrick {
         var real = session.dataset.sample(session.batchSize, using: stream)
         let z = session.noise.sample(session.batchSize, using: stream)
         var fake = try session.generator.forward(z, ForwardContext(training: true))
-        // D may read packs (packing): shape both batches as D's input expects.
+        // D may read m samples per row (a trick's discriminatorInputMultiplier): consecutive samples side by
+        // side, as D's input expects.
         let m = session.discriminatorInputWidth / session.dataset.dimension
         if m > 1 {
-            real = try PackingTrick.pack(real, m)
-            fake = try PackingTrick.pack(fake, m)
+            real = try real.reshaped([real.shape[0] / m, m * real.shape[1]])
+            fake = try fake.reshaped([fake.shape[0] / m, m * fake.shape[1]])
         }
         let network = session.discriminator
         let critic: (Tensor) throws -> Tensor = { try network.forward($0, ForwardContext(training: true)) }
