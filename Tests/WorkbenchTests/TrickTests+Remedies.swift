@@ -385,11 +385,21 @@ final class RemedyTrickTests: XCTestCase {
                 + "part of the batch; use players=G or switch feature-matching off")
         }
         session.removeHook(named: "feature-matching")
+        session.addHook(try make(MinibatchDiscrimination.self, session, [("kernels", "2"), ("dims", "2")]))
+        XCTAssertThrowsError(try make(VirtualBatchNormalization.self, session, [("players", "both")])) {
+            XCTAssertEqual("\($0)", "vbn in D conflicts with minibatch-discrimination, which would treat the reference rows as "
+                + "part of the batch; use players=G or switch minibatch-discrimination off")
+        }
+        session.removeHook(named: "minibatch-discrimination")
         session.addHook(try make(VirtualBatchNormalization.self, session, [("players", "both"), ("reference", "4")]))
         XCTAssertThrowsError(try make(VirtualBatchNormalization.self, session)) {
             XCTAssertEqual("\($0)", "vbn is already on in G; switch it off first to change its parameters")
         }
         XCTAssertThrowsError(try make(MinibatchDiscrimination.self, session))
+        XCTAssertThrowsError(try make(FeatureMatching.self, session)) {
+            XCTAssertEqual("\($0)", "feature-matching conflicts with vbn in D, whose reference rows would count as real features; "
+                + "switch vbn to players=G first")
+        }
         try session.train(iterations: 2)
         XCTAssertTrue(session.removeHook(named: "vbn"))
         XCTAssertEqual(session.discriminator.layers.count, 5)
