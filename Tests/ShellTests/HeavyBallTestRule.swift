@@ -6,6 +6,7 @@ import Workbench
 final class HeavyBallTestRule: UpdateRule {
     static let lr: ParameterKey<Float> = .real("lr", 0...10, default: 1e-2, "learning rate")
     static let momentum: ParameterKey<Float> = .real("momentum", 0...0.999, default: 0.9, "momentum coefficient μ")
+    static var learningRate: ParameterKey<Float> { lr }
 
     static let spec = PluginSpec(
         kind: .optimizer, name: "heavy-ball",

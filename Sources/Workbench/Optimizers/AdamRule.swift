@@ -4,6 +4,7 @@ import NeuralNet
 public final class AdamRule: UpdateRule {
     /// Learning rate.
     public static let lr: ParameterKey<Float> = .real("lr", 0...10, default: 1e-4, "learning rate")
+    public static var learningRate: ParameterKey<Float> { lr }
     /// First-moment decay.
     public static let beta1: ParameterKey<Float> = .real("beta1", 0...0.999999, default: 0.5, "first-moment decay")
     /// Second-moment decay.

@@ -4,6 +4,7 @@ import NeuralNet
 public final class RMSPropRule: UpdateRule {
     /// Learning rate.
     public static let lr: ParameterKey<Float> = .real("lr", 0...10, default: 5e-5, "learning rate")
+    public static var learningRate: ParameterKey<Float> { lr }
     /// Decay of the square average.
     public static let alpha: ParameterKey<Float> = .real("alpha", 0...0.999999, default: 0.99, "decay of the square average")
     /// Added to the denominator.

@@ -4,6 +4,7 @@ import NeuralNet
 public final class SGDRule: UpdateRule {
     /// Learning rate.
     public static let lr: ParameterKey<Float> = .real("lr", 0...100, default: 1e-2, "learning rate")
+    public static var learningRate: ParameterKey<Float> { lr }
     /// Momentum coefficient μ.
     public static let momentum: ParameterKey<Float> = .real("momentum", 0...0.999999, default: 0, "momentum coefficient μ")
     /// Nesterov momentum.

@@ -8,6 +8,9 @@ public protocol UpdateRule: Plugin {
 
     /// A new optimizer with these settings and no memory.
     func makeOptimizer() -> any Optimizer
+
+    /// The key of its learning rate: what a trick that sets rates (ttur) changes, whatever the rule.
+    static var learningRate: ParameterKey<Float> { get }
 }
 
 extension UpdateRule {

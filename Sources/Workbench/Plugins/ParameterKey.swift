@@ -190,6 +190,9 @@ extension ParameterValues {
         return value
     }
 
+    /// The value of a declared key as validation stored it (a Float key's Double, before rounding).
+    public func storedValue<Value>(_ key: ParameterKey<Value>) -> ParameterValue { self[key.spec.name] }
+
     /// Whether `key` is declared by the plugin these values belong to (shared keys such as a loss's `r1`).
     public func declares<Value>(_ key: ParameterKey<Value>) -> Bool { entries.contains { $0.name == key.spec.name } }
 }

@@ -26,13 +26,11 @@ public final class TTURTrick: Trick {
     /// The rate each player had before this trick set its own, filled by `attach`; `detach` restores it.
     var previousRates: [Player: Double] = [:]
 
-    /// Validates the rates against both players' optimizer declarations (every optimizer declares `lr`).
+    /// Validates the rates against the range of both players' learning rates.
     public convenience init(_ parameters: ParameterValues, session: Session) throws {
         for player in Player.allCases {
-            let spec = type(of: session.optimizerSettings[player]!).spec
-            guard let lr = spec.parameter("lr") else {
-                throw SessionError("ttur sets learning rates, but the \(player.rawValue) optimizer \(spec.name) has no lr")
-            }
+            let rule = type(of: session.optimizerSettings[player]!)
+            let (spec, lr) = (rule.spec, rule.learningRate.spec)
             let rate = parameters[Self.rateKey(player)]
             if case .real(let range?) = lr.kind, !range.contains(rate) {
                 throw SessionError("ttur: \(spec.name) takes lr in [\(range.lowerBound), \(range.upperBound)], not \(rate)")
@@ -57,7 +55,7 @@ public final class TTURTrick: Trick {
         for player in Player.allCases {
             // A ttur that was on has been detached before this one attaches (`trick on` removes the old
             // hook first), so the current rate is the one from before any ttur.
-            previousRates[player] = session.optimizerSettings[player]!.parameters.real("lr")
+            previousRates[player] = Self.currentRate(of: player, in: session)
             // Every optimizer declares lr over a range that holds ttur's (checked in init): this cannot fail.
             if (try? Self.setRate(rate(for: player), of: player, in: session)) == nil { previousRates[player] = nil }
         }
@@ -67,7 +65,7 @@ public final class TTURTrick: Trick {
     public func detach(from session: Session) {
         for player in Player.allCases {
             guard let previous = previousRates[player],
-                  session.optimizerSettings[player]!.parameters.real("lr") == rate(for: player) else { continue }
+                  Self.currentRate(of: player, in: session) == rate(for: player) else { continue }
             try? Self.setRate(previous, of: player, in: session)
         }
         previousRates = [:]
@@ -77,10 +75,18 @@ public final class TTURTrick: Trick {
     /// (`setOptimizer` with the same declaration keeps the state).
     static func setRate(_ rate: Double, of player: Player, in session: Session) throws {
         let rule = type(of: session.optimizerSettings[player]!), current = session.optimizerSettings[player]!.parameters
-        var values = current.entries.filter { current.explicitNames.contains($0.name) && $0.name != "lr" }
+        let lr = rule.learningRate.name
+        var values = current.entries.filter { current.explicitNames.contains($0.name) && $0.name != lr }
             .map { ($0.name, $0.value) }
-        values.append(("lr", .real(rate)))
+        values.append((lr, .real(rate)))
         try session.setOptimizer(player, try rule.init(try ParameterValues(rule.spec, values: values)))
+    }
+
+    /// A player's learning rate as its optimizer's parameters store it (a Double, so that it compares exactly
+    /// with the trick's own).
+    static func currentRate(of player: Player, in session: Session) -> Double {
+        let rule = session.optimizerSettings[player]!
+        return Double(parameterValue: rule.parameters.storedValue(type(of: rule).learningRate))!
     }
 
     /// An independent copy with the remembered rates.
