@@ -94,8 +94,13 @@ public struct Completer {
                 declared += plugin.parameters
             } else if kind == .model {
                 declared += MLPModel.spec.parameters
+            } else if spec.positionals[spec.pluginPositional].optional {
+                // The plugin may be left out (the current one is kept): offer every plugin's parameters once.
+                for parameter in Interpreter.pluginSpecs(kind).flatMap(\.parameters)
+                where !declared.contains(where: { $0.name == parameter.name }) {
+                    declared.append(parameter)
+                }
             }
-            if spec.name == "noise" { declared = NoiseSpec.spec.parameters.filter { $0.name != "distribution" } }
         }
         return declared
     }

@@ -7,6 +7,7 @@ extension Interpreter {
     static func pluginSpecs(_ kind: PluginKind) -> [PluginSpec] {
         switch kind {
         case .dataset: return Plugins.datasets.all.map { $0.spec }
+        case .noise: return Plugins.noise.specs
         case .model: return ModelRegistry.all
         case .loss: return Plugins.losses.all.map { $0.spec }
         case .trick: return Plugins.tricks.all.map { $0.spec }
@@ -24,7 +25,7 @@ extension Interpreter {
         guard let topic = invocation.text(0) else {
             sayParagraph("gantry: a GAN workbench. Commands (help COMMAND for details, help NAME for a plugin):")
             sayColumns(CommandTable.specs.map { ($0.name, $0.summary) }, indent: "  ")
-            sayParagraph("Plugins: list data | models | losses | tricks | metrics | optimizers | games")
+            sayParagraph("Plugins: list data | noise | models | losses | tricks | metrics | optimizers | games")
             return
         }
         if case .success(let spec) = CommandTable.lookup(topic), spec.name == topic || spec.aliases.contains(topic) {
@@ -34,8 +35,10 @@ extension Interpreter {
             }
             return
         }
-        if let plugin = Self.allPluginSpecs.first(where: { $0.name == topic || $0.aliases.contains(topic) }) {
-            helpPlugin(plugin)
+        // One name may belong to plugins of two kinds (the uniform data set and uniform noise): show each.
+        let plugins = Self.allPluginSpecs.filter { $0.name == topic || $0.aliases.contains(topic) }
+        if !plugins.isEmpty {
+            plugins.forEach(helpPlugin)
             return
         }
         let word = topic.lowercased()
@@ -56,6 +59,7 @@ extension Interpreter {
     private func kindTitle(_ kind: PluginKind) -> String {
         switch kind {
         case .dataset: return "data sets"
+        case .noise: return "noise distributions"
         case .model: return "models"
         case .loss: return "losses"
         case .trick: return "tricks"
@@ -105,7 +109,7 @@ extension Interpreter {
 
     /// `list [KIND]`
     func list(_ invocation: Invocation) throws {
-        let kinds: [String: PluginKind] = ["data": .dataset, "datasets": .dataset, "models": .model, "model": .model,
+        let kinds: [String: PluginKind] = ["data": .dataset, "datasets": .dataset, "noise": .noise, "models": .model, "model": .model,
                                            "losses": .loss, "loss": .loss, "tricks": .trick, "trick": .trick,
                                            "metrics": .metric, "metric": .metric, "optimizers": .optimizer, "optimizer": .optimizer,
                                            "games": .game, "game": .game]
@@ -130,7 +134,7 @@ extension Interpreter {
             guard let kind = kinds[node.text] else {
                 let words = ["commands", "snapshots"] + kinds.keys.sorted()
                 throw invocation.failure("unknown kind '\(node.text)'" + (Suggestion.closest(to: node.text, among: words).map { "; did you mean '\($0)'?" } ?? "")
-                                         + "; kinds: commands, data, models, losses, tricks, metrics, optimizers, games, snapshots", at: node.range)
+                                         + "; kinds: commands, data, noise, models, losses, tricks, metrics, optimizers, games, snapshots", at: node.range)
             }
             if kind == .trick { listTricks(); return }
             sayColumns(Self.pluginSpecs(kind).map { ($0.name, $0.summary) })
@@ -166,7 +170,7 @@ extension Interpreter {
             say("  " + type(of: session.loss).spec.summary)
         case "data":
             say("data " + session.dataset.canonicalText + "  (dimension \(session.dataset.dimension))")
-            say("noise \(session.noise)")
+            say("noise " + session.noise.canonicalText)
         case "optimizers":
             say("G: " + session.generatorOptimizer.summary)
             say("D: " + session.discriminatorOptimizer.summary)
