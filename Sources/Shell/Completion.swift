@@ -43,7 +43,7 @@ public struct Completer {
             values += positionalCandidates(variadic.completions, prefix: partial.value)
         }
         var names: [String] = []
-        if !partial.isQuoted && (index > spec.pluginPositional || spec.pluginKind == nil) {
+        if !partial.isQuoted && (index > spec.pluginPositional || spec.pluginKind == nil || spec.pluginIsOptional) {
             names = parameterNames(spec, words: positionalsSoFar).map { $0 + "=" }.filter { $0.hasPrefix(partial.value) }
         }
         // A value that needs quotes gets them; `name=` never does (an unquoted word is the editor's word).
@@ -94,7 +94,7 @@ public struct Completer {
                 declared += plugin.parameters
             } else if kind == .model {
                 declared += MLPModel.spec.parameters
-            } else if spec.positionals[spec.pluginPositional].optional {
+            } else if spec.pluginIsOptional {
                 // The plugin may be left out (the current one is kept): offer every plugin's parameters once.
                 for parameter in Interpreter.pluginSpecs(kind).flatMap(\.parameters)
                 where !declared.contains(where: { $0.name == parameter.name }) {

@@ -53,4 +53,18 @@ final class PluginRegistryTests: XCTestCase {
         }
         XCTAssertEqual(registry.names, ["mine"])
     }
+
+    func testOnlyARegisteredPluginCanBeTakenBack() throws {
+        let registry = PluginRegistry<PluginSpec>(.loss, [PluginSpec(kind: .loss, name: "built-in", summary: "", discussion: "")],
+                                                  spec: { $0 })
+        try registry.register(PluginSpec(kind: .loss, name: "Added", aliases: ["extra"], summary: "", discussion: ""))
+        XCTAssertFalse(registry.unregister("built-in"))
+        XCTAssertFalse(registry.unregister("extra"), "an alias does not name the plugin to remove")
+        XCTAssertTrue(registry.unregister("added"))
+        XCTAssertEqual(registry.names, ["built-in"])
+        XCTAssertNil(registry.named("extra"))
+        XCTAssertFalse(registry.unregister("added"))
+        XCTAssertNoThrow(try registry.register(PluginSpec(kind: .loss, name: "added", summary: "", discussion: "")),
+                         "the name is free again")
+    }
 }

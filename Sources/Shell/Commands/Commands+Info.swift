@@ -28,15 +28,17 @@ extension Interpreter {
             sayParagraph("Plugins: list data | noise | models | losses | tricks | metrics | optimizers | games")
             return
         }
+        // One name may be a command and plugins of several kinds (critic: the discriminator command and a
+        // metric; uniform: a data set and a noise distribution): show each.
+        let plugins = Self.allPluginSpecs.filter { $0.name == topic || $0.aliases.contains(topic) }
         if case .success(let spec) = CommandTable.lookup(topic), spec.name == topic || spec.aliases.contains(topic) {
             helpCommand(spec)
             if let kind = spec.pluginKind {
                 sayParagraph("\(kindTitle(kind)): " + Self.pluginSpecs(kind).map(\.name).joined(separator: ", "), rest: "  ")
             }
+            plugins.forEach(helpPlugin)
             return
         }
-        // One name may belong to plugins of two kinds (the uniform data set and uniform noise): show each.
-        let plugins = Self.allPluginSpecs.filter { $0.name == topic || $0.aliases.contains(topic) }
         if !plugins.isEmpty {
             plugins.forEach(helpPlugin)
             return

@@ -35,12 +35,14 @@ public final class PluginRegistry<Entry>: @unchecked Sendable {
     // the lock only keeps a reader from seeing a half-appended array.
     private let lock = NSLock()
     private var entries: [Entry]
+    private let builtInCount: Int
 
     /// A registry of `kind` holding `builtIn`, each entry's declaration read by `spec`.
     public init(_ kind: PluginKind, _ builtIn: [Entry], spec: @escaping @Sendable (Entry) -> PluginSpec) {
         self.kind = kind
         specOf = spec
         entries = builtIn
+        builtInCount = builtIn.count
     }
 
     /// Every entry, in listing order.
@@ -84,6 +86,19 @@ public final class PluginRegistry<Entry>: @unchecked Sendable {
                 throw RegistrationError("a \(kind.rawValue) called '\(clash)' is already registered")
             }
             entries.append(entry)
+        }
+    }
+
+    /// Takes back a plugin added by `register` (by its canonical name, ignoring case), so that nothing lists
+    /// or finds it any more; the built-in plugins stay. Returns whether one was removed.
+    @discardableResult
+    public func unregister(_ name: String) -> Bool {
+        lock.withLock {
+            let wanted = name.lowercased()
+            guard let index = entries.indices.dropFirst(builtInCount).first(where: { specOf(entries[$0]).name.lowercased() == wanted })
+            else { return false }
+            entries.remove(at: index)
+            return true
         }
     }
 }
