@@ -95,11 +95,8 @@ public struct Completer {
             } else if kind == .model {
                 declared += MLPModel.spec.parameters
             } else if spec.pluginIsOptional {
-                // The plugin may be left out (the current one is kept): offer every plugin's parameters once.
-                for parameter in Interpreter.pluginSpecs(kind).flatMap(\.parameters)
-                where !declared.contains(where: { $0.name == parameter.name }) {
-                    declared.append(parameter)
-                }
+                // The plugin may be left out (the current one is kept): offer every plugin's parameters.
+                declared += Interpreter.everyParameter(of: kind)
             }
         }
         return declared

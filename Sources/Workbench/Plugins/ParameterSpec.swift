@@ -34,15 +34,14 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
     case realList([Double])
 
     /// The canonical spelling `save` writes: integers plainly, reals in shortest round-trip form,
-    /// booleans as true/false, lists comma-separated (`[]` when empty), text quoted when it contains spaces or quotes.
+    /// booleans as true/false, lists comma-separated, text quoted when it contains spaces or quotes.
     public var description: String {
         switch self {
         case .integer(let value): return String(value)
         case .real(let value): return ParameterValue.canonical(value)
         case .boolean(let value): return value ? "true" : "false"
-        // An empty list is written `[]`: `name=` alone does not parse, so a saved script could not be read back.
-        case .integerList(let values): return values.isEmpty ? "[]" : values.map(String.init).joined(separator: ",")
-        case .realList(let values): return values.isEmpty ? "[]" : values.map(ParameterValue.canonical).joined(separator: ",")
+        case .integerList(let values): return values.map(String.init).joined(separator: ",")
+        case .realList(let values): return values.map(ParameterValue.canonical).joined(separator: ",")
         case .text(let value):
             let plain = !value.isEmpty && value.allSatisfy { !$0.isWhitespace && $0 != "\"" && $0 != "#" && $0 != ";" }
             return plain ? value : "\"" + value.replacingOccurrences(of: "\\", with: "\\\\")
