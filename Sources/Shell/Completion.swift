@@ -43,7 +43,8 @@ public struct Completer {
             values += positionalCandidates(variadic.completions, prefix: partial.value)
         }
         var names: [String] = []
-        if !partial.isQuoted && (index > spec.pluginPositional || spec.pluginKind == nil || spec.pluginIsOptional) {
+        if !partial.isQuoted && (index > spec.pluginPositional || spec.pluginKind == nil
+                                   || index == spec.pluginPositional && spec.pluginIsOptional) {
             names = parameterNames(spec, words: positionalsSoFar).map { $0 + "=" }.filter { $0.hasPrefix(partial.value) }
         }
         // A value that needs quotes gets them; `name=` never does (an unquoted word is the editor's word).
