@@ -53,7 +53,7 @@ func makeSession(_ configuration: TrainingConfiguration) throws -> Session {
         throw SessionError("no data set \(configuration.dataset)")
     }
     try session.setDataset(try datasetType.init(try ParameterValues(datasetType.spec, assignments: configuration.datasetAssignments)))
-    try session.setNoise(NoiseSpec(.normal, dimension: configuration.noiseDimension))
+    try session.setNoise(NormalNoise(dimension: configuration.noiseDimension))
     try session.setModel(.generator, try MLPModel.make(configuration.generator))
     try session.setModel(.discriminator, try MLPModel.make(configuration.discriminator))
     guard let lossType = Plugins.losses.named(configuration.loss) else { throw SessionError("no loss \(configuration.loss)") }

@@ -43,7 +43,8 @@ public struct Completer {
             values += positionalCandidates(variadic.completions, prefix: partial.value)
         }
         var names: [String] = []
-        if !partial.isQuoted && (index > spec.pluginPositional || spec.pluginKind == nil) {
+        if !partial.isQuoted && (index > spec.pluginPositional || spec.pluginKind == nil
+                                   || index == spec.pluginPositional && spec.pluginIsOptional) {
             names = parameterNames(spec, words: positionalsSoFar).map { $0 + "=" }.filter { $0.hasPrefix(partial.value) }
         }
         // A value that needs quotes gets them; `name=` never does (an unquoted word is the editor's word).
@@ -94,8 +95,10 @@ public struct Completer {
                 declared += plugin.parameters
             } else if kind == .model {
                 declared += Plugins.defaultModel.spec.parameters
+            } else if spec.pluginIsOptional {
+                // The plugin may be left out (the current one is kept): offer every plugin's parameters.
+                declared += Interpreter.everyParameter(of: kind)
             }
-            if spec.name == "noise" { declared = NoiseSpec.spec.parameters.filter { $0.name != "distribution" } }
         }
         return declared
     }

@@ -23,6 +23,12 @@ extension Interpreter {
                 if let kind = spec.pluginKind {
                     if let declaration = pluginDeclaration(kind, spec, invocation) {
                         _ = try ParameterValues(declaration, assignments: invocation.assignments)
+                    } else if spec.pluginIsOptional && invocation.text(spec.pluginPositional) == nil {
+                        // The current plugin is kept, and only running knows which: check against them all.
+                        let given = Set(invocation.assignments.map(\.name))
+                        let candidates = everyParameter(of: kind).filter { $0.defaultValue != nil || given.contains($0.name) }
+                        _ = try ParameterValues(owner: "command \(spec.name)", parameters: candidates,
+                                                assignments: invocation.assignments)
                     }
                 } else if !spec.parameters.isEmpty {
                     _ = try invocation.commandParameters()
@@ -37,6 +43,12 @@ extension Interpreter {
                                           sourceLine: command.sourceLine, notes: []))
         }
         for inner in command.block ?? [] { check(inner, into: &diagnostics) }
+    }
+
+    /// The parameters the plugins of `kind` declare, each name once (its first declaration).
+    static func everyParameter(of kind: PluginKind) -> [ParameterSpec] {
+        var seen: Set<String> = []
+        return pluginSpecs(kind).flatMap(\.parameters).filter { seen.insert($0.name).inserted }
     }
 
     /// The declaration whose parameters a plugin command's key=value arguments belong to, when it is named

@@ -103,11 +103,7 @@ extension Session {
     /// than two dimensions the others are held at the centre of the distribution; with one, there is a
     /// single line.
     public func noiseGridImage(lines: Int, pointsPerLine: Int) throws -> NoiseGridImage {
-        let range: ClosedRange<Double>
-        switch noise.distribution {
-        case .normal: range = -2...2
-        case .uniform(let lower, let upper): range = Double(lower)...Double(upper)
-        }
+        let range = noise.typicalRange
         let held = (range.lowerBound + range.upperBound) / 2
         let varied = min(noise.dimension, 2)
         func at(_ index: Int, of count: Int) -> Double {

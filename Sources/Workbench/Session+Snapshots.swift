@@ -6,7 +6,7 @@ public struct SessionSnapshot {
     let seed: UInt64
     let streamPositions: [(name: String, position: UInt64)]
     let dataset: any Dataset
-    let noise: NoiseSpec
+    let noise: any NoiseDistribution
     let models: [Player: any Model]
     let generator: Sequential
     let discriminator: Sequential

@@ -19,7 +19,7 @@ public final class Session {
     /// The source of real samples.
     public internal(set) var dataset: any Dataset
     /// The generator's input.
-    public internal(set) var noise: NoiseSpec
+    public internal(set) var noise: any NoiseDistribution
     /// The model plugin each player's network is built from (mlp unless set otherwise).
     public internal(set) var models: [Player: any Model]
     /// The generator.
@@ -80,7 +80,7 @@ public final class Session {
         streams = RandomStreams(seed: seed)
         guard let ring = Plugins.datasets.named("ring8") else { throw SessionError("no ring8 data set is registered") }
         dataset = try ring.init(try ParameterValues(ring.spec))
-        noise = NoiseSpec(.normal, dimension: 2)
+        noise = try NormalNoise(dimension: 2)
         let model = try Plugins.defaultModel.init(try ParameterValues(Plugins.defaultModel.spec))
         models = [.generator: model, .discriminator: model]
         loss = try NonSaturatingLoss(try ParameterValues(NonSaturatingLoss.spec))
@@ -101,7 +101,7 @@ public final class Session {
     /// The canonical commands that recreate the current configuration (seed, data, noise, both models,
     /// loss, both optimizers, batch size): the first lines of every journal.
     public var configurationCommands: [String] {
-        var lines = ["seed \(seed)", "data " + dataset.canonicalText, "noise \(noise)"]
+        var lines = ["seed \(seed)", "data " + dataset.canonicalText, "noise " + noise.canonicalText]
         for player in Player.allCases {
             let verb = player == .generator ? "generator" : "discriminator"
             lines.append(verb + " " + model(player).canonicalText)
@@ -180,7 +180,7 @@ public final class Session {
 
     /// Replaces the noise distribution; a new dimension rebuilds G (and says so).
     @discardableResult
-    public func setNoise(_ newNoise: NoiseSpec) throws -> String? {
+    public func setNoise(_ newNoise: any NoiseDistribution) throws -> String? {
         let rebuild = newNoise.dimension != noise.dimension
         let previous = noise
         let before = trainingFootprint

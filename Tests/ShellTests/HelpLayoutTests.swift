@@ -85,7 +85,7 @@ final class HelpLayoutTests: XCTestCase {
             "                 help for a word",
             "  list           list the plugins of one kind with their",
         ])
-        XCTAssertEqual(Array(lines.suffix(2)), ["Plugins: list data | models | losses | tricks | metrics |", "optimizers | games"])
+        XCTAssertEqual(Array(lines.suffix(2)), ["Plugins: list data | noise | models | losses | tricks |", "metrics | optimizers | games"])
     }
 
     func testHelpAliasAndCompletionAgree() throws {
@@ -101,7 +101,7 @@ final class HelpLayoutTests: XCTestCase {
         let lines = try output("snapshot start; list", width: 80)
         XCTAssertEqual(lines.first, "snapshot start at iteration 0")
         XCTAssertEqual(lines.filter { !$0.hasPrefix(" ") }.map { String($0.prefix { $0 != ":" }) }, [
-            "snapshot start at iteration 0", "commands", "data sets", "models", "losses", "tricks", "metrics",
+            "snapshot start at iteration 0", "commands", "data sets", "noise distributions", "models", "losses", "tricks", "metrics",
             "optimizers", "games", "snapshots", "list KIND shows one kind with a line on each (list losses, list metrics, …)",
         ])
         XCTAssertTrue(lines.contains("snapshots: start"))

@@ -83,7 +83,7 @@ final class ProbeTests: XCTestCase {
         XCTAssertEqual(image.noiseLines[0].map { $0[1] }, [-2, -1, 0, 1, 2])
         for (noiseLine, imageLine) in zip(image.noiseLines, image.imageLines) { XCTAssertEqual(noiseLine, imageLine) }
         // Four-dimensional noise: the first two coordinates vary, the others stay at the centre (0).
-        try session.setNoise(NoiseSpec(.uniform(lower: 0, upper: 1), dimension: 4))
+        try session.setNoise(UniformNoise(dimension: 4, lower: 0, upper: 1))
         session.generator = try linear([[0, 0, 1, 0], [1, 0, 0, 0]])
         let held = try session.noiseGridImage(lines: 2, pointsPerLine: 3)
         XCTAssertEqual(held.range, 0...1)

@@ -15,7 +15,7 @@ final class SessionTests: XCTestCase {
     func testTheDefaultSessionIsTheDocumentedGAN() throws {
         let session = try Session()
         XCTAssertEqual(session.dataset.canonicalText.hasPrefix("ring8"), true)
-        XCTAssertEqual(session.noise.description, "normal dim=2")
+        XCTAssertEqual(session.noise.canonicalText, "normal dim=2")
         XCTAssertEqual(session.generator.describeLayers(), [
             "0  Linear(2 → 128, init pytorch)", "1  ReLU", "2  Linear(128 → 128, init pytorch)", "3  ReLU",
             "4  Linear(128 → 2, init pytorch)",

@@ -79,6 +79,11 @@ public struct CommandSpec: Sendable {
         self.examples = examples
     }
 
+    /// Whether the plugin may be left out (`noise dim=8` keeps the current distribution).
+    var pluginIsOptional: Bool {
+        pluginKind != nil && positionals.indices.contains(pluginPositional) && positionals[pluginPositional].optional
+    }
+
     /// "loss NAME [key=value…]" style usage.
     public var usage: String {
         var parts = [name]

@@ -39,10 +39,9 @@ enum CommandSpecs {
 
     static let noise = CommandSpec(
         "noise", summary: "choose the generator's input distribution",
-        discussion: "normal (N(0, I)) or uniform (U[lower, upper)); a different dimension rebuilds G with fresh weights.",
-        positionals: [PositionalSpec("DISTRIBUTION", "normal or uniform", completions: .words(["normal", "uniform"]),
-                                     optional: true)],
-        parameters: NoiseSpec.spec.parameters.filter { $0.name != "distribution" },
+        discussion: "Without a distribution the current one is kept, and without dim the current dimension; a different dimension rebuilds G with fresh weights.",
+        positionals: [PositionalSpec("DISTRIBUTION", "the distribution of z", completions: .plugins(.noise), optional: true)],
+        pluginKind: .noise,
         examples: ["noise normal dim=2", "noise uniform dim=8 lower=-1 upper=1"])
 
     static let generator = CommandSpec(

@@ -7,6 +7,7 @@ extension Interpreter {
     static func pluginSpecs(_ kind: PluginKind) -> [PluginSpec] {
         switch kind {
         case .dataset: return Plugins.datasets.all.map { $0.spec }
+        case .noise: return Plugins.noise.specs
         case .model: return Plugins.models.specs
         case .loss: return Plugins.losses.all.map { $0.spec }
         case .trick: return Plugins.tricks.all.map { $0.spec }
@@ -24,18 +25,22 @@ extension Interpreter {
         guard let topic = invocation.text(0) else {
             sayParagraph("gantry: a GAN workbench. Commands (help COMMAND for details, help NAME for a plugin):")
             sayColumns(CommandTable.specs.map { ($0.name, $0.summary) }, indent: "  ")
-            sayParagraph("Plugins: list data | models | losses | tricks | metrics | optimizers | games")
+            sayParagraph("Plugins: list data | noise | models | losses | tricks | metrics | optimizers | games")
             return
         }
+        // One name may be a command and plugins of several kinds (critic: the discriminator command and a
+        // metric; uniform: a data set and a noise distribution): show each.
+        let plugins = Self.allPluginSpecs.filter { $0.name == topic || $0.aliases.contains(topic) }
         if case .success(let spec) = CommandTable.lookup(topic), spec.name == topic || spec.aliases.contains(topic) {
             helpCommand(spec)
             if let kind = spec.pluginKind {
                 sayParagraph("\(kindTitle(kind)): " + Self.pluginSpecs(kind).map(\.name).joined(separator: ", "), rest: "  ")
             }
+            plugins.forEach(helpPlugin)
             return
         }
-        if let plugin = Self.allPluginSpecs.first(where: { $0.name == topic || $0.aliases.contains(topic) }) {
-            helpPlugin(plugin)
+        if !plugins.isEmpty {
+            plugins.forEach(helpPlugin)
             return
         }
         let word = topic.lowercased()
@@ -56,6 +61,7 @@ extension Interpreter {
     private func kindTitle(_ kind: PluginKind) -> String {
         switch kind {
         case .dataset: return "data sets"
+        case .noise: return "noise distributions"
         case .model: return "models"
         case .loss: return "losses"
         case .trick: return "tricks"
@@ -128,7 +134,7 @@ extension Interpreter {
 
     /// `list [KIND]`
     func list(_ invocation: Invocation) throws {
-        let kinds: [String: PluginKind] = ["data": .dataset, "datasets": .dataset, "models": .model, "model": .model,
+        let kinds: [String: PluginKind] = ["data": .dataset, "datasets": .dataset, "noise": .noise, "models": .model, "model": .model,
                                            "losses": .loss, "loss": .loss, "tricks": .trick, "trick": .trick,
                                            "metrics": .metric, "metric": .metric, "optimizers": .optimizer, "optimizer": .optimizer,
                                            "games": .game, "game": .game]
@@ -153,7 +159,7 @@ extension Interpreter {
             guard let kind = kinds[node.text] else {
                 let words = ["commands", "snapshots"] + kinds.keys.sorted()
                 throw invocation.failure("unknown kind '\(node.text)'" + (Suggestion.closest(to: node.text, among: words).map { "; did you mean '\($0)'?" } ?? "")
-                                         + "; kinds: commands, data, models, losses, tricks, metrics, optimizers, games, snapshots", at: node.range)
+                                         + "; kinds: commands, data, noise, models, losses, tricks, metrics, optimizers, games, snapshots", at: node.range)
             }
             if kind == .trick { listTricks(); return }
             sayColumns(Self.pluginSpecs(kind).map { ($0.name, $0.summary) })
@@ -189,7 +195,7 @@ extension Interpreter {
             say("  " + type(of: session.loss).spec.summary)
         case "data":
             say("data " + session.dataset.canonicalText + "  (dimension \(session.dataset.dimension))")
-            say("noise \(session.noise)")
+            say("noise " + session.noise.canonicalText)
         case "optimizers":
             say("G: " + session.generatorOptimizer.summary)
             say("D: " + session.discriminatorOptimizer.summary)

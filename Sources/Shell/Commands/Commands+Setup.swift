@@ -23,36 +23,28 @@ extension Interpreter {
         do {
             dataset = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
         } catch let error as DataFileError {
-            throw invocation.failure("\(error)", at: invocation.named.last { $0.name == "file" }?.value.range)
+            throw invocation.failure("\(error)", at: invocation.named.last { $0.value.text == error.path }?.value.range)
         }
         let note = try session.setDataset(dataset)
-        if let cloud = dataset as? PointCloud, let file = invocation.named.last(where: { $0.name == "file" })?.value.text {
-            say("read \(cloud.rowCount) rows × \(cloud.dimension) columns from \(file)")
+        if let (file, points) = dataset.filePoints {
+            say("read \(points.shape[0]) rows × \(points.shape[1]) columns from \(file)")
         }
         if let note { say("note: " + note) }
         session.journal.append("data " + dataset.canonicalText)
     }
 
-    /// `noise [normal|uniform] key=value…`
+    /// `noise [DISTRIBUTION] key=value…`: the current distribution when none is named, and the current
+    /// dimension when `dim` is not given.
     func noise(_ invocation: Invocation) throws {
+        let type = invocation.positionals.isEmpty ? Swift.type(of: session.noise)
+            : try plugin(invocation, "noise distribution", Plugins.noise.all, spec: { $0.spec }, named: Plugins.noise.named)
         var assignments = invocation.assignments
-        if let node = invocation.positionals.first {
-            guard ["normal", "uniform"].contains(node.text) else {
-                throw invocation.failure("unknown noise distribution '\(node.text)'; expected normal or uniform", at: node.range)
-            }
-            assignments.append(("distribution", node.text))
-        } else {
-            let current: String
-            switch session.noise.distribution {
-            case .normal: current = "normal"
-            case .uniform: current = "uniform"
-            }
-            assignments.append(("distribution", current))
+        if !assignments.contains(where: { $0.name == NoiseParameters.dim.name }) {
+            assignments.append((NoiseParameters.dim.name, "\(session.noise.dimension)"))
         }
-        if !assignments.contains(where: { $0.name == "dim" }) { assignments.append(("dim", "\(session.noise.dimension)")) }
-        let noise = try NoiseSpec(try ParameterValues(owner: "noise", parameters: NoiseSpec.spec.parameters, assignments: assignments))
+        let noise = try type.init(try ParameterValues(type.spec, assignments: assignments))
         if let note = try session.setNoise(noise) { say("note: " + note) }
-        session.journal.append("noise \(noise)")
+        session.journal.append("noise " + noise.canonicalText)
     }
 
     /// `generator [MODEL] key=value…` and `discriminator [MODEL] key=value…` (the default model when none is named)

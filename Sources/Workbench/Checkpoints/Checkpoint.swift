@@ -88,7 +88,7 @@ public struct Checkpoint {
             (Key.measurements, JSONValue.array(session.history.measurements.map(measurementRecord)).serialized),
             (Key.pendingCritic, criticRecord(session.pendingCritic).serialized),
         ]
-        if let points = (session.dataset as? PointCloud)?.points {
+        if let points = session.dataset.filePoints?.points {
             file.metadata.append((Key.dataChecksum, dataChecksum(points)))
         }
         file.metadata.insert((Key.checksum, checksum(of: file)), at: 2)
@@ -248,7 +248,7 @@ public struct Checkpoint {
         }
         try tensors.checkAllTaken()
         var notes: [String] = []
-        if let saved = file.metadata(Key.dataChecksum), let points = (fresh.dataset as? PointCloud)?.points,
+        if let saved = file.metadata(Key.dataChecksum), let points = fresh.dataset.filePoints?.points,
            saved != Self.dataChecksum(points) {
             notes.append("the points of \(fresh.dataset.canonicalText) differ from those the checkpoint was trained on: "
                          + "training will not continue as it would have")

@@ -9,6 +9,13 @@ import Autodiff
 /// normals from `Tensor.randomNormal` in row-major order. The row is `(centre + σ·z) / divisor`,
 /// computed in Float.
 struct GaussianMixtureSampler {
+    /// The σ every parameterised mixture data set declares: one name, range and summary for the family,
+    /// each set giving its own published default.
+    static func sigmaKey(default value: Double) -> ParameterKey<Float> {
+        .real("sigma", 0.0001...100, default: value, "standard deviation of every mode")
+    }
+
+
     /// Component centres before the division, one row each, all of the same length.
     let centres: [[Float]]
     /// The common standard deviation before the division.

@@ -3,6 +3,10 @@ import Autodiff
 
 /// `ring8`: K Gaussians evenly spaced on a circle, the VEEGAN / PacGAN mode-collapse benchmark.
 public final class RingGaussians: Dataset {
+    static let modeCount: ParameterKey<Int> = .integer("modes", 1...1024, default: 8, "number of Gaussians on the ring")
+    static let radius: ParameterKey<Double> = .real("radius", 0.001...1000, default: 1, "radius of the circle of means")
+    static let sigma = GaussianMixtureSampler.sigmaKey(default: 0.01)
+
     /// The declaration: modes, radius and σ, defaulting to the published protocol.
     public static let spec = PluginSpec(
         kind: .dataset, name: "ring8", aliases: ["ring-gaussians"],
@@ -15,11 +19,7 @@ public final class RingGaussians: Dataset {
             2π and leaves only K−1 distinct modes, a bug in two public codes. Each batch draws the \
             component of every row first, then the normal noise.
             """,
-        parameters: [
-            ParameterSpec("modes", .integer(1...1024), default: .integer(8), "number of Gaussians on the ring"),
-            ParameterSpec("radius", .real(0.001...1000), default: .real(1), "radius of the circle of means"),
-            ParameterSpec("sigma", .real(0.0001...100), default: .real(0.01), "standard deviation of every mode"),
-        ],
+        parameters: [modeCount.spec, radius.spec, sigma.spec],
         reference: "Srivastava et al. 2017, VEEGAN (NeurIPS); Lin et al. 2018, PacGAN (NeurIPS)")
 
     /// The parameters it was made with.
@@ -29,15 +29,15 @@ public final class RingGaussians: Dataset {
     /// A ring from validated parameters.
     public init(_ parameters: ParameterValues) throws {
         self.parameters = parameters
-        let count = parameters.integer("modes")
-        let radius = parameters.real("radius")
+        let count = parameters[Self.modeCount]
+        let radius = parameters[Self.radius]
         let centres = (0..<count).map { k -> [Float] in
             // Double trigonometry, then one rounding to Float; exact zeros where cos/sin vanish, so that
             // printed centres read (0, 1) rather than (6e-17, 1).
             let angle = 2 * Double.pi * Double(k) / Double(count)
             return [RingGaussians.snap(radius * cos(angle), radius), RingGaussians.snap(radius * sin(angle), radius)]
         }
-        mixture = GaussianMixtureSampler(centres: centres, sigma: parameters.float("sigma"))
+        mixture = GaussianMixtureSampler(centres: centres, sigma: parameters[Self.sigma])
     }
 
     /// `value` as Float, or 0 when it is rounding noise relative to `scale`.
@@ -55,6 +55,10 @@ public final class RingGaussians: Dataset {
 
 /// `grid25`: a size×size grid of Gaussians, the VEEGAN / PacGAN grid benchmark.
 public final class GridGaussians: Dataset {
+    static let size: ParameterKey<Int> = .integer("size", 1...32, default: 5, "Gaussians per side of the grid")
+    static let spacing: ParameterKey<Double> = .real("spacing", 0.001...1000, default: 2, "distance between neighbouring means")
+    static let sigma = GaussianMixtureSampler.sigmaKey(default: 0.05)
+
     /// The declaration: grid size, spacing and σ, defaulting to the published protocol.
     public static let spec = PluginSpec(
         kind: .dataset, name: "grid25", aliases: ["grid", "grid-gaussians"],
@@ -67,11 +71,7 @@ public final class GridGaussians: Dataset {
             listed with i (the x index) outer. Each batch draws the component of every row first, then the \
             normal noise.
             """,
-        parameters: [
-            ParameterSpec("size", .integer(1...32), default: .integer(5), "Gaussians per side of the grid"),
-            ParameterSpec("spacing", .real(0.001...1000), default: .real(2), "distance between neighbouring means"),
-            ParameterSpec("sigma", .real(0.0001...100), default: .real(0.05), "standard deviation of every mode"),
-        ],
+        parameters: [size.spec, spacing.spec, sigma.spec],
         reference: "Srivastava et al. 2017, VEEGAN (NeurIPS); Lin et al. 2018, PacGAN (NeurIPS)")
 
     /// The parameters it was made with.
@@ -81,8 +81,8 @@ public final class GridGaussians: Dataset {
     /// A grid from validated parameters.
     public init(_ parameters: ParameterValues) throws {
         self.parameters = parameters
-        let size = parameters.integer("size")
-        let spacing = parameters.real("spacing")
+        let size = parameters[Self.size]
+        let spacing = parameters[Self.spacing]
         let offset = spacing * Double(size - 1) / 2
         var centres: [[Float]] = []
         for i in 0..<size {
@@ -90,7 +90,7 @@ public final class GridGaussians: Dataset {
                 centres.append([Float(spacing * Double(i) - offset), Float(spacing * Double(j) - offset)])
             }
         }
-        mixture = GaussianMixtureSampler(centres: centres, sigma: parameters.float("sigma"))
+        mixture = GaussianMixtureSampler(centres: centres, sigma: parameters[Self.sigma])
     }
 
     /// Two coordinates.
@@ -103,6 +103,11 @@ public final class GridGaussians: Dataset {
 
 /// `mixture1d`: a one-dimensional Gaussian mixture, for pictures of the optimal discriminator and of JS.
 public final class GaussianMixture1D: Dataset {
+    static let means: ParameterKey<[Double]> = .reals("means", -1e6...1e6, default: [-2, 2], "the distinct component means")
+    static let sigma = GaussianMixtureSampler.sigmaKey(default: 0.5)
+    static let weights: ParameterKey<[Double]> = .reals("weights", 0...1e6, default: [],
+                                                        "relative weights, one per mean (empty: equal)")
+
     /// The declaration: means, common σ and optional weights.
     public static let spec = PluginSpec(
         kind: .dataset, name: "mixture1d", aliases: ["mixture", "gmm1d"],
@@ -114,12 +119,7 @@ public final class GaussianMixture1D: Dataset {
             the saturation of the Jensen–Shannon divergence. Each batch draws the component of every row \
             first (nextInt for equal weights, one uniform per row otherwise), then the normal noise.
             """,
-        parameters: [
-            ParameterSpec("means", .realList(-1e6...1e6), default: .realList([-2, 2]), "the distinct component means"),
-            ParameterSpec("sigma", .real(0.0001...100), default: .real(0.5), "standard deviation of every component"),
-            ParameterSpec("weights", .realList(0...1e6), default: .realList([]),
-                          "relative weights, one per mean (empty: equal)"),
-        ],
+        parameters: [means.spec, sigma.spec, weights.spec],
         reference: "Goodfellow et al. 2014, Generative Adversarial Nets (NeurIPS): the 1-D picture of D* in Figure 1")
 
     /// The parameters it was made with.
@@ -131,23 +131,23 @@ public final class GaussianMixture1D: Dataset {
     public init(_ parameters: ParameterValues) throws {
         self.parameters = parameters
         let owner = "dataset \(Self.spec.name)"
-        let means = parameters.reals("means")
-        let weights = parameters.reals("weights")
+        let means = parameters[Self.means]
+        let weights = parameters[Self.weights]
         guard !means.isEmpty else {
-            throw ParameterError.invalid(owner: owner, name: "means", value: "", expected: "at least one mean")
+            throw ParameterError.invalid(owner: owner, name: Self.means.name, value: "", expected: "at least one mean")
         }
         guard Set(means).count == means.count else {
-            throw ParameterError.invalid(owner: owner, name: "means", value: parameters["means"].description,
+            throw ParameterError.invalid(owner: owner, name: Self.means.name, value: means.parameterValue.description,
                                          expected: "distinct means (a repeated mean is one mode)")
         }
         if !weights.isEmpty {
             guard weights.count == means.count, weights.reduce(0, +) > 0 else {
                 throw ParameterError.invalid(
-                    owner: owner, name: "weights", value: parameters["weights"].description,
+                    owner: owner, name: Self.weights.name, value: weights.parameterValue.description,
                     expected: "\(means.count) non-negative reals (one per mean) with a positive sum")
             }
         }
-        mixture = GaussianMixtureSampler(centres: means.map { [Float($0)] }, sigma: parameters.float("sigma"),
+        mixture = GaussianMixtureSampler(centres: means.map { [Float($0)] }, sigma: parameters[Self.sigma],
                                          weights: weights.isEmpty ? nil : weights)
     }
 
@@ -157,7 +157,7 @@ public final class GaussianMixture1D: Dataset {
     public var modes: ModeLayout? { mixture.layout }
     /// The normalised component weights, in the order of `means`.
     public var weights: [Double] {
-        let given = parameters.reals("weights")
+        let given = parameters[Self.weights]
         guard !given.isEmpty else { return Array(repeating: 1 / Double(mixture.centres.count), count: mixture.centres.count) }
         let total = given.reduce(0, +)
         return given.map { $0 / total }

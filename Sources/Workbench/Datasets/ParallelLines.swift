@@ -4,6 +4,9 @@ import Autodiff
 /// `parallel-lines`: Example 1 of the WGAN paper. The real data is the vertical segment {0} × [0, 1];
 /// the generator family g_θ(z) = (θ, z) moves a parallel segment sideways.
 public final class ParallelLines: Dataset {
+    static let theta: ParameterKey<Float> = .real("theta", -100...100, default: 0.5,
+                                                  "offset θ of the generator family g_θ(z) = (θ, z)")
+
     /// The declaration: θ, the offset of the generator family the example compares against.
     public static let spec = PluginSpec(
         kind: .dataset, name: "parallel-lines", aliases: ["parallel", "wgan-example1"],
@@ -16,9 +19,7 @@ public final class ParallelLines: Dataset {
             Wasserstein distance is continuous in θ and gives a usable gradient. sample draws the real \
             segment (one uniform per row); familySample draws the family at the parameter θ or any other.
             """,
-        parameters: [
-            ParameterSpec("theta", .real(-100...100), default: .real(0.5), "offset θ of the generator family g_θ(z) = (θ, z)"),
-        ],
+        parameters: [theta.spec],
         reference: "Arjovsky, Chintala & Bottou 2017, Wasserstein GAN (ICML), Example 1")
 
     /// The parameters it was made with.
@@ -28,7 +29,7 @@ public final class ParallelLines: Dataset {
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
 
     /// The generator family's offset θ given as a parameter.
-    public var theta: Float { parameters.float("theta") }
+    public var theta: Float { parameters[Self.theta] }
     /// Two coordinates.
     public var dimension: Int { 2 }
     /// None: a segment is not a mixture.

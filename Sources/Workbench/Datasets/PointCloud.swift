@@ -2,6 +2,14 @@ import Autodiff
 
 /// `points`: the rows of a CSV or `.npy` file, drawn uniformly with replacement.
 public final class PointCloud: Dataset {
+    /// How the file's values are mapped before sampling.
+    enum Scale: String, ParameterChoice { case none, unit, symmetric }
+
+    static let file: ParameterKey<String> = .text(
+        "file", default: nil, "path of a .csv/.txt, .npy or IDX (-ubyte, .idx) file of points, one per row, optionally .gz")
+    static let scale: ParameterKey<Scale> = .choice(
+        "scale", default: Scale.none, "none: values as stored; unit: the file's range mapped to [0, 1]; symmetric: to [-1, 1]")
+
     /// The declaration: the file to read.
     public static let spec = PluginSpec(
         kind: .dataset, name: "points", aliases: ["file", "csv", "npy", "idx"],
@@ -19,11 +27,7 @@ public final class PointCloud: Dataset {
             and 1 (for a generator with output=tanh); none keeps the values. A batch draws each row's index \
             with nextInt(below: n), so rows repeat and every batch is independent.
             """,
-        parameters: [
-            ParameterSpec("file", .text, default: nil, "path of a .csv/.txt, .npy or IDX (-ubyte, .idx) file of points, one per row, optionally .gz"),
-            ParameterSpec("scale", .choice(["none", "unit", "symmetric"]), default: .text("none"),
-                          "none: values as stored; unit: the file's range mapped to [0, 1]; symmetric: to [-1, 1]"),
-        ])
+        parameters: [file.spec, scale.spec])
 
     /// The parameters it was made with.
     public let parameters: ParameterValues
@@ -34,23 +38,23 @@ public final class PointCloud: Dataset {
     /// holds no points.
     public init(_ parameters: ParameterValues) throws {
         self.parameters = parameters
-        let path = parameters.text("file")
+        let path = parameters[Self.file]
         let points = try PointFile.read(path: path)
         guard points.shape[0] > 0 else { throw DataFileError(path: path, "holds no points (0 rows)") }
         guard points.shape[1] > 0 else { throw DataFileError(path: path, "holds no coordinates (0 columns)") }
         guard points.shape[0] <= Int(UInt32.max) else { throw DataFileError(path: path, "holds more than 2³² − 1 points") }
-        self.points = try Self.scaled(points, parameters.text("scale"), path: path)
+        self.points = try Self.scaled(points, parameters[Self.scale], path: path)
     }
 
     /// The points mapped linearly so the file's smallest and largest values become 0 and 1 (unit) or −1 and
     /// 1 (symmetric), or as they are (none).
-    static func scaled(_ points: Tensor, _ scale: String, path: String) throws -> Tensor {
-        guard scale != "none" else { return points }
+    static func scaled(_ points: Tensor, _ scale: Scale, path: String) throws -> Tensor {
+        guard scale != .none else { return points }
         let (low, high) = points.withUnsafeBufferPointer { values in
             values.reduce((Float.infinity, -Float.infinity)) { (Swift.min($0.0, $1), Swift.max($0.1, $1)) }
         }
         guard high > low else { throw DataFileError(path: path, "cannot be scaled to a range: every value is \(low)") }
-        let (target, offset): (Float, Float) = scale == "unit" ? (1, 0) : (2, -1)
+        let (target, offset): (Float, Float) = scale == .unit ? (1, 0) : (2, -1)
         let span = high - low
         return Tensor(shape: points.shape) { out in
             points.withUnsafeBufferPointer { values in
@@ -63,6 +67,8 @@ public final class PointCloud: Dataset {
     public var dimension: Int { points.shape[1] }
     /// The number of rows of the file.
     public var rowCount: Int { points.shape[0] }
+    /// The file as given and its points.
+    public var filePoints: (path: String, points: Tensor)? { (parameters[Self.file], points) }
     /// None: the file says nothing about modes.
     public var modes: ModeLayout? { nil }
 

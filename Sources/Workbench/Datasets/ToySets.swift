@@ -91,6 +91,8 @@ public final class TwentyFiveGaussians: Dataset {
 
 /// `swissroll`: the WGAN-GP toy script's swiss roll (scikit-learn's definition), rescaled by 1/7.5.
 public final class SwissRoll: Dataset {
+    static let noise: ParameterKey<Float> = .real("noise", 0...10, default: 0.25, "standard deviation of the added Gaussian noise")
+
     /// The declaration: the noise level, default the script's 0.25.
     public static let spec = PluginSpec(
         kind: .dataset, name: "swissroll", aliases: ["swiss-roll"],
@@ -103,9 +105,7 @@ public final class SwissRoll: Dataset {
             it does not affect (x, z), not drawn. Each batch draws the u of every row first, then the noise. \
             Not a Gaussian mixture: no mode layout.
             """,
-        parameters: [
-            ParameterSpec("noise", .real(0...10), default: .real(0.25), "standard deviation of the added Gaussian noise"),
-        ],
+        parameters: [noise.spec],
         reference: wganGPReference + "; Pedregosa et al. 2011, scikit-learn make_swiss_roll")
 
     /// The script's final divisor ("stdev plus a little").
@@ -118,7 +118,7 @@ public final class SwissRoll: Dataset {
     /// A swiss roll from validated parameters.
     public init(_ parameters: ParameterValues) throws {
         self.parameters = parameters
-        noise = parameters.float("noise")
+        noise = parameters[Self.noise]
     }
 
     /// Two coordinates (x, z).

@@ -3,6 +3,10 @@ import Autodiff
 /// Points uniform in a hypercube [lower, upper)ᵈ: the data of the benchmark configurations (digits-mlp is
 /// U[0,1]⁶⁴, mnist-mlp U[−1,1]⁷⁸⁴), and a simple high-dimensional target.
 public final class UniformCube: Dataset {
+    static let dim: ParameterKey<Int> = .integer("dim", 1...1_000_000, default: 2, "number of coordinates")
+    static let lower: ParameterKey<Double> = .real("lower", -1e6...1e6, default: 0, "lower bound of every coordinate")
+    static let upper: ParameterKey<Double> = .real("upper", -1e6...1e6, default: 1, "upper bound of every coordinate")
+
     /// Declaration.
     public static let spec = PluginSpec(
         kind: .dataset, name: "uniform", aliases: ["cube"],
@@ -12,11 +16,7 @@ public final class UniformCube: Dataset {
             benchmarks use U[0,1]^64 (digits-mlp) and U[-1,1]^784 (mnist-mlp), the sizes of the digits and \
             MNIST data sets. It has no modes.
             """,
-        parameters: [
-            ParameterSpec("dim", .integer(1...1_000_000), default: .integer(2), "number of coordinates"),
-            ParameterSpec("lower", .real(-1e6...1e6), default: .real(0), "lower bound of every coordinate"),
-            ParameterSpec("upper", .real(-1e6...1e6), default: .real(1), "upper bound of every coordinate"),
-        ],
+        parameters: [dim.spec, lower.spec, upper.spec],
         reference: "the digits-mlp and mnist-mlp speed benchmarks (the input sizes of the UCI digits and MNIST)")
 
     /// The parameters.
@@ -24,21 +24,23 @@ public final class UniformCube: Dataset {
 
     /// A hypercube; `lower` must be below `upper`.
     public init(_ parameters: ParameterValues) throws {
-        guard parameters.real("lower") < parameters.real("upper") else {
-            throw ParameterError.outOfRange(owner: "dataset uniform", name: "lower", value: "\(parameters["lower"])",
-                                            expected: "a value below upper (\(parameters["upper"]))")
+        let (lower, upper) = (parameters[Self.lower], parameters[Self.upper])
+        guard lower < upper else {
+            throw ParameterError.outOfRange(owner: "dataset \(Self.spec.name)", name: Self.lower.name,
+                                            value: lower.parameterValue.description,
+                                            expected: "a value below \(Self.upper.name) (\(upper.parameterValue))")
         }
         self.parameters = parameters
     }
 
     /// `dim`.
-    public var dimension: Int { parameters.integer("dim") }
+    public var dimension: Int { parameters[Self.dim] }
     /// None: the cube is not a mixture.
     public var modes: ModeLayout? { nil }
 
     /// `count` points, one word of the stream per coordinate.
     public func sample(_ count: Int, using stream: RandomStream) -> Tensor {
-        Tensor.randomUniform([count, dimension], lower: parameters.float("lower"), upper: parameters.float("upper"),
+        Tensor.randomUniform([count, dimension], lower: Float(parameters[Self.lower]), upper: Float(parameters[Self.upper]),
                              using: stream)
     }
 }

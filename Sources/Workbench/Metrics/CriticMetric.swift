@@ -4,6 +4,8 @@ import Autodiff
 /// What the discriminator itself says about the two distributions, on fresh samples: how well it tells
 /// them apart, the Jensen–Shannon divergence its cross-entropy implies, and its Wasserstein estimate.
 public final class CriticMetric: Metric {
+    static let n: ParameterKey<Int> = .integer("n", 1...1_000_000, default: 10_000, "samples per set")
+
     /// The declaration.
     public static let spec = PluginSpec(
         kind: .metric, name: "critic", aliases: ["discriminator"],
@@ -18,9 +20,7 @@ public final class CriticMetric: Metric {
             clipping), plus both mean scores. Unlike the history columns, which come from one training batch, \
             these use n samples that training never sees.
             """,
-        parameters: [
-            ParameterSpec("n", .integer(1...1_000_000), default: .integer(10_000), "samples per set"),
-        ],
+        parameters: [n.spec],
         reference: "Goodfellow et al. 2014, Generative Adversarial Nets; Arjovsky, Chintala, Bottou 2017, Wasserstein GAN")
 
     /// The parameters it was made with.
@@ -28,7 +28,7 @@ public final class CriticMetric: Metric {
     /// Validated parameters.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
     /// Its `n`.
-    public var sampleCount: Int { parameters.integer("n") }
+    public var sampleCount: Int { parameters[Self.n] }
 
     /// D's accuracy, implied JS, Wasserstein estimate and mean scores.
     public func measure(_ input: MetricInput) throws -> MetricReport {

@@ -95,6 +95,12 @@ public struct GridHistogram: Sendable, Equatable {
 
 /// KL and JS divergences between histograms of real and generated samples on a fixed grid.
 public final class HistogramMetric: Metric {
+    static let n: ParameterKey<Int> = .integer("n", 1...10_000_000, default: 2500, "samples per set")
+    static let bins: ParameterKey<Int> = .integer("bins", 1...1000, default: 20, "cells per axis")
+    static let lower: ParameterKey<[Double]> = .reals("lower", default: [], "lower corner of the grid (default: from the real data)")
+    static let upper: ParameterKey<[Double]> = .reals("upper", default: [], "upper corner of the grid (default: from the real data)")
+    static let epsilon: ParameterKey<Double> = .real("epsilon", 0...1, default: 1e-6, "smoothing added to every cell's frequency")
+
     /// The declaration.
     public static let spec = PluginSpec(
         kind: .metric, name: "histogram", aliases: ["hist", "kl", "js"],
@@ -110,13 +116,7 @@ public final class HistogramMetric: Metric {
             ≈ 0.693). These are plug-in estimates: even two samples of the same distribution give a positive \
             value, of the order of (cells used)/(2N); compare runs at the same n and bins.
             """,
-        parameters: [
-            ParameterSpec("n", .integer(1...10_000_000), default: .integer(2500), "samples per set"),
-            ParameterSpec("bins", .integer(1...1000), default: .integer(20), "cells per axis"),
-            ParameterSpec("lower", .realList(nil), default: .realList([]), "lower corner of the grid (default: from the real data)"),
-            ParameterSpec("upper", .realList(nil), default: .realList([]), "upper corner of the grid (default: from the real data)"),
-            ParameterSpec("epsilon", .real(0...1), default: .real(1e-6), "smoothing added to every cell's frequency"),
-        ],
+        parameters: [n.spec, bins.spec, lower.spec, upper.spec, epsilon.spec],
         reference: "Kahng, Thorat, Chau, Viégas & Wattenberg 2019, GAN Lab, IEEE TVCG 25(1)")
 
     /// The parameters it was made with.
@@ -124,7 +124,7 @@ public final class HistogramMetric: Metric {
     /// Validated parameters.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
     /// Its `n`.
-    public var sampleCount: Int { parameters.integer("n") }
+    public var sampleCount: Int { parameters[Self.n] }
 
     /// The divergences and the outside counts.
     public func measure(_ input: MetricInput) throws -> MetricReport {
@@ -136,24 +136,24 @@ public final class HistogramMetric: Metric {
                               + "(sliced-w, mmd and energy work in any dimension)")
         }
         let auto = GridHistogram.boundingBox(of: real)
-        func corner(_ parameter: String, fallback: [Double]) throws -> [Double] {
-            let given = parameters.reals(parameter)
+        func corner(_ key: ParameterKey<[Double]>, fallback: [Double]) throws -> [Double] {
+            let given = parameters[key]
             switch given.count {
             case 0: return fallback
             case 1: return [Double](repeating: given[0], count: d)
             case d: return given
             default:
-                throw MetricError("metric histogram: \(parameter) has \(given.count) values; give one for every "
+                throw MetricError("metric histogram: \(key.name) has \(given.count) values; give one for every "
                                   + "axis or one per axis (\(d))")
             }
         }
-        let lower = try corner("lower", fallback: auto.lower), upper = try corner("upper", fallback: auto.upper)
+        let lower = try corner(Self.lower, fallback: auto.lower), upper = try corner(Self.upper, fallback: auto.upper)
         for axis in 0..<d where !(lower[axis] < upper[axis]) {
             throw MetricError("metric histogram: lower (\(lower[axis])) must be below upper (\(upper[axis])) on axis \(axis)")
         }
-        let grid = GridHistogram(lower: lower, upper: upper, bins: parameters.integer("bins"))
+        let grid = GridHistogram(lower: lower, upper: upper, bins: parameters[Self.bins])
         let realCounts = grid.counts(real), fakeCounts = grid.counts(generated)
-        let epsilon = parameters.real("epsilon")
+        let epsilon = parameters[Self.epsilon]
         let result = GridHistogram.divergences(GridHistogram.probabilities(realCounts, epsilon: epsilon),
                                                GridHistogram.probabilities(fakeCounts, epsilon: epsilon))
         let outsideReal = realCounts[grid.gridCells], outsideFake = fakeCounts[grid.gridCells]

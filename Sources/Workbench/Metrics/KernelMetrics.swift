@@ -200,6 +200,9 @@ public enum EnergyDistance {
 
 /// Unbiased MMD² with a median-heuristic and a mode-scale Gaussian kernel.
 public final class MMDMetric: Metric {
+    static let n: ParameterKey<Int> = .integer("n", 2...100_000, default: 2500, "samples per set")
+    static let small: ParameterKey<Double> = .real("small", 1e-9...1e9, default: 0.05, "small bandwidth when the data set has no mode layout")
+
     /// The declaration.
     public static let spec = PluginSpec(
         kind: .metric, name: "mmd", aliases: ["mmd2"],
@@ -214,11 +217,7 @@ public final class MMDMetric: Metric {
             the paired estimator. Unbiased, so it can be slightly negative when the distributions agree. \
             Cost O((m + n)²) kernel evaluations.
             """,
-        parameters: [
-            ParameterSpec("n", .integer(2...100_000), default: .integer(2500), "samples per set"),
-            ParameterSpec("small", .real(1e-9...1e9), default: .real(0.05),
-                          "small bandwidth when the data set has no mode layout"),
-        ],
+        parameters: [n.spec, small.spec],
         reference: "Gretton, Borgwardt, Rasch, Schölkopf & Smola 2012, A Kernel Two-Sample Test, JMLR 13:723–773")
 
     /// The parameters it was made with.
@@ -226,7 +225,7 @@ public final class MMDMetric: Metric {
     /// Validated parameters.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
     /// Its `n`.
-    public var sampleCount: Int { parameters.integer("n") }
+    public var sampleCount: Int { parameters[Self.n] }
 
     /// MMD² at both bandwidths and their sum.
     public func measure(_ input: MetricInput) throws -> MetricReport {
@@ -242,10 +241,10 @@ public final class MMDMetric: Metric {
                          + "the median bandwidth was set to 1")
         }
         let small: Double
-        if let layout = input.modes, !parameters.explicitNames.contains("small"), layout.standardDeviation > 0 {
+        if let layout = input.modes, !parameters.explicitNames.contains(Self.small.name), layout.standardDeviation > 0 {
             small = Double(layout.standardDeviation)
         } else {
-            small = parameters.real("small")
+            small = parameters[Self.small]
         }
         let result = MaximumMeanDiscrepancy.unbiasedSquared(real, generated, bandwidths: [median, small])
         return MetricReport(metric: Self.spec.name, values: [
@@ -263,6 +262,8 @@ public final class MMDMetric: Metric {
 
 /// Energy distance between real and generated samples.
 public final class EnergyMetric: Metric {
+    static let n: ParameterKey<Int> = .integer("n", 2...100_000, default: 2500, "samples per set")
+
     /// The declaration.
     public static let spec = PluginSpec(
         kind: .metric, name: "energy", aliases: ["energy-distance"],
@@ -274,9 +275,7 @@ public final class EnergyMetric: Metric {
             reported as 0 and a note gives the negative value. Equals MMD² for the distance-induced kernel; no \
             bandwidth to choose. Cost O((m + n)²) distances.
             """,
-        parameters: [
-            ParameterSpec("n", .integer(2...100_000), default: .integer(2500), "samples per set"),
-        ],
+        parameters: [n.spec],
         reference: "Székely & Rizzo 2013, Energy statistics: A class of statistics based on distances, "
             + "J. Stat. Plan. Inference 143:1249–1272")
 
@@ -285,7 +284,7 @@ public final class EnergyMetric: Metric {
     /// Validated parameters.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
     /// Its `n`.
-    public var sampleCount: Int { parameters.integer("n") }
+    public var sampleCount: Int { parameters[Self.n] }
 
     /// The energy distance and its square.
     public func measure(_ input: MetricInput) throws -> MetricReport {

@@ -76,6 +76,9 @@ public struct ModeStatistics: Sendable, Equatable {
 
 /// Modes captured, share of high-quality samples and reverse KL on a Gaussian-mixture data set.
 public final class ModesMetric: Metric {
+    static let n: ParameterKey<Int> = .integer("n", 1...1_000_000, default: 2500, "generated samples to assess")
+    static let threshold: ParameterKey<Double> = .real("threshold", 0.1...100, default: 3, "high-quality radius, in σ")
+
     /// The declaration.
     public static let spec = PluginSpec(
         kind: .metric, name: "modes", aliases: ["mode-stats"],
@@ -89,10 +92,7 @@ public final class ModesMetric: Metric {
             (grid25: ≈ 0.0048), from sampling noise alone. The published tables use N = 2500. Only generated \
             samples are used; needs a data set with known mode centres.
             """,
-        parameters: [
-            ParameterSpec("n", .integer(1...1_000_000), default: .integer(2500), "generated samples to assess"),
-            ParameterSpec("threshold", .real(0.1...100), default: .real(3), "high-quality radius, in σ"),
-        ],
+        parameters: [n.spec, threshold.spec],
         reference: "Srivastava et al. 2017, VEEGAN (arXiv:1705.07761), Table 1; "
             + "Lin et al. 2018, PacGAN (arXiv:1712.04086), Table 1")
 
@@ -101,7 +101,7 @@ public final class ModesMetric: Metric {
     /// Validated parameters.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
     /// Its `n`.
-    public var sampleCount: Int { parameters.integer("n") }
+    public var sampleCount: Int { parameters[Self.n] }
 
     /// The mode statistics of the generated samples.
     public func measure(_ input: MetricInput) throws -> MetricReport {
@@ -123,10 +123,10 @@ public final class ModesMetric: Metric {
         let statistics = ModeStatistics(samples: generated,
                                         centres: layout.centres.map { $0.map(Double.init) },
                                         standardDeviation: Double(layout.standardDeviation),
-                                        threshold: parameters.real("threshold"))
+                                        threshold: parameters[Self.threshold])
         var notes: [String] = []
         if statistics.highQualityCount == 0 {
-            notes.append("no generated sample lies within \(ParameterValue.canonical(parameters.real("threshold")))σ "
+            notes.append("no generated sample lies within \(ParameterValue.canonical(parameters[Self.threshold]))σ "
                          + "of a mode: reverse KL is undefined (reported as nan)")
         }
         return MetricReport(metric: name, values: [

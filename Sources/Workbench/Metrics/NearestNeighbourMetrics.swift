@@ -126,6 +126,9 @@ public enum NearestNeighbourBalls {
 
 /// Improved precision and recall from k-NN balls.
 public final class PrecisionRecallMetric: Metric {
+    static let n: ParameterKey<Int> = .integer("n", 2...100_000, default: 2500, "samples per set")
+    static let k: ParameterKey<Int> = .integer("k", 1...100, default: 3, "neighbour that sets each ball's radius")
+
     /// The declaration.
     public static let spec = PluginSpec(
         kind: .metric, name: "precision-recall", aliases: ["pr"],
@@ -137,10 +140,7 @@ public final class PrecisionRecallMetric: Metric {
             distribution covered?). Both are ≈ 1 for equal distributions; a collapsed generator keeps precision \
             and loses recall. Computed in sample space by brute force, O(n²·d).
             """,
-        parameters: [
-            ParameterSpec("n", .integer(2...100_000), default: .integer(2500), "samples per set"),
-            ParameterSpec("k", .integer(1...100), default: .integer(3), "neighbour that sets each ball's radius"),
-        ],
+        parameters: [n.spec, k.spec],
         reference: "Kynkäänniemi, Karras, Laine, Lehtinen & Aila 2019, Improved Precision and Recall Metric for "
             + "Assessing Generative Models, NeurIPS (arXiv:1904.06991)")
 
@@ -149,11 +149,11 @@ public final class PrecisionRecallMetric: Metric {
     /// Validated parameters.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
     /// Its `n`.
-    public var sampleCount: Int { parameters.integer("n") }
+    public var sampleCount: Int { parameters[Self.n] }
 
     /// Precision and recall.
     public func measure(_ input: MetricInput) throws -> MetricReport {
-        let k = parameters.integer("k")
+        let k = parameters[Self.k]
         let (real, generated) = try MetricChecks.pair(input, metric: Self.spec.name, minimumCount: k + 1,
                                                       reason: "k = \(k) neighbours besides the sample itself")
         let result = NearestNeighbourBalls.precisionRecall(real: real, generated: generated, k: k)
@@ -163,6 +163,9 @@ public final class PrecisionRecallMetric: Metric {
 
 /// Density and coverage from k-NN balls around the real samples.
 public final class DensityCoverageMetric: Metric {
+    static let n: ParameterKey<Int> = .integer("n", 2...100_000, default: 2500, "samples per set")
+    static let k: ParameterKey<Int> = .integer("k", 1...100, default: 5, "neighbour that sets each ball's radius")
+
     /// The declaration.
     public static let spec = PluginSpec(
         kind: .metric, name: "density-coverage", aliases: ["dc"],
@@ -175,10 +178,7 @@ public final class DensityCoverageMetric: Metric {
             distributions and N = M). Unlike precision / recall it needs no balls around the fakes, so outlying \
             fakes cannot inflate it. Closed balls; brute force, O(N·(N + M)·d).
             """,
-        parameters: [
-            ParameterSpec("n", .integer(2...100_000), default: .integer(2500), "samples per set"),
-            ParameterSpec("k", .integer(1...100), default: .integer(5), "neighbour that sets each ball's radius"),
-        ],
+        parameters: [n.spec, k.spec],
         reference: "Naeem, Oh, Uh, Choi & Yoo 2020, Reliable Fidelity and Diversity Metrics for Generative "
             + "Models, ICML (arXiv:2002.09797)")
 
@@ -187,11 +187,11 @@ public final class DensityCoverageMetric: Metric {
     /// Validated parameters.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
     /// Its `n`.
-    public var sampleCount: Int { parameters.integer("n") }
+    public var sampleCount: Int { parameters[Self.n] }
 
     /// Density and coverage.
     public func measure(_ input: MetricInput) throws -> MetricReport {
-        let k = parameters.integer("k")
+        let k = parameters[Self.k]
         let (real, generated) = try MetricChecks.pair(input, metric: Self.spec.name)
         guard real.count >= k + 1 else {
             throw MetricError("metric density-coverage needs at least \(k + 1) real samples (k = \(k) neighbours "

@@ -167,6 +167,8 @@ public enum Wasserstein {
 
 /// Exact W1 by optimal assignment.
 public final class W1Metric: Metric {
+    static let n: ParameterKey<Int> = .integer("n", 2...4000, default: 1000, "samples per set (memory grows as n²)")
+
     /// The declaration.
     public static let spec = PluginSpec(
         kind: .metric, name: "w1", aliases: ["wasserstein", "emd"],
@@ -183,9 +185,7 @@ public final class W1Metric: Metric {
             two samples of one distribution are apart) by a bias that shrinks slowly with n, so compare runs at \
             the same n.
             """,
-        parameters: [
-            ParameterSpec("n", .integer(2...4000), default: .integer(1000), "samples per set (memory grows as n²)"),
-        ],
+        parameters: [n.spec],
         reference: "Villani 2009, Optimal Transport; Jonker & Volgenant 1987, Computing 38:325–340; "
             + "Bertsekas 1988, Ann. Oper. Res. 14:105–123")
 
@@ -194,7 +194,7 @@ public final class W1Metric: Metric {
     /// Validated parameters.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
     /// Its `n`.
-    public var sampleCount: Int { parameters.integer("n") }
+    public var sampleCount: Int { parameters[Self.n] }
 
     /// W1 and the size it was computed at.
     public func measure(_ input: MetricInput) throws -> MetricReport {
@@ -209,6 +209,10 @@ public final class W1Metric: Metric {
 
 /// Sliced Wasserstein distance over random directions.
 public final class SlicedWassersteinMetric: Metric {
+    static let n: ParameterKey<Int> = .integer("n", 2...1_000_000, default: 2500, "samples per set")
+    static let projections: ParameterKey<Int> = .integer("projections", 1...100_000, default: 100, "number of random directions")
+    static let p: ParameterKey<Int> = .integer("p", 1...2, default: 1, "order of the 1-D Wasserstein distance")
+
     /// The declaration.
     public static let spec = PluginSpec(
         kind: .metric, name: "sliced-w", aliases: ["sliced", "swd"],
@@ -220,11 +224,7 @@ public final class SlicedWassersteinMetric: Metric {
             over directions. Some papers average W_p^p instead and take the p-th root; for p = 1 the two agree. \
             Cheap (O(L·n log n)) and a lower bound on W_p; in 1-D it equals W_p.
             """,
-        parameters: [
-            ParameterSpec("n", .integer(2...1_000_000), default: .integer(2500), "samples per set"),
-            ParameterSpec("projections", .integer(1...100_000), default: .integer(100), "number of random directions"),
-            ParameterSpec("p", .integer(1...2), default: .integer(1), "order of the 1-D Wasserstein distance"),
-        ],
+        parameters: [n.spec, projections.spec, p.spec],
         reference: "Rabin, Peyré, Delon & Bernot 2011, Wasserstein barycenter and its application to texture "
             + "mixing; Bonneel, Rabin, Peyré & Pfister 2015, J. Math. Imaging Vis. 51")
 
@@ -233,13 +233,13 @@ public final class SlicedWassersteinMetric: Metric {
     /// Validated parameters.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
     /// Its `n`.
-    public var sampleCount: Int { parameters.integer("n") }
+    public var sampleCount: Int { parameters[Self.n] }
 
     /// The sliced distance and its standard error.
     public func measure(_ input: MetricInput) throws -> MetricReport {
         let (real, generated) = try MetricChecks.pair(input, metric: Self.spec.name)
-        let result = Wasserstein.sliced(real, generated, projections: parameters.integer("projections"),
-                                        p: Double(parameters.integer("p")), using: input.stream)
+        let result = Wasserstein.sliced(real, generated, projections: parameters[Self.projections],
+                                        p: Double(parameters[Self.p]), using: input.stream)
         return MetricReport(metric: Self.spec.name,
                             values: [("sliced_w", result.mean), ("standard_error", result.standardError)])
     }

@@ -25,9 +25,15 @@ public protocol Dataset: Plugin {
     /// `count` samples as a [count, dimension] tensor, drawn from `stream` (and nothing else, so the same
     /// stream position always gives the same batch).
     func sample(_ count: Int, using stream: RandomStream) -> Tensor
+    /// The points it read from a file and holds, with the path as given; nil for a data set drawn from a
+    /// formula. Checkpoints record their checksum, the memory estimate counts them, the shell reports the read.
+    var filePoints: (path: String, points: Tensor)? { get }
 }
 
 extension Dataset {
+    /// None: most data sets draw from a formula.
+    public var filePoints: (path: String, points: Tensor)? { nil }
+
     /// An instance from text assignments such as `[("sigma", "0.02")]`, validated against the spec and
     /// completed with defaults: what the shell does for `data ring8 sigma=0.02`.
     public static func make(_ assignments: [(name: String, value: String)] = []) throws -> Self {

@@ -100,6 +100,8 @@ public struct ParameterSpec: Sendable {
 public enum PluginKind: String, Sendable, CaseIterable {
     /// A source of real samples.
     case dataset
+    /// A distribution of the generator's input.
+    case noise
     /// A generator or discriminator architecture.
     case model
     /// A GAN objective.

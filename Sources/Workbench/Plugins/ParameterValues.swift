@@ -104,9 +104,13 @@ public struct ParameterValues: Sendable, Equatable {
         }
     }
 
-    /// `name=value` for every parameter, or only those given explicitly, in declaration order.
+    /// `name=value` for every parameter, or only those given explicitly, in declaration order. An empty list
+    /// is written `[]`: `name=` alone does not parse, so the text could not be read back.
     public func assignments(explicitOnly: Bool = false) -> [String] {
-        entries.filter { !explicitOnly || explicitNames.contains($0.name) }.map { "\($0.name)=\($0.value)" }
+        entries.filter { !explicitOnly || explicitNames.contains($0.name) }.map { entry in
+            let text = entry.value.description
+            return "\(entry.name)=" + (text.isEmpty ? "[]" : text)
+        }
     }
 
     /// Values from text assignments (`lambda=0.1`), checked against `spec` and completed with defaults.

@@ -24,6 +24,11 @@ public enum Plugins {
         ParallelLines.self, GaussianMixture1D.self, UniformCube.self, PointCloud.self,
     ], spec: { $0.spec })
 
+    /// The distributions of the generator's input.
+    public static let noise = PluginRegistry<any NoiseDistribution.Type>(.noise, [
+        NormalNoise.self, UniformNoise.self,
+    ], spec: { $0.spec })
+
     /// The measurements.
     public static let metrics = PluginRegistry<any Metric.Type>(.metric, [
         ModesMetric.self, W1Metric.self, SlicedWassersteinMetric.self, MMDMetric.self, EnergyMetric.self,
@@ -47,6 +52,7 @@ public enum Plugins {
         case .loss: losses.specs
         case .trick: tricks.specs
         case .dataset: datasets.specs
+        case .noise: noise.specs
         case .metric: metrics.specs
         case .model: models.specs
         case .optimizer: optimizers.specs

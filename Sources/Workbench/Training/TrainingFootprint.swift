@@ -242,7 +242,7 @@ extension Session {
             discriminator: network(.discriminator, input: dataset.dimension, output: 1),
             batch: batchSize, dataDimension: dataset.dimension, noiseDimension: noise.dimension,
             discriminatorPenalties: loss.gradientPenalties,
-            dataBytes: ((dataset as? PointCloud)?.points.elementCount ?? 0) * MemoryLayout<Float>.size)
+            dataBytes: (dataset.filePoints?.points.elementCount ?? 0) * MemoryLayout<Float>.size)
         let active = tricks ?? hooks.compactMap { hook in (hook as? any Trick).map { (type(of: $0), $0.parameters) } }
         for (type, parameters) in active { type.plan(&plan, parameters) }
         return plan

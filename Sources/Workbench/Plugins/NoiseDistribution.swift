@@ -1,0 +1,32 @@
+import Autodiff
+
+/// The distribution of the generator's input z: a declared plugin that draws batches from the session's
+/// noise stream.
+public protocol NoiseDistribution: Plugin {
+    /// An instance with validated parameters.
+    init(_ parameters: ParameterValues) throws
+    /// The number of coordinates of z (the shared `dim` parameter).
+    var dimension: Int { get }
+    /// The interval a picture of G's image of a grid of z spans in each coordinate: where most of the
+    /// distribution's mass lies.
+    var typicalRange: ClosedRange<Double> { get }
+    /// `count` draws as a [count, dimension] tensor, from `stream` and nothing else.
+    func sample(_ count: Int, using stream: RandomStream) -> Tensor
+}
+
+/// The parameters every noise distribution declares.
+public enum NoiseParameters {
+    /// The dimension of z. A `noise` command that does not give it keeps the current one.
+    public static let dim: ParameterKey<Int> = .integer("dim", 1...4096, default: 2, "the dimension of z")
+}
+
+extension NoiseDistribution {
+    /// An instance from text assignments such as `[("dim", "8")]`, validated against the spec and completed
+    /// with defaults: what the shell does for `noise uniform dim=8`.
+    public static func make(_ assignments: [(name: String, value: String)] = []) throws -> Self {
+        try Self(ParameterValues(spec, assignments: assignments))
+    }
+
+    /// The distribution's `dim`.
+    public var dimension: Int { parameters[NoiseParameters.dim] }
+}
