@@ -38,6 +38,12 @@ final class CompletionTests: XCTestCase {
             + (completion.appendsSpace ? " " : "")
     }
 
+    func testListOffersEveryKindOfPlugin() {
+        let offered = completer.candidates("list ")
+        for kind in PluginKind.allCases { XCTAssertTrue(offered.contains(kind.listWords[0]), "list \(kind.listWords[0])") }
+        XCTAssertTrue(offered.contains("commands") && offered.contains("snapshots"))
+    }
+
     func testPathsWithSpacesAreQuoted() {
         XCTAssertEqual(tab("data points file=\(folder)/pl"), "data points file=\(folder)/plain.csv ")
         XCTAssertEqual(tab("data points file=\(folder)/my data2"), nil, "an unquoted space ends the word")

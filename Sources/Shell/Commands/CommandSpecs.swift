@@ -8,12 +8,13 @@ enum CommandSpecs {
         positionals: [PositionalSpec("TOPIC", "a command, plugin or word", completions: .topics, optional: true)],
         examples: ["help", "help step", "help wgan-gp", "help collapse"])
 
+    /// What `list` lists: commands, every plugin kind, snapshots.
+    static let listKinds = ["commands"] + PluginKind.allCases.map { $0.listWords[0] } + ["snapshots"]
+
     static let list = CommandSpec(
         "list", summary: "list the plugins of one kind with their summaries, or the names of every kind",
-        discussion: "Kinds: commands, data, models, losses, tricks, metrics, optimizers, games, snapshots. Without a kind, the names of every kind, one kind per paragraph.",
-        positionals: [PositionalSpec("KIND", "what to list",
-                                     completions: .words(["commands", "data", "models", "losses", "tricks", "metrics",
-                                                          "optimizers", "games", "snapshots"]), optional: true)],
+        discussion: "Kinds: \(listKinds.joined(separator: ", ")). Without a kind, the names of every kind, one kind per paragraph.",
+        positionals: [PositionalSpec("KIND", "what to list", completions: .words(listKinds), optional: true)],
         examples: ["list", "list losses", "list metrics"])
 
     static let show = CommandSpec(

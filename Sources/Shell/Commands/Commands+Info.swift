@@ -4,18 +4,7 @@ import Workbench
 
 extension Interpreter {
     /// Every plugin declaration of a kind.
-    static func pluginSpecs(_ kind: PluginKind) -> [PluginSpec] {
-        switch kind {
-        case .dataset: return Plugins.datasets.all.map { $0.spec }
-        case .noise: return Plugins.noise.specs
-        case .model: return Plugins.models.specs
-        case .loss: return Plugins.losses.all.map { $0.spec }
-        case .trick: return Plugins.tricks.all.map { $0.spec }
-        case .metric: return Plugins.metrics.all.map { $0.spec }
-        case .optimizer: return Plugins.optimizers.specs
-        case .game: return Plugins.games.all.map { $0.spec }
-        }
-    }
+    static func pluginSpecs(_ kind: PluginKind) -> [PluginSpec] { Plugins.specs(of: kind) }
 
     /// Every plugin declaration.
     static var allPluginSpecs: [PluginSpec] { PluginKind.allCases.flatMap(pluginSpecs) }
@@ -25,7 +14,7 @@ extension Interpreter {
         guard let topic = invocation.text(0) else {
             sayParagraph("gantry: a GAN workbench. Commands (help COMMAND for details, help NAME for a plugin):")
             sayColumns(CommandTable.specs.map { ($0.name, $0.summary) }, indent: "  ")
-            sayParagraph("Plugins: list data | noise | models | losses | tricks | metrics | optimizers | games")
+            sayParagraph("Plugins: list " + PluginKind.allCases.map { $0.listWords[0] }.joined(separator: " | "))
             return
         }
         // One name may be a command and plugins of several kinds (critic: the discriminator command and a
@@ -34,7 +23,7 @@ extension Interpreter {
         if case .success(let spec) = CommandTable.lookup(topic), spec.name == topic || spec.aliases.contains(topic) {
             helpCommand(spec)
             if let kind = spec.pluginKind {
-                sayParagraph("\(kindTitle(kind)): " + Self.pluginSpecs(kind).map(\.name).joined(separator: ", "), rest: "  ")
+                sayParagraph("\(kind.plural): " + Self.pluginSpecs(kind).map(\.name).joined(separator: ", "), rest: "  ")
             }
             plugins.forEach(helpPlugin)
             return
@@ -58,18 +47,6 @@ extension Interpreter {
         for spec in pluginHits { sayParagraph("\(spec.kind.rawValue) \(spec.name): \(spec.summary)", first: "  ", rest: "    ") }
     }
 
-    private func kindTitle(_ kind: PluginKind) -> String {
-        switch kind {
-        case .dataset: return "data sets"
-        case .noise: return "noise distributions"
-        case .model: return "models"
-        case .loss: return "losses"
-        case .trick: return "tricks"
-        case .metric: return "metrics"
-        case .optimizer: return "optimizers"
-        case .game: return "games"
-        }
-    }
 
     /// A command's usage, discussion, parameters and examples.
     func helpCommand(_ spec: CommandSpec) {
@@ -134,15 +111,12 @@ extension Interpreter {
 
     /// `list [KIND]`
     func list(_ invocation: Invocation) throws {
-        let kinds: [String: PluginKind] = ["data": .dataset, "datasets": .dataset, "noise": .noise, "models": .model, "model": .model,
-                                           "losses": .loss, "loss": .loss, "tricks": .trick, "trick": .trick,
-                                           "metrics": .metric, "metric": .metric, "optimizers": .optimizer, "optimizer": .optimizer,
-                                           "games": .game, "game": .game]
+        let kinds = Dictionary(uniqueKeysWithValues: PluginKind.allCases.flatMap { kind in kind.listWords.map { ($0, kind) } })
         guard let node = invocation.positionals.first else {
             // Every kind by name, so one command shows what there is; `list KIND` gives the summaries.
             sayParagraph("commands: " + CommandTable.specs.map(\.name).joined(separator: ", "), rest: "  ")
             for kind in PluginKind.allCases {
-                sayParagraph("\(kindTitle(kind)): " + Self.pluginSpecs(kind).map(\.name).joined(separator: ", "), rest: "  ")
+                sayParagraph("\(kind.plural): " + Self.pluginSpecs(kind).map(\.name).joined(separator: ", "), rest: "  ")
             }
             sayParagraph("snapshots: " + (session.snapshotNames.isEmpty ? "none (take one with snapshot NAME)"
                                                                         : session.snapshotNames.joined(separator: ", ")), rest: "  ")
@@ -159,7 +133,7 @@ extension Interpreter {
             guard let kind = kinds[node.text] else {
                 let words = ["commands", "snapshots"] + kinds.keys.sorted()
                 throw invocation.failure("unknown kind '\(node.text)'" + (Suggestion.closest(to: node.text, among: words).map { "; did you mean '\($0)'?" } ?? "")
-                                         + "; kinds: commands, data, noise, models, losses, tricks, metrics, optimizers, games, snapshots", at: node.range)
+                                         + "; kinds: " + (["commands"] + PluginKind.allCases.map { $0.listWords[0] } + ["snapshots"]).joined(separator: ", "), at: node.range)
             }
             if kind == .trick { listTricks(); return }
             sayColumns(Self.pluginSpecs(kind).map { ($0.name, $0.summary) })

@@ -114,6 +114,29 @@ public enum PluginKind: String, Sendable, CaseIterable {
     case optimizer
     /// A two-player toy game (x·y, Dirac-GAN) played instead of the networks.
     case game
+
+    /// The kind in the plural, as lists and the README title it ("noise distributions").
+    public var plural: String {
+        switch self {
+        case .dataset: "data sets"
+        case .noise: "noise distributions"
+        case .model: "models"
+        case .loss: "losses"
+        case .trick: "tricks"
+        case .metric: "metrics"
+        case .optimizer: "optimizers"
+        case .game: "games"
+        }
+    }
+
+    /// The words `list WORD` accepts for the kind, the first one shown in help.
+    public var listWords: [String] {
+        switch self {
+        case .dataset: ["data", "datasets"]
+        case .noise: ["noise"]
+        default: [plural, rawValue]
+        }
+    }
 }
 
 /// A plugin's declaration: name, aliases, summary, discussion, parameters and the paper it comes from.
