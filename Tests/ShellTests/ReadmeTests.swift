@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+import Workbench
 @testable import Shell
 
 /// The session shown in README.md is a transcript: CI replays it and checks every printed line.
@@ -24,5 +25,38 @@ final class ReadmeTests: XCTestCase {
             XCTAssertGreaterThan(outcome.passed, 5)
         }
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("session.gan").path))
+    }
+}
+
+/// README.md's plugin tables list exactly the registered plugins, in listing order, with their summaries.
+/// `GANTRY_RECORD_README=1` rewrites them from the registries.
+final class ReadmePluginTableTests: XCTestCase {
+    static let begin = "<!-- plugin tables: begin -->\n", end = "<!-- plugin tables: end -->"
+
+    /// One table per kind: name, other names, summary.
+    static func tables() -> String {
+        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+        return PluginKind.allCases.map { kind in
+            let rows = Plugins.specs(of: kind).map { spec in
+                "| `\(spec.name)` | \(spec.aliases.map { "`\($0)`" }.joined(separator: ", ")) | \(cell(spec.summary)) |"
+            }
+            return (["**\(kind.plural.prefix(1).uppercased() + kind.plural.dropFirst())** (`list \(kind.listWords[0])`)", "",
+                     "| name | also | what it is |", "|---|---|---|"] + rows).joined(separator: "\n") + "\n"
+        }.joined(separator: "\n")
+    }
+
+    func testThePluginTablesListExactlyTheRegisteredPlugins() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let url = root.appendingPathComponent("README.md")
+        let readme = try String(contentsOf: url, encoding: .utf8)
+        guard let start = readme.range(of: Self.begin), let stop = readme.range(of: Self.end, range: start.upperBound..<readme.endIndex) else {
+            return XCTFail("README.md has no plugin tables between \(Self.begin) and \(Self.end)")
+        }
+        let shown = String(readme[start.upperBound..<stop.lowerBound])
+        if ProcessInfo.processInfo.environment["GANTRY_RECORD_README"] == "1" {
+            try (readme[..<start.upperBound] + Self.tables() + readme[stop.lowerBound...]).write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        XCTAssertEqual(shown, Self.tables(), "README.md's plugin tables differ from the registries; GANTRY_RECORD_README=1 rewrites them")
     }
 }
