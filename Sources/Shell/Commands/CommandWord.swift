@@ -16,6 +16,20 @@ extension CommandWord {
     /// "save|load", as usage lines write a choice.
     static var choice: String { words.joined(separator: "|") }
 
+    /// The word at positional `index` of a command: a missing word is an error saying what the command
+    /// needs, an unknown one an error at that word listing the choices ("unknown trick action 'x'; expected
+    /// on, off or list").
+    static func parse(_ invocation: Invocation, at index: Int = 0, what: String) throws -> Self {
+        guard index < invocation.positionals.count else {
+            throw invocation.failure("\(invocation.spec.name) needs \(alternatives); usage: \(invocation.spec.usage)")
+        }
+        let node = invocation.positionals[index]
+        guard let word = Self(rawValue: node.text) else {
+            throw invocation.failure("unknown \(what) '\(node.text)'; expected \(alternatives)", at: node.range)
+        }
+        return word
+    }
+
     /// Completion offers the words.
     static var completions: CompletionSource { .words(words) }
 }

@@ -32,17 +32,15 @@ enum TrickCommand: ShellCommand {
 extension Interpreter {
     /// `trick on NAME key=value…`, `trick off NAME`, `trick list`
     func trick(_ invocation: Invocation) throws {
-        guard let action = invocation.positionals.first else {
-            throw invocation.failure("trick needs \(TrickCommand.TrickAction.alternatives); usage: \(invocation.spec.usage)")
-        }
-        switch TrickCommand.TrickAction(rawValue: action.text) {
+        let action = try TrickCommand.TrickAction.parse(invocation, what: "trick action")
+        switch action {
         case .list:
             listTricks()
         case .on, .off:
             guard let nameNode = invocation.positionals.dropFirst().first else {
-                throw invocation.failure("trick \(action.text) needs a trick name; see trick list")
+                throw invocation.failure("trick \(action.rawValue) needs a trick name; see trick list")
             }
-            if action.text == TrickCommand.TrickAction.off.rawValue {
+            if action == .off {
                 guard session.removeHook(named: Plugins.tricks.named(nameNode.text)?.spec.name ?? nameNode.text) else {
                     throw invocation.failure("trick \(nameNode.text) is not on", at: nameNode.range)
                 }
@@ -57,9 +55,6 @@ extension Interpreter {
             session.removeHook(named: type.spec.name)
             session.addHook(trick)
             session.journal.append("trick on " + trick.canonicalText)
-        case nil:
-            throw invocation.failure("unknown trick action '\(action.text)'; expected \(TrickCommand.TrickAction.alternatives)",
-                                     at: action.range)
         }
     }
 
