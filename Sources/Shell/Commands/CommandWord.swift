@@ -1,9 +1,19 @@
+import Workbench
+
 /// A word a command takes at one position from a fixed set (`trick on|off|list`, `checkpoint save|load`):
 /// an enumeration whose raw values are the words, in the order usage, completion and errors list them, so
 /// each word is written once.
-protocol CommandWord: RawRepresentable<String>, CaseIterable {}
+protocol CommandWord: RawRepresentable<String>, CaseIterable {
+    /// The word another spelling stands for (`g` or `generator` for `G`), or nil; usage, completion and
+    /// errors show only the canonical words.
+    static func alias(_ word: String) -> Self?
+}
 
 extension CommandWord {
+    static func alias(_ word: String) -> Self? { nil }
+
+    /// The canonical word or the word an alias stands for.
+    static func named(_ word: String) -> Self? { Self(rawValue: word) ?? alias(word) }
     /// The words, in declaration order.
     static var words: [String] { allCases.map(\.rawValue) }
 
@@ -24,7 +34,7 @@ extension CommandWord {
             throw invocation.failure("\(invocation.spec.name) needs \(alternatives); usage: \(invocation.spec.usage)")
         }
         let node = invocation.positionals[index]
-        guard let word = Self(rawValue: node.text) else {
+        guard let word = named(node.text) else {
             throw invocation.failure("unknown \(what) '\(node.text)'; expected \(alternatives)", at: node.range)
         }
         return word
@@ -32,4 +42,15 @@ extension CommandWord {
 
     /// Completion offers the words.
     static var completions: CompletionSource { .words(words) }
+}
+
+extension Player {
+    /// The player a command word names: `G`, `g` or `generator`; `D`, `d`, `discriminator` or `critic`.
+    init?(commandWord word: String) {
+        switch word {
+        case "G", "g", "generator": self = .generator
+        case "D", "d", "discriminator", "critic": self = .discriminator
+        default: return nil
+        }
+    }
 }

@@ -7,12 +7,27 @@ enum OptimizerCommand: ShellCommand {
     static let spec = CommandSpec(
         "optimizer", aliases: ["opt"], summary: "set a player's optimizer (G, D or both)",
         discussion: "Naming the same optimizer again with new settings (or giving only settings) keeps its memory (moments, step counts); naming a different one starts it fresh.",
-        positionals: [PositionalSpec("PLAYER", "G, D or both", completions: .words(["G", "D", "both"])),
+        positionals: [PositionalSpec("PLAYER", Players.alternatives, completions: Players.completions),
                       PositionalSpec("NAME", "adam, sgd or rmsprop", completions: .plugins(.optimizer), optional: true)],
         pluginKind: .optimizer, pluginPositional: 1,
         examples: ["optimizer both adam lr=1e-4 beta1=0.5", "optimizer D rmsprop lr=5e-5", "optimizer G lr=2e-4"])
     static let role = CommandRole.configuration
     static let runsDuringTraining = true
+
+    /// Whose optimizer is set.
+    enum Players: String, CommandWord {
+        case G, D, both
+
+        static func alias(_ word: String) -> Players? { Player(commandWord: word).map { $0 == .generator ? .G : .D } }
+
+        var players: [Player] {
+            switch self {
+            case .G: return [.generator]
+            case .D: return [.discriminator]
+            case .both: return [.generator, .discriminator]
+            }
+        }
+    }
 
     static func run(_ invocation: Invocation, in shell: Interpreter) throws { try shell.optimizer(invocation) }
 }
@@ -20,16 +35,10 @@ enum OptimizerCommand: ShellCommand {
 extension Interpreter {
     /// `optimizer G|D|both [NAME] key=value…`
     func optimizer(_ invocation: Invocation) throws {
-        guard let playerNode = invocation.positionals.first else {
+        guard !invocation.positionals.isEmpty else {
             throw invocation.failure("optimizer needs a player; usage: \(invocation.spec.usage)")
         }
-        let players: [Player]
-        switch playerNode.text {
-        case "G", "g", "generator": players = [.generator]
-        case "D", "d", "discriminator", "critic": players = [.discriminator]
-        case "both": players = [.generator, .discriminator]
-        default: throw invocation.failure("unknown player '\(playerNode.text)'; expected G, D or both", at: playerNode.range)
-        }
+        let players = try OptimizerCommand.Players.parse(invocation, what: "player").players
         var changes: [(player: Player, rule: any UpdateRule)] = []
         for player in players {
             let current = session.optimizerSettings[player]!
