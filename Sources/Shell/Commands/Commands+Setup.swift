@@ -2,8 +2,7 @@ import Foundation
 import Autodiff
 import Workbench
 
-// Commands that configure the experiment. Each validates everything before it changes anything, and
-// appends its canonical form to the session's journal once it has succeeded.
+// How commands that name a plugin find it: one lookup and one error text for every kind.
 
 extension Interpreter {
     /// The plugin type named by positional `index`; a missing or unknown name is a located error that
