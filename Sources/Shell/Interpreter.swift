@@ -168,7 +168,7 @@ public final class Interpreter {
         let spec = try CommandTable.resolve(command)
         let invocation = try Invocation(command: command, spec: spec)
         do {
-            try CommandTable.handler(for: spec.name)(self)(invocation)
+            try CommandTable.command(named: spec.name)!.run(invocation, in: self)
         } catch let diagnostic as Diagnostic {
             throw diagnostic
         } catch let error as ParameterError {
@@ -250,6 +250,9 @@ struct Invocation {
         guard let argument = named.last(where: { $0.name == name }) else { return failure(error.description) }
         return failure(error.description, at: onValue ? argument.value.range : argument.nameRange)
     }
+
+    /// Where the value of `key` was given (the last time, when given more than once), or nil.
+    func valueRange<Value>(of key: ParameterKey<Value>) -> SourceRange? { named.last { $0.name == key.name }?.value.range }
 
     /// Command-level parameters, validated against the command's declarations.
     func commandParameters() throws -> ParameterValues {

@@ -3,70 +3,14 @@ import Plotting
 import Workbench
 
 extension Interpreter {
-    /// `game NAME key=value…` or `game off`
-    func game(_ invocation: Invocation) throws {
-        if let current = session.game, !current.rows.isEmpty {
-            playedGames.append(current)
-            if playedGames.count > Self.playedGamesKept { playedGames.removeFirst() }
-        }
-        if invocation.text(0) == "off" {
-            guard invocation.assignments.isEmpty else {
-                throw invocation.failure("game off takes no settings", at: invocation.named.first?.nameRange)
-            }
-            guard session.game != nil else { throw invocation.failure("no toy game is being played") }
-            session.setGame(nil)
-            session.journal.append("game off")
-            say("the toy game is over; step trains the networks again (at iteration \(session.iteration))")
-            return
-        }
-        let type = try plugin(invocation, "game", Plugins.games.all, spec: { $0.spec }, named: Plugins.games.named)
-        let spec = type.spec
-        let parameters = try ParameterValues(spec, assignments: invocation.assignments)
-        let game: ToyGame
-        do {
-            game = ToyGame(try type.init(parameters))
-        } catch let error as SessionError {
-            throw invocation.failure(error.description)
-        }
-        session.setGame(game)
-        session.journal.append("game " + game.canonicalText)
-        say("playing \(spec.name): \(describeGamePosition(game)); step N plays N steps, game off returns to the networks")
-    }
 
     /// How many earlier games `plot games` can draw.
     static let playedGamesKept = 5
 
-    /// `freeze G|D|none`
-    func freeze(_ invocation: Invocation) throws {
-        guard let node = invocation.positionals.first else {
-            throw invocation.failure("freeze needs a player: G, D, both or none; usage: \(invocation.spec.usage)")
-        }
-        let canonical: String
-        switch node.text {
-        case "G", "g", "generator":
-            session.setFrozen(.generator, true)
-            canonical = "G"
-        case "D", "d", "discriminator", "critic":
-            session.setFrozen(.discriminator, true)
-            canonical = "D"
-        case "both":
-            for player in Player.allCases { session.setFrozen(player, true) }
-            canonical = "both"
-        case "none":
-            for player in Player.allCases { session.setFrozen(player, false) }
-            canonical = "none"
-        default: throw invocation.failure("unknown player '\(node.text)'; expected G, D, both or none", at: node.range)
-        }
-        session.journal.append("freeze \(canonical)")
-        let names = Player.allCases.filter { session.frozen.contains($0) }.map(\.rawValue)
-        say(names.isEmpty ? "both players update again"
-                          : "frozen: \(names.joined(separator: " and ")) (gradients still computed and recorded, no updates)")
-    }
-
     /// `step N` while a toy game is played.
     func stepGame(_ invocation: Invocation) throws {
         let parameters = try invocation.commandParameters()
-        guard parameters.integer("every") == 0 && parameters.text("do").isEmpty else {
+        guard parameters[StepCommand.every] == 0 && parameters[StepCommand.actions].isEmpty else {
             throw invocation.failure("every=/do= apply to network training; in a game use repeat K { step N; show game }")
         }
         var count = 1

@@ -9,45 +9,6 @@ extension Interpreter {
     /// Every plugin declaration.
     static var allPluginSpecs: [PluginSpec] { PluginKind.allCases.flatMap(pluginSpecs) }
 
-    /// `help [TOPIC]`
-    func help(_ invocation: Invocation) throws {
-        guard let topic = invocation.text(0) else {
-            sayParagraph("gantry: a GAN workbench. Commands (help COMMAND for details, help NAME for a plugin):")
-            sayColumns(CommandTable.specs.map { ($0.name, $0.summary) }, indent: "  ")
-            sayParagraph("Plugins: list " + PluginKind.allCases.map { $0.listWords[0] }.joined(separator: " | "))
-            return
-        }
-        // One name may be a command and plugins of several kinds (critic: the discriminator command and a
-        // metric; uniform: a data set and a noise distribution): show each.
-        let plugins = Self.allPluginSpecs.filter { $0.name == topic || $0.aliases.contains(topic) }
-        if case .success(let spec) = CommandTable.lookup(topic), spec.name == topic || spec.aliases.contains(topic) {
-            helpCommand(spec)
-            if let kind = spec.pluginKind {
-                sayParagraph("\(kind.plural): " + Self.pluginSpecs(kind).map(\.name).joined(separator: ", "), rest: "  ")
-            }
-            plugins.forEach(helpPlugin)
-            return
-        }
-        if !plugins.isEmpty {
-            plugins.forEach(helpPlugin)
-            return
-        }
-        let word = topic.lowercased()
-        let commandHits = CommandTable.specs.filter { ($0.name + " " + $0.summary + " " + $0.discussion).lowercased().contains(word) }
-        let pluginHits = Self.allPluginSpecs.filter {
-            ([$0.name, $0.summary, $0.discussion] + $0.parameters.map { $0.name + " " + $0.summary }).joined(separator: " ").lowercased().contains(word)
-        }
-        if commandHits.isEmpty && pluginHits.isEmpty {
-            let names = CommandTable.verbs + Self.allPluginSpecs.map(\.name)
-            throw invocation.failure("no help mentions '\(topic)'" + (Suggestion.closest(to: topic, among: names).map { "; did you mean '\($0)'?" } ?? ""),
-                                     at: invocation.positionals[0].range)
-        }
-        say("help mentioning '\(topic)':")
-        for spec in commandHits { sayParagraph("command \(spec.name): \(spec.summary)", first: "  ", rest: "    ") }
-        for spec in pluginHits { sayParagraph("\(spec.kind.rawValue) \(spec.name): \(spec.summary)", first: "  ", rest: "    ") }
-    }
-
-
     /// A command's usage, discussion, parameters and examples.
     func helpCommand(_ spec: CommandSpec) {
         sayParagraph("usage: \(spec.usage)" + (spec.aliases.isEmpty ? "" : "   (also: \(spec.aliases.joined(separator: ", ")))"),
@@ -109,88 +70,10 @@ extension Interpreter {
         for line in TextLayout.paragraph(text, width: environment.width, first: first, rest: rest) { say(line) }
     }
 
-    /// `list [KIND]`
-    func list(_ invocation: Invocation) throws {
-        let kinds = Dictionary(uniqueKeysWithValues: PluginKind.allCases.flatMap { kind in kind.listWords.map { ($0, kind) } })
-        guard let node = invocation.positionals.first else {
-            // Every kind by name, so one command shows what there is; `list KIND` gives the summaries.
-            sayParagraph("commands: " + CommandTable.specs.map(\.name).joined(separator: ", "), rest: "  ")
-            for kind in PluginKind.allCases {
-                sayParagraph("\(kind.plural): " + Self.pluginSpecs(kind).map(\.name).joined(separator: ", "), rest: "  ")
-            }
-            sayParagraph("snapshots: " + (session.snapshotNames.isEmpty ? "none (take one with snapshot NAME)"
-                                                                        : session.snapshotNames.joined(separator: ", ")), rest: "  ")
-            sayParagraph("list KIND shows one kind with a line on each (list losses, list metrics, …)")
-            return
-        }
-        switch node.text {
-        case "commands":
-            sayColumns(CommandTable.specs.map { ($0.name, $0.summary) })
-        case "snapshots":
-            if session.snapshotNames.isEmpty { say("no snapshots (take one with snapshot NAME)") }
-            for name in session.snapshotNames { say(name) }
-        default:
-            guard let kind = kinds[node.text] else {
-                let words = ["commands", "snapshots"] + kinds.keys.sorted()
-                throw invocation.failure("unknown kind '\(node.text)'" + (Suggestion.closest(to: node.text, among: words).map { "; did you mean '\($0)'?" } ?? "")
-                                         + "; kinds: " + (["commands"] + PluginKind.allCases.map { $0.listWords[0] } + ["snapshots"]).joined(separator: ", "), at: node.range)
-            }
-            if kind == .trick { listTricks(); return }
-            sayColumns(Self.pluginSpecs(kind).map { ($0.name, $0.summary) })
-        }
-    }
-
     /// Names and summaries in two aligned columns, the summaries wrapped to the terminal under themselves.
     func sayColumns(_ rows: [(String, String)], indent: String = "") {
         for line in TextLayout.table(rows.map { [$0.0, $0.1] }, width: environment.width, indent: indent, caps: [24]) {
             say(line)
-        }
-    }
-
-    /// `show WHAT`
-    func show(_ invocation: Invocation) throws {
-        let parameters = try invocation.commandParameters()
-        guard let node = invocation.positionals.first else {
-            throw invocation.failure("show needs what to show: config, models, loss, optimizers, tricks, history, weights, snapshots, data, game")
-        }
-        switch node.text {
-        case "config":
-            for line in session.configurationCommands { say(line) }
-            for hook in session.hooks { say("trick on " + ((hook as? any Trick)?.canonicalText ?? hook.name)) }
-            say("# at iteration \(session.iteration)" + gameStepNote)
-        case "models":
-            for player in Player.allCases {
-                let network = session.network(player)
-                say("\(player.rawValue) (\(network.parameterCount) parameters):")
-                for line in network.describeLayers() { say("  " + line) }
-            }
-        case "loss":
-            say("loss " + session.loss.canonicalText)
-            say("  " + type(of: session.loss).spec.summary)
-        case "data":
-            say("data " + session.dataset.canonicalText + "  (dimension \(session.dataset.dimension))")
-            say("noise " + session.noise.canonicalText)
-        case "optimizers":
-            say("G: " + session.generatorOptimizer.summary)
-            say("D: " + session.discriminatorOptimizer.summary)
-        case "tricks":
-            if session.hooks.isEmpty { say("no tricks are on") }
-            for hook in session.hooks { say((hook as? any Trick)?.canonicalText ?? hook.name) }
-        case "snapshots":
-            if session.snapshotNames.isEmpty { say("no snapshots") }
-            for name in session.snapshotNames { say(name) }
-        case "history":
-            showHistory(last: parameters.integer("last"))
-        case "game":
-            showGame()
-        case "weights":
-            for player in Player.allCases {
-                let network = session.network(player)
-                say("\(player.rawValue): \(network.parameterCount) parameters, hash \(weightHash(network.parameters.map(\.value)))")
-            }
-        default:
-            throw invocation.failure("unknown part '\(node.text)'; show config, models, loss, optimizers, tricks, history, weights, snapshots or data",
-                                     at: node.range)
         }
     }
 

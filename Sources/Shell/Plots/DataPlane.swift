@@ -6,7 +6,7 @@ import Plotting
 /// be evaluated at every point of the picture.
 struct DataPlane {
     /// How data of more than two dimensions is shown.
-    enum Kind: String, CaseIterable {
+    enum Kind: String, CaseIterable, Sendable {
         /// Coordinates 1 and 2; D is evaluated on the plane through the real mean.
         case firstTwo = "first-two"
         /// The two directions of largest variance of the real samples.

@@ -2,34 +2,30 @@ import Foundation
 import Plotting
 import Workbench
 
-/// Where a figure goes: the terminal, or a file.
-enum PlotTarget {
-    /// Lines of text, `width` columns with a plot area `height` rows high.
-    case terminal(width: Int, height: Int, style: TerminalStyle)
-    /// An SVG or PNG file of `width × height` pixels.
-    case file(path: String, format: FileFormat, width: Int, height: Int)
+/// The `plot` command.
+enum PlotCommand: ShellCommand {
+    static let spec = CommandSpec(
+        "plot", summary: "draw the session on the terminal or to an SVG or PNG file: samples, critic, gradients, manifold, history, games",
+        discussion: "plot samples shows real and generated samples (two dimensions as points, one as overlaid histograms, more through the first two coordinates or projection=pca, as the caption says). plot critic (alias discriminator) shows D's output over the plane as a heat map with contour lines, samples on top. plot gradients draws arrows where G's loss pushes generated samples (−∇ₓ L_G, along ∇ₓD where G wants D larger). plot manifold draws G's image of a regular grid of noise (with more than two noise dimensions the first two vary). These views combine: plot critic gradients. plot history [SERIES…] [log] draws history columns (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js, seconds) and measured values (modes.modes, w1.w1) over iterations, on a logarithmic axis with log or when every series is a gradient norm. plot games draws the trajectories of a two-player toy game. Without WHAT, plot critic. out=FILE.svg or out=FILE.png writes a picture instead (size=WIDTH,HEIGHT in pixels); on the terminal size=COLUMNS,ROWS. Plots draw samples from a stream of their own and never change the session.",
+        positionals: [PositionalSpec("WHAT", "samples, critic, gradients, manifold; or history [SERIES…] [log]; or games",
+                                     completions: .words(SpatialView.allCases.map(\.rawValue) + ["discriminator", "history", "games", "log"]
+                                                         + History.columns.dropFirst()),
+                                     optional: true, variadic: true)],
+        parameters: [out.spec, size.spec, n.spec, projection.spec],
+        examples: ["plot", "plot samples", "plot critic gradients out=critic.png", "plot manifold size=60,20",
+                   "plot history d_loss g_loss", "plot history grad_norm_g grad_norm_d log", "plot samples projection=pca"])
 
-    /// The picture file formats.
-    enum FileFormat: String {
-        case svg = "SVG"
-        case png = "PNG"
-    }
+    static let out: ParameterKey<String> = .text("out", default: "", "write an .svg or .png file instead of drawing on the terminal")
+    static let size: ParameterKey<[Int]> = .integers("size", 1...8192, default: [],
+                                                     "WIDTH,HEIGHT of a picture in pixels, or COLUMNS,ROWS on the terminal")
+    static let n: ParameterKey<Int> = .integer("n", 1...100_000, default: 500, "real and generated samples to draw")
+    static let projection: ParameterKey<DataPlane.Kind> = .choice("projection", default: .firstTwo,
+                                                                  "how data of more than two dimensions is shown")
 
-    /// Width over height of the plot area, in units equal on screen: braille dots are about square, and
-    /// a file's plot area is the picture less its margins (about 90 pixels across, 170 down; `plot`
-    /// measures it exactly once the canvas is known).
-    var aspect: Double {
-        switch self {
-        case .terminal(let width, let height, _): return Double(max(width - 8, 8) * 2) / Double(height * 4)
-        case .file(_, _, let width, let height): return min(max(Double(width - 90) / Double(max(height - 170, 40)), 0.3), 4)
-        }
-    }
+    static func run(_ invocation: Invocation, in shell: Interpreter) throws { try shell.plot(invocation) }
 }
 
 extension Interpreter {
-    /// The words `plot` takes first.
-    static let plotKinds = SpatialView.allCases.map(\.rawValue) + ["discriminator", "history", "games"]
-
     /// `plot [WHAT…] [out=FILE.svg|FILE.png] [size=…] [n=…] [projection=…]`
     func plot(_ invocation: Invocation) throws {
         let parameters = try invocation.commandParameters()
@@ -37,8 +33,8 @@ extension Interpreter {
         let kind = words.first?.text ?? (session.discriminatorProbeProblem == nil ? "critic" : "samples")
         let target = try plotTarget(invocation, parameters, history: kind == "history")
         var figures = SessionFigures(session: session)
-        figures.sampleCount = parameters.integer("n")
-        figures.projection = DataPlane.Kind(rawValue: parameters.text("projection")) ?? .firstTwo
+        figures.sampleCount = parameters[PlotCommand.n]
+        figures.projection = parameters[PlotCommand.projection]
         figures.aspect = target.aspect
         if case .file = target {
             figures.gridColumns = 120
@@ -102,13 +98,42 @@ extension Interpreter {
         }
         try deliver(canvas, to: target, invocation)
     }
+}
+
+/// Where a figure goes: the terminal, or a file.
+enum PlotTarget {
+    /// Lines of text, `width` columns with a plot area `height` rows high.
+    case terminal(width: Int, height: Int, style: TerminalStyle)
+    /// An SVG or PNG file of `width × height` pixels.
+    case file(path: String, format: FileFormat, width: Int, height: Int)
+
+    /// The picture file formats.
+    enum FileFormat: String {
+        case svg = "SVG"
+        case png = "PNG"
+    }
+
+    /// Width over height of the plot area, in units equal on screen: braille dots are about square, and
+    /// a file's plot area is the picture less its margins (about 90 pixels across, 170 down; `plot`
+    /// measures it exactly once the canvas is known).
+    var aspect: Double {
+        switch self {
+        case .terminal(let width, let height, _): return Double(max(width - 8, 8) * 2) / Double(height * 4)
+        case .file(_, _, let width, let height): return min(max(Double(width - 90) / Double(max(height - 170, 40)), 0.3), 4)
+        }
+    }
+}
+
+extension Interpreter {
+    /// The words `plot` takes first.
+    static let plotKinds = SpatialView.allCases.map(\.rawValue) + ["discriminator", "history", "games"]
 
     /// The target from `out=` and `size=`: checked before anything is computed.
     private func plotTarget(_ invocation: Invocation, _ parameters: ParameterValues, history: Bool) throws -> PlotTarget {
-        let size = parameters.integers("size")
-        let sizeRange = invocation.named.last { $0.name == "size" }?.value.range
+        let size = parameters[PlotCommand.size]
+        let sizeRange = invocation.valueRange(of: PlotCommand.size)
         guard size.count <= 2 else { throw invocation.failure("size takes WIDTH or WIDTH,HEIGHT", at: sizeRange) }
-        let path = parameters.text("out")
+        let path = parameters[PlotCommand.out]
         if path.isEmpty {
             let width = size.first ?? max(environment.width, 24)
             let height = size.count > 1 ? size[1] : TerminalRenderer.defaultHeight(forWidth: width)
@@ -118,7 +143,7 @@ extension Interpreter {
             }
             return .terminal(width: width, height: height, style: environment.colour ? .colour : .ascii)
         }
-        let outRange = invocation.named.last { $0.name == "out" }?.value.range
+        let outRange = invocation.valueRange(of: PlotCommand.out)
         let format: PlotTarget.FileFormat
         switch (path as NSString).pathExtension.lowercased() {
         case "svg": format = .svg
@@ -145,32 +170,13 @@ extension Interpreter {
             do {
                 try PointFile.writeAtomically(bytes, to: path)
             } catch {
-                throw invocation.failure("\(error)", at: invocation.named.last { $0.name == "out" }?.value.range)
+                throw invocation.failure("\(error)", at: invocation.valueRange(of: PlotCommand.out))
             }
             say("wrote \(path) (\(format.rawValue), \(width)×\(height))")
         }
     }
 
-    /// `watch [on [every=K] | off]`
-    func watch(_ invocation: Invocation) throws {
-        let parameters = try invocation.commandParameters()
-        switch invocation.text(0) {
-        case nil:
-            say(watchEvery.map { "watch is on (\(watchDescription($0)))" } ?? "watch is off")
-        case "on":
-            watchEvery = parameters.integer("every")
-            say("watch on: step redraws a live view \(watchDescription(watchEvery!))"
-                + (environment.isTerminal ? "" : "; output is not a terminal, so there is no live view here"))
-        case "off":
-            if invocation.named.first != nil { throw invocation.failure("watch off takes no every=", at: invocation.named[0].nameRange) }
-            watchEvery = nil
-            say("watch off")
-        default:
-            throw invocation.failure("watch takes on or off, not '\(invocation.text(0)!)'", at: invocation.positionals[0].range)
-        }
-    }
-
-    private func watchDescription(_ every: Int) -> String {
-        every == 0 ? "about 50 times per step" : "every \(every) iteration\(every == 1 ? "" : "s")"
-    }
 }
+
+/// `plot … projection=NAME` reads the kind through a typed key.
+extension DataPlane.Kind: ParameterChoice {}

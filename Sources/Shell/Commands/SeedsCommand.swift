@@ -2,6 +2,17 @@ import Autodiff
 import Kernels
 import Workbench
 
+/// The `seeds` command.
+enum SeedsCommand: ShellCommand {
+    static let spec = CommandSpec(
+        "seeds", summary: "run a block once per seed and average its measurements: seeds 1,2,3 { … }",
+        discussion: "Before each run of the block the session starts over with that seed (as the seed command: fresh weights, streams and history; the configuration and tricks are kept). After the last seed, every metric the block measured under every seed is printed as its mean and per-seed values, and expect METRIC.VALUE checks the mean. The seeds are used as written, also under gantry --seed. Afterwards the session is put back exactly as it was before the block (weights, history, iteration, what save would write), and a line says so; snapshots taken inside the block are kept.",
+        positionals: [PositionalSpec("SEEDS", "a comma-separated list of seeds")],
+        examples: ["seeds 1,2,3 { step 2000; metric modes }"])
+
+    static func run(_ invocation: Invocation, in shell: Interpreter) throws { try shell.seedsBlock(invocation) }
+}
+
 extension Interpreter {
     /// `seeds 1,2,3 { … }`: the block once per seed, from a fresh start each time, then the mean of every
     /// metric the block measured. The session is put back as it was before the block (however the block

@@ -1,0 +1,30 @@
+import Foundation
+import Autodiff
+import Workbench
+
+/// The `loss` command.
+enum LossCommand: ShellCommand {
+    static let spec = CommandSpec(
+        "loss", summary: "switch the GAN objective, keeping weights and optimizer memory",
+        discussion: "Switching the loss of a live session keeps both networks and both optimizers as they are, and never changes which data and noise batches training draws, so runs before and after the switch compare fairly.",
+        positionals: [PositionalSpec("NAME", "the loss", completions: .plugins(.loss))],
+        pluginKind: .loss, examples: ["loss wgan-gp lambda=0.1", "loss minimax"])
+    static let role = CommandRole.configuration
+    static let runsDuringTraining = true
+
+    static func run(_ invocation: Invocation, in shell: Interpreter) throws { try shell.loss(invocation) }
+}
+
+extension Interpreter {
+    /// `loss NAME key=value…`
+    func loss(_ invocation: Invocation) throws {
+        let type = try plugin(invocation, "loss", Plugins.losses.all, spec: { $0.spec }, named: Plugins.losses.named)
+        let loss = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
+        try session.setLoss(loss)
+        session.journal.append("loss " + loss.canonicalText)
+        if !loss.isCrossEntropy, let trick = session.hooks.first(where: \.needsCrossEntropyLoss) {
+            say("note: \(trick.name) is on but \(type.spec.name) has no real/fake targets: it has no effect "
+                + "until a cross-entropy loss (minimax, nonsaturating) is back")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Autodiff
+import Foundation
+import Workbench
+
+/// The `save` command.
+enum SaveCommand: ShellCommand {
+    static let spec = CommandSpec(
+        "save", summary: "write the session as a script that rebuilds it",
+        discussion: "The script lists, in order, the canonical commands that made this session (defaults included), so gantry run FILE in a new process reproduces it, bit for bit. The file is written atomically.",
+        positionals: [PositionalSpec("FILE", "a .gan file", completions: .files(extensions: ["gan"]))],
+        examples: ["save run.gan"])
+    static let runsDuringTraining = true
+
+    static func run(_ invocation: Invocation, in shell: Interpreter) throws { try shell.save(invocation) }
+}
+
+extension Interpreter {
+    /// `save FILE.gan`
+    func save(_ invocation: Invocation) throws {
+        guard let node = invocation.positionals.first else { throw invocation.failure("save needs a file name; usage: save FILE.gan") }
+        do {
+            try PointFile.writeAtomically(Array(savedScript().utf8), to: node.text)
+        } catch {
+            throw invocation.failure("\(error)", at: node.range)
+        }
+        markSaved()
+        say("saved \(session.journal.count) commands to \(node.text)")
+    }
+
+    /// The saved script: a header, then the journal with adjacent plain steps merged.
+    func savedScript() -> String {
+        var lines: [String] = []
+        for line in session.journal {
+            if line.hasPrefix("step "), let last = lines.last, last.hasPrefix("step "),
+               let a = Int(last.dropFirst(5)), let b = Int(line.dropFirst(5)) {
+                lines[lines.count - 1] = "step \(a + b)"
+            } else {
+                lines.append(line)
+            }
+        }
+        return (["# Gantry session (iteration \(session.iteration)): run this file to rebuild it, bit for bit."] + lines)
+            .joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,159 @@
+import Autodiff
+import Foundation
+import Kernels
+import Workbench
+
+/// The `step` command.
+enum StepCommand: ShellCommand {
+    static let spec = CommandSpec(
+        "step", summary: "train N iterations (n_critic D updates then one G update each), or one D or G update",
+        discussion: "step N runs N generator iterations and prints where training stands. every=K do=\"commands\" runs the commands after every K iterations; if one of them fails, training stops there and keeps the iterations it ran (the error says at which iteration). step d runs one D update and step g one G update, printing each stage (GAN Lab style); step g completes an iteration. Ctrl-C says it is stopping at once and stops before the next D or G update: an iteration it cuts short is undone, so the session is as it was after the last whole iteration. A NaN or infinity stops training at that iteration and keeps the last good state. On a terminal one line shows the iteration, the rate, the time left and the latest losses from the start of the step, at the terminal's current width; watch=K (or watch on) also redraws the samples over D's heat map and the loss curves every K iterations.",
+        positionals: [PositionalSpec("N|" + SingleUpdate.choice, "iterations (default 1), or d / g for one update", completions: SingleUpdate.completions,
+                                     optional: true)],
+        parameters: [every.spec, actions.spec, watch.spec],
+        examples: ["step 500", "step 2000 every=500 do=\"metric modes\"", "step 5000 watch=100", "step d", "step g"])
+    static let role = CommandRole.recorded
+
+    /// One update of one player instead of whole iterations.
+    enum SingleUpdate: String, CommandWord {
+        case d, g
+    }
+
+    /// The journal records only plain steps: `step N`, `step d` or `step g` (a `do=` would run its commands
+    /// when the saved script is run).
+    static func journalProblem(_ command: Command) -> String? {
+        guard command.arguments.count == 1, let count = command.positionals.first?.text,
+              SingleUpdate(rawValue: count) != nil || Int(count).map({ $0 >= 0 }) == true else {
+            return "is not a plain step; a checkpoint's journal holds only step N, step d and step g"
+        }
+        return nil
+    }
+
+    static let every: ParameterKey<Int> = .integer("every", 0...1_000_000_000, default: 0,
+                                                   "run `do` after every this many iterations (0: never)")
+    static let actions: ParameterKey<String> = .text("do", default: "", "commands to run every `every` iterations")
+    static let watch: ParameterKey<Int> = .integer("watch", 0...1_000_000_000, default: 0,
+                                                   "on a terminal, redraw a live view every this many iterations (0: as watch on|off says)")
+
+    static func run(_ invocation: Invocation, in shell: Interpreter) throws { try shell.step(invocation) }
+}
+
+extension Interpreter {
+    /// `step [N] [every=K do="…"]`, `step d`, `step g`
+    func step(_ invocation: Invocation) throws {
+        if session.game != nil { return try stepGame(invocation) }
+        let parameters = try invocation.commandParameters()
+        if let node = invocation.positionals.first, let update = StepCommand.SingleUpdate(rawValue: node.text) {
+            let report = update == .d ? try session.stepDiscriminator() : try session.stepGenerator()
+            describe(report)
+            session.journal.append("step \(node.text)")
+            return
+        }
+        var count = 1
+        if let node = invocation.positionals.first {
+            count = try invocation.integer(node, in: 0...Int.max, subject: "step",
+                                           otherwise: "step \(node.text): expected a number of iterations, \(StepCommand.SingleUpdate.alternatives)")
+        }
+        let every = parameters[StepCommand.every]
+        let action = parameters[StepCommand.actions]
+        if every > 0 && action.isEmpty { throw invocation.failure("every=\(every) needs do=\"commands\"") }
+        if !action.isEmpty && every == 0 { throw invocation.failure("do=\"…\" needs every=K") }
+        // The action is parsed and checked before training starts (verbs, arguments, plugin names and their
+        // parameters), so a typo cannot waste a run.
+        let actionRange = invocation.valueRange(of: StepCommand.actions)
+        if !action.isEmpty {
+            do {
+                if let problem = Self.check(action, file: "<do>").first { throw problem }
+                for command in try Parser.parseScript(action, file: "<do>") {
+                    let spec = try CommandTable.resolve(command)
+                    let type = CommandTable.command(named: spec.name)!
+                    guard type.runsDuringTraining else {
+                        throw invocation.failure("do=\"…\" cannot run \(spec.name) while training; it may run "
+                                                 + CommandTable.actionsAllowedDuringTraining.joined(separator: ", "), at: actionRange)
+                    }
+                    if let refusal = type.refusalDuringTraining(command.positionals.map(\.text)) {
+                        throw invocation.failure(refusal, at: actionRange)
+                    }
+                    try checkPluginName(command, spec)
+                }
+            } catch let diagnostic as Diagnostic where diagnostic.range?.start.file == "<do>" {
+                throw invocation.failure("in do=\"…\": \(diagnostic.message)", at: actionRange)
+            }
+        }
+        // A failing action stops training at that boundary and keeps what was trained: the iterations, the
+        // journal (each completed `step K` and the action's commands that ran) and the history.
+        let start = session.iteration
+        let started = Date()
+        var lastProgress = Date.distantPast
+        var actionFailure: (error: Error, iteration: Int)?
+        var trainingError: Error?
+        var report = TrainingReport(iterationsRun: 0, interrupted: false)
+        let frameEvery = liveViewInterval(parameters, iterations: count)
+        // `watch on` already said so once; an explicit watch=K says it each time.
+        if frameEvery != nil && parameters.explicitNames.contains(StepCommand.watch.name) && !environment.isTerminal && count > 0 {
+            say("(no live view: output is not a terminal)")
+        }
+        let live = frameEvery != nil && environment.isTerminal && count > 0 ? LiveRegion(write: environment.writeTerminal) : nil
+        // Whatever ends the step (the last iteration, Ctrl-C, an error), the cursor comes back.
+        defer { live?.finish() }
+        var lastFrame = Date.distantPast
+        if environment.isTerminal && count > 0 {
+            // The first iteration of a large network can take seconds: say at once that training started.
+            environment.writeProgress(startingLine(of: count))
+            environment.armStopNotice(true)
+        }
+        defer { environment.armStopNotice(false) }
+        do {
+            report = try session.train(iterations: count, shouldStop: { actionFailure != nil || environment.interruptRequested() }) { row in
+                if refreshTerminalSize() { live?.windowResized() }
+                let done = row.iteration - start
+                let elapsed = Date().timeIntervalSince(started)
+                if let live, let frameEvery, done % frameEvery == 0 || done == count,
+                   Date().timeIntervalSince(lastFrame) >= liveViewFrameInterval || done == count {
+                    lastFrame = Date()
+                    lastProgress = lastFrame
+                    let dashboard = Dashboard(session: session, width: environment.width, height: environment.height,
+                                              style: environment.colour ? .colour : .ascii)
+                    environment.armStopNotice(false)
+                    live.draw(dashboard.lines() + [progressLine(done: done, of: count, row: row, elapsed: elapsed)])
+                    environment.armStopNotice(true)
+                } else if environment.isTerminal, Date().timeIntervalSince(lastProgress) > 0.1 || done == count {
+                    lastProgress = Date()
+                    environment.armStopNotice(false)
+                    environment.writeProgress(progressLine(done: done, of: count, row: row, elapsed: elapsed))
+                    environment.armStopNotice(true)
+                }
+                if every > 0 && done % every == 0 {
+                    environment.armStopNotice(false)
+                    if environment.isTerminal { environment.writeProgress("") }
+                    live?.detach()
+                    // Journal first, so a saved script replays the action at the same point.
+                    session.journal.append("step \(every)")
+                    do {
+                        try runSource(action, file: "<do>")
+                    } catch {
+                        actionFailure = (error, row.iteration)
+                    }
+                }
+            }
+        } catch {
+            trainingError = error
+        }
+        environment.armStopNotice(false)
+        if environment.isTerminal { environment.writeProgress("") }
+        let ran = session.iteration - start
+        journalSteps(ran, every: every)
+        if let actionFailure {
+            let message = (actionFailure.error as? Diagnostic)?.message ?? "\(actionFailure.error)"
+            throw invocation.failure("in do=\"…\" after iteration \(actionFailure.iteration): \(message); training stopped there "
+                                     + "and kept its \(ran) of \(count) iterations (the session is at iteration \(session.iteration))",
+                                     at: actionRange)
+        }
+        if let trainingError { throw invocation.failure("\(trainingError)") }
+        if report.interrupted {
+            let undone = report.undoneIteration.map { "; iteration \(session.iteration + 1) was stopped \($0) and undone" } ?? ""
+            say("interrupted after \(ran) of \(count) iterations\(undone); the session is at iteration \(session.iteration)")
+        }
+        if let row = session.history.rows.last, ran > 0 { say(summaryLine(row)) }
+    }
+}

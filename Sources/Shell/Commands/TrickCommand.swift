@@ -1,0 +1,71 @@
+import Foundation
+import Autodiff
+import Workbench
+
+/// The `trick` command.
+enum TrickCommand: ShellCommand {
+    static let spec = CommandSpec(
+        "trick", summary: "switch a training trick on or off, or list them",
+        discussion: "The remedies of \"From GAN to WGAN\" (feature matching, minibatch discrimination, historical averaging, one-sided label smoothing, virtual batch normalisation, instance noise) are tricks; the seventh, the Wasserstein distance, is a loss: see help wgan and help wgan-gp.",
+        positionals: [PositionalSpec("ACTION", TrickAction.alternatives, completions: TrickAction.completions),
+                      PositionalSpec("NAME", "the trick", completions: .plugins(.trick), optional: true)],
+        pluginKind: .trick, pluginPositional: 1, examples: ["trick list", "trick on label-smoothing alpha=0.9"])
+    static let role = CommandRole.recorded
+    static let runsDuringTraining = true
+
+    /// What `trick` does with a trick.
+    enum TrickAction: String, CommandWord {
+        case on, off, list
+    }
+
+    /// The journal records tricks switched on or off, never `trick list`.
+    static func journalProblem(_ command: Command) -> String? {
+        guard let word = command.positionals.first?.text, let action = TrickAction(rawValue: word), action != .list else {
+            return "is not a trick switched on or off"
+        }
+        return nil
+    }
+
+    static func run(_ invocation: Invocation, in shell: Interpreter) throws { try shell.trick(invocation) }
+}
+
+extension Interpreter {
+    /// `trick on NAME key=value…`, `trick off NAME`, `trick list`
+    func trick(_ invocation: Invocation) throws {
+        let action = try TrickCommand.TrickAction.parse(invocation, what: "trick action")
+        switch action {
+        case .list:
+            listTricks()
+        case .on, .off:
+            guard let nameNode = invocation.positionals.dropFirst().first else {
+                throw invocation.failure("trick \(action.rawValue) needs a trick name; see trick list")
+            }
+            if action == .off {
+                guard session.removeHook(named: Plugins.tricks.named(nameNode.text)?.spec.name ?? nameNode.text) else {
+                    throw invocation.failure("trick \(nameNode.text) is not on", at: nameNode.range)
+                }
+                session.journal.append("trick off \(nameNode.text)")
+                return
+            }
+            let type = try plugin(invocation, "trick", Plugins.tricks.all, at: 1, spec: { $0.spec }, named: Plugins.tricks.named)
+            let parameters = try ParameterValues(type.spec, assignments: invocation.assignments)
+            // Asked before the trick is made: some tricks change the networks as they are made.
+            try session.checkMemoryBudget(switchingOn: type, parameters)
+            let trick = try type.init(parameters, session: session)
+            session.removeHook(named: type.spec.name)
+            session.addHook(trick)
+            session.journal.append("trick on " + trick.canonicalText)
+        }
+    }
+
+    /// The tricks that exist and which are on, with the pointer to the Wasserstein losses.
+    func listTricks() {
+        if Plugins.tricks.all.isEmpty {
+            say("no trick plugins are registered in this build")
+        }
+        sayColumns(Plugins.tricks.all.map { type in
+            ((session.hooks.contains { $0.name == type.spec.name } ? "on  " : "    ") + type.spec.name, type.spec.summary)
+        })
+        sayParagraph("the Wasserstein remedy is a loss: loss wgan (clipping) or loss wgan-gp (gradient penalty)")
+    }
+}
