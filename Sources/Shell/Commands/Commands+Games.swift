@@ -1,4 +1,3 @@
-import Autodiff
 import Plotting
 import Workbench
 
@@ -50,7 +49,7 @@ extension Interpreter {
     /// "step 100  x -0.5603  y -2.257  radius 2.326"
     func describeGamePosition(_ game: ToyGame) -> String {
         let (a, b) = game.playerNames
-        return "step \(game.rows.count)  \(a) \(Tensor.format(game.first))  \(b) \(Tensor.format(game.second))  radius \(Tensor.format(Float(game.radius)))"
+        return "step \(game.rows.count)  \(a) \(NumberText.format(game.first))  \(b) \(NumberText.format(game.second))  radius \(NumberText.format(game.radius))"
     }
 }
 

@@ -109,7 +109,7 @@ extension Interpreter {
         var table = [columns]
         for row in rows {
             table.append(row.prefix(columns.count).enumerated().map { index, value in
-                index == 0 ? String(Int(value)) : (value.isNaN ? "-" : Tensor.format(Float(value)))
+                index == 0 ? String(Int(value)) : (value.isNaN ? "-" : NumberText.format(value))
             })
         }
         let widths = columns.indices.map { column in table.map { $0[column].count }.max() ?? 0 }

@@ -1,5 +1,4 @@
 import Foundation
-import Autodiff
 import Workbench
 
 // How commands that name a plugin find it: one lookup and one error text for every kind.

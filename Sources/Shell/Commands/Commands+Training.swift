@@ -1,4 +1,3 @@
-import Autodiff
 import Foundation
 import Kernels
 import Workbench
@@ -25,11 +24,11 @@ extension Interpreter {
 
     /// One line for the end of a step: where training stands.
     func summaryLine(_ row: HistoryRow) -> String {
-        var parts = ["iteration \(row.iteration)", "D loss \(Tensor.format(Float(row.discriminatorLoss)))",
-                     "G loss \(Tensor.format(Float(row.generatorLoss)))",
-                     "|grad G| \(Tensor.format(Float(row.generatorGradientNorm)))"]
-        if row.wassersteinEstimate.isFinite { parts.append("W estimate \(Tensor.format(Float(row.wassersteinEstimate)))") }
-        if row.jsEstimate.isFinite { parts.append("JS estimate \(Tensor.format(Float(row.jsEstimate)))") }
+        var parts = ["iteration \(row.iteration)", "D loss \(NumberText.format(row.discriminatorLoss))",
+                     "G loss \(NumberText.format(row.generatorLoss))",
+                     "|grad G| \(NumberText.format(row.generatorGradientNorm))"]
+        if row.wassersteinEstimate.isFinite { parts.append("W estimate \(NumberText.format(row.wassersteinEstimate))") }
+        if row.jsEstimate.isFinite { parts.append("JS estimate \(NumberText.format(row.jsEstimate))") }
         return parts.joined(separator: "  ")
     }
 
@@ -80,7 +79,7 @@ extension Interpreter {
 
     /// What one D or G update did, stage by stage.
     func describe(_ report: UpdateReport) {
-        let f = { (x: Double) in Tensor.format(Float(x)) }
+        let f = { (x: Double) in NumberText.format(x) }
         if report.player == .discriminator {
             say("D update (iteration \(session.iteration + 1)):")
             say("  drew \(report.realSamples) real samples (stream data) and \(report.noiseSamples) noise vectors (stream noise); x̃ = G(z)")

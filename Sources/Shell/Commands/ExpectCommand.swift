@@ -1,4 +1,3 @@
-import Autodiff
 import Foundation
 import Kernels
 import Workbench
@@ -53,7 +52,7 @@ extension Interpreter {
             expected = number
         } else {
             expected = try quantity(valueNode.text, invocation, after: parameters[ExpectCommand.after], at: valueNode.range)
-            expectedText += " (\(Tensor.format(Float(expected))))"
+            expectedText += " (\(NumberText.format(expected)))"
         }
         let actual = try quantity(quantityNode.text, invocation, after: parameters[ExpectCommand.after], at: quantityNode.range)
         let tolerance = parameters[ExpectCommand.tol]
@@ -71,9 +70,9 @@ extension Interpreter {
         case .equal, .near: holds = abs(actual - expected) <= tolerance
         case .unequal: holds = abs(actual - expected) > tolerance
         }
-        let shown = "\(quantityNode.text) = \(Tensor.format(Float(actual)))"
+        let shown = "\(quantityNode.text) = \(NumberText.format(actual))"
         guard holds else {
-            let within = comparison.usesTolerance ? " (tol \(Tensor.format(Float(tolerance))))" : ""
+            let within = comparison.usesTolerance ? " (tol \(NumberText.format(tolerance)))" : ""
             throw invocation.failure("expectation failed: \(shown), expected \(opNode.text) \(expectedText)\(within)",
                                      at: quantityNode.range)
         }

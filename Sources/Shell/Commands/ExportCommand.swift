@@ -43,8 +43,8 @@ extension Interpreter {
         let bytes = Double(count) * Double(widths.reduce(0, +)) * 4 * 4
         let available = Double(ProcessInfo.processInfo.physicalMemory) / 2
         guard bytes <= available else {
-            throw invocation.failure("export of \(count) samples would need about \(Tensor.format(Float(bytes / 1e9))) GB; "
-                                     + "this machine allows \(Tensor.format(Float(available / 1e9))) GB",
+            throw invocation.failure("export of \(count) samples would need about \(NumberText.format(bytes / 1e9)) GB; "
+                                     + "this machine allows \(NumberText.format(available / 1e9)) GB",
                                      at: invocation.valueRange(of: ExportCommand.n))
         }
         let samples = try session.generate(count, using: RandomStream(seed: session.seed, name: "export"))

@@ -1,4 +1,3 @@
-import Autodiff
 import NeuralNet
 import Workbench
 

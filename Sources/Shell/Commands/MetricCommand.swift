@@ -1,4 +1,3 @@
-import Autodiff
 import Foundation
 import Kernels
 import Workbench
@@ -28,7 +27,7 @@ extension Interpreter {
         let report = try session.measure(metric)
         latestReports[type.spec.name] = report
         session.journal.append((["metric", type.spec.name] + parameters.assignments(explicitOnly: true)).joined(separator: " "))
-        let values = report.values.map { "\($0.name) \(Tensor.format(Float($0.value)))" }.joined(separator: "  ")
+        let values = report.values.map { "\($0.name) \(NumberText.format($0.value))" }.joined(separator: "  ")
         say("\(type.spec.name): \(values)")
         for note in report.notes { say("  note: \(note)") }
     }

@@ -1,4 +1,3 @@
-import Autodiff
 import Foundation
 import Workbench
 

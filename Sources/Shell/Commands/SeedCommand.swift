@@ -1,5 +1,4 @@
 import Foundation
-import Autodiff
 import Workbench
 
 /// The `seed` command.

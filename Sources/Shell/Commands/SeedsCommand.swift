@@ -1,4 +1,3 @@
-import Autodiff
 import Kernels
 import Workbench
 
@@ -61,7 +60,7 @@ extension Interpreter {
                 let values = reports.map { $0.values.indices.contains(index) ? $0.values[index].value : .nan }
                 let mean = values.reduce(0, +) / Double(values.count)
                 means.append((entry.name, mean))
-                say("  \(entry.name) \(Tensor.format(Float(mean)))  (" + values.map { Tensor.format(Float($0)) }.joined(separator: ", ") + ")")
+                say("  \(entry.name) \(NumberText.format(mean))  (" + values.map { NumberText.format($0) }.joined(separator: ", ") + ")")
             }
             latestReports[name] = MetricReport(metric: name, values: means, notes: ["mean over seeds \(list)"])
         }

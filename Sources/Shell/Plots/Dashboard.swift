@@ -1,4 +1,3 @@
-import Autodiff
 import Plotting
 import Workbench
 
@@ -50,7 +49,7 @@ struct Dashboard {
         let rows = session.history.rows
         guard let last = rows.last else { return "no iterations yet" }
         let labels = ["D loss ", "G loss "]
-        let values = [Tensor.format(Float(last.discriminatorLoss)), Tensor.format(Float(last.generatorLoss))]
+        let values = [NumberText.format(last.discriminatorLoss), NumberText.format(last.generatorLoss)]
         let fixed = labels.reduce(0) { $0 + $1.count } + values.reduce(0) { $0 + $1.count } + 5
         let sparkWidth = max(4, (width - fixed - 1) / 2)
         let series = [rows.map(\.discriminatorLoss), rows.map(\.generatorLoss)]

@@ -1,4 +1,3 @@
-import Autodiff
 import Plotting
 import Workbench
 

@@ -1,4 +1,3 @@
-import Autodiff
 import Foundation
 import Plotting
 import Workbench
@@ -121,28 +120,28 @@ struct SessionFigures {
             return Arrow(from: start, to: Point(start.x + scale * direction.x, start.y + scale * direction.y))
         }
         return (arrows, "arrows: where G's loss pushes \(chosen.count) generated samples (−∇ₓ L_G); the longest, "
-                + "|∇| = \(Tensor.format(Float(longest))), is drawn an eighth of the view long")
+                + "|∇| = \(NumberText.format(longest)), is drawn an eighth of the view long")
     }
 
     private func noiseCaption(_ image: NoiseGridImage) -> String {
-        let range = "[\(Tensor.format(Float(image.range.lowerBound))), \(Tensor.format(Float(image.range.upperBound)))]"
+        let range = "[\(NumberText.format(image.range.lowerBound)), \(NumberText.format(image.range.upperBound))]"
         switch (session.noise.dimension, image.variedCoordinates) {
         case (1, _): return "the curve is G(z) for z across \(range)"
         case (2, _): return "the lines are G's image of a regular grid of z over \(range)²"
         default:
             return "the lines are G's image of a regular grid of z₁, z₂ over \(range)²; the other \(session.noise.dimension - 2) "
-                + "noise coordinates are held at \(Tensor.format(Float(image.heldValue)))"
+                + "noise coordinates are held at \(NumberText.format(image.heldValue))"
         }
     }
 
     private func oneDimensionalNoiseCaption(_ image: NoiseGridImage, curves: Int) -> String {
-        let range = "[\(Tensor.format(Float(image.range.lowerBound))), \(Tensor.format(Float(image.range.upperBound)))]"
+        let range = "[\(NumberText.format(image.range.lowerBound)), \(NumberText.format(image.range.upperBound))]"
         switch session.noise.dimension {
         case 1: return "the curve is G(z) for z across \(range)"
         case 2: return "the curves are G(z) for z₁ across \(range), one for each of \(curves) values of z₂ in \(range)"
         default:
             return "the curves are G(z) for z₁ across \(range), one for each of \(curves) values of z₂ in \(range); the other "
-                + "\(session.noise.dimension - 2) noise coordinates are held at \(Tensor.format(Float(image.heldValue)))"
+                + "\(session.noise.dimension - 2) noise coordinates are held at \(NumberText.format(image.heldValue))"
         }
     }
 
