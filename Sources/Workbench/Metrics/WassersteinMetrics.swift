@@ -1,5 +1,6 @@
 import Foundation
 import Autodiff
+import Kernels
 
 /// Wasserstein distances between empirical distributions (uniform weights on the samples).
 public enum Wasserstein {
@@ -89,32 +90,12 @@ public enum Wasserstein {
 
     /// The n×m row-major matrix of Euclidean distances ‖xᵢ − yⱼ‖.
     static func euclideanCosts(_ x: SampleMatrix, _ y: SampleMatrix) -> [Double] {
-        let n = x.count, m = y.count, d = x.dimension
-        var costs = [Double](repeating: 0, count: n * m)
+        var costs = [Double](repeating: 0, count: x.count * y.count)
         x.values.withUnsafeBufferPointer { xs in
             y.values.withUnsafeBufferPointer { ys in
                 costs.withUnsafeMutableBufferPointer { out in
-                    for i in 0..<n {
-                        let row = xs.baseAddress! + i * d
-                        let target = out.baseAddress! + i * m
-                        if d == 2 {
-                            // The common case, unrolled: 2-D toy data.
-                            let a0 = row[0], a1 = row[1]
-                            for j in 0..<m {
-                                let e0 = a0 - ys[2 * j], e1 = a1 - ys[2 * j + 1]
-                                target[j] = (e0 * e0 + e1 * e1).squareRoot()
-                            }
-                        } else {
-                            for j in 0..<m {
-                                var s = 0.0
-                                for c in 0..<d {
-                                    let e = row[c] - ys[j * d + c]
-                                    s += e * e
-                                }
-                                target[j] = s.squareRoot()
-                            }
-                        }
-                    }
+                    PairwiseDistances.distanceMatrix(xs.baseAddress!, count: x.count, ys.baseAddress!, count: y.count,
+                                                     dimension: x.dimension, into: out.baseAddress!)
                 }
             }
         }
