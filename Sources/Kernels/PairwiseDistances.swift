@@ -31,6 +31,19 @@ public enum PairwiseDistances {
         }
     }
 
+    /// The median of the Euclidean distances between the `count` rows (the mean of the two middle ones
+    /// when there is an even number of pairs); 0 when count < 2.
+    public static func medianDistance(_ x: UnsafePointer<Double>, count: Int, dimension d: Int) -> Double {
+        guard count >= 2 else { return 0 }
+        let pairs = count * (count - 1) / 2
+        var distances = UnsafeMutableBufferPointer<Double>.allocate(capacity: pairs)
+        defer { distances.deallocate() }
+        upperTriangle(x, count: count, dimension: d, into: distances.baseAddress!)
+        // Distances are never −0 or NaN, so any correct sort gives the same bits.
+        distances.sort()
+        return pairs % 2 == 1 ? distances[pairs / 2] : (distances[pairs / 2 - 1] + distances[pairs / 2]) / 2
+    }
+
     /// Σ ‖aᵢ − bⱼ‖ over all (i, j), or over i < j when `upperTriangleOnly` (a and b then being one set).
     /// Each row's distances are summed on their own first, then the row sums in order: a partial sum per
     /// row keeps the Double accumulation accurate.

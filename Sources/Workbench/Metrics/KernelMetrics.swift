@@ -63,17 +63,9 @@ public enum MaximumMeanDiscrepancy {
     /// The median of the pairwise Euclidean distances among the rows of `samples` (the median heuristic's
     /// bandwidth); 0 when fewer than two rows.
     public static func medianPairwiseDistance(_ samples: SampleMatrix) -> Double {
-        let n = samples.count, d = samples.dimension
-        guard n >= 2 else { return 0 }
-        var distances = [Double](repeating: 0, count: n * (n - 1) / 2)
         samples.values.withUnsafeBufferPointer { xs in
-            distances.withUnsafeMutableBufferPointer { out in
-                PairwiseDistances.upperTriangle(xs.baseAddress!, count: n, dimension: d, into: out.baseAddress!)
-            }
+            PairwiseDistances.medianDistance(xs.baseAddress!, count: samples.count, dimension: samples.dimension)
         }
-        distances.sort()
-        let count = distances.count
-        return count % 2 == 1 ? distances[count / 2] : (distances[count / 2 - 1] + distances[count / 2]) / 2
     }
 }
 

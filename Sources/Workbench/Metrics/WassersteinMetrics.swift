@@ -38,10 +38,8 @@ public enum Wasserstein {
         precondition(!a.isEmpty && !b.isEmpty, "Wasserstein.oneDimensional needs non-empty samples")
         precondition(p >= 1, "Wasserstein.oneDimensional needs p ≥ 1")
         var sortedA = a, sortedB = b
-        sortedA.sort()
-        sortedB.sort()
-        return sortedA.withUnsafeBufferPointer { x in
-            sortedB.withUnsafeBufferPointer { y in sortedDistance(x, y, p: p) }
+        return sortedA.withUnsafeMutableBufferPointer { x in
+            sortedB.withUnsafeMutableBufferPointer { y in QuantileDistances.distance(sorting: x, y, p: p) }
         }
     }
 
@@ -72,12 +70,20 @@ public enum Wasserstein {
                 // A zero draw has no direction; use the first axis rather than divide by zero.
                 for c in 0..<d { theta[c] = c == 0 ? 1 : 0 }
             }
-            project(x, on: theta, into: &projectedX)
-            project(y, on: theta, into: &projectedY)
-            projectedX.sort()
-            projectedY.sort()
-            let w = projectedX.withUnsafeBufferPointer { a in
-                projectedY.withUnsafeBufferPointer { b in sortedDistance(a, b, p: p) }
+            let w = x.values.withUnsafeBufferPointer { xs in
+                y.values.withUnsafeBufferPointer { ys in
+                    theta.withUnsafeBufferPointer { t in
+                        projectedX.withUnsafeMutableBufferPointer { px in
+                            projectedY.withUnsafeMutableBufferPointer { py in
+                                QuantileDistances.project(xs.baseAddress!, count: x.count, dimension: d,
+                                                          on: t.baseAddress!, into: px.baseAddress!)
+                                QuantileDistances.project(ys.baseAddress!, count: y.count, dimension: d,
+                                                          on: t.baseAddress!, into: py.baseAddress!)
+                                return QuantileDistances.distance(sorting: px, py, p: p)
+                            }
+                        }
+                    }
+                }
             }
             sum += w
             sumOfSquares += w * w
@@ -100,49 +106,6 @@ public enum Wasserstein {
             }
         }
         return costs
-    }
-
-    /// ⟨row, θ⟩ for every row of `samples`.
-    private static func project(_ samples: SampleMatrix, on theta: [Double], into out: inout [Double]) {
-        let d = samples.dimension
-        samples.values.withUnsafeBufferPointer { xs in
-            theta.withUnsafeBufferPointer { t in
-                out.withUnsafeMutableBufferPointer { target in
-                    for r in 0..<samples.count {
-                        var s = 0.0
-                        for c in 0..<d { s += xs[r * d + c] * t[c] }
-                        target[r] = s
-                    }
-                }
-            }
-        }
-    }
-
-    /// W_p between two sorted samples.
-    private static func sortedDistance(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>,
-                                       p: Double) -> Double {
-        @inline(__always) func power(_ gap: Double) -> Double {
-            p == 1 ? gap : (p == 2 ? gap * gap : Foundation.pow(gap, p))
-        }
-        let n = a.count, m = b.count
-        var total = 0.0
-        if n == m {
-            for k in 0..<n { total += power(abs(a[k] - b[k])) }
-            total /= Double(n)
-        } else {
-            // Each a-value carries m units and each b-value n units of the common total n·m.
-            var i = 0, j = 0, leftA = m, leftB = n
-            while i < n && j < m {
-                let w = Swift.min(leftA, leftB)
-                total += Double(w) * power(abs(a[i] - b[j]))
-                leftA -= w
-                leftB -= w
-                if leftA == 0 { i += 1; leftA = m }
-                if leftB == 0 { j += 1; leftB = n }
-            }
-            total /= Double(n) * Double(m)
-        }
-        return p == 1 ? total : Foundation.pow(total, 1 / p)
     }
 }
 
