@@ -21,6 +21,9 @@ public enum AssignmentSolver {
     public static func solve(_ costs: UnsafePointer<Double>, size: Int, start: Start,
                              rowToColumn: UnsafeMutablePointer<Int>, columnPrices: UnsafeMutablePointer<Double>) {
         precondition(size >= 1, "AssignmentSolver.solve needs at least one row")
+        for k in 0..<(size * size) {
+            precondition(costs[k].isFinite, "the assignment needs finite costs; cost \(k) is \(costs[k])")
+        }
         let state = SolverState(size: size)
         defer { state.release() }
         switch start {

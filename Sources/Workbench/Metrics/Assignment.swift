@@ -29,7 +29,6 @@ public enum LinearAssignment {
     public static func solve(costs: [Double], size: Int, start: Start = .auction) -> AssignmentSolution {
         precondition(size >= 0 && costs.count == size * size,
                      "LinearAssignment.solve needs \(size * size) costs for size \(size), got \(costs.count)")
-        precondition(costs.allSatisfy(\.isFinite), "LinearAssignment.solve needs finite costs")
         if size == 0 { return AssignmentSolution(rowToColumn: [], cost: 0, columnPrices: []) }
         var rowToColumn = [Int](repeating: -1, count: size)
         var prices = [Double](repeating: 0, count: size)
