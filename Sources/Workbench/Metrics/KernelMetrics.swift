@@ -1,5 +1,6 @@
 import Foundation
 import Autodiff
+import Kernels
 
 /// The maximum mean discrepancy with Gaussian kernels k_σ(x, y) = exp(−‖x − y‖² / (2σ²)).
 public enum MaximumMeanDiscrepancy {
@@ -26,88 +27,16 @@ public enum MaximumMeanDiscrepancy {
         precondition(x.dimension == y.dimension, "MMD needs equal dimensions")
         precondition(x.count >= 2 && y.count >= 2, "MMD needs at least two samples per set")
         precondition(!bandwidths.isEmpty && bandwidths.allSatisfy { $0 > 0 }, "MMD needs positive bandwidths")
-        let m = x.count, n = y.count, p = Swift.min(m, n), d = x.dimension
+        let m = x.count, n = y.count, p = Swift.min(m, n)
         let kernels = bandwidths.count, slots = kernels + 1  // the last slot is the sum kernel
         let gammas = bandwidths.map { 1 / (2 * $0 * $0) }
-        var sumXX = [Double](repeating: 0, count: slots)   // over i < j
-        var sumYY = [Double](repeating: 0, count: slots)
-        var sumXY = [Double](repeating: 0, count: slots)   // over all (i, j)
-        var sumH2 = [Double](repeating: 0, count: slots)   // Σ_{i<j<p} h²
-        var rowH = [Double](repeating: 0, count: slots * p) // Σ_{j≠i} h(zᵢ, zⱼ), slot-major
-        var kernel = [Double](repeating: 0, count: 4 * slots)
-
-        x.values.withUnsafeBufferPointer { xs in
-        y.values.withUnsafeBufferPointer { ys in
-        gammas.withUnsafeBufferPointer { g in
-        kernel.withUnsafeMutableBufferPointer { kv in
-        sumXX.withUnsafeMutableBufferPointer { sxx in
-        sumYY.withUnsafeMutableBufferPointer { syy in
-        sumXY.withUnsafeMutableBufferPointer { sxy in
-        sumH2.withUnsafeMutableBufferPointer { sh2 in
-        rowH.withUnsafeMutableBufferPointer { rh in
-            let xb = xs.baseAddress!, yb = ys.baseAddress!
-            @inline(__always) func squared(_ a: UnsafePointer<Double>, _ i: Int, _ b: UnsafePointer<Double>, _ j: Int) -> Double {
-                var s = 0.0
-                for c in 0..<d {
-                    let e = a[i * d + c] - b[j * d + c]
-                    s += e * e
-                }
-                return s
+        let sums = x.values.withUnsafeBufferPointer { xs in
+            y.values.withUnsafeBufferPointer { ys in
+                GaussianKernelSums.sums(xs.baseAddress!, count: m, ys.baseAddress!, count: n, dimension: x.dimension,
+                                        gammas: gammas)
             }
-            // Writes every kernel at squared distance `s` into kv[offset...] (the sum kernel last).
-            @inline(__always) func evaluate(_ s: Double, into offset: Int) {
-                var total = 0.0
-                for b in 0..<kernels {
-                    let value = Foundation.exp(-s * g[b])
-                    kv[offset + b] = value
-                    total += value
-                }
-                kv[offset + kernels] = total
-            }
-            // Pairs with both indices below p: every kernel term and the paired statistic h at once.
-            for i in 0..<p {
-                for j in (i + 1)..<Swift.max(p, i + 1) {
-                    evaluate(squared(xb, i, xb, j), into: 0)
-                    evaluate(squared(yb, i, yb, j), into: slots)
-                    evaluate(squared(xb, i, yb, j), into: 2 * slots)
-                    evaluate(squared(xb, j, yb, i), into: 3 * slots)
-                    for b in 0..<slots {
-                        let kxx = kv[b], kyy = kv[slots + b], kxy = kv[2 * slots + b], kyx = kv[3 * slots + b]
-                        sxx[b] += kxx
-                        syy[b] += kyy
-                        sxy[b] += kxy + kyx
-                        let h = kxx + kyy - kxy - kyx
-                        sh2[b] += h * h
-                        rh[b * p + i] += h
-                        rh[b * p + j] += h
-                    }
-                }
-                evaluate(squared(xb, i, yb, i), into: 0)
-                for b in 0..<slots { sxy[b] += kv[b] }
-            }
-            // The rest, when the sizes differ: within-set pairs reaching past p, and cross pairs with an
-            // index past p.
-            for j in p..<Swift.max(m, p) {
-                for i in 0..<j {
-                    evaluate(squared(xb, i, xb, j), into: 0)
-                    for b in 0..<slots { sxx[b] += kv[b] }
-                }
-                for i in 0..<n {
-                    evaluate(squared(xb, j, yb, i), into: 0)
-                    for b in 0..<slots { sxy[b] += kv[b] }
-                }
-            }
-            for j in p..<Swift.max(n, p) {
-                for i in 0..<j {
-                    evaluate(squared(yb, i, yb, j), into: 0)
-                    for b in 0..<slots { syy[b] += kv[b] }
-                }
-                for i in 0..<p {
-                    evaluate(squared(xb, i, yb, j), into: 0)
-                    for b in 0..<slots { sxy[b] += kv[b] }
-                }
-            }
-        }}}}}}}}}
+        }
+        let sumXX = sums.xx, sumYY = sums.yy, sumXY = sums.xy, sumH2 = sums.h2, rowH = sums.rowH
 
         let md = Double(m), nd = Double(n), pd = Double(p)
         let estimates = (0..<slots).map { b -> Estimate in
@@ -134,28 +63,9 @@ public enum MaximumMeanDiscrepancy {
     /// The median of the pairwise Euclidean distances among the rows of `samples` (the median heuristic's
     /// bandwidth); 0 when fewer than two rows.
     public static func medianPairwiseDistance(_ samples: SampleMatrix) -> Double {
-        let n = samples.count, d = samples.dimension
-        guard n >= 2 else { return 0 }
-        var distances = [Double](repeating: 0, count: n * (n - 1) / 2)
         samples.values.withUnsafeBufferPointer { xs in
-            distances.withUnsafeMutableBufferPointer { out in
-                var k = 0
-                for i in 0..<n {
-                    for j in (i + 1)..<Swift.max(n, i + 1) {
-                        var s = 0.0
-                        for c in 0..<d {
-                            let e = xs[i * d + c] - xs[j * d + c]
-                            s += e * e
-                        }
-                        out[k] = s.squareRoot()
-                        k += 1
-                    }
-                }
-            }
+            PairwiseDistances.medianDistance(xs.baseAddress!, count: samples.count, dimension: samples.dimension)
         }
-        distances.sort()
-        let count = distances.count
-        return count % 2 == 1 ? distances[count / 2] : (distances[count / 2 - 1] + distances[count / 2]) / 2
     }
 }
 
@@ -176,22 +86,11 @@ public enum EnergyDistance {
 
     /// The mean of ‖aᵢ − bⱼ‖ over all (i, j), or over i < j when `a` and `b` are the same set.
     private static func meanDistance(_ a: SampleMatrix, _ b: SampleMatrix, skipDiagonal: Bool) -> Double {
-        let n = a.count, m = b.count, d = a.dimension
-        var total = 0.0
-        a.values.withUnsafeBufferPointer { xs in
+        let n = a.count, m = b.count
+        let total = a.values.withUnsafeBufferPointer { xs in
             b.values.withUnsafeBufferPointer { ys in
-                for i in 0..<n {
-                    var rowTotal = 0.0  // per-row partial sums keep the Double accumulation accurate
-                    for j in (skipDiagonal ? i + 1 : 0)..<Swift.max(m, skipDiagonal ? i + 1 : 0) {
-                        var s = 0.0
-                        for c in 0..<d {
-                            let e = xs[i * d + c] - ys[j * d + c]
-                            s += e * e
-                        }
-                        rowTotal += s.squareRoot()
-                    }
-                    total += rowTotal
-                }
+                PairwiseDistances.distanceSum(xs.baseAddress!, count: n, ys.baseAddress!, count: m,
+                                              dimension: a.dimension, upperTriangleOnly: skipDiagonal)
             }
         }
         return skipDiagonal ? total / (Double(n) * Double(n - 1) / 2) : total / (Double(n) * Double(m))

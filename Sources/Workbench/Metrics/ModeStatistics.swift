@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Mode statistics of samples from a model of a Gaussian mixture (the VEEGAN / PacGAN protocol).
 public struct ModeStatistics: Sendable, Equatable {
@@ -43,28 +44,12 @@ public struct ModeStatistics: Sendable, Equatable {
         let radius = threshold * standardDeviation
         let radiusSquared = radius * radius
         var histogram = [Int](repeating: 0, count: k)
-        var good = 0
-        samples.values.withUnsafeBufferPointer { xs in
+        let good = samples.values.withUnsafeBufferPointer { xs in
             flatCentres.withUnsafeBufferPointer { cs in
                 histogram.withUnsafeMutableBufferPointer { counts in
-                    for r in 0..<samples.count {
-                        var best = Double.infinity, nearest = 0
-                        for m in 0..<k {
-                            var s = 0.0
-                            for c in 0..<d {
-                                let e = xs[r * d + c] - cs[m * d + c]
-                                s += e * e
-                            }
-                            if s < best {
-                                best = s
-                                nearest = m
-                            }
-                        }
-                        if best <= radiusSquared {
-                            counts[nearest] += 1
-                            good += 1
-                        }
-                    }
+                    PairwiseDistances.nearestCentreCounts(xs.baseAddress!, count: samples.count, centres: cs.baseAddress!,
+                                                          count: k, dimension: d, radiusSquared: radiusSquared,
+                                                          into: counts.baseAddress!)
                 }
             }
         }

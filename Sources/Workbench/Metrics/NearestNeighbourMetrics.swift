@@ -1,3 +1,5 @@
+import Kernels
+
 /// k-nearest-neighbour balls: the manifold estimates behind improved precision / recall and density /
 /// coverage. All balls are closed (a point at exactly the radius is inside); distances are Euclidean.
 public enum NearestNeighbourBalls {
@@ -6,31 +8,11 @@ public enum NearestNeighbourBalls {
     /// few thousand samples the metrics use.
     public static func kthNeighbourRadii(_ samples: SampleMatrix, k: Int) -> [Double] {
         precondition(k >= 1 && samples.count >= k + 1, "kthNeighbourRadii needs k ≥ 1 and more than k samples")
-        let n = samples.count, d = samples.dimension
-        var radii = [Double](repeating: 0, count: n)
-        var nearest = [Double](repeating: .infinity, count: k)  // the k smallest squared distances, ascending
+        var radii = [Double](repeating: 0, count: samples.count)
         samples.values.withUnsafeBufferPointer { xs in
-            nearest.withUnsafeMutableBufferPointer { best in
-                for i in 0..<n {
-                    for t in 0..<k { best[t] = .infinity }
-                    for j in 0..<n where j != i {
-                        var s = 0.0
-                        for c in 0..<d {
-                            let e = xs[i * d + c] - xs[j * d + c]
-                            s += e * e
-                        }
-                        if s < best[k - 1] {
-                            // Insertion into the short sorted list.
-                            var t = k - 1
-                            while t > 0 && best[t - 1] > s {
-                                best[t] = best[t - 1]
-                                t -= 1
-                            }
-                            best[t] = s
-                        }
-                    }
-                    radii[i] = best[k - 1].squareRoot()
-                }
+            radii.withUnsafeMutableBufferPointer { out in
+                PairwiseDistances.kthNeighbourRadii(xs.baseAddress!, count: samples.count, dimension: samples.dimension,
+                                                    k: k, into: out.baseAddress!)
             }
         }
         return radii
@@ -42,29 +24,18 @@ public enum NearestNeighbourBalls {
                                             stopAtFirst: Bool = false) -> [Int] {
         precondition(queries.dimension == centres.dimension && radii.count == centres.count,
                      "containingBallCounts needs one radius per centre and equal dimensions")
-        let d = queries.dimension, m = centres.count
         // Compare squared distances with squared radii: no square root per pair, and a point is in its own
         // ball's boundary exactly when the two squares agree.
-        var squaredRadii = [Double](repeating: 0, count: m)
-        for i in 0..<m { squaredRadii[i] = radii[i] * radii[i] }
+        let squaredRadii = radii.map { $0 * $0 }
         var counts = [Int](repeating: 0, count: queries.count)
         queries.values.withUnsafeBufferPointer { qs in
             centres.values.withUnsafeBufferPointer { cs in
                 squaredRadii.withUnsafeBufferPointer { r2 in
-                    for q in 0..<queries.count {
-                        var inside = 0
-                        for i in 0..<m {
-                            var s = 0.0
-                            for c in 0..<d {
-                                let e = qs[q * d + c] - cs[i * d + c]
-                                s += e * e
-                            }
-                            if s <= r2[i] {
-                                inside += 1
-                                if stopAtFirst { break }
-                            }
-                        }
-                        counts[q] = inside
+                    counts.withUnsafeMutableBufferPointer { out in
+                        PairwiseDistances.containingBallCounts(
+                            queries: qs.baseAddress!, count: queries.count, centres: cs.baseAddress!, count: centres.count,
+                            dimension: queries.dimension, squaredRadii: r2.baseAddress!, stopAtFirst: stopAtFirst,
+                            into: out.baseAddress!)
                     }
                 }
             }
@@ -76,22 +47,15 @@ public enum NearestNeighbourBalls {
     public static func ballsHoldingAQuery(centres: SampleMatrix, radii: [Double], queries: SampleMatrix) -> [Bool] {
         precondition(queries.dimension == centres.dimension && radii.count == centres.count,
                      "ballsHoldingAQuery needs one radius per centre and equal dimensions")
-        let d = queries.dimension
         var held = [Bool](repeating: false, count: centres.count)
         queries.values.withUnsafeBufferPointer { qs in
             centres.values.withUnsafeBufferPointer { cs in
-                for i in 0..<centres.count {
-                    let r2 = radii[i] * radii[i]
-                    for q in 0..<queries.count {
-                        var s = 0.0
-                        for c in 0..<d {
-                            let e = qs[q * d + c] - cs[i * d + c]
-                            s += e * e
-                        }
-                        if s <= r2 {
-                            held[i] = true
-                            break
-                        }
+                radii.withUnsafeBufferPointer { r in
+                    held.withUnsafeMutableBufferPointer { out in
+                        PairwiseDistances.ballsHoldingAQuery(
+                            centres: cs.baseAddress!, count: centres.count, radii: r.baseAddress!,
+                            queries: qs.baseAddress!, count: queries.count, dimension: queries.dimension,
+                            into: out.baseAddress!)
                     }
                 }
             }

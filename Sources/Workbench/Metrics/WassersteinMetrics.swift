@@ -1,5 +1,6 @@
 import Foundation
 import Autodiff
+import Kernels
 
 /// Wasserstein distances between empirical distributions (uniform weights on the samples).
 public enum Wasserstein {
@@ -37,10 +38,8 @@ public enum Wasserstein {
         precondition(!a.isEmpty && !b.isEmpty, "Wasserstein.oneDimensional needs non-empty samples")
         precondition(p >= 1, "Wasserstein.oneDimensional needs p ≥ 1")
         var sortedA = a, sortedB = b
-        sortedA.sort()
-        sortedB.sort()
-        return sortedA.withUnsafeBufferPointer { x in
-            sortedB.withUnsafeBufferPointer { y in sortedDistance(x, y, p: p) }
+        return sortedA.withUnsafeMutableBufferPointer { x in
+            sortedB.withUnsafeMutableBufferPointer { y in QuantileDistances.distance(sorting: x, y, p: p) }
         }
     }
 
@@ -71,12 +70,20 @@ public enum Wasserstein {
                 // A zero draw has no direction; use the first axis rather than divide by zero.
                 for c in 0..<d { theta[c] = c == 0 ? 1 : 0 }
             }
-            project(x, on: theta, into: &projectedX)
-            project(y, on: theta, into: &projectedY)
-            projectedX.sort()
-            projectedY.sort()
-            let w = projectedX.withUnsafeBufferPointer { a in
-                projectedY.withUnsafeBufferPointer { b in sortedDistance(a, b, p: p) }
+            let w = x.values.withUnsafeBufferPointer { xs in
+                y.values.withUnsafeBufferPointer { ys in
+                    theta.withUnsafeBufferPointer { t in
+                        projectedX.withUnsafeMutableBufferPointer { px in
+                            projectedY.withUnsafeMutableBufferPointer { py in
+                                QuantileDistances.project(xs.baseAddress!, count: x.count, dimension: d,
+                                                          on: t.baseAddress!, into: px.baseAddress!)
+                                QuantileDistances.project(ys.baseAddress!, count: y.count, dimension: d,
+                                                          on: t.baseAddress!, into: py.baseAddress!)
+                                return QuantileDistances.distance(sorting: px, py, p: p)
+                            }
+                        }
+                    }
+                }
             }
             sum += w
             sumOfSquares += w * w
@@ -89,79 +96,16 @@ public enum Wasserstein {
 
     /// The n×m row-major matrix of Euclidean distances ‖xᵢ − yⱼ‖.
     static func euclideanCosts(_ x: SampleMatrix, _ y: SampleMatrix) -> [Double] {
-        let n = x.count, m = y.count, d = x.dimension
-        var costs = [Double](repeating: 0, count: n * m)
+        var costs = [Double](repeating: 0, count: x.count * y.count)
         x.values.withUnsafeBufferPointer { xs in
             y.values.withUnsafeBufferPointer { ys in
                 costs.withUnsafeMutableBufferPointer { out in
-                    for i in 0..<n {
-                        let row = xs.baseAddress! + i * d
-                        let target = out.baseAddress! + i * m
-                        if d == 2 {
-                            // The common case, unrolled: 2-D toy data.
-                            let a0 = row[0], a1 = row[1]
-                            for j in 0..<m {
-                                let e0 = a0 - ys[2 * j], e1 = a1 - ys[2 * j + 1]
-                                target[j] = (e0 * e0 + e1 * e1).squareRoot()
-                            }
-                        } else {
-                            for j in 0..<m {
-                                var s = 0.0
-                                for c in 0..<d {
-                                    let e = row[c] - ys[j * d + c]
-                                    s += e * e
-                                }
-                                target[j] = s.squareRoot()
-                            }
-                        }
-                    }
+                    PairwiseDistances.distanceMatrix(xs.baseAddress!, count: x.count, ys.baseAddress!, count: y.count,
+                                                     dimension: x.dimension, into: out.baseAddress!)
                 }
             }
         }
         return costs
-    }
-
-    /// ⟨row, θ⟩ for every row of `samples`.
-    private static func project(_ samples: SampleMatrix, on theta: [Double], into out: inout [Double]) {
-        let d = samples.dimension
-        samples.values.withUnsafeBufferPointer { xs in
-            theta.withUnsafeBufferPointer { t in
-                out.withUnsafeMutableBufferPointer { target in
-                    for r in 0..<samples.count {
-                        var s = 0.0
-                        for c in 0..<d { s += xs[r * d + c] * t[c] }
-                        target[r] = s
-                    }
-                }
-            }
-        }
-    }
-
-    /// W_p between two sorted samples.
-    private static func sortedDistance(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>,
-                                       p: Double) -> Double {
-        @inline(__always) func power(_ gap: Double) -> Double {
-            p == 1 ? gap : (p == 2 ? gap * gap : Foundation.pow(gap, p))
-        }
-        let n = a.count, m = b.count
-        var total = 0.0
-        if n == m {
-            for k in 0..<n { total += power(abs(a[k] - b[k])) }
-            total /= Double(n)
-        } else {
-            // Each a-value carries m units and each b-value n units of the common total n·m.
-            var i = 0, j = 0, leftA = m, leftB = n
-            while i < n && j < m {
-                let w = Swift.min(leftA, leftB)
-                total += Double(w) * power(abs(a[i] - b[j]))
-                leftA -= w
-                leftB -= w
-                if leftA == 0 { i += 1; leftA = m }
-                if leftB == 0 { j += 1; leftB = n }
-            }
-            total /= Double(n) * Double(m)
-        }
-        return p == 1 ? total : Foundation.pow(total, 1 / p)
     }
 }
 
