@@ -15,7 +15,6 @@ public enum WideAdam {
         /// β₁, β₂, ε and the weight decay.
         public var beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
 
-        /// Settings.
         public init(stepSize: Float, rootCorrection2: Float, beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float) {
             (self.stepSize, self.rootCorrection2) = (stepSize, rootCorrection2)
             (self.beta1, self.beta2, self.epsilon, self.weightDecay) = (beta1, beta2, epsilon, weightDecay)

@@ -57,11 +57,8 @@ public enum OutputActivation: String, Sendable, Equatable, CaseIterable {
 
 /// The normalisation after each hidden Linear.
 public enum Normalization: String, Sendable, Equatable, CaseIterable {
-    /// None.
     case none
-    /// BatchNorm.
     case batch
-    /// LayerNorm.
     case layer
 }
 

@@ -195,11 +195,8 @@ public struct HeatMap: Sendable, Equatable {
 public enum Layer: Sendable, Equatable {
     /// A heat map with its contours.
     case heatMap(HeatMap)
-    /// Polylines.
     case lines(LineSeries)
-    /// Dots.
     case points(PointSeries)
-    /// Arrows.
     case arrows(ArrowSeries)
 }
 

@@ -1,8 +1,6 @@
 /// A position in pixels: x to the right, y down, (0, 0) the top-left corner of the top-left pixel.
 public struct PixelPoint: Sendable, Equatable {
-    /// Across.
     public var x: Double
-    /// Down.
     public var y: Double
 
     /// A pixel position.

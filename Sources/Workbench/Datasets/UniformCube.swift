@@ -7,7 +7,6 @@ public final class UniformCube: Dataset {
     static let lower: ParameterKey<Double> = .real("lower", -1e6...1e6, default: 0, "lower bound of every coordinate")
     static let upper: ParameterKey<Double> = .real("upper", -1e6...1e6, default: 1, "upper bound of every coordinate")
 
-    /// Declaration.
     public static let spec = PluginSpec(
         kind: .dataset, name: "uniform", aliases: ["cube"],
         summary: "points uniform in the hypercube [lower, upper)^dim",
@@ -19,7 +18,6 @@ public final class UniformCube: Dataset {
         parameters: [dim.spec, lower.spec, upper.spec],
         reference: "the digits-mlp and mnist-mlp speed benchmarks (the input sizes of the UCI digits and MNIST)")
 
-    /// The parameters.
     public let parameters: ParameterValues
 
     /// A hypercube; `lower` must be below `upper`.

@@ -2,7 +2,6 @@ import Autodiff
 
 /// The hinge loss of geometric GAN / SAGAN.
 public final class HingeLoss: Loss {
-    /// Declaration.
     public static let spec = PluginSpec(
         kind: .loss, name: "hinge",
         summary: "hinge loss: D maximises margins, G maximises D(x̃)",
@@ -11,7 +10,6 @@ public final class HingeLoss: Loss {
             """,
         parameters: LossParameters.common(criticSteps: 1),
         reference: "Lim & Ye, Geometric GAN, 2017; Miyato et al., Spectral Normalization, ICLR 2018")
-    /// The parameters.
     public let parameters: ParameterValues
     /// A hinge loss.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }

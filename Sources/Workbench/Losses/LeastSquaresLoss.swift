@@ -2,7 +2,6 @@ import Autodiff
 
 /// Least-squares GAN (Mao et al. 2017) on raw outputs.
 public final class LeastSquaresLoss: Loss {
-    /// Declaration.
     public static let spec = PluginSpec(
         kind: .loss, name: "lsgan", aliases: ["least-squares"],
         summary: "least-squares GAN: D regresses real to 1 and fake to 0, G pulls fakes to 1",
@@ -13,7 +12,6 @@ public final class LeastSquaresLoss: Loss {
             """,
         parameters: LossParameters.common(criticSteps: 1),
         reference: "Mao et al., Least Squares Generative Adversarial Networks, ICCV 2017")
-    /// The parameters.
     public let parameters: ParameterValues
     /// A least-squares loss.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }

@@ -2,7 +2,6 @@ import Autodiff
 
 /// The original GAN objective (Goodfellow et al. 2014), whose optimal-D value is 2·JS − 2 log 2.
 public final class MinimaxLoss: Loss {
-    /// Declaration.
     public static let spec = PluginSpec(
         kind: .loss, name: "minimax", aliases: ["saturating", "gan"],
         summary: "the original saturating GAN loss; with an optimal D it measures Jensen–Shannon divergence",
@@ -14,7 +13,6 @@ public final class MinimaxLoss: Loss {
             """,
         parameters: LossParameters.common(criticSteps: 1),
         reference: "Goodfellow et al., Generative Adversarial Nets, NeurIPS 2014")
-    /// The parameters.
     public let parameters: ParameterValues
     /// A minimax loss.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }

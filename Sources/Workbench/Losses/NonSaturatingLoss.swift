@@ -2,7 +2,6 @@ import Autodiff
 
 /// The −log D generator loss everyone uses in practice (Goodfellow et al. 2014, §3).
 public final class NonSaturatingLoss: Loss {
-    /// Declaration.
     public static let spec = PluginSpec(
         kind: .loss, name: "nonsaturating", aliases: ["ns", "-logd"],
         summary: "the practical GAN loss: D as in minimax, G maximises log D(G(z))",
@@ -13,7 +12,6 @@ public final class NonSaturatingLoss: Loss {
             """,
         parameters: LossParameters.common(criticSteps: 1),
         reference: "Goodfellow et al., Generative Adversarial Nets, NeurIPS 2014 (section 3)")
-    /// The parameters.
     public let parameters: ParameterValues
     /// A non-saturating loss.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }

@@ -2,7 +2,6 @@ import Autodiff
 
 /// WGAN with gradient penalty (Gulrajani et al. 2017).
 public final class WGANGPLoss: Loss {
-    /// Declaration.
     public static let spec = PluginSpec(
         kind: .loss, name: "wgan-gp", aliases: ["wgangp"],
         summary: "Wasserstein GAN with a gradient penalty keeping ‖∇ₓD‖ near 1",
@@ -18,7 +17,6 @@ public final class WGANGPLoss: Loss {
     static let lambda: ParameterKey<Double> = .real("lambda", 0...1e6, default: 10, "weight λ of the gradient penalty")
     static let oneSided: ParameterKey<Bool> = .boolean("one_sided", default: false, "penalise only norms above 1")
 
-    /// The parameters.
     public let parameters: ParameterValues
     /// A WGAN-GP loss.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }

@@ -2,7 +2,6 @@ import Autodiff
 
 /// WGAN with weight clipping (Arjovsky et al. 2017).
 public final class WGANLoss: Loss {
-    /// Declaration.
     public static let spec = PluginSpec(
         kind: .loss, name: "wgan", aliases: ["wasserstein"],
         summary: "Wasserstein GAN: a critic kept Lipschitz by clipping its weights to [−c, c]",
@@ -20,7 +19,6 @@ public final class WGANLoss: Loss {
     static let warmup: ParameterKey<Bool> = .boolean(
         "warmup", default: false, "100 critic steps for the first 25 and every 500th generator iteration")
 
-    /// The parameters.
     public let parameters: ParameterValues
     /// A WGAN loss.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }

@@ -33,7 +33,6 @@ public final class MLPModel: Model {
     /// Dropout after each hidden activation.
     public static let dropout: ParameterKey<Float> = .real("dropout", 0...0.99, default: 0, "dropout after each hidden activation")
 
-    /// Declaration.
     public static let spec = PluginSpec(
         kind: .model, name: "mlp",
         summary: "a multilayer perceptron: Linear → [norm] → activation per hidden layer, then Linear",
@@ -47,7 +46,6 @@ public final class MLPModel: Model {
         parameters: [hidden.spec, activation.spec, slope.spec, pieces.spec, output.spec, norm.spec,
                      initialization.spec, std.spec, dropout.spec])
 
-    /// The parameters.
     public let parameters: ParameterValues
 
     /// An MLP of these parameters.

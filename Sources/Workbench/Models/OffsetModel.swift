@@ -6,7 +6,6 @@ public final class OffsetModel: Model {
     /// θ at the start.
     public static let theta: ParameterKey<Float> = .real("theta", -100...100, default: 1, "θ at the start")
 
-    /// Declaration.
     public static let spec = PluginSpec(
         kind: .model, name: "offset", aliases: ["line-family"],
         summary: "a generator with one learned parameter: G(z) = (θ, z), the family of WGAN Example 1",
@@ -16,7 +15,6 @@ public final class OffsetModel: Model {
         parameters: [theta.spec],
         reference: "Arjovsky, Chintala & Bottou 2017, Wasserstein GAN (ICML), Example 1")
 
-    /// The parameters.
     public let parameters: ParameterValues
 
     /// An offset generator starting at `theta`.

@@ -14,7 +14,6 @@ public final class AdamRule: UpdateRule {
     /// L2 penalty added to the gradient.
     public static let weightDecay: ParameterKey<Float> = .real("weight_decay", 0...10, default: 0, "L2 penalty added to the gradient")
 
-    /// Declaration.
     public static let spec = PluginSpec(
         kind: .optimizer, name: "adam",
         summary: "Adam with PyTorch semantics (bias correction, ε outside the square root)",
@@ -26,7 +25,6 @@ public final class AdamRule: UpdateRule {
         parameters: [lr.spec, beta1.spec, beta2.spec, eps.spec, weightDecay.spec],
         reference: "Kingma & Ba, Adam, ICLR 2015")
 
-    /// The parameters.
     public let parameters: ParameterValues
 
     /// Adam with these settings.

@@ -12,7 +12,6 @@ public final class RMSPropRule: UpdateRule {
     /// L2 penalty added to the gradient.
     public static let weightDecay: ParameterKey<Float> = .real("weight_decay", 0...10, default: 0, "L2 penalty added to the gradient")
 
-    /// Declaration.
     public static let spec = PluginSpec(
         kind: .optimizer, name: "rmsprop",
         summary: "RMSProp with PyTorch defaults (α = 0.99, ε = 1e-8); WGAN's critic optimizer",
@@ -20,7 +19,6 @@ public final class RMSPropRule: UpdateRule {
         parameters: [lr.spec, alpha.spec, eps.spec, weightDecay.spec],
         reference: "Tieleman & Hinton, Lecture 6.5, 2012")
 
-    /// The parameters.
     public let parameters: ParameterValues
 
     /// RMSProp with these settings.

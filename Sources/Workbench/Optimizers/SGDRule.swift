@@ -12,14 +12,12 @@ public final class SGDRule: UpdateRule {
     /// L2 penalty added to the gradient.
     public static let weightDecay: ParameterKey<Float> = .real("weight_decay", 0...10, default: 0, "L2 penalty added to the gradient")
 
-    /// Declaration.
     public static let spec = PluginSpec(
         kind: .optimizer, name: "sgd",
         summary: "stochastic gradient descent, optionally with (Nesterov) momentum",
         discussion: "θ −= lr·g, or with momentum μ: b = μ·b + g, θ −= lr·b (Nesterov: θ −= lr·(g + μ·b)), as torch.optim.SGD.",
         parameters: [lr.spec, momentum.spec, nesterov.spec, weightDecay.spec])
 
-    /// The parameters.
     public let parameters: ParameterValues
 
     /// SGD with these settings.

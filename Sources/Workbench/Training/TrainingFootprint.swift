@@ -106,7 +106,6 @@ public struct TrainingFootprint: Equatable, Sendable, CustomStringConvertible {
     public struct Part: Equatable, Sendable {
         /// "G", "D", "activations", "data", or a trick's name.
         public let name: String
-        /// Bytes.
         public let bytes: Int
         /// What the item covers, after its size ("with adam state", "for batch 256").
         public let detail: String

@@ -59,7 +59,6 @@ public protocol TrainingHook: AnyObject {
 }
 
 extension TrainingHook {
-    /// Unchanged.
     public func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws -> (real: Tensor?, fake: Tensor) {
         (real, fake)
     }
@@ -67,13 +66,11 @@ extension TrainingHook {
     public func realTarget(_ context: TrainingContext) -> Float? { nil }
     /// No penalty.
     public func discriminatorPenalty(_ context: TrainingContext) throws -> Tensor? { nil }
-    /// Nothing.
     public func afterDiscriminatorUpdate(_ context: TrainingContext) throws {}
     /// The loss's own objective.
     public func generatorObjective(fake: Tensor, fakeScores: Tensor, _ context: TrainingContext) throws -> Tensor? { nil }
     /// No penalty.
     public func generatorPenalty(_ context: TrainingContext) throws -> Tensor? { nil }
-    /// Nothing.
     public func afterGeneratorUpdate(_ context: TrainingContext) throws {}
     /// Independent by default.
     public var keepsSamplesIndependent: Bool { true }
