@@ -91,7 +91,7 @@ public struct Completer {
         var declared = spec.parameters
         if let kind = spec.pluginKind {
             let pluginName: String? = spec.pluginPositional < words.count ? words[spec.pluginPositional] : nil
-            if let pluginName, let plugin = Interpreter.pluginSpecs(kind).first(where: { $0.name == pluginName || $0.aliases.contains(pluginName) }) {
+            if let pluginName, let plugin = Plugins.spec(kind, named: pluginName) {
                 declared += plugin.parameters
             } else if kind == .model {
                 declared += Plugins.defaultModel.spec.parameters

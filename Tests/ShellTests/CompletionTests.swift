@@ -44,6 +44,12 @@ final class CompletionTests: XCTestCase {
         XCTAssertTrue(offered.contains("commands") && offered.contains("snapshots"))
     }
 
+    func testPluginParametersCompleteWhereverTheCommandFindsThePlugin() {
+        // The command finds plugins ignoring case and by alias; completion offers their parameters the same way.
+        XCTAssertTrue(completer.candidates("loss WGAN-GP lam").contains("lambda="))
+        XCTAssertTrue(completer.candidates("trick on PacGAN ").contains("m="))
+    }
+
     func testPathsWithSpacesAreQuoted() {
         XCTAssertEqual(tab("data points file=\(folder)/pl"), "data points file=\(folder)/plain.csv ")
         XCTAssertEqual(tab("data points file=\(folder)/my data2"), nil, "an unquoted space ends the word")
