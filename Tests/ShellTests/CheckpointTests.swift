@@ -24,12 +24,7 @@ final class CheckpointTests: XCTestCase {
     /// An interpreter on a fresh session, with its output and errors collected.
     func makeInterpreter(seed: UInt64 = 5, interrupt: @escaping () -> Bool = { false })
         throws -> (Interpreter, () -> (output: [String], errors: [String])) {
-        final class Sink { var output: [String] = []; var errors: [String] = [] }
-        let sink = Sink()
-        let environment = ShellEnvironment(writeOutput: { sink.output.append($0) }, writeError: { sink.errors.append($0) },
-                                           interruptRequested: interrupt)
-        let interpreter = Interpreter(session: try Session(seed: seed), environment: environment)
-        return (interpreter, { defer { sink.output = []; sink.errors = [] }; return (sink.output, sink.errors) })
+        try makeTestInterpreter(seed: seed, interrupt: interrupt)
     }
 
     /// Runs `source`, failing the test with the errors if any command fails.

@@ -48,11 +48,7 @@ final class LossPluginTests: XCTestCase {
     override func tearDownWithError() throws { ScratchFolder.remove(folder) }
 
     func makeInterpreter(seed: UInt64 = 5) throws -> (Interpreter, () -> (output: [String], errors: [String])) {
-        final class Sink { var output: [String] = []; var errors: [String] = [] }
-        let sink = Sink()
-        let environment = ShellEnvironment(writeOutput: { sink.output.append($0) }, writeError: { sink.errors.append($0) })
-        let interpreter = Interpreter(session: try Session(seed: seed), environment: environment)
-        return (interpreter, { defer { sink.output = []; sink.errors = [] }; return (sink.output, sink.errors) })
+        try makeTestInterpreter(seed: seed)
     }
 
     /// Runs `source`, failing the test with the errors if any command fails; the output.

@@ -17,13 +17,7 @@ final class MemoryGuardTests: XCTestCase {
 
 
     func makeInterpreter(budget: Int? = nil) throws -> (Interpreter, () -> (output: [String], errors: [String])) {
-        final class Sink { var output: [String] = []; var errors: [String] = [] }
-        let sink = Sink()
-        let environment = ShellEnvironment(writeOutput: { sink.output.append($0) }, writeError: { sink.errors.append($0) })
-        let session = try Session(seed: 3)
-        if let budget { session.memoryBudget = budget }
-        let interpreter = Interpreter(session: session, environment: environment)
-        return (interpreter, { defer { sink.output = []; sink.errors = [] }; return (sink.output, sink.errors) })
+        try makeTestInterpreter(seed: 3, configure: { session in if let budget { session.memoryBudget = budget } })
     }
 
     /// The estimate of a configuration, made in this process without training.

@@ -40,11 +40,7 @@ final class TestOnlyCommandTests: XCTestCase {
     }
 
     func makeInterpreter() throws -> (Interpreter, () -> (output: [String], errors: [String])) {
-        final class Sink { var output: [String] = []; var errors: [String] = [] }
-        let sink = Sink()
-        let environment = ShellEnvironment(writeOutput: { sink.output.append($0) }, writeError: { sink.errors.append($0) })
-        let interpreter = Interpreter(session: try Session(seed: 5), environment: environment)
-        return (interpreter, { defer { sink.output = []; sink.errors = [] }; return (sink.output, sink.errors) })
+        try makeTestInterpreter()
     }
 
     func testItRunsAndIsListedInHelp() throws {
