@@ -121,8 +121,8 @@ public struct Completer {
         switch source {
         case .none: return []
         case .words(let words): return words.filter { $0.hasPrefix(prefix) }
-        case .plugins(let kind):
-            return Interpreter.pluginSpecs(kind).flatMap { [$0.name] + $0.aliases }.filter { $0.hasPrefix(prefix) }
+        case .plugins(let kind, let words):
+            return (Interpreter.pluginSpecs(kind).flatMap { [$0.name] + $0.aliases } + words).filter { $0.hasPrefix(prefix) }
         case .files(let extensions): return files(prefix: prefix, extensions: extensions)
         case .snapshots: return interpreter.session.snapshotNames.filter { $0.hasPrefix(prefix) }
         case .commands: return CommandTable.verbs.filter { $0.hasPrefix(prefix) }

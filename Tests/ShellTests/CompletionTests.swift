@@ -50,6 +50,11 @@ final class CompletionTests: XCTestCase {
         XCTAssertTrue(completer.candidates("trick on PacGAN ").contains("m="))
     }
 
+    func testGameOffersItsGamesAndOff() {
+        XCTAssertEqual(completer.candidates("game o"), ["off"])
+        XCTAssertTrue(completer.candidates("game ").contains("dirac"))
+    }
+
     func testPathsWithSpacesAreQuoted() {
         XCTAssertEqual(tab("data points file=\(folder)/pl"), "data points file=\(folder)/plain.csv ")
         XCTAssertEqual(tab("data points file=\(folder)/my data2"), nil, "an unquoted space ends the word")

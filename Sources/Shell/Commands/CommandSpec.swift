@@ -6,8 +6,8 @@ public enum CompletionSource: Sendable, Equatable {
     case none
     /// A fixed set of words.
     case words([String])
-    /// The names of one kind of plugin.
-    case plugins(PluginKind)
+    /// The names of one kind of plugin, and words the command takes in their place (`game off`).
+    case plugins(PluginKind, also: [String] = [])
     /// File paths, optionally only those with one of these extensions.
     case files(extensions: [String])
     /// The session's snapshot names.

@@ -6,7 +6,7 @@ enum GameCommand: ShellCommand {
     static let spec = CommandSpec(
         "game", summary: "play a two-player toy game (x·y, Dirac-GAN) instead of training the networks; game off ends it",
         discussion: "While a game is played, step N plays N steps of it, show game and show history show where the players are, expect checks x, y (theta, psi), radius and the objectives, and history export writes the trajectory. The networks keep their state; game off returns to them. seed restarts the game from its starting point.",
-        positionals: [PositionalSpec("NAME", "xy, dirac or off", completions: .plugins(.game))],
+        positionals: [PositionalSpec("NAME", "xy, dirac or off", completions: .plugins(.game, also: GameSwitch.words))],
         pluginKind: .game,
         examples: ["game xy lr=0.1", "game dirac loss=nonsaturating update=alternating", "game dirac r1=0.3", "game off"])
     static let role = CommandRole.configuration
