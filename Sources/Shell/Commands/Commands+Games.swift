@@ -58,7 +58,7 @@ extension Interpreter {
         default: throw invocation.failure("unknown player '\(node.text)'; expected G, D, both or none", at: node.range)
         }
         session.journal.append("freeze \(canonical)")
-        let names = Player.allCases.filter { session.frozen.contains($0) }.map(\.rawValue)
+        let names = Player.allCases.filter { session.isFrozen($0) }.map(\.rawValue)
         say(names.isEmpty ? "both players update again"
                           : "frozen: \(names.joined(separator: " and ")) (gradients still computed and recorded, no updates)")
     }

@@ -60,11 +60,12 @@ public struct Checkpoint {
         ])
         let optimizers = JSONValue.object(Player.allCases.map { ($0.rawValue, optimizerRecord(session, $0, into: &file)) })
         var tricks: [JSONValue] = []
+        let players = Dictionary(uniqueKeysWithValues: Player.allCases.map { ($0, session.network($0)) })
         for hook in session.hooks {
             guard let trick = hook as? any Trick else {
                 throw SessionError("a checkpoint cannot hold the training hook \(hook.name)")
             }
-            let state = try trick.checkpointState(of: session, prefix: "trick.\(trick.name)", into: &file)
+            let state = try trick.checkpointState(of: players, prefix: "trick.\(trick.name)", into: &file)
             tricks.append(.object([("name", .string(trick.name)), ("parameters", parametersRecord(trick.parameters)),
                                    ("state", state)]))
         }
@@ -253,12 +254,17 @@ public struct Checkpoint {
             notes.append("the points of \(fresh.dataset.canonicalText) differ from those the checkpoint was trained on: "
                          + "training will not continue as it would have")
         }
-        let snapshot = SessionSnapshot(
-            seed: fresh.seed, streamPositions: try restoreStreams(), dataset: fresh.dataset, noise: fresh.noise,
-            models: fresh.models, generator: generator, discriminator: discriminator, loss: fresh.loss,
-            optimizerSettings: fresh.optimizerSettings, generatorOptimizer: generatorOptimizer,
-            discriminatorOptimizer: discriminatorOptimizer, batchSize: fresh.batchSize, iteration: iteration, history: history,
-            hooks: hooks, journal: try journal(), pendingCritic: try restoreCritic(), game: game, frozen: fresh.frozen)
+        let streams = RandomStreams(seed: fresh.seed)
+        streams.restore(positions: try restoreStreams())
+        var players = fresh.players
+        players.generator.network = generator
+        players.generator.optimizer = generatorOptimizer
+        players.discriminator.network = discriminator
+        players.discriminator.optimizer = discriminatorOptimizer
+        let snapshot = SessionSnapshot(state: SessionState(
+            seed: fresh.seed, streams: streams, dataset: fresh.dataset, noise: fresh.noise, loss: fresh.loss,
+            players: players, batchSize: fresh.batchSize, iteration: iteration, history: history, hooks: hooks,
+            game: game, pendingCritic: try restoreCritic(), journal: try journal()))
         return (snapshot, notes)
     }
 }
