@@ -254,17 +254,22 @@ public struct Checkpoint {
             notes.append("the points of \(fresh.dataset.canonicalText) differ from those the checkpoint was trained on: "
                          + "training will not continue as it would have")
         }
-        let streams = RandomStreams(seed: fresh.seed)
-        streams.restore(positions: try restoreStreams())
-        var players = fresh.players
-        players.generator.network = generator
-        players.generator.optimizer = generatorOptimizer
-        players.discriminator.network = discriminator
-        players.discriminator.optimizer = discriminatorOptimizer
-        let snapshot = SessionSnapshot(state: SessionState(
-            seed: fresh.seed, streams: streams, dataset: fresh.dataset, noise: fresh.noise, loss: fresh.loss,
-            players: players, batchSize: fresh.batchSize, iteration: iteration, history: history, hooks: hooks,
-            game: game, pendingCritic: try restoreCritic(), journal: try journal()))
+        // The configuration (seed, data, noise, loss, models, rules, frozen players, batch) is the configured
+        // session's; everything the file holds beyond it replaces the configured session's fresh values.
+        var state = fresh.state
+        state.streams = RandomStreams(seed: fresh.seed)
+        state.streams.restore(positions: try restoreStreams())
+        state.players.generator.network = generator
+        state.players.generator.optimizer = generatorOptimizer
+        state.players.discriminator.network = discriminator
+        state.players.discriminator.optimizer = discriminatorOptimizer
+        state.iteration = iteration
+        state.history = history
+        state.hooks = hooks
+        state.game = game
+        state.journal = try journal()
+        state.pendingCritic = try restoreCritic()
+        let snapshot = SessionSnapshot(state: state)
         return (snapshot, notes)
     }
 }
