@@ -12,45 +12,46 @@ import NeuralNet
 /// plots and exports draw from streams of their own, started afresh each time from the seed and what they
 /// look at, so they never move these.
 public final class Session {
-    /// The experiment as one value: everything a snapshot keeps.
+    /// The experiment as one value: everything a snapshot keeps. The properties below reach into it; they
+    /// change it in place (`_modify`), as a get/set pair would copy the history on every appended row.
     public internal(set) var state: SessionState
     /// The seed every stream derives from.
-    public internal(set) var seed: UInt64 { get { state.seed } set { state.seed = newValue } }
+    public internal(set) var seed: UInt64 { get { state.seed } _modify { yield &state.seed } }
     /// The named streams.
-    public internal(set) var streams: RandomStreams { get { state.streams } set { state.streams = newValue } }
+    public internal(set) var streams: RandomStreams { get { state.streams } _modify { yield &state.streams } }
     /// The source of real samples.
-    public internal(set) var dataset: any Dataset { get { state.dataset } set { state.dataset = newValue } }
+    public internal(set) var dataset: any Dataset { get { state.dataset } _modify { yield &state.dataset } }
     /// The generator's input.
-    public internal(set) var noise: any NoiseDistribution { get { state.noise } set { state.noise = newValue } }
+    public internal(set) var noise: any NoiseDistribution { get { state.noise } _modify { yield &state.noise } }
     /// G's and D's models, networks, update rules, optimizers and frozen flags.
-    public internal(set) var players: PlayerStates { get { state.players } set { state.players = newValue } }
+    public internal(set) var players: PlayerStates { get { state.players } _modify { yield &state.players } }
     /// The generator.
     public internal(set) var generator: Sequential {
-        get { state.players.generator.network } set { state.players.generator.network = newValue }
+        get { state.players.generator.network } _modify { yield &state.players.generator.network }
     }
     /// The discriminator (critic).
     public internal(set) var discriminator: Sequential {
-        get { state.players.discriminator.network } set { state.players.discriminator.network = newValue }
+        get { state.players.discriminator.network } _modify { yield &state.players.discriminator.network }
     }
     /// The objective.
-    public internal(set) var loss: any Loss { get { state.loss } set { state.loss = newValue } }
+    public internal(set) var loss: any Loss { get { state.loss } _modify { yield &state.loss } }
     /// Samples per batch (real and generated alike).
-    public internal(set) var batchSize: Int { get { state.batchSize } set { state.batchSize = newValue } }
+    public internal(set) var batchSize: Int { get { state.batchSize } _modify { yield &state.batchSize } }
     /// Generator iterations completed.
-    public internal(set) var iteration: Int { get { state.iteration } set { state.iteration = newValue } }
+    public internal(set) var iteration: Int { get { state.iteration } _modify { yield &state.iteration } }
     /// What training recorded.
-    public internal(set) var history: History { get { state.history } set { state.history = newValue } }
+    public internal(set) var history: History { get { state.history } _modify { yield &state.history } }
     /// Active training hooks (tricks), in the order they run.
-    public internal(set) var hooks: [any TrainingHook] { get { state.hooks } set { state.hooks = newValue } }
+    public internal(set) var hooks: [any TrainingHook] { get { state.hooks } _modify { yield &state.hooks } }
     /// The toy game played instead of the networks, when one is.
-    public internal(set) var game: ToyGame? { get { state.game } set { state.game = newValue } }
+    public internal(set) var game: ToyGame? { get { state.game } _modify { yield &state.game } }
     /// Named in-memory snapshots.
     var snapshots: [(name: String, state: SessionSnapshot)] = []
     /// D statistics of `stepDiscriminator` calls not yet completed by `stepGenerator`.
-    var pendingCritic: CriticOutcome? { get { state.pendingCritic } set { state.pendingCritic = newValue } }
+    var pendingCritic: CriticOutcome? { get { state.pendingCritic } _modify { yield &state.pendingCritic } }
     /// The canonical commands that made this session, in order (written by `save`, replayed by `run`).
     /// The shell appends to it; snapshots keep and restore it with everything else.
-    public var journal: [String] { get { state.journal } set { state.journal = newValue } }
+    public var journal: [String] { get { state.journal } _modify { yield &state.journal } }
     /// The most memory training may need, in bytes (`trainingFootprint` estimates it): a change of the
     /// configuration that would need more is refused before anything is allocated, and so is `train`.
     public var memoryBudget = TrainingFootprint.defaultBudget

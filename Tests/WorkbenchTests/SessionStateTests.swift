@@ -66,6 +66,17 @@ final class SessionStateTests: XCTestCase {
         XCTAssertEqual(bits(session.discriminator), bits(reference.discriminator))
     }
 
+    /// Training appends to the history held in the state in place: a copy per row would make long runs
+    /// quadratic. Seen as the rows' storage staying where it is while it has room.
+    func testTrainingAppendsToTheHistoryInPlace() throws {
+        let session = try smallSession()
+        func storage() -> UnsafeRawPointer? { session.history.rows.withUnsafeBufferPointer { $0.baseAddress.map(UnsafeRawPointer.init) } }
+        repeat { try session.train(iterations: 1) } while session.history.rows.capacity == session.history.rows.count
+        let (before, room) = (storage(), session.history.rows.capacity - session.history.rows.count)
+        try session.train(iterations: room)
+        XCTAssertEqual(storage(), before)
+    }
+
     func testATricksViewDrawsFromTheTricksOwnStreamOnly() throws {
         let session = try smallSession()
         let view = session.trickEnvironment.session
