@@ -7,17 +7,19 @@ public struct SessionSnapshot {
     let state: SessionState
 }
 
-/// The state one training iteration may change, kept at its start so a failed iteration can be undone.
-/// Parameter values and optimizer memory are immutable tensors, so keeping them copies nothing.
+/// The state at the start of a training iteration, kept so that a failed iteration can be undone: the
+/// state value itself (so every field of it comes back), and what it holds by reference and training
+/// changes in place (weights, optimizer memory, stream positions, the hooks' own state). Parameter values
+/// and optimizer memory are immutable tensors, so keeping them copies nothing.
 struct RollbackPoint {
+    /// The state, its history left out: the history grows in place during the iteration, and `roll`
+    /// truncates it instead of keeping a second reference that would make each appended row copy it.
+    let state: SessionState
     let values: [(parameter: Parameter, value: Tensor)]
     let optimizerStates: [Player: OptimizerState]
     let streamPositions: [(name: String, position: UInt64)]
-    let iteration: Int
     let rowCount: Int
     let measurementCount: Int
-    let hooks: [any TrainingHook]
-    let pendingCritic: CriticOutcome?
 }
 
 extension Session {
@@ -59,21 +61,27 @@ extension Session {
 
     /// The state at the start of an iteration.
     func rollbackPoint() -> RollbackPoint {
-        RollbackPoint(values: allParameterObjects.map { ($0, $0.value) },
-                      optimizerStates: Dictionary(uniqueKeysWithValues: Player.allCases.map { ($0, optimizer($0).state) }),
-                      streamPositions: streams.positions, iteration: iteration, rowCount: history.rows.count,
-                      measurementCount: history.measurements.count, hooks: hooks.map { $0.copy() },
-                      pendingCritic: pendingCritic)
+        var kept = state
+        kept.history = History()
+        kept.hooks = hooks.map { $0.copy() }
+        return RollbackPoint(state: kept, values: allParameterObjects.map { ($0, $0.value) },
+                             optimizerStates: Dictionary(uniqueKeysWithValues: Player.allCases.map { ($0, optimizer($0).state) }),
+                             streamPositions: streams.positions, rowCount: history.rows.count,
+                             measurementCount: history.measurements.count)
     }
 
     /// Undoes everything since `point` was taken.
     func roll(backTo point: RollbackPoint) {
+        var history = self.history
+        self.history = History()
+        history.truncate(rows: point.rowCount, measurements: point.measurementCount)
+        state = point.state
+        self.history = history
         for (parameter, value) in point.values { parameter.value = value }
         for (player, memory) in point.optimizerStates { optimizer(player).state = memory }
+        // Fresh streams at the kept positions: a stream first used during the iteration starts again from
+        // 0, as it would have had the iteration never run.
+        streams = RandomStreams(seed: seed)
         streams.restore(positions: point.streamPositions)
-        iteration = point.iteration
-        history.truncate(rows: point.rowCount, measurements: point.measurementCount)
-        hooks = point.hooks
-        pendingCritic = point.pendingCritic
     }
 }

@@ -77,6 +77,27 @@ final class SessionStateTests: XCTestCase {
         XCTAssertEqual(storage(), before)
     }
 
+    /// An iteration stopped after its D update is undone whole, the tricks' own state included: training
+    /// on continues exactly as if it had never started.
+    func testAnUndoneIterationGivesBackTheWholeState() throws {
+        func session() throws -> Session {
+            let made = try smallSession()
+            made.addHook(try HistoricalAveraging(ParameterValues(HistoricalAveraging.spec, assignments: [("players", "both")]),
+                                                 environment: made.trickEnvironment))
+            return made
+        }
+        let (stopped, reference) = (try session(), try session())
+        var polls = 0
+        let report = try stopped.train(iterations: 1, shouldStop: { polls += 1; return polls >= 2 })
+        XCTAssertEqual(report.undoneIteration, "before its generator update")
+        XCTAssertEqual(stopped.iteration, 0)
+        XCTAssertTrue((stopped.hooks[0] as! HistoricalAveraging).averages.isEmpty)
+        try stopped.train(iterations: 2)
+        try reference.train(iterations: 2)
+        XCTAssertEqual(bits(stopped.generator), bits(reference.generator))
+        XCTAssertEqual(bits(stopped.discriminator), bits(reference.discriminator))
+    }
+
     func testATricksViewDrawsFromTheTricksOwnStreamOnly() throws {
         let session = try smallSession()
         let view = session.trickEnvironment.session
