@@ -3,39 +3,23 @@ import NeuralNet
 
 /// Everything a session is, copied: restoring it gives back the same experiment, bit for bit.
 public struct SessionSnapshot {
-    let seed: UInt64
-    let streamPositions: [(name: String, position: UInt64)]
-    let dataset: any Dataset
-    let noise: any NoiseDistribution
-    let models: [Player: any Model]
-    let generator: Sequential
-    let discriminator: Sequential
-    let loss: any Loss
-    let optimizerSettings: [Player: any UpdateRule]
-    let generatorOptimizer: any Optimizer
-    let discriminatorOptimizer: any Optimizer
-    let batchSize: Int
-    let iteration: Int
-    let history: History
-    let hooks: [any TrainingHook]
-    let journal: [String]
-    let pendingCritic: CriticOutcome?
-    let game: ToyGame?
-    let frozen: Set<Player>
+    /// A deep copy of the session's state, never installed itself (installing copies it again).
+    let state: SessionState
 }
 
-/// The state one training iteration may change, kept at its start so a failed iteration can be undone.
-/// Parameter values and optimizer memory are immutable tensors, so keeping them copies nothing.
+/// The state at the start of a training iteration, kept so that a failed iteration can be undone: the
+/// state value itself (so every field of it comes back), and what it holds by reference and training
+/// changes in place (weights, optimizer memory, stream positions, the hooks' own state). Parameter values
+/// and optimizer memory are immutable tensors, so keeping them copies nothing.
 struct RollbackPoint {
+    /// The state, its history left out: the history grows in place during the iteration, and `roll`
+    /// truncates it instead of keeping a second reference that would make each appended row copy it.
+    let state: SessionState
     let values: [(parameter: Parameter, value: Tensor)]
-    let generatorOptimizerState: OptimizerState
-    let discriminatorOptimizerState: OptimizerState
+    let optimizerStates: [Player: OptimizerState]
     let streamPositions: [(name: String, position: UInt64)]
-    let iteration: Int
     let rowCount: Int
     let measurementCount: Int
-    let hooks: [any TrainingHook]
-    let pendingCritic: CriticOutcome?
 }
 
 extension Session {
@@ -44,52 +28,20 @@ extension Session {
         generator.parameters + generator.buffers + discriminator.parameters + discriminator.buffers
     }
 
-    /// The live state, sharing the session's objects (copy it before keeping it).
-    private var liveState: SessionSnapshot {
-        SessionSnapshot(
-            seed: seed, streamPositions: streams.positions, dataset: dataset, noise: noise,
-            models: models, generator: generator, discriminator: discriminator, loss: loss,
-            optimizerSettings: optimizerSettings, generatorOptimizer: generatorOptimizer,
-            discriminatorOptimizer: discriminatorOptimizer, batchSize: batchSize, iteration: iteration,
-            history: history, hooks: hooks, journal: journal, pendingCritic: pendingCritic, game: game, frozen: frozen)
-    }
-
     /// A deep copy of the session's state (named snapshots, and commands that must apply entirely or
     /// not at all).
-    public func makeSnapshot() -> SessionSnapshot { SessionSnapshotCopier.copy(liveState) }
+    public func makeSnapshot() -> SessionSnapshot { SessionSnapshot(state: state.deepCopy()) }
 
     /// Installs a copy of a snapshot (the snapshot itself stays unchanged, so it can be restored again).
-    public func install(_ snapshot: SessionSnapshot) {
-        let fresh = SessionSnapshotCopier.copy(snapshot)
-        seed = fresh.seed
-        streams = RandomStreams(seed: fresh.seed)
-        streams.restore(positions: fresh.streamPositions)
-        dataset = fresh.dataset
-        noise = fresh.noise
-        models = fresh.models
-        generator = fresh.generator
-        discriminator = fresh.discriminator
-        loss = fresh.loss
-        optimizerSettings = fresh.optimizerSettings
-        generatorOptimizer = fresh.generatorOptimizer
-        discriminatorOptimizer = fresh.discriminatorOptimizer
-        batchSize = fresh.batchSize
-        iteration = fresh.iteration
-        history = fresh.history
-        hooks = fresh.hooks
-        journal = fresh.journal
-        pendingCritic = fresh.pendingCritic
-        game = fresh.game
-        frozen = fresh.frozen
-    }
+    public func install(_ snapshot: SessionSnapshot) { state = snapshot.state.deepCopy() }
 
     /// Keeps the whole session under `name` (replacing an earlier snapshot of that name).
     public func saveSnapshot(_ name: String) {
-        let state = makeSnapshot()
+        let copy = makeSnapshot()
         if let index = snapshots.firstIndex(where: { $0.name == name }) {
-            snapshots[index].state = state
+            snapshots[index].state = copy
         } else {
-            snapshots.append((name, state))
+            snapshots.append((name, copy))
         }
     }
 
@@ -101,9 +53,7 @@ extension Session {
                 ?? (known.isEmpty ? "; none has been taken (use snapshot NAME)" : "; snapshots: " + known.joined(separator: ", "))
             throw SessionError("no snapshot named '\(name)'\(hint)")
         }
-        let kept = snapshots
         install(entry.state)
-        snapshots = kept
     }
 
     /// The names of the snapshots, in the order they were first taken.
@@ -111,51 +61,27 @@ extension Session {
 
     /// The state at the start of an iteration.
     func rollbackPoint() -> RollbackPoint {
-        RollbackPoint(values: allParameterObjects.map { ($0, $0.value) },
-                      generatorOptimizerState: generatorOptimizer.state,
-                      discriminatorOptimizerState: discriminatorOptimizer.state,
-                      streamPositions: streams.positions, iteration: iteration, rowCount: history.rows.count,
-                      measurementCount: history.measurements.count, hooks: hooks.map { $0.copy() },
-                      pendingCritic: pendingCritic)
+        var kept = state
+        kept.history = History()
+        kept.hooks = hooks.map { $0.copy() }
+        return RollbackPoint(state: kept, values: allParameterObjects.map { ($0, $0.value) },
+                             optimizerStates: Dictionary(uniqueKeysWithValues: Player.allCases.map { ($0, optimizer($0).state) }),
+                             streamPositions: streams.positions, rowCount: history.rows.count,
+                             measurementCount: history.measurements.count)
     }
 
     /// Undoes everything since `point` was taken.
     func roll(backTo point: RollbackPoint) {
-        for (parameter, value) in point.values { parameter.value = value }
-        generatorOptimizer.state = point.generatorOptimizerState
-        discriminatorOptimizer.state = point.discriminatorOptimizerState
-        streams.restore(positions: point.streamPositions)
-        iteration = point.iteration
+        var history = self.history
+        self.history = History()
         history.truncate(rows: point.rowCount, measurements: point.measurementCount)
-        hooks = point.hooks
-        pendingCritic = point.pendingCritic
-    }
-}
-
-/// Copies a snapshot's mutable parts so that installing it never shares objects with it.
-enum SessionSnapshotCopier {
-    /// A snapshot sharing no mutable object with `s`: networks copied, optimizer memory moved onto the
-    /// copied parameters, hooks copied. Immutable parts (data set, loss, settings) are shared.
-    static func copy(_ s: SessionSnapshot) -> SessionSnapshot {
-        let generator = s.generator.copySequential(), discriminator = s.discriminator.copySequential()
-        var replacements: [ObjectIdentifier: Parameter] = [:]
-        for (original, copy) in [(s.generator, generator), (s.discriminator, discriminator)] {
-            for (a, b) in zip(original.namedParameters(prefix: ""), copy.namedParameters(prefix: "")) {
-                replacements[ObjectIdentifier(a.parameter)] = b.parameter
-            }
-        }
-        func optimizerCopy(_ player: Player, _ original: any Optimizer) -> any Optimizer {
-            let made = s.optimizerSettings[player]!.makeOptimizer()
-            made.state = original.state.remapped(replacements)
-            return made
-        }
-        return SessionSnapshot(
-            seed: s.seed, streamPositions: s.streamPositions, dataset: s.dataset, noise: s.noise,
-            models: s.models, generator: generator, discriminator: discriminator, loss: s.loss,
-            optimizerSettings: s.optimizerSettings,
-            generatorOptimizer: optimizerCopy(.generator, s.generatorOptimizer),
-            discriminatorOptimizer: optimizerCopy(.discriminator, s.discriminatorOptimizer),
-            batchSize: s.batchSize, iteration: s.iteration, history: s.history, hooks: s.hooks.map { $0.copy() },
-            journal: s.journal, pendingCritic: s.pendingCritic, game: s.game, frozen: s.frozen)
+        state = point.state
+        self.history = history
+        for (parameter, value) in point.values { parameter.value = value }
+        for (player, memory) in point.optimizerStates { optimizer(player).state = memory }
+        // Fresh streams at the kept positions: a stream first used during the iteration starts again from
+        // 0, as it would have had the iteration never run.
+        streams = RandomStreams(seed: seed)
+        streams.restore(positions: point.streamPositions)
     }
 }

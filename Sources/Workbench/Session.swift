@@ -12,47 +12,46 @@ import NeuralNet
 /// plots and exports draw from streams of their own, started afresh each time from the seed and what they
 /// look at, so they never move these.
 public final class Session {
+    /// The experiment as one value: everything a snapshot keeps. The properties below reach into it; they
+    /// change it in place (`_modify`), as a get/set pair would copy the history on every appended row.
+    public internal(set) var state: SessionState
     /// The seed every stream derives from.
-    public internal(set) var seed: UInt64
+    public internal(set) var seed: UInt64 { get { state.seed } _modify { yield &state.seed } }
     /// The named streams.
-    public internal(set) var streams: RandomStreams
+    public internal(set) var streams: RandomStreams { get { state.streams } _modify { yield &state.streams } }
     /// The source of real samples.
-    public internal(set) var dataset: any Dataset
+    public internal(set) var dataset: any Dataset { get { state.dataset } _modify { yield &state.dataset } }
     /// The generator's input.
-    public internal(set) var noise: any NoiseDistribution
-    /// The model plugin each player's network is built from (mlp unless set otherwise).
-    public internal(set) var models: [Player: any Model]
+    public internal(set) var noise: any NoiseDistribution { get { state.noise } _modify { yield &state.noise } }
+    /// G's and D's models, networks, update rules, optimizers and frozen flags.
+    public internal(set) var players: PlayerStates { get { state.players } _modify { yield &state.players } }
     /// The generator.
-    public internal(set) var generator: Sequential
+    public internal(set) var generator: Sequential {
+        get { state.players.generator.network } _modify { yield &state.players.generator.network }
+    }
     /// The discriminator (critic).
-    public internal(set) var discriminator: Sequential
+    public internal(set) var discriminator: Sequential {
+        get { state.players.discriminator.network } _modify { yield &state.players.discriminator.network }
+    }
     /// The objective.
-    public internal(set) var loss: any Loss
-    /// Each player's update rule: the plugin its optimizer was made by, with its settings.
-    public internal(set) var optimizerSettings: [Player: any UpdateRule]
-    /// The generator's optimizer.
-    public internal(set) var generatorOptimizer: any Optimizer
-    /// The discriminator's optimizer.
-    public internal(set) var discriminatorOptimizer: any Optimizer
+    public internal(set) var loss: any Loss { get { state.loss } _modify { yield &state.loss } }
     /// Samples per batch (real and generated alike).
-    public internal(set) var batchSize: Int
+    public internal(set) var batchSize: Int { get { state.batchSize } _modify { yield &state.batchSize } }
     /// Generator iterations completed.
-    public internal(set) var iteration = 0
+    public internal(set) var iteration: Int { get { state.iteration } _modify { yield &state.iteration } }
     /// What training recorded.
-    public internal(set) var history = History()
+    public internal(set) var history: History { get { state.history } _modify { yield &state.history } }
     /// Active training hooks (tricks), in the order they run.
-    public internal(set) var hooks: [any TrainingHook] = []
+    public internal(set) var hooks: [any TrainingHook] { get { state.hooks } _modify { yield &state.hooks } }
     /// The toy game played instead of the networks, when one is.
-    public internal(set) var game: ToyGame?
-    /// Players whose updates are skipped: their gradients are still computed and recorded.
-    public internal(set) var frozen: Set<Player> = []
+    public internal(set) var game: ToyGame? { get { state.game } _modify { yield &state.game } }
     /// Named in-memory snapshots.
     var snapshots: [(name: String, state: SessionSnapshot)] = []
     /// D statistics of `stepDiscriminator` calls not yet completed by `stepGenerator`.
-    var pendingCritic: CriticOutcome?
+    var pendingCritic: CriticOutcome? { get { state.pendingCritic } _modify { yield &state.pendingCritic } }
     /// The canonical commands that made this session, in order (written by `save`, replayed by `run`).
     /// The shell appends to it; snapshots keep and restore it with everything else.
-    public var journal: [String] = []
+    public var journal: [String] { get { state.journal } _modify { yield &state.journal } }
     /// The most memory training may need, in bytes (`trainingFootprint` estimates it): a change of the
     /// configuration that would need more is refused before anything is allocated, and so is `train`.
     public var memoryBudget = TrainingFootprint.defaultBudget
@@ -76,21 +75,16 @@ public final class Session {
 
     private init(seed: UInt64, buildingNetworks: Bool) throws {
         buildsNetworks = buildingNetworks
-        self.seed = seed
-        streams = RandomStreams(seed: seed)
         guard let ring = Plugins.datasets.named("ring8") else { throw SessionError("no ring8 data set is registered") }
-        dataset = try ring.init(try ParameterValues(ring.spec))
-        noise = try NormalNoise(dimension: 2)
         let model = try Plugins.defaultModel.init(try ParameterValues(Plugins.defaultModel.spec))
-        models = [.generator: model, .discriminator: model]
-        loss = try NonSaturatingLoss(try ParameterValues(NonSaturatingLoss.spec))
         let adam = try AdamRule.make()
-        optimizerSettings = [.generator: adam, .discriminator: adam]
-        generatorOptimizer = adam.makeOptimizer()
-        discriminatorOptimizer = adam.makeOptimizer()
-        batchSize = 128
-        generator = Sequential([])
-        discriminator = Sequential([])
+        func player() -> PlayerState {
+            PlayerState(model: model, network: Sequential([]), rule: adam, optimizer: adam.makeOptimizer())
+        }
+        state = SessionState(
+            seed: seed, streams: RandomStreams(seed: seed), dataset: try ring.init(try ParameterValues(ring.spec)),
+            noise: try NormalNoise(dimension: 2), loss: try NonSaturatingLoss(try ParameterValues(NonSaturatingLoss.spec)),
+            players: PlayerStates(generator: player(), discriminator: player()), batchSize: 128)
         if buildingNetworks {
             generator = try buildNetwork(.generator)
             discriminator = try buildNetwork(.discriminator)
@@ -102,33 +96,37 @@ public final class Session {
     /// loss, both optimizers, batch size): the first lines of every journal.
     public var configurationCommands: [String] {
         var lines = ["seed \(seed)", "data " + dataset.canonicalText, "noise " + noise.canonicalText]
-        for player in Player.allCases {
-            let verb = player == .generator ? "generator" : "discriminator"
-            lines.append(verb + " " + model(player).canonicalText)
-        }
+        for player in Player.allCases { lines.append(player.word + " " + model(player).canonicalText) }
         lines.append("loss " + loss.canonicalText)
         for player in Player.allCases {
-            lines.append("optimizer \(player.rawValue) " + optimizerSettings[player]!.canonicalText)
+            lines.append("optimizer \(player.rawValue) " + rule(player).canonicalText)
         }
         lines.append("batch \(batchSize)")
-        for player in Player.allCases where frozen.contains(player) { lines.append("freeze \(player.rawValue)") }
+        for player in Player.allCases where isFrozen(player) { lines.append("freeze \(player.rawValue)") }
         if let game { lines.append("game " + game.canonicalText) }
         return lines
     }
+
+    /// What a trick may see and change of this session: what `Trick.init` receives, and `attach` and `detach`.
+    public var trickEnvironment: TrickEnvironment { TrickEnvironment(self) }
 
     /// A stream of this session by name.
     public func stream(_ name: String) -> RandomStream { streams.stream(name) }
 
     /// The network of a player.
-    public func network(_ player: Player) -> Sequential { player == .generator ? generator : discriminator }
+    public func network(_ player: Player) -> Sequential { players[player].network }
 
     /// The model plugin of a player.
-    public func model(_ player: Player) -> any Model { models[player]! }
+    public func model(_ player: Player) -> any Model { players[player].model }
+
+    /// The update rule of a player: the plugin its optimizer was made by, with its settings.
+    public func rule(_ player: Player) -> any UpdateRule { players[player].rule }
 
     /// The optimizer of a player.
-    public func optimizer(_ player: Player) -> any Optimizer {
-        player == .generator ? generatorOptimizer : discriminatorOptimizer
-    }
+    public func optimizer(_ player: Player) -> any Optimizer { players[player].optimizer }
+
+    /// Whether a player's updates are skipped.
+    public func isFrozen(_ player: Player) -> Bool { players[player].isFrozen }
 
     /// The width D's input has: the data dimension times every hook's input multiplier (packing).
     public var discriminatorInputWidth: Int {
@@ -137,7 +135,10 @@ public final class Session {
 
     /// The widths at the ends of a player's network: G maps noise to data, D (packed) data to one score.
     public func widths(_ player: Player) -> (input: Int, output: Int) {
-        player == .generator ? (noise.dimension, dataset.dimension) : (discriminatorInputWidth, 1)
+        switch player {
+        case .generator: (noise.dimension, dataset.dimension)
+        case .discriminator: (discriminatorInputWidth, 1)
+        }
     }
 
     /// A freshly initialised network for `player` from its model. The weights come from the
@@ -203,12 +204,12 @@ public final class Session {
         let previous = model(player)
         if previous.isSame(as: newModel) { return }
         let before = trainingFootprint
-        models[player] = newModel
+        players[player].model = newModel
         do {
             try checkMemoryBudgetOfChange(comparedTo: before)
             try rebuildNetworks([player])
         } catch {
-            models[player] = previous
+            players[player].model = previous
             throw error
         }
     }
@@ -222,13 +223,13 @@ public final class Session {
         for player in players { built[player] = try buildNetwork(player) }
         for (player, network) in built {
             optimizer(player).state = OptimizerState()
-            if player == .generator { generator = network } else { discriminator = network }
+            self.players[player].network = network
         }
     }
 
     /// Stops (or resumes) a player's updates; its gradient is still computed and recorded in the history.
     public func setFrozen(_ player: Player, _ isFrozen: Bool) {
-        if isFrozen { frozen.insert(player) } else { frozen.remove(player) }
+        players[player].isFrozen = isFrozen
     }
 
     /// Switches the objective; both networks keep their weights and both optimizers their memory.
@@ -253,18 +254,18 @@ public final class Session {
 
     /// `setOptimizer` for several players at once: all of them, or (refused) none.
     public func setOptimizers(_ changes: [(player: Player, rule: any UpdateRule)]) throws {
-        let previous = optimizerSettings, before = trainingFootprint
-        for change in changes { optimizerSettings[change.player] = change.rule }
+        let previous = players, before = trainingFootprint
+        for change in changes { players[change.player].rule = change.rule }
         do {
             try checkMemoryBudgetOfChange(comparedTo: before)
         } catch {
-            optimizerSettings = previous
+            players = previous
             throw error
         }
         for (player, rule) in changes {
             let replacement = rule.makeOptimizer()
-            if previous[player]!.sharesMemory(with: rule) { replacement.state = optimizer(player).state }
-            if player == .generator { generatorOptimizer = replacement } else { discriminatorOptimizer = replacement }
+            if previous[player].rule.sharesMemory(with: rule) { replacement.state = optimizer(player).state }
+            players[player].optimizer = replacement
         }
     }
 
@@ -289,7 +290,7 @@ public final class Session {
     /// Adds a training hook at the end of the list, then lets it change the session (`attach`).
     public func addHook(_ hook: any TrainingHook) {
         hooks.append(hook)
-        hook.attach(to: self)
+        hook.attach(to: trickEnvironment)
     }
 
     /// Removes the hook called `name`, then lets it undo its changes (`detach`); returns whether there was one.
@@ -297,7 +298,7 @@ public final class Session {
     public func removeHook(named name: String) -> Bool {
         let removed = hooks.filter { $0.name == name }
         hooks.removeAll { $0.name == name }
-        for hook in removed { hook.detach(from: self) }
+        for hook in removed { hook.detach(from: trickEnvironment) }
         return !removed.isEmpty
     }
 
@@ -306,10 +307,7 @@ public final class Session {
     public func reseed(_ newSeed: UInt64) throws {
         seed = newSeed
         streams = RandomStreams(seed: newSeed)
-        for player in Player.allCases {
-            let fresh = optimizerSettings[player]!.makeOptimizer()
-            if player == .generator { generatorOptimizer = fresh } else { discriminatorOptimizer = fresh }
-        }
+        for player in Player.allCases { players[player].optimizer = rule(player).makeOptimizer() }
         if buildsNetworks {
             generator = try buildNetwork(.generator)
             discriminator = try buildNetwork(.discriminator)

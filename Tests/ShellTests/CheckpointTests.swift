@@ -186,7 +186,7 @@ final class CheckpointTests: XCTestCase {
         }
         return [journal ? session.journal.joined(separator: "|") : "", "\(session.iteration)", "\(session.history.rows.count)",
                 "\(session.streams.positions.map { "\($0.name)=\($0.position)" })", "\(weights)", session.hooks.map(\.name).joined(),
-                "\(session.generatorOptimizer.state.count)"].joined(separator: "\n")
+                "\(session.optimizer(.generator).state.count)"].joined(separator: "\n")
     }
 
     /// `bytes` written to a file, then `checkpoint load` of it: the error, with the session unchanged.

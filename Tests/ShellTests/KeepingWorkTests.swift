@@ -33,8 +33,8 @@ final class KeepingWorkTests: XCTestCase {
     func state(_ session: Session, journal: Bool = true) -> String {
         let networks = session.generator.parameters + session.discriminator.parameters
         let weights = networks.map { $0.value.scalars.reduce(UInt64(0)) { ($0 &* 31) &+ UInt64($1.bitPattern) } }
-        let steps = session.generator.parameters.map { session.generatorOptimizer.stepCount(of: $0) }
-            + session.discriminator.parameters.map { session.discriminatorOptimizer.stepCount(of: $0) }
+        let steps = session.generator.parameters.map { session.optimizer(.generator).stepCount(of: $0) }
+            + session.discriminator.parameters.map { session.optimizer(.discriminator).stepCount(of: $0) }
         let rows = session.history.rows.map { $0.values.dropLast().map { String($0.bitPattern) }.joined(separator: ",") }
         return [journal ? session.journal.joined(separator: "|") : "", "\(session.iteration)", rows.joined(separator: ";"),
                 "\(session.streams.positions.map { "\($0.name)=\($0.position)" })", "\(weights)", "\(steps)"]

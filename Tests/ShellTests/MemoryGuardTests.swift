@@ -96,7 +96,7 @@ final class MemoryGuardTests: XCTestCase {
         return [session.journal.joined(separator: "|"), session.configurationCommands.joined(separator: "|"), "\(session.iteration)",
                 "\(session.streams.positions.map { "\($0.name)=\($0.position)" })", "\(weights)",
                 session.discriminator.describeLayers().joined(separator: ","), session.hooks.map(\.name).joined(separator: ","),
-                session.generatorOptimizer.name, session.discriminatorOptimizer.name].joined(separator: "\n")
+                session.optimizer(.generator).name, session.optimizer(.discriminator).name].joined(separator: "\n")
     }
 
     /// `command` refused with `message` (the first line of its diagnostic), the session exactly as it was.

@@ -87,7 +87,7 @@ final class RegisteredModelAndOptimizerTests: XCTestCase {
         XCTAssertEqual(replayed.session.configurationCommands, original.session.configurationCommands)
         XCTAssertEqual(replayed.session.iteration, 3)
         XCTAssertTrue(replayed.session.model(.discriminator) is AffineTestModel)
-        XCTAssertTrue(replayed.session.optimizerSettings[.generator] is HeavyBallTestRule)
+        XCTAssertTrue(replayed.session.rule(.generator) is HeavyBallTestRule)
         for player in Player.allCases {
             let (a, b) = (original.session.network(player).parameters, replayed.session.network(player).parameters)
             XCTAssertEqual(a.count, 2)
@@ -115,11 +115,11 @@ final class RegisteredModelAndOptimizerTests: XCTestCase {
         let (interpreter, drain) = try makeInterpreter()
         _ = run(interpreter, Self.configuration + "\nstep 2", drain)
         let weight = interpreter.session.generator.parameters[0]
-        XCTAssertEqual(interpreter.session.generatorOptimizer.stepCount(of: weight), 2)
+        XCTAssertEqual(interpreter.session.optimizer(.generator).stepCount(of: weight), 2)
         _ = run(interpreter, "optimizer G heavy-ball lr=0.05", drain)
-        XCTAssertEqual(interpreter.session.generatorOptimizer.stepCount(of: weight), 2)
+        XCTAssertEqual(interpreter.session.optimizer(.generator).stepCount(of: weight), 2)
         // sgd makes the same kind of optimizer, but it is another rule.
         _ = run(interpreter, "optimizer G sgd momentum=0.9", drain)
-        XCTAssertEqual(interpreter.session.generatorOptimizer.stepCount(of: weight), 0)
+        XCTAssertEqual(interpreter.session.optimizer(.generator).stepCount(of: weight), 0)
     }
 }

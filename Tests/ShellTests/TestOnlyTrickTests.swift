@@ -21,8 +21,8 @@ final class CountingTargetTrick: Trick {
     /// D updates seen since it was switched on.
     private(set) var updates: Int
 
-    convenience init(_ parameters: ParameterValues, session: Session) throws {
-        guard session.loss.isCrossEntropy else { throw SessionError("counting-target needs a cross-entropy loss") }
+    convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
+        guard environment.session.loss.isCrossEntropy else { throw SessionError("counting-target needs a cross-entropy loss") }
         self.init(parameters, updates: 0)
     }
 
@@ -39,7 +39,7 @@ final class CountingTargetTrick: Trick {
 
     func copy() -> any TrainingHook { CountingTargetTrick(parameters, updates: updates) }
 
-    func checkpointState(of session: Session, prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
+    func checkpointState(of networks: [Player: Sequential], prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
         .object([("updates", .integer(updates))])
     }
 

@@ -86,7 +86,7 @@ final class LossTests: XCTestCase {
             XCTAssertTrue(parameter.value.scalars.allSatisfy { abs($0) <= 0.01 })
             XCTAssertTrue(parameter.value.isVariable)
         }
-        XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: session.discriminator.parameters[0]), 6)
+        XCTAssertEqual(session.optimizer(.discriminator).stepCount(of: session.discriminator.parameters[0]), 6)
         let warm = try make(WGANLoss.self, [("warmup", "true")])
         XCTAssertEqual([0, 24, 25, 499, 500, 1000].map(warm.criticSteps(atIteration:)), [100, 100, 5, 5, 100, 100])
     }
@@ -102,9 +102,9 @@ final class LossTests: XCTestCase {
         for (type, assignments, refused) in cases {
             try session.setLoss(try type.init(try ParameterValues(type.spec, assignments: assignments)))
             if refused {
-                XCTAssertThrowsError(try ConsensusTrick(consensus, session: session), "\(type.spec.name) \(assignments)")
+                XCTAssertThrowsError(try ConsensusTrick(consensus, environment: session.trickEnvironment), "\(type.spec.name) \(assignments)")
             } else {
-                XCTAssertNoThrow(try ConsensusTrick(consensus, session: session), "\(type.spec.name) \(assignments)")
+                XCTAssertNoThrow(try ConsensusTrick(consensus, environment: session.trickEnvironment), "\(type.spec.name) \(assignments)")
             }
         }
     }

@@ -93,7 +93,7 @@ final class ProbeTests: XCTestCase {
 
     func testPackingLeavesDWithoutAValueAtAPoint() throws {
         let session = try smallSession()
-        let packing = try PackingTrick(try ParameterValues(PackingTrick.spec, assignments: [("m", "2")]), session: session)
+        let packing = try PackingTrick(try ParameterValues(PackingTrick.spec, assignments: [("m", "2")]), environment: session.trickEnvironment)
         session.addHook(packing)
         XCTAssertNotNil(session.discriminatorProbeProblem)
         XCTAssertThrowsError(try session.discriminatorGrid(x: 0...1, y: 0...1, columns: 2, rows: 2))
@@ -105,7 +105,7 @@ final class ProbeTests: XCTestCase {
     /// batches of the training size, so 40 points with batch 16 are scored as 16 + 16 + 8.
     func testPointsGoThroughABatchComparingDInTrainingSizeBatches() throws {
         let session = try smallSession()
-        let trick = try MinibatchDiscrimination(try ParameterValues(MinibatchDiscrimination.spec), session: session)
+        let trick = try MinibatchDiscrimination(try ParameterValues(MinibatchDiscrimination.spec), environment: session.trickEnvironment)
         session.addHook(trick)
         XCTAssertFalse(session.discriminatorScoresPointsIndependently)
         let points = (0..<40).map { [sin(Double($0)), cos(Double($0) * 0.7)] }

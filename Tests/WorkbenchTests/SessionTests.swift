@@ -22,7 +22,7 @@ final class SessionTests: XCTestCase {
         ])
         XCTAssertEqual(session.discriminator.outputWidth(forInputWidth: 2), 1)
         XCTAssertEqual(session.loss.canonicalText, "nonsaturating critic_steps=1 r1=0")
-        XCTAssertEqual(session.generatorOptimizer.summary, "Adam(lr 0.0001, betas 0.5 0.999, eps 1e-08, weight decay 0.0)")
+        XCTAssertEqual(session.optimizer(.generator).summary, "Adam(lr 0.0001, betas 0.5 0.999, eps 1e-08, weight decay 0.0)")
         XCTAssertEqual(session.batchSize, 128)
     }
 
@@ -44,10 +44,10 @@ final class SessionTests: XCTestCase {
         let session = try smallSession()
         try session.train(iterations: 2)
         let weights = session.discriminator.parameters.map(\.value)
-        let memory = session.discriminatorOptimizer.stepCount(of: session.discriminator.parameters[0])
+        let memory = session.optimizer(.discriminator).stepCount(of: session.discriminator.parameters[0])
         try session.setLoss(try WGANGPLoss(try ParameterValues(WGANGPLoss.spec, assignments: [("critic_steps", "1")])))
         for (p, w) in zip(session.discriminator.parameters, weights) { XCTAssertTrue(p.value.isBitwiseEqual(to: w)) }
-        XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: session.discriminator.parameters[0]), memory)
+        XCTAssertEqual(session.optimizer(.discriminator).stepCount(of: session.discriminator.parameters[0]), memory)
         // The data and noise streams advance exactly as they would have under the old loss.
         let before = session.streams.positions
         try session.train(iterations: 1)
@@ -127,7 +127,7 @@ final class SessionTests: XCTestCase {
             try session.train(iterations: 2)
             let weights = (session.generator.parameters + session.discriminator.parameters).map(\.value)
             let positions = session.streams.positions
-            let steps = session.discriminatorOptimizer.stepCount(of: session.discriminator.parameters[0])
+            let steps = session.optimizer(.discriminator).stepCount(of: session.discriminator.parameters[0])
             var polls = 0
             let report = try session.train(iterations: 3, shouldStop: { polls += 1; return polls == stopAt })
             XCTAssertEqual(report, TrainingReport(iterationsRun: 0, interrupted: true, undoneIteration: progress))
@@ -137,7 +137,7 @@ final class SessionTests: XCTestCase {
                 XCTAssertTrue(p.value.isBitwiseEqual(to: w), "stopped \(progress): a weight kept the undone update")
             }
             XCTAssertEqual(session.streams.positions.map(\.position), positions.map(\.position))
-            XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: session.discriminator.parameters[0]), steps)
+            XCTAssertEqual(session.optimizer(.discriminator).stepCount(of: session.discriminator.parameters[0]), steps)
             try session.train(iterations: 3)
             for (x, y) in zip(session.history.rows, reference.history.rows) { XCTAssertTrue(x.isReproduction(of: y)) }
             for (p, q) in zip(session.generator.parameters + session.discriminator.parameters,

@@ -16,7 +16,7 @@ final class ExtraTrickTests: XCTestCase {
     /// `trick on NAME key=value…` as the shell does it: init (which may refuse), replace, attach.
     @discardableResult
     func switchOn(_ type: any Trick.Type, _ assignments: [(String, String)] = [], in session: Session) throws -> any Trick {
-        let trick = try type.init(try ParameterValues(type.spec, assignments: assignments), session: session)
+        let trick = try type.init(try ParameterValues(type.spec, assignments: assignments), environment: session.trickEnvironment)
         session.removeHook(named: type.spec.name)
         session.addHook(trick)
         return trick
@@ -33,37 +33,37 @@ final class ExtraTrickTests: XCTestCase {
         let session = try smallSession()
         try session.train(iterations: 2)
         let firstWeight = session.discriminator.parameters[0]
-        let steps = session.discriminatorOptimizer.stepCount(of: firstWeight)
-        let moments = session.discriminatorOptimizer.buffers(of: firstWeight).map(\.value)
+        let steps = session.optimizer(.discriminator).stepCount(of: firstWeight)
+        let moments = session.optimizer(.discriminator).buffers(of: firstWeight).map(\.value)
         try switchOn(TTURTrick.self, in: session)
-        XCTAssertEqual(session.generatorOptimizer.learningRate, 1e-4)
-        XCTAssertEqual(session.discriminatorOptimizer.learningRate, 4e-4)
-        XCTAssertEqual(session.optimizerSettings[.discriminator]!.parameters.real("lr"), 4e-4)
+        XCTAssertEqual(session.optimizer(.generator).learningRate, 1e-4)
+        XCTAssertEqual(session.optimizer(.discriminator).learningRate, 4e-4)
+        XCTAssertEqual(session.rule(.discriminator).parameters.real("lr"), 4e-4)
         // Same optimizer, new rate: the moments and step counts are the ones from before.
-        XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: firstWeight), steps)
-        for (a, b) in zip(session.discriminatorOptimizer.buffers(of: firstWeight).map(\.value), moments) {
+        XCTAssertEqual(session.optimizer(.discriminator).stepCount(of: firstWeight), steps)
+        for (a, b) in zip(session.optimizer(.discriminator).buffers(of: firstWeight).map(\.value), moments) {
             XCTAssertTrue(a.isBitwiseEqual(to: b))
         }
         // Switching it on again with other rates, then off: the rates from before the first ttur come back.
         try switchOn(TTURTrick.self, [("g_lr", "2e-4"), ("d_lr", "1e-3")], in: session)
-        XCTAssertEqual(session.generatorOptimizer.learningRate, 2e-4)
-        XCTAssertEqual(session.discriminatorOptimizer.learningRate, 1e-3)
+        XCTAssertEqual(session.optimizer(.generator).learningRate, 2e-4)
+        XCTAssertEqual(session.optimizer(.discriminator).learningRate, 1e-3)
         try session.train(iterations: 1)
         XCTAssertTrue(session.removeHook(named: "ttur"))
-        XCTAssertEqual(session.generatorOptimizer.learningRate, 1e-4)
-        XCTAssertEqual(session.discriminatorOptimizer.learningRate, 1e-4)
-        XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: firstWeight), steps + 1)
+        XCTAssertEqual(session.optimizer(.generator).learningRate, 1e-4)
+        XCTAssertEqual(session.optimizer(.discriminator).learningRate, 1e-4)
+        XCTAssertEqual(session.optimizer(.discriminator).stepCount(of: firstWeight), steps + 1)
         // A rate the user set while ttur was on is kept when it goes off.
         try switchOn(TTURTrick.self, in: session)
         try session.setOptimizer(.generator, try SGDRule.make([("lr", "0.05")]))
         session.removeHook(named: "ttur")
-        XCTAssertEqual(session.generatorOptimizer.learningRate, 0.05)
-        XCTAssertEqual(session.discriminatorOptimizer.learningRate, 1e-4)
+        XCTAssertEqual(session.optimizer(.generator).learningRate, 0.05)
+        XCTAssertEqual(session.optimizer(.discriminator).learningRate, 1e-4)
         // A rate outside the declared range is refused before anything changes.
         XCTAssertThrowsError(try switchOn(TTURTrick.self, [("d_lr", "50")], in: session)) { error in
             XCTAssertEqual("\(error)", "trick ttur: d_lr=50 is out of range; expected real in [0, 10]")
         }
-        XCTAssertEqual(session.discriminatorOptimizer.learningRate, 1e-4)
+        XCTAssertEqual(session.optimizer(.discriminator).learningRate, 1e-4)
     }
 
     // MARK: spectral-norm
@@ -147,13 +147,13 @@ final class ExtraTrickTests: XCTestCase {
         XCTAssertEqual(session.discriminatorInputWidth, 6)
         XCTAssertEqual(session.discriminator.describeLayers().first, "0  Linear(6 → 8, init pytorch)")
         try session.train(iterations: 2)
-        XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: session.discriminator.parameters[0]), 2)
+        XCTAssertEqual(session.optimizer(.discriminator).stepCount(of: session.discriminator.parameters[0]), 2)
         // A snapshot taken with packing on keeps the packed D and the hook; restoring gives both back together.
         session.saveSnapshot("packed")
         XCTAssertTrue(session.removeHook(named: "packing"))
         XCTAssertEqual(session.discriminatorInputWidth, 2)
         XCTAssertEqual(session.discriminator.describeLayers().first, "0  Linear(2 → 8, init pytorch)")
-        XCTAssertEqual(session.discriminatorOptimizer.state.count, 0)
+        XCTAssertEqual(session.optimizer(.discriminator).state.count, 0)
         try session.train(iterations: 1)
         try session.restoreSnapshot("packed")
         XCTAssertEqual(session.discriminatorInputWidth, 6)

@@ -17,7 +17,7 @@ final class RemedyTrickTests: XCTestCase {
     }
 
     func make<T: Trick>(_ type: T.Type, _ session: Session, _ assignments: [(String, String)] = []) throws -> T {
-        try T(try ParameterValues(T.spec, assignments: assignments), session: session)
+        try T(try ParameterValues(T.spec, assignments: assignments), environment: session.trickEnvironment)
     }
 
     func softplus(_ x: Double) -> Double { log1p(exp(x)) }
@@ -282,13 +282,13 @@ final class RemedyTrickTests: XCTestCase {
             "4  MinibatchDiscrimination(8 → 8+6, kernels 6, dims 3)", "5  Linear(14 → 1, init pytorch)",
         ])
         XCTAssertFalse(trick.keepsSamplesIndependent)
-        XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: originalFinal.weight), 0) // forgotten
+        XCTAssertEqual(session.optimizer(.discriminator).stepCount(of: originalFinal.weight), 0) // forgotten
         XCTAssertThrowsError(try make(MinibatchDiscrimination.self, session)) {
             XCTAssertEqual("\($0)", "minibatch-discrimination is already on (kernels=6 dims=3); switch it off first to change its parameters")
         }
         try session.train(iterations: 3)
         let layer = session.discriminator.layers[4] as! MinibatchDiscriminationLayer
-        XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: layer.kernel), 3)
+        XCTAssertEqual(session.optimizer(.discriminator).stepCount(of: layer.kernel), 3)
         // A snapshot keeps the layer; restoring it replays exactly.
         session.saveSnapshot("on")
         try session.train(iterations: 2)
@@ -301,7 +301,7 @@ final class RemedyTrickTests: XCTestCase {
         XCTAssertTrue(session.removeHook(named: "minibatch-discrimination"))
         XCTAssertEqual(session.discriminator.layers.count, 5)
         XCTAssertTrue((session.discriminator.layers[4] as! Linear).weight.value.isBitwiseEqual(to: finalWeight))
-        XCTAssertEqual(session.discriminatorOptimizer.stepCount(of: removedKernel), 0)
+        XCTAssertEqual(session.optimizer(.discriminator).stepCount(of: removedKernel), 0)
         try session.train(iterations: 1)
         XCTAssertTrue(session.history.rows.allSatisfy { $0.discriminatorLoss.isFinite && $0.generatorLoss.isFinite })
     }

@@ -34,7 +34,7 @@ extension Interpreter {
         case .both, .none: for player in Player.allCases { session.setFrozen(player, target == .both) }
         }
         session.journal.append("freeze \(target.rawValue)")
-        let names = Player.allCases.filter { session.frozen.contains($0) }.map(\.rawValue)
+        let names = Player.allCases.filter { session.isFrozen($0) }.map(\.rawValue)
         say(names.isEmpty ? "both players update again"
                           : "frozen: \(names.joined(separator: " and ")) (gradients still computed and recorded, no updates)")
     }

@@ -40,7 +40,7 @@ extension Interpreter {
         let players = try OptimizerCommand.Players.parse(invocation, what: "player").players
         var changes: [(player: Player, rule: any UpdateRule)] = []
         for player in players {
-            let current = session.optimizerSettings[player]!
+            let current = session.rule(player)
             let type: any UpdateRule.Type
             var assignments = invocation.assignments
             if let nameNode = invocation.positionals.dropFirst().first {

@@ -49,8 +49,8 @@ extension Interpreter {
             say("data " + session.dataset.canonicalText + "  (dimension \(session.dataset.dimension))")
             say("noise " + session.noise.canonicalText)
         case .optimizers:
-            say("G: " + session.generatorOptimizer.summary)
-            say("D: " + session.discriminatorOptimizer.summary)
+            say("G: " + session.optimizer(.generator).summary)
+            say("D: " + session.optimizer(.discriminator).summary)
         case .tricks:
             if session.hooks.isEmpty { say("no tricks are on") }
             for hook in session.hooks { say((hook as? any Trick)?.canonicalText ?? hook.name) }

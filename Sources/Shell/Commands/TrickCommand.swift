@@ -50,7 +50,7 @@ extension Interpreter {
             let parameters = try ParameterValues(type.spec, assignments: invocation.assignments)
             // Asked before the trick is made: some tricks change the networks as they are made.
             try session.checkMemoryBudget(switchingOn: type, parameters)
-            let trick = try type.init(parameters, session: session)
+            let trick = try type.init(parameters, environment: session.trickEnvironment)
             session.removeHook(named: type.spec.name)
             session.addHook(trick)
             session.journal.append("trick on " + trick.canonicalText)

@@ -45,23 +45,24 @@ extension Checkpoint {
     /// tricks imply, then the memory training would need against `fresh.memoryBudget`; nothing is built.
     func checkConfiguration(_ fresh: Session, tricks: [TrickDeclaration]) throws {
         let networks = try json(Key.networks)
-        guard let generatorRecords = networks["G"]?.arrayValue, let discriminatorRecords = networks["D"]?.arrayValue else {
+        guard networks["G"]?.arrayValue != nil, networks["D"]?.arrayValue != nil else {
             throw DataFileError(path: path, "has no architecture for G and D in \(Key.networks)")
         }
         // The tricks' plan says which layers they put into each network, and how many samples D reads per row.
         let plan = fresh.trainingPlan(tricks: tricks.map { ($0.type, $0.parameters) })
         let entries = Dictionary(file.entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for player in Player.allCases {
-            let isGenerator = player == .generator
-            let network = isGenerator ? plan.generator : plan.discriminator
-            let input = isGenerator ? fresh.noise.dimension : fresh.dataset.dimension * plan.samplesPerDiscriminatorRow
-            let output = isGenerator ? fresh.dataset.dimension : 1
+            let network = plan.network(player)
+            let (input, output) = switch player {
+            case .generator: (fresh.noise.dimension, fresh.dataset.dimension)
+            case .discriminator: (fresh.dataset.dimension * plan.samplesPerDiscriminatorRow, 1)
+            }
             let layers = fresh.model(player).declaredLayers(input: input, output: output)
             var walk = ArchitectureWalk(player: player, declared: layers, width: input, checkpoint: self, entries: entries)
             walk.spectralNorm = network.spectralNorm
             walk.minibatch = network.minibatchDiscrimination
             walk.vbnReference = network.vbnReference
-            try walk.run(isGenerator ? generatorRecords : discriminatorRecords)
+            try walk.run(networks[player.rawValue]?.arrayValue ?? [])
             let prefixes = ["\(player.rawValue).", "extra.\(player.rawValue)."]
             if let stray = file.entries.first(where: { entry in prefixes.contains { entry.name.hasPrefix($0) } && !walk.expected.contains(entry.name) }) {
                 throw failure("tensor '\(stray.name)' is not part of \(player.rawValue) as the configuration declares it")

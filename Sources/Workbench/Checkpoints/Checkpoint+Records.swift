@@ -62,7 +62,7 @@ extension Checkpoint {
 
     /// A fresh optimizer of the configured kind with the saved memory on `network`'s parameters.
     func restoreOptimizer(_ player: Player, _ network: Sequential, _ fresh: Session, _ tensors: inout TensorReader) throws -> any Optimizer {
-        let optimizer = fresh.optimizerSettings[player]!.makeOptimizer()
+        let optimizer = fresh.rule(player).makeOptimizer()
         let record = try json(Key.optimizers)[player.rawValue]
         guard let name = record?["name"]?.stringValue, let entries = record?["state"]?.arrayValue else {
             throw failure("has no optimizer record for \(player.rawValue) in \(Key.optimizers)")

@@ -60,11 +60,12 @@ public struct Checkpoint {
         ])
         let optimizers = JSONValue.object(Player.allCases.map { ($0.rawValue, optimizerRecord(session, $0, into: &file)) })
         var tricks: [JSONValue] = []
+        let players = Dictionary(uniqueKeysWithValues: Player.allCases.map { ($0, session.network($0)) })
         for hook in session.hooks {
             guard let trick = hook as? any Trick else {
                 throw SessionError("a checkpoint cannot hold the training hook \(hook.name)")
             }
-            let state = try trick.checkpointState(of: session, prefix: "trick.\(trick.name)", into: &file)
+            let state = try trick.checkpointState(of: players, prefix: "trick.\(trick.name)", into: &file)
             tricks.append(.object([("name", .string(trick.name)), ("parameters", parametersRecord(trick.parameters)),
                                    ("state", state)]))
         }
@@ -253,12 +254,22 @@ public struct Checkpoint {
             notes.append("the points of \(fresh.dataset.canonicalText) differ from those the checkpoint was trained on: "
                          + "training will not continue as it would have")
         }
-        let snapshot = SessionSnapshot(
-            seed: fresh.seed, streamPositions: try restoreStreams(), dataset: fresh.dataset, noise: fresh.noise,
-            models: fresh.models, generator: generator, discriminator: discriminator, loss: fresh.loss,
-            optimizerSettings: fresh.optimizerSettings, generatorOptimizer: generatorOptimizer,
-            discriminatorOptimizer: discriminatorOptimizer, batchSize: fresh.batchSize, iteration: iteration, history: history,
-            hooks: hooks, journal: try journal(), pendingCritic: try restoreCritic(), game: game, frozen: fresh.frozen)
+        // The configuration (seed, data, noise, loss, models, rules, frozen players, batch) is the configured
+        // session's; everything the file holds beyond it replaces the configured session's fresh values.
+        var state = fresh.state
+        state.streams = RandomStreams(seed: fresh.seed)
+        state.streams.restore(positions: try restoreStreams())
+        state.players.generator.network = generator
+        state.players.generator.optimizer = generatorOptimizer
+        state.players.discriminator.network = discriminator
+        state.players.discriminator.optimizer = discriminatorOptimizer
+        state.iteration = iteration
+        state.history = history
+        state.hooks = hooks
+        state.game = game
+        state.journal = try journal()
+        state.pendingCritic = try restoreCritic()
+        let snapshot = SessionSnapshot(state: state)
         return (snapshot, notes)
     }
 }

@@ -7,6 +7,14 @@ public enum Player: String, Sendable, CaseIterable {
     case generator = "G"
     /// The discriminator (critic) D.
     case discriminator = "D"
+
+    /// The word commands and messages use: "generator" or "discriminator".
+    public var word: String {
+        switch self {
+        case .generator: "generator"
+        case .discriminator: "discriminator"
+        }
+    }
 }
 
 /// A network architecture for a player: a declared plugin made from validated parameters. Widths at the

@@ -3,21 +3,21 @@ import NeuralNet
 /// A training trick: a declared plugin that plugs into the training step as a hook. `trick on NAME`
 /// creates one from validated parameters; `trick off NAME` removes it.
 ///
-/// A trick is made in two ways only: `init(_:session:)` when a user switches it on, and `restored` when a
+/// A trick is made in two ways only: `init(_:environment:)` when a user switches it on, and `restored` when a
 /// checkpoint brings it back. Checkpointing is part of the declaration, so a trick that does not say what
 /// it keeps does not compile: a trick with state of its own implements `checkpointState` and `restored`; a
 /// trick without any declares it by conforming to `StatelessTrick` instead.
 public protocol Trick: TrainingHook, Plugin {
-    /// The trick switched on in `session` with validated parameters: it checks what it needs of the session
-    /// (a loss, a network shape, other tricks) and throws, with the message `trick on` shows, when it cannot
-    /// work there. What it changes in the session belongs in `attach`, unless the check cannot be separated
-    /// from the change (a layer that must fit into D).
-    init(_ parameters: ParameterValues, session: Session) throws
+    /// The trick switched on with validated parameters: it checks what it needs of the session (a loss, a
+    /// network shape, other tricks) and throws, with the message `trick on` shows, when it cannot work there.
+    /// What it changes in the session belongs in `attach`, unless the check cannot be separated from the
+    /// change (a layer that must fit into D).
+    init(_ parameters: ParameterValues, environment: TrickEnvironment) throws
 
     /// The trick's state beyond its parameters, as JSON, its tensors appended to `file` under `prefix`
-    /// ("trick.NAME"). What it returns is what `restored` receives; the format is that of every checkpoint
-    /// written before, so it may only grow in ways old files still satisfy.
-    func checkpointState(of session: Session, prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue
+    /// ("trick.NAME"), `networks` being the session's. What it returns is what `restored` receives; the
+    /// format is that of every checkpoint written before, so it may only grow in ways old files still satisfy.
+    func checkpointState(of networks: [Player: Sequential], prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue
 
     /// The trick with `parameters` and the saved `state`, made without consulting or changing a session:
     /// the session it returns to is already as the trick left it, its networks being `networks`. Throws,
@@ -47,7 +47,7 @@ public protocol StatelessTrick: Trick {
 
 extension StatelessTrick {
     /// Nothing beyond the parameters.
-    public func checkpointState(of session: Session, prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue { .null }
+    public func checkpointState(of networks: [Player: Sequential], prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue { .null }
 
     /// The trick from its parameters; the state is ignored, as every earlier checkpoint wrote null.
     public static func restored(_ parameters: ParameterValues, state: JSONValue, prefix: String,

@@ -184,7 +184,10 @@ extension Session {
             try generator.forward(z, ForwardContext(training: true, stream: stream("dropout.G")))
         }
         var inputs: (real: Tensor?, fake: Tensor) = (real, generated)
-        for hook in hooks { inputs = try hook.prepareDiscriminatorInputs(real: inputs.real, fake: inputs.fake, context) }
+        for hook in hooks {
+            try hook.repair(trickEnvironment, before: .discriminator)
+            inputs = try hook.prepareDiscriminatorInputs(real: inputs.real, fake: inputs.fake, context)
+        }
         let forward = ForwardContext(training: true, stream: stream("dropout.D"))
         let network = discriminator
         let critic: (Tensor) throws -> Tensor = { try network.forward($0, forward) }
@@ -238,7 +241,10 @@ extension Session {
         let stage = "generator update"
         let z = noise.sample(batchSize, using: stream("noise"))
         var fake = try generator.forward(z, ForwardContext(training: true, stream: stream("dropout.G")))
-        for hook in hooks { fake = try hook.prepareDiscriminatorInputs(real: nil, fake: fake, context).fake }
+        for hook in hooks {
+            try hook.repair(trickEnvironment, before: .generator)
+            fake = try hook.prepareDiscriminatorInputs(real: nil, fake: fake, context).fake
+        }
         let fakeScores = try discriminator.forward(fake, ForwardContext(training: true, stream: stream("dropout.D")))
         var replacement: Tensor?
         for hook in hooks where replacement == nil {
@@ -262,12 +268,12 @@ extension Session {
     /// the norms on its way through memory (Adam) spares the two passes that compute them otherwise.
     private func minimise(_ objective: Tensor, _ player: Player, _ number: Int, _ stage: String,
                           afterUpdate: ([Parameter]) throws -> Bool) throws -> (value: Double, gradientNorm: Double) {
-        let name = player == .generator ? "generator" : "discriminator"
+        let name = player.word
         let value = Double(objective.scalar ?? .nan)
         try requireFinite(value, name + " loss", number, stage)
         let parameters = network(player).parameters
         let gradientList = try gradients(of: objective, wrt: parameters.map(\.value))
-        let isFrozen = frozen.contains(player)
+        let isFrozen = isFrozen(player)
         let measured = isFrozen ? nil : try optimizer(player).updateMeasuring(parameters, gradients: gradientList)
         let norm = (measured?.gradientSquares ?? gradientList.reduce(0.0) { $0 + $1.squaredNorm() }).squareRoot()
         try requireFinite(norm, name + " gradient", number, stage)

@@ -65,6 +65,14 @@ public struct TrainingPlan {
     public var generator: Network
     /// The discriminator (critic).
     public var discriminator: Network
+
+    /// The network of `player`.
+    public func network(_ player: Player) -> Network {
+        switch player {
+        case .generator: generator
+        case .discriminator: discriminator
+        }
+    }
     /// Samples per batch.
     public var batch: Int
     /// Coordinates per real sample.
@@ -230,7 +238,7 @@ extension Session {
     /// The plan of the current configuration with `tricks` (the session's own by default) in their order.
     func trainingPlan(tricks: [(type: any Trick.Type, parameters: ParameterValues)]? = nil) -> TrainingPlan {
         func network(_ player: Player, input: Int, output: Int) -> TrainingPlan.Network {
-            let optimizer = optimizerSettings[player]!.makeOptimizer()
+            let optimizer = rule(player).makeOptimizer()
             let architecture = model(player)
             return TrainingPlan.Network(spec: architecture.perceptron(input: input, output: output),
                                         otherParameters: architecture.declaredParameterCount(input: input, output: output),

@@ -1,12 +1,17 @@
 import Autodiff
 import NeuralNet
 
-/// What a hook may read during a D or G update.
+/// What a hook may read during a D or G update: the session, through a view that cannot change it.
 public struct TrainingContext {
     /// The session being trained.
-    public unowned let session: Session
+    public let session: SessionView
     /// The generator iteration in progress (0-based).
     public let iteration: Int
+
+    init(session: Session, iteration: Int) {
+        self.session = SessionView(session)
+        self.iteration = iteration
+    }
 }
 
 /// A plug-in point in the training step: tricks implement the stages they change, and every stage defaults
@@ -14,6 +19,10 @@ public struct TrainingContext {
 public protocol TrainingHook: AnyObject {
     /// The hook's name, for messages.
     var name: String { get }
+    /// Before each D update (`update` .discriminator) and G update (.generator), just before this hook's
+    /// `prepareDiscriminatorInputs`: puts back what the trick had changed in a network that was rebuilt
+    /// while it was on (a new model, data dimension or seed), at the same point of the update as before.
+    func repair(_ environment: TrickEnvironment, before update: Player) throws
     /// Transforms the batches D sees (instance noise, packing); called once per D update and once per G
     /// update (with `real` nil on the G update).
     func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws -> (real: Tensor?, fake: Tensor)
@@ -46,12 +55,12 @@ public protocol TrainingHook: AnyObject {
     /// the loss changes to one without targets while it is on.
     var needsCrossEntropyLoss: Bool { get }
     /// Called by `Session.addHook` once the hook is in the list: a trick that changes the session
-    /// (learning rates, D's architecture) does so here, after `init` has validated it and after the hook of
-    /// the same name it replaces has been detached. Snapshots and rollbacks do not call it: they restore
-    /// the session already changed.
-    func attach(to session: Session)
+    /// (learning rates, D's architecture) does so here, through what `environment` allows, after `init` has
+    /// validated it and after the hook of the same name it replaces has been detached. Snapshots and
+    /// rollbacks do not call it: they restore the session already changed.
+    func attach(to environment: TrickEnvironment)
     /// Called by `Session.removeHook` once the hook is out of the list: undoes what `attach` did.
-    func detach(from session: Session)
+    func detach(from environment: TrickEnvironment)
     /// How many samples D sees per input row (packing); `Session.discriminatorInputWidth` multiplies by it.
     var discriminatorInputMultiplier: Int { get }
     /// The network to sample G from for metrics and plots instead of the trained G (an EMA copy), or nil.
@@ -59,6 +68,8 @@ public protocol TrainingHook: AnyObject {
 }
 
 extension TrainingHook {
+    /// Nothing to put back.
+    public func repair(_ environment: TrickEnvironment, before update: Player) throws {}
     public func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws -> (real: Tensor?, fake: Tensor) {
         (real, fake)
     }
@@ -81,9 +92,9 @@ extension TrainingHook {
     /// Any loss.
     public var needsCrossEntropyLoss: Bool { false }
     /// Nothing to change.
-    public func attach(to session: Session) {}
+    public func attach(to environment: TrickEnvironment) {}
     /// Nothing to undo.
-    public func detach(from session: Session) {}
+    public func detach(from environment: TrickEnvironment) {}
     /// One sample per row.
     public var discriminatorInputMultiplier: Int { 1 }
     /// The trained G.

@@ -27,8 +27,8 @@ public final class ConsensusTrick: StatelessTrick {
     public let parameters: ParameterValues
 
     /// Refuses what the regulariser cannot be differentiated through.
-    public convenience init(_ parameters: ParameterValues, session: Session) throws {
-        try Self.check(session)
+    public convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
+        try Self.check(environment.session)
         self.init(restoring: parameters)
     }
 
@@ -36,7 +36,7 @@ public final class ConsensusTrick: StatelessTrick {
 
     /// Refuses gradient-penalty losses and networks with batch statistics or dropout; checked again at
     /// every update, since `loss` and `generator`/`discriminator` commands do not consult tricks.
-    static func check(_ session: Session) throws {
+    static func check(_ session: SessionView) throws {
         let loss = session.loss
         if loss.gradientPenalties > 0 {
             throw SessionError("consensus differentiates the players' gradients again; loss \(type(of: loss).spec.name) "
@@ -62,7 +62,7 @@ public final class ConsensusTrick: StatelessTrick {
     func penalty(_ context: TrainingContext) throws -> Tensor {
         let session = context.session
         try Self.check(session)
-        let stream = session.stream("trick.consensus")
+        let stream = session.stream(of: Self.spec.name)
         var real = session.dataset.sample(session.batchSize, using: stream)
         let z = session.noise.sample(session.batchSize, using: stream)
         var fake = try session.generator.forward(z, ForwardContext(training: true))

@@ -30,8 +30,8 @@ public final class EMAGeneratorTrick: Trick {
     private(set) var lastIteration: Int
 
     /// Starts the average at G's current weights.
-    public convenience init(_ parameters: ParameterValues, session: Session) throws {
-        self.init(parameters, average: session.generator.copySequential(), lastIteration: -1)
+    public convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
+        self.init(parameters, average: environment.session.generator.copySequential(), lastIteration: -1)
     }
 
     /// A trick with a given average, last updated after iteration `lastIteration` (−1: not yet).
@@ -80,7 +80,7 @@ public final class EMAGeneratorTrick: Trick {
     // MARK: Checkpoints
 
     /// The averaged network (architecture and tensors under `PREFIX.average`) and the iteration of its last update.
-    public func checkpointState(of session: Session, prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
+    public func checkpointState(of networks: [Player: Sequential], prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
         .object([("average", try NetworkRecord.encode(average, prefix: "\(prefix).average", into: &file)),
                  ("last_iteration", .integer(lastIteration))])
     }

@@ -48,7 +48,8 @@ public final class FeatureMatching: StatelessTrick {
     public let form: Form
 
     /// Refused when the layer is not a layer of D (or D has no hidden layer).
-    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
+        let session = environment.session
         let text = parameters[Self.layer]
         guard text == "last" || (try? NumberSyntax.integer(text, as: Int.self, in: 0...Int.max)) != nil else {
             throw SessionError("feature-matching: layer=\(text) is not a layer index; give the index `show models` "
@@ -107,7 +108,7 @@ public final class FeatureMatching: StatelessTrick {
         let session = context.session
         let network = session.discriminator
         let path = String(try featureIndex(of: network))
-        let stream = session.stream("trick.feature-matching")
+        let stream = session.stream(of: Self.spec.name)
         let real = session.dataset.sample(fake.shape[0], using: stream)
         // Dropout in D (if any) draws from this trick's stream so D's own dropout masks are unchanged.
         let realFeatures = try withoutGradients { () throws -> Tensor in

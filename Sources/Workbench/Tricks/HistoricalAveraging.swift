@@ -62,7 +62,7 @@ public final class HistoricalAveraging: Trick {
     var averages: [Player: Average] = [:]
 
     /// Any loss and model accept it; the averages start at the first update.
-    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
         self.init(parameters, averages: [:])
     }
 
@@ -133,11 +133,11 @@ public final class HistoricalAveraging: Trick {
     /// Per player: the mean θ̄ (tensors `PREFIX.G.mean.i`), the count t, and the parameter values of the
     /// last update (tensors `PREFIX.G.last_seen.i`, left out when they are the network's current values,
     /// as they are unless the network was rebuilt since).
-    public func checkpointState(of session: Session, prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
+    public func checkpointState(of networks: [Player: Sequential], prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
         var members: [(key: String, value: JSONValue)] = []
         for player in Player.allCases {
             guard let average = averages[player] else { continue }
-            let current = session.network(player).parameters.map(\.value)
+            let current = networks[player]?.parameters.map(\.value) ?? []
             let lastSeenIsCurrent = current.count == average.lastSeen.count
                 && zip(current, average.lastSeen).allSatisfy { $0.isBitwiseEqual(to: $1) }
             for (index, mean) in average.mean.enumerated() { file.append("\(prefix).\(player.rawValue).mean.\(index)", mean) }
@@ -176,7 +176,7 @@ public final class HistoricalAveraging: Trick {
 
     /// Each penalised player's running mean, and the difference to it the penalty differentiates.
     public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {
-        let networks = parameters[Self.players].players.map { $0 == .generator ? plan.generator : plan.discriminator }
+        let networks = parameters[Self.players].players.map(plan.network)
         plan.trickState.append((spec.name, TrainingFootprint.float * 2 * Double(networks.reduce(0) { $0 + $1.parameters })))
     }
 }

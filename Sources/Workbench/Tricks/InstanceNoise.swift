@@ -43,7 +43,7 @@ public final class InstanceNoise: StatelessTrick {
     public let steps: Int
 
     /// Any loss and model accept it: it only changes D's inputs.
-    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
         self.init(restoring: parameters)
     }
 
@@ -66,7 +66,7 @@ public final class InstanceNoise: StatelessTrick {
         let s = standardDeviation(atIteration: context.iteration)
         // Once annealed to 0 nothing is drawn: the inputs are exactly the clean batches.
         guard s > 0 else { return (real, fake) }
-        let stream = context.session.stream("trick.instance-noise")
+        let stream = context.session.stream(of: Self.spec.name)
         let noisyReal = try real.map { try $0 + Tensor.randomNormal($0.shape, standardDeviation: s, using: stream) }
         let noisyFake = try fake + Tensor.randomNormal(fake.shape, standardDeviation: s, using: stream)
         return (noisyReal, noisyFake)

@@ -25,9 +25,10 @@ public final class LabelSmoothing: StatelessTrick {
     public let alpha: Float
 
     /// Refused when the session's loss is not a cross-entropy loss: silently ignoring α would mislead.
-    public convenience init(_ parameters: ParameterValues, session: Session) throws {
-        guard session.loss.isCrossEntropy else {
-            throw SessionError(Self.refusal(lossName: type(of: session.loss).spec.name))
+    public convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
+        let loss = environment.session.loss
+        guard loss.isCrossEntropy else {
+            throw SessionError(Self.refusal(lossName: type(of: loss).spec.name))
         }
         self.init(restoring: parameters)
     }

@@ -111,8 +111,9 @@ public final class MinibatchDiscrimination: StatelessTrick {
 
     /// Inserts the layer into the session's D; refused when D has no final Linear after a hidden layer or
     /// already has such a layer.
-    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
         self.init(restoring: parameters)
+        let session = environment.session
         if let existing = Self.layerIndex(in: session.discriminator) {
             let layer = session.discriminator.layers[existing] as! MinibatchDiscriminationLayer
             throw SessionError("minibatch-discrimination is already on (kernels=\(layer.kernels) dims=\(layer.dims)); "
@@ -122,7 +123,7 @@ public final class MinibatchDiscrimination: StatelessTrick {
             throw SessionError("minibatch-discrimination conflicts with \(other.name) in D, whose reference rows would join "
                                + "every batch's similarities; switch \(other.name) to players=G first")
         }
-        try install(in: session)
+        try install(in: environment)
     }
 
     public init(restoring parameters: ParameterValues) {
@@ -137,14 +138,14 @@ public final class MinibatchDiscrimination: StatelessTrick {
     }
 
     /// Replaces D's final Linear by the layer and a wider Linear.
-    func install(in session: Session) throws {
-        let network = session.discriminator
+    func install(in environment: TrickEnvironment) throws {
+        let network = environment.session.discriminator
         guard let last = network.layers.lastIndex(where: { $0 is Linear }), last > 0,
               let final = network.layers[last] as? Linear, final.outputWidth == 1 else {
             throw SessionError("minibatch-discrimination needs a D with a hidden layer before a final Linear with one "
                                + "output; D is " + network.describeLayers().joined(separator: ", "))
         }
-        let stream = session.stream("trick.minibatch-discrimination")
+        let stream = environment.session.stream(of: Self.spec.name)
         let layer = MinibatchDiscriminationLayer(inputs: final.inputWidth, kernels: kernels, dims: dims,
                                                  replacing: final, using: stream)
         let widened = Linear(final.inputWidth + kernels, 1, using: stream)
@@ -152,13 +153,13 @@ public final class MinibatchDiscrimination: StatelessTrick {
         network.insert(layer, at: last)
         network.insert(widened, at: last + 1)
         // The replaced Linear is no longer trained; its memory would otherwise linger in the optimizer.
-        session.discriminatorOptimizer.state.forget(final.parameters)
+        environment.forgetOptimizerMemory(of: final.parameters, .discriminator)
     }
 
     /// Puts D back as it was before the layer was inserted (its original final Linear, as trained so
     /// far before the switch-on), forgetting the optimizer memory of the removed parameters.
-    public func detach(from session: Session) {
-        let network = session.discriminator
+    public func detach(from environment: TrickEnvironment) {
+        let network = environment.session.discriminator
         guard let index = Self.layerIndex(in: network) else { return }
         let layer = network.remove(at: index) as! MinibatchDiscriminationLayer
         var removed = layer.parameters
@@ -166,14 +167,12 @@ public final class MinibatchDiscrimination: StatelessTrick {
             removed += network.remove(at: index).parameters
         }
         if let original = layer.replacedFinal { network.insert(original, at: index) }
-        session.discriminatorOptimizer.state.forget(removed)
+        environment.forgetOptimizerMemory(of: removed, .discriminator)
     }
 
     /// Inserts a layer again when D was rebuilt (new model, data dimension or seed) while the trick is on.
-    public func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws
-        -> (real: Tensor?, fake: Tensor) {
-        if Self.layerIndex(in: context.session.discriminator) == nil { try install(in: context.session) }
-        return (real, fake)
+    public func repair(_ environment: TrickEnvironment, before update: Player) throws {
+        if Self.layerIndex(in: environment.session.discriminator) == nil { try install(in: environment) }
     }
 
     /// The samples of a batch are compared with each other.

@@ -27,8 +27,8 @@ public final class PackingTrick: StatelessTrick {
     public let m: Int
 
     /// Refuses a batch size that m does not divide.
-    public convenience init(_ parameters: ParameterValues, session: Session) throws {
-        try Self.checkBatch(session.batchSize, parameters[Self.m])
+    public convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
+        try Self.checkBatch(environment.session.batchSize, parameters[Self.m])
         self.init(restoring: parameters)
     }
 
@@ -55,14 +55,14 @@ public final class PackingTrick: StatelessTrick {
     public var discriminatorInputMultiplier: Int { m }
 
     /// Rebuilds D for packs (now that this hook is in the list, `discriminatorInputWidth` is m·d).
-    public func attach(to session: Session) { Self.rebuildDiscriminator(session) }
+    public func attach(to environment: TrickEnvironment) { Self.rebuildDiscriminator(environment) }
 
     /// Rebuilds D for single samples (this hook has left the list).
-    public func detach(from session: Session) { Self.rebuildDiscriminator(session) }
+    public func detach(from environment: TrickEnvironment) { Self.rebuildDiscriminator(environment) }
 
     /// A fresh D from its `mlp` parameters and stream init.D, optimizer memory cleared. Building an MLP
     /// only fails for non-positive widths, which the session's D already excludes.
-    static func rebuildDiscriminator(_ session: Session) { try? session.rebuildNetworks([.discriminator]) }
+    static func rebuildDiscriminator(_ environment: TrickEnvironment) { try? environment.rebuildNetwork(.discriminator) }
 
     /// Packs the real and the generated batch.
     public func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws

@@ -79,7 +79,7 @@ public final class ReplayBufferTrick: Trick {
     public internal(set) var pool: ReplayPool
 
     /// An empty pool of the given size; any loss and model accept it.
-    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
         self.init(parameters, pool: ReplayPool(capacity: parameters[Self.size]))
     }
 
@@ -92,7 +92,7 @@ public final class ReplayBufferTrick: Trick {
     public func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws
         -> (real: Tensor?, fake: Tensor) {
         guard real != nil else { return (real, fake) }
-        let mixed = try pool.mix(fake.detached(), p: parameters[Self.p], using: context.session.stream("trick.replay-buffer"))
+        let mixed = try pool.mix(fake.detached(), p: parameters[Self.p], using: context.session.stream(of: Self.spec.name))
         return (real, mixed)
     }
 
@@ -102,7 +102,7 @@ public final class ReplayBufferTrick: Trick {
     // MARK: Checkpoints
 
     /// The pool's samples (tensor `PREFIX.pool`, [samples, width]) and how many were offered.
-    public func checkpointState(of session: Session, prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
+    public func checkpointState(of networks: [Player: Sequential], prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
         if let width = pool.rows.first?.count {
             file.append("\(prefix).pool", try Tensor(pool.rows.flatMap { $0 }, shape: [pool.rows.count, width]))
         }

@@ -108,8 +108,9 @@ public final class SpectralNormTrick: StatelessTrick {
     public let parameters: ParameterValues
 
     /// Refuses a D without a Linear layer (nothing to normalise).
-    public convenience init(_ parameters: ParameterValues, session: Session) throws {
-        guard Self.linearIndices(session.discriminator) != [] || !Self.wrapped(session.discriminator).isEmpty else {
+    public convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
+        let network = environment.session.discriminator
+        guard Self.linearIndices(network) != [] || !Self.wrapped(network).isEmpty else {
             throw SessionError("spectral-norm normalises D's Linear layers, but D has none")
         }
         self.init(restoring: parameters)
@@ -128,24 +129,24 @@ public final class SpectralNormTrick: StatelessTrick {
     }
 
     /// Wraps every bare Linear of D (all of them on `trick on`; after a rebuild of D, the new ones).
-    func wrapLinears(of session: Session) throws {
+    func wrapLinears(of session: SessionView) throws {
         let network = session.discriminator
         for index in Self.linearIndices(network) {
             let linear = network.remove(at: index) as! Linear
-            network.insert(try SpectralNormLinear(linear, using: session.stream("trick.spectral-norm")), at: index)
+            network.insert(try SpectralNormLinear(linear, using: session.stream(of: Self.spec.name)), at: index)
         }
     }
 
     /// Wraps D's Linears.
-    public func attach(to session: Session) {
+    public func attach(to environment: TrickEnvironment) {
         // Wrapping builds u from a normal draw and v from one matrix product of shapes the Linear has:
         // nothing here can throw for a Linear that works.
-        try? wrapLinears(of: session)
+        try? wrapLinears(of: environment.session)
     }
 
     /// Puts the bare Linears back (same parameter objects: weights and memory are kept).
-    public func detach(from session: Session) {
-        let network = session.discriminator
+    public func detach(from environment: TrickEnvironment) {
+        let network = environment.session.discriminator
         for index in network.layers.indices {
             guard let wrapper = network.layers[index] as? SpectralNormLinear else { continue }
             network.remove(at: index)
@@ -153,12 +154,16 @@ public final class SpectralNormTrick: StatelessTrick {
         }
     }
 
+    /// Wraps the Linears of a D rebuilt while the trick was on, at the next D update.
+    public func repair(_ environment: TrickEnvironment, before update: Player) throws {
+        if update == .discriminator { try wrapLinears(of: environment.session) }
+    }
+
     /// One power iteration per D update (the D update is the only call with a real batch), before D's
     /// forward pass, as PyTorch updates u before computing W/σ.
     public func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws
         -> (real: Tensor?, fake: Tensor) {
         guard real != nil else { return (real, fake) }
-        try wrapLinears(of: context.session)
         for layer in Self.wrapped(context.session.discriminator) { try layer.powerIterate() }
         return (real, fake)
     }

@@ -27,9 +27,9 @@ public final class TTURTrick: Trick {
     var previousRates: [Player: Double] = [:]
 
     /// Validates the rates against the range of both players' learning rates.
-    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
         for player in Player.allCases {
-            let rule = type(of: session.optimizerSettings[player]!)
+            let rule = type(of: environment.session.rule(player))
             let (spec, lr) = (rule.spec, rule.learningRate.spec)
             let rate = parameters[Self.rateKey(player)]
             if case .real(let range?) = lr.kind, !range.contains(rate) {
@@ -45,47 +45,41 @@ public final class TTURTrick: Trick {
     }
 
     /// The key of `player`'s rate.
-    static func rateKey(_ player: Player) -> ParameterKey<Double> { player == .generator ? generatorRate : discriminatorRate }
+    static func rateKey(_ player: Player) -> ParameterKey<Double> {
+        switch player {
+        case .generator: generatorRate
+        case .discriminator: discriminatorRate
+        }
+    }
 
     /// The rate this trick gives `player`.
     public func rate(for player: Player) -> Double { parameters[Self.rateKey(player)] }
 
     /// Remembers both rates and sets the trick's.
-    public func attach(to session: Session) {
+    public func attach(to environment: TrickEnvironment) {
         for player in Player.allCases {
             // A ttur that was on has been detached before this one attaches (`trick on` removes the old
             // hook first), so the current rate is the one from before any ttur.
-            previousRates[player] = Self.currentRate(of: player, in: session)
+            previousRates[player] = Self.currentRate(of: player, in: environment.session)
             // Every optimizer declares lr over a range that holds ttur's (checked in init): this cannot fail.
-            if (try? Self.setRate(rate(for: player), of: player, in: session)) == nil { previousRates[player] = nil }
+            if (try? environment.setLearningRate(rate(for: player), of: player)) == nil { previousRates[player] = nil }
         }
     }
 
     /// Gives back the previous rates where the trick's are still in force.
-    public func detach(from session: Session) {
+    public func detach(from environment: TrickEnvironment) {
         for player in Player.allCases {
             guard let previous = previousRates[player],
-                  Self.currentRate(of: player, in: session) == rate(for: player) else { continue }
-            try? Self.setRate(previous, of: player, in: session)
+                  Self.currentRate(of: player, in: environment.session) == rate(for: player) else { continue }
+            try? environment.setLearningRate(previous, of: player)
         }
         previousRates = [:]
     }
 
-    /// Sets `lr` on a player's optimizer, keeping its kind, its other explicit settings and its memory
-    /// (`setOptimizer` with the same declaration keeps the state).
-    static func setRate(_ rate: Double, of player: Player, in session: Session) throws {
-        let rule = type(of: session.optimizerSettings[player]!), current = session.optimizerSettings[player]!.parameters
-        let lr = rule.learningRate.name
-        var values = current.entries.filter { current.explicitNames.contains($0.name) && $0.name != lr }
-            .map { ($0.name, $0.value) }
-        values.append((lr, .real(rate)))
-        try session.setOptimizer(player, try rule.init(try ParameterValues(rule.spec, values: values)))
-    }
-
     /// A player's learning rate as its optimizer's parameters store it (a Double, so that it compares exactly
     /// with the trick's own).
-    static func currentRate(of player: Player, in session: Session) -> Double {
-        let rule = session.optimizerSettings[player]!
+    static func currentRate(of player: Player, in session: SessionView) -> Double {
+        let rule = session.rule(player)
         return Double(parameterValue: rule.parameters.storedValue(type(of: rule).learningRate))!
     }
 
@@ -95,7 +89,7 @@ public final class TTURTrick: Trick {
     // MARK: Checkpoints
 
     /// The learning rates to give back when switched off.
-    public func checkpointState(of session: Session, prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
+    public func checkpointState(of networks: [Player: Sequential], prefix: String, into file: inout SafeTensorsFile) throws -> JSONValue {
         .object(Player.allCases.compactMap { player in previousRates[player].map { (player.rawValue, JSONValue.real($0)) } })
     }
 

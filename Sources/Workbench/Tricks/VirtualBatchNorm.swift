@@ -163,10 +163,10 @@ public final class VirtualBatchNormalization: StatelessTrick {
     public let referenceCount: Int
 
     /// Installs VBN in the chosen networks, after checking every conflict first.
-    public convenience init(_ parameters: ParameterValues, session: Session) throws {
+    public convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
         self.init(restoring: parameters)
-        for player in players { try check(player, session) }
-        for player in players where !Self.isInstalled(in: session.network(player)) { try install(player, session) }
+        for player in players { try check(player, environment.session) }
+        for player in players where !Self.isInstalled(in: environment.session.network(player)) { try install(player, environment) }
     }
 
     public init(restoring parameters: ParameterValues) {
@@ -181,8 +181,8 @@ public final class VirtualBatchNormalization: StatelessTrick {
     }
 
     /// Throws when VBN cannot go into `player`'s network.
-    func check(_ player: Player, _ session: Session) throws {
-        let network = session.network(player), label = player == .generator ? "G" : "D"
+    func check(_ player: Player, _ session: SessionView) throws {
+        let network = session.network(player), label = player.rawValue
         if Self.isInstalled(in: network) {
             throw SessionError("vbn is already on in \(label); switch it off first to change its parameters")
         }
@@ -199,9 +199,10 @@ public final class VirtualBatchNormalization: StatelessTrick {
     }
 
     /// Replaces the BatchNorms (or follows each hidden Linear) with VBN, between a reference and a strip layer.
-    func install(_ player: Player, _ session: Session) throws {
+    func install(_ player: Player, _ environment: TrickEnvironment) throws {
+        let session = environment.session
         let network = session.network(player)
-        let stream = session.stream("trick.vbn")
+        let stream = session.stream(of: Self.spec.name)
         let rows = player == .generator
             ? session.noise.sample(referenceCount, using: stream)
             : session.dataset.sample(referenceCount, using: stream)
@@ -219,7 +220,7 @@ public final class VirtualBatchNormalization: StatelessTrick {
                 let batchNorm = network.remove(at: index) as! BatchNorm
                 network.insert(VirtualBatchNorm(features: batchNorm.features, referenceCount: referenceCount,
                                                 replacing: batchNorm), at: index)
-                session.optimizer(player).state.forget(batchNorm.parameters)
+                environment.forgetOptimizerMemory(of: batchNorm.parameters, player)
             }
         }
         network.insert(VirtualBatchNormReference(rows), at: 0)
@@ -227,9 +228,9 @@ public final class VirtualBatchNormalization: StatelessTrick {
     }
 
     /// Takes VBN out of every network again.
-    public func detach(from session: Session) {
+    public func detach(from environment: TrickEnvironment) {
         for player in players {
-            let network = session.network(player)
+            let network = environment.session.network(player)
             guard Self.isInstalled(in: network) else { continue }
             var forgotten: [Parameter] = []
             for index in network.layers.indices.reversed() {
@@ -248,17 +249,15 @@ public final class VirtualBatchNormalization: StatelessTrick {
                 default: break
                 }
             }
-            session.optimizer(player).state.forget(forgotten)
+            environment.forgetOptimizerMemory(of: forgotten, player)
         }
     }
 
     /// Installs VBN again in a network that was rebuilt while the trick was on.
-    public func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws
-        -> (real: Tensor?, fake: Tensor) {
-        for player in players where !Self.isInstalled(in: context.session.network(player)) {
-            try install(player, context.session)
+    public func repair(_ environment: TrickEnvironment, before update: Player) throws {
+        for player in players where !Self.isInstalled(in: environment.session.network(player)) {
+            try install(player, environment)
         }
-        return (real, fake)
     }
 
     /// The reference rows go through D with every batch when D has VBN.
