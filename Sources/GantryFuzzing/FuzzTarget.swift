@@ -109,7 +109,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             let file = try SafeTensorsFile.decode(bytes, path: path)
             _ = try? Checkpoint(file, path: path)  // the checksum check, which nearly every mutation fails
             let checkpoint = try Checkpoint(file, path: path, verifyingChecksum: false)
-            guard isSmall(try checkpoint.configurationScript()) else { return .skipped }
+            let small = checkpoint.version == 1 ? isSmall(try checkpoint.configurationScript()) : isSmall(try checkpoint.configuration())
+            guard small else { return .skipped }
             let (snapshot, _) = try Interpreter.session(from: checkpoint)
             let session = try Session()
             session.install(snapshot)
@@ -122,7 +123,23 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
-    /// Whether every number of the configuration (outside its `seed` line) is at most `largestConfiguredNumber`.
+    /// Whether every number of the configuration (outside its seed) is at most `largestConfiguredNumber`.
+    static func isSmall(_ configuration: SessionConfiguration) -> Bool {
+        let settings = [configuration.dataset, configuration.noise, configuration.loss]
+            + Player.allCases.flatMap { [configuration.models[$0], configuration.optimizers[$0]] } + [configuration.game].compactMap { $0 }
+        let numbers = settings.flatMap(\.parameters.entries).flatMap { entry -> [Double] in
+            switch entry.value {
+            case .integer(let value): [Double(value)]
+            case .real(let value): [value]
+            case .integerList(let values): values.map(Double.init)
+            case .realList(let values): values
+            default: []
+            }
+        }
+        return configuration.batchSize <= largestConfiguredNumber && numbers.allSatisfy { $0.magnitude <= Double(largestConfiguredNumber) }
+    }
+
+    /// Whether every number of a format-1 configuration script (outside its `seed` line) is at most `largestConfiguredNumber`.
     static func isSmall(_ script: String) -> Bool {
         for line in script.split(separator: "\n") where !line.hasPrefix("seed") {
             for token in line.split(whereSeparator: { " =,[]\t".contains($0) }) {

@@ -3,24 +3,17 @@ import Workbench
 /// Leaving a session with training that no file holds: the interactive prompt warns once, as an editor
 /// does, and leaves on the second request. What counts as saved is the journal: `save FILE.gan` and
 /// `checkpoint save FILE` write the session as it is (and `checkpoint load FILE` reads one that is), so the
-/// iterations in journal lines after what the last of them held are the ones leaving would lose.
+/// iterations in journal entries after what the last of them held are the ones leaving would lose.
 extension Interpreter {
-    /// Iterations trained since the last save or checkpoint: those of the journal's lines past its common
+    /// Iterations trained since the last save or checkpoint: those of the journal's entries past its common
     /// part with the journal that was saved. A session taken back to a saved state (`restore`) has none; a
     /// session started over (`seed`) has only what it trained since.
     var unsavedIterations: Int { iterationsTrained(since: savedJournal) }
 
-    /// The iterations in the journal's lines past its common part with `earlier`.
-    func iterationsTrained(since earlier: [String]) -> Int {
+    /// The iterations in the journal's entries past its common part with `earlier`.
+    func iterationsTrained(since earlier: [JournalEntry]) -> Int {
         let common = zip(session.journal, earlier).prefix { $0 == $1 }.count
-        return session.journal.dropFirst(common).reduce(0) { $0 + Self.iterations(ofJournalLine: $1) }
-    }
-
-    /// The iterations a journal line trained: `step N` N, `step g` one (it completes an iteration), others none.
-    static func iterations(ofJournalLine line: String) -> Int {
-        guard line.hasPrefix("step ") else { return 0 }
-        let argument = line.dropFirst(5)
-        return argument == "g" ? 1 : Int(argument) ?? 0
+        return session.journal.dropFirst(common).reduce(0) { $0 + $1.iterations }
     }
 
     /// Records that a file now holds the session as it is.

@@ -72,10 +72,10 @@ public final class Interpreter {
     public var confirmsLeavingUnsavedTraining = false
     /// The journal as the last `save` or `checkpoint save` wrote it, or as `checkpoint load` read it: what a
     /// file holds of this session.
-    var savedJournal: [String] = []
+    var savedJournal: [JournalEntry] = []
     /// The journal when leaving was last refused with a warning: asking again leaves unless more was
     /// trained since.
-    var warnedJournal: [String]?
+    var warnedJournal: [JournalEntry]?
     /// Errors and failed expectations so far (the exit status of `run` and `-e`).
     public internal(set) var failureCount = 0
     /// The most recent report of each metric, for `expect`.

@@ -49,9 +49,10 @@ public final class Session {
     var snapshots: [(name: String, state: SessionSnapshot)] = []
     /// D statistics of `stepDiscriminator` calls not yet completed by `stepGenerator`.
     var pendingCritic: CriticOutcome? { get { state.pendingCritic } _modify { yield &state.pendingCritic } }
-    /// The canonical commands that made this session, in order (written by `save`, replayed by `run`).
-    /// The shell appends to it; snapshots keep and restore it with everything else.
-    public var journal: [String] { get { state.journal } _modify { yield &state.journal } }
+    /// What was done to this session that a replay must do again, in order: its configuration's entries,
+    /// then every change, trick, step and measurement (the shell records them; `save` writes them as
+    /// commands). Snapshots keep and restore it with everything else.
+    public var journal: [JournalEntry] { get { state.journal } _modify { yield &state.journal } }
     /// The most memory training may need, in bytes (`trainingFootprint` estimates it): a change of the
     /// configuration that would need more is refused before anything is allocated, and so is `train`.
     public var memoryBudget = TrainingFootprint.defaultBudget
@@ -73,39 +74,80 @@ public final class Session {
         try Session(seed: seed, buildingNetworks: false)
     }
 
-    private init(seed: UInt64, buildingNetworks: Bool) throws {
-        buildsNetworks = buildingNetworks
+    private convenience init(seed: UInt64, buildingNetworks: Bool) throws {
         guard let ring = Plugins.datasets.named("ring8") else { throw SessionError("no ring8 data set is registered") }
         let model = try Plugins.defaultModel.init(try ParameterValues(Plugins.defaultModel.spec))
         let adam = try AdamRule.make()
         func player() -> PlayerState {
             PlayerState(model: model, network: Sequential([]), rule: adam, optimizer: adam.makeOptimizer())
         }
-        state = SessionState(
+        self.init(state: SessionState(
             seed: seed, streams: RandomStreams(seed: seed), dataset: try ring.init(try ParameterValues(ring.spec)),
             noise: try NormalNoise(dimension: 2), loss: try NonSaturatingLoss(try ParameterValues(NonSaturatingLoss.spec)),
-            players: PlayerStates(generator: player(), discriminator: player()), batchSize: 128)
+            players: PlayerStates(generator: player(), discriminator: player()), batchSize: 128), buildingNetworks: buildingNetworks)
         if buildingNetworks {
             generator = try buildNetwork(.generator)
             discriminator = try buildNetwork(.discriminator)
         }
-        journal = configurationCommands
+        journal = configuration.entries
     }
 
-    /// The canonical commands that recreate the current configuration (seed, data, noise, both models,
-    /// loss, both optimizers, batch size): the first lines of every journal.
-    public var configurationCommands: [String] {
-        var lines = ["seed \(seed)", "data " + dataset.canonicalText, "noise " + noise.canonicalText]
-        for player in Player.allCases { lines.append(player.word + " " + model(player).canonicalText) }
-        lines.append("loss " + loss.canonicalText)
-        for player in Player.allCases {
-            lines.append("optimizer \(player.rawValue) " + rule(player).canonicalText)
-        }
-        lines.append("batch \(batchSize)")
-        for player in Player.allCases where isFrozen(player) { lines.append("freeze \(player.rawValue)") }
-        if let game { lines.append("game " + game.canonicalText) }
-        return lines
+    private init(state: SessionState, buildingNetworks: Bool) {
+        self.state = state
+        buildsNetworks = buildingNetworks
     }
+
+    /// A session made from a configuration, without any interpreter: what a checkpoint's configuration is
+    /// restored by. Its networks are freshly initialised from the seed (as `buildNetwork` makes them, so
+    /// they are those any replay of the configuration's commands would make), its optimizers start empty,
+    /// and its journal is the configuration's entries. Refused when a plugin is not registered, a model
+    /// does not fit its player, or (when it builds networks) training would need more than `memoryBudget`.
+    /// A session that does not build networks leaves them empty, as `configurationOnly`.
+    public static func configured(_ configuration: SessionConfiguration, buildingNetworks: Bool = true,
+                                  memoryBudget: Int = TrainingFootprint.defaultBudget) throws -> Session {
+        let c = configuration
+        func player(_ player: Player) throws -> PlayerState {
+            let rule = try Plugins.optimizers.entry(for: c.optimizers[player]).init(c.optimizers[player].parameters)
+            var state = PlayerState(model: try Plugins.models.entry(for: c.models[player]).init(c.models[player].parameters),
+                                    network: Sequential([]), rule: rule, optimizer: rule.makeOptimizer())
+            state.isFrozen = c.frozen[player]
+            return state
+        }
+        guard c.batchSize > 0 else { throw SessionError("a batch needs at least one sample, not \(c.batchSize)") }
+        var state = SessionState(
+            seed: c.seed, streams: RandomStreams(seed: c.seed),
+            dataset: try Plugins.datasets.entry(for: c.dataset).init(c.dataset.parameters),
+            noise: try Plugins.noise.entry(for: c.noise).init(c.noise.parameters),
+            loss: try Plugins.losses.entry(for: c.loss).init(c.loss.parameters),
+            players: PlayerStates(generator: try player(.generator), discriminator: try player(.discriminator)),
+            batchSize: c.batchSize)
+        state.game = try c.game.map { ToyGame(try Plugins.games.entry(for: $0).init($0.parameters)) }
+        let session = Session(state: state, buildingNetworks: buildingNetworks)
+        session.memoryBudget = memoryBudget
+        for player in Player.allCases { try session.checkModel(player) }
+        if buildingNetworks {
+            try session.checkMemoryBudget()
+            session.generator = try session.buildNetwork(.generator)
+            session.discriminator = try session.buildNetwork(.discriminator)
+        }
+        session.journal = c.entries
+        return session
+    }
+
+    /// The configuration as one value: seed, data, noise, both models, loss, both update rules, batch size,
+    /// frozen players and the toy game.
+    public var configuration: SessionConfiguration {
+        SessionConfiguration(
+            seed: seed, dataset: PluginSetting(dataset), noise: PluginSetting(noise),
+            models: PerPlayer(generator: PluginSetting(model(.generator)), discriminator: PluginSetting(model(.discriminator))),
+            loss: PluginSetting(loss),
+            optimizers: PerPlayer(generator: PluginSetting(rule(.generator)), discriminator: PluginSetting(rule(.discriminator))),
+            batchSize: batchSize, frozen: PerPlayer(generator: isFrozen(.generator), discriminator: isFrozen(.discriminator)),
+            game: game?.setting)
+    }
+
+    /// Records what was done in the journal.
+    public func record(_ entry: JournalEntry) { journal.append(entry) }
 
     /// What a trick may see and change of this session: what `Trick.init` receives, and `attach` and `detach`.
     public var trickEnvironment: TrickEnvironment { TrickEnvironment(self) }
@@ -227,9 +269,9 @@ public final class Session {
         }
     }
 
-    /// Stops (or resumes) a player's updates; its gradient is still computed and recorded in the history.
-    public func setFrozen(_ player: Player, _ isFrozen: Bool) {
-        players[player].isFrozen = isFrozen
+    /// Stops (or resumes) players' updates; their gradients are still computed and recorded in the history.
+    public func freeze(_ change: FreezeChange) {
+        for player in Player.allCases { players[player].isFrozen = change.frozen(player, wasFrozen: isFrozen(player)) }
     }
 
     /// Switches the objective; both networks keep their weights and both optimizers their memory.
@@ -316,7 +358,7 @@ public final class Session {
         history = History()
         pendingCritic = nil
         game = game?.restarted
-        journal = configurationCommands
+        journal = configuration.entries
     }
 }
 

@@ -83,8 +83,8 @@ public struct SessionState {
     public internal(set) var game: ToyGame?
     /// D statistics of `stepDiscriminator` calls not yet completed by `stepGenerator`.
     var pendingCritic: CriticOutcome?
-    /// The canonical commands that made this state, in order (written by `save`, replayed by `run`).
-    public internal(set) var journal: [String] = []
+    /// What was done to make this state, in order (`Session.journal`).
+    public internal(set) var journal: [JournalEntry] = []
 
     /// A copy sharing no mutable object with this one: networks and optimizer memory copied, streams
     /// recreated at their positions, hooks copied. Immutable parts (data set, loss, settings, history) are

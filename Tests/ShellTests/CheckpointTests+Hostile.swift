@@ -16,8 +16,19 @@ extension CheckpointTests {
 
 
     func testAConfigurationThatContradictsItsTensorsIsRefusedBeforeAnythingIsBuilt() throws {
-        let good = try goodCheckpoint()
+        // Format 2 (records) and format 1 (script text) alike.
+        let current = try goodCheckpoint()
         let name = path("bad.safetensors")
+        let wideRecord = try resigned(current, replacingMetadata("gantry.configuration") {
+            $0.replacingOccurrences(of: "\"G\":{\"name\":\"mlp\",\"parameters\":{\"hidden\":\"8\"",
+                                    with: "\"G\":{\"name\":\"mlp\",\"parameters\":{\"hidden\":\"20000,20000\"")
+        })
+        var recordError = ""
+        let recordGrowth = try ResidentMemory.peakGrowth { recordError = try loadError(wideRecord) }
+        XCTAssertEqual(recordError, "t:1:17: error: \(name): tensor 'G.0.weight' (the weight of Linear G.0) has shape [8, 2], "
+                       + "but the configuration declares [20000, 2]")
+        if let recordGrowth { XCTAssertLessThan(recordGrowth, 200_000_000, "the declared network was built") }
+        let good = try formatOne(current)
         // The declared G would be 400 million parameters (1.6 GB, seconds to draw); the file holds 8-wide layers.
         let wide = try resigned(good, replacingMetadata("gantry.config") {
             $0.replacingOccurrences(of: "generator mlp hidden=8 ", with: "generator mlp hidden=20000,20000 ")
@@ -62,8 +73,8 @@ extension CheckpointTests {
         XCTAssertEqual(interpreter.session.iteration, 3)
     }
 
-    func testAJournalHoldsOnlyWhatTheInterpreterJournals() throws {
-        let good = try goodCheckpoint()
+    func testAFormatOneJournalHoldsOnlyWhatTheInterpreterJournaled() throws {
+        let good = try formatOne(try goodCheckpoint())
         let name = path("bad.safetensors")
         let stolen = path("stolen.csv")
         func withJournalLine(_ line: String) throws -> String {
@@ -97,6 +108,11 @@ extension CheckpointTests {
         let (other, drainOther) = try makeInterpreter()
         run(other, "checkpoint load \(path("journal.safetensors")); save \(path("replay.gan"))", drainOther)
         XCTAssertEqual(other.session.journal, interpreter.session.journal)
+        try Data(try formatOne([UInt8](try Data(contentsOf: URL(fileURLWithPath: path("journal.safetensors"))))))
+            .write(to: URL(fileURLWithPath: path("journal-1.safetensors")))
+        let (old, drainOld) = try makeInterpreter()
+        run(old, "checkpoint load \(path("journal-1.safetensors"))", drainOld)
+        XCTAssertEqual(old.session.journal, interpreter.session.journal)
     }
 
     func testAFileNamedInAConfigurationIsReadAsTheDataCommandReadsIt() throws {
@@ -106,11 +122,15 @@ extension CheckpointTests {
             let (direct, drainDirect) = try makeInterpreter()
             XCTAssertFalse(direct.execute("data points file=\(target)", file: "t"))
             let reason = try XCTUnwrap(drainDirect().errors.first?.components(separatedBy: "error: ").last)
-            let error = try loadError(try resigned(good, replacingMetadata("gantry.config") {
+            let record = try loadError(try resigned(good, replacingMetadata("gantry.configuration") {
+                $0.replacingOccurrences(of: "\"name\":\"ring8\",\"parameters\":{\"modes\":\"8\",\"radius\":\"1\",\"sigma\":\"0.01\"},\"stated\":[\"modes\",\"radius\",\"sigma\"]",
+                                        with: "\"name\":\"points\",\"parameters\":{\"file\":\"\(target)\"},\"stated\":[\"file\"]")
+            }))
+            XCTAssertTrue(record.contains("has a configuration that cannot be set up: ") && record.hasSuffix(reason), record)
+            let script = try loadError(try resigned(try formatOne(good), replacingMetadata("gantry.config") {
                 $0.replacingOccurrences(of: "data ring8 modes=8 radius=1 sigma=0.01", with: "data points file=\(target)")
             }))
-            XCTAssertTrue(error.contains("its configuration script fails: ") && error.hasSuffix(reason), error)
+            XCTAssertTrue(script.contains("has a configuration that cannot be set up: ") && script.hasSuffix(reason), script)
         }
     }
 }
-

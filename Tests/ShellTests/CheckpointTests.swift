@@ -151,7 +151,7 @@ final class CheckpointTests: XCTestCase {
         file.metadata = saved.metadata
         let fresh = try Session(seed: 5)
         fresh.setGame(ToyGame(try XYGame(try ParameterValues(XYGame.spec))))
-        XCTAssertThrowsError(try Checkpoint(file, path: "game.safetensors", verifyingChecksum: false).snapshot(configuredBy: fresh)) { error in
+        XCTAssertThrowsError(try Checkpoint(file, path: "game.safetensors", verifyingChecksum: false).restore(configuration: fresh.configuration, journal: fresh.journal)) { error in
             XCTAssertTrue("\(error)".contains("has a toy game record that does not fit its game: game step 2 of the record is not a step this game could have taken"),
                           "\(error)")
         }
@@ -184,7 +184,7 @@ final class CheckpointTests: XCTestCase {
         let weights = (session.generator.parameters + session.discriminator.parameters).map { p in
             p.value.scalars.reduce(UInt64(0)) { ($0 &* 31) &+ UInt64($1.bitPattern) }
         }
-        return [journal ? session.journal.joined(separator: "|") : "", "\(session.iteration)", "\(session.history.rows.count)",
+        return [journal ? session.journalLines.joined(separator: "|") : "", "\(session.iteration)", "\(session.history.rows.count)",
                 "\(session.streams.positions.map { "\($0.name)=\($0.position)" })", "\(weights)", session.hooks.map(\.name).joined(),
                 "\(session.optimizer(.generator).state.count)"].joined(separator: "\n")
     }
@@ -230,6 +230,24 @@ final class CheckpointTests: XCTestCase {
         return [UInt8](try Data(contentsOf: URL(fileURLWithPath: target)))
     }
 
+    /// `bytes`, a checkpoint this build wrote, as format 1 wrote it: version 1, the configuration as a script
+    /// and the journal as command lines, as the interpreter wrote them then.
+    func formatOne(_ bytes: [UInt8]) throws -> [UInt8] {
+        let checkpoint = try Checkpoint(try SafeTensorsFile.decode(bytes, path: "x"), path: "x")
+        let script = JournalText.lines(try checkpoint.configuration()).joined(separator: "\n")
+        let journal = JSONValue.array(try checkpoint.journal().map { .string(JournalText.line($0)) }).serialized
+        return try resigned(bytes) { _, metadata in
+            metadata = metadata.map { entry in
+                switch entry.key {
+                case "gantry.version": ("gantry.version", "1")
+                case "gantry.configuration": ("gantry.config", script)
+                case "gantry.journal": ("gantry.journal", journal)
+                default: entry
+                }
+            }
+        }
+    }
+
     func testDamagedAndForeignFilesAreRefusedAndTheSessionIsUntouched() throws {
         let good = try goodCheckpoint()
         let name = path("bad.safetensors")
@@ -244,9 +262,13 @@ final class CheckpointTests: XCTestCase {
         oversized.replaceSubrange(0..<8, with: [0, 0, 0, 0, 1, 0, 0, 0])
         XCTAssertTrue(try loadError(oversized).contains("declare a header of 4294967296 bytes, more than the 100000000 allowed"))
         let newer = try resigned(good) { _, metadata in
-            metadata = metadata.map { $0.key == "gantry.version" ? ($0.key, "2") : $0 }
+            metadata = metadata.map { $0.key == "gantry.version" ? ($0.key, "3") : $0 }
         }
-        XCTAssertTrue(try loadError(newer).contains("was written by a newer Gantry (checkpoint format version 2); this build reads version 1"))
+        XCTAssertTrue(try loadError(newer).contains("was written by a newer Gantry (checkpoint format version 3); this build reads versions 1 to 2"))
+        let older = try resigned(good) { _, metadata in
+            metadata = metadata.map { $0.key == "gantry.version" ? ($0.key, "0") : $0 }
+        }
+        XCTAssertTrue(try loadError(older).contains("has checkpoint format version 0, which no Gantry writes (this build reads versions 1 to 2)"))
         let foreign = try resigned(good) { _, metadata in metadata = metadata.filter { $0.key == "format" } }
         XCTAssertTrue(try loadError(foreign).contains("is a safetensors file but not a Gantry checkpoint"))
         XCTAssertTrue(try loadError([]).contains("it has 0 bytes"))
@@ -272,13 +294,27 @@ final class CheckpointTests: XCTestCase {
             .contains("tensor 'G.0.bias' (the bias of Linear G.0) has shape [2], but the configuration declares [8]"))
         XCTAssertTrue(try edited { tensors, _ in tensors = tensors.map { $0.0 == "optim.D.exp_avg.D.0.weight" ? ($0.0, Tensor.zeros([3, 3])) : $0 } }
             .contains("tensor 'optim.D.exp_avg.D.0.weight' (adam memory of D.0.weight) has shape [3, 3]; [8, 2] was expected"))
-        XCTAssertTrue(try edited(replacing("gantry.config") { $0 + "\nsave stolen.gan" })
+        // Format 1's configuration script: only configuration, written as the interpreter writes it.
+        let one = try formatOne(good)
+        func editedOne(_ edit: (inout [(String, Tensor)], inout [(key: String, value: String)]) -> Void) throws -> String {
+            try loadError(try resigned(one, edit))
+        }
+        XCTAssertTrue(try editedOne(replacing("gantry.config") { $0 + "\nsave stolen.gan" })
             .contains("its configuration script may only configure (seed, data, noise, generator, discriminator, loss, optimizer, batch, freeze, game), but line 10 is: save stolen.gan"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: "stolen.gan"))
-        XCTAssertTrue(try edited(replacing("gantry.config") { $0.replacingOccurrences(of: "batch 16", with: "batch 16; batch 17") })
-            .contains("its configuration script does not rebuild the configuration it describes"))
-        XCTAssertTrue(try edited(replacing("gantry.config") { $0.replacingOccurrences(of: "loss nonsaturating", with: "loss nonsaturatin") })
-            .contains("its configuration script fails: "))
+        XCTAssertTrue(try editedOne(replacing("gantry.config") { $0.replacingOccurrences(of: "batch 16", with: "batch 16; batch 17") })
+            .contains("its configuration script does not rebuild the configuration it describes ('batch 16; batch 17' became 'batch 17')"))
+        XCTAssertTrue(try editedOne(replacing("gantry.config") { $0.replacingOccurrences(of: "loss nonsaturating", with: "loss nonsaturatin") })
+            .contains("its configuration script fails: line 6 (loss nonsaturatin critic_steps=1 r1=0) names a loss 'nonsaturatin' that this build does not know"))
+        // Format 2's configuration record: plugins this build knows, with valid parameters, that rebuild as recorded.
+        XCTAssertTrue(try edited(replacing("gantry.configuration") { $0.replacingOccurrences(of: "\"nonsaturating\"", with: "\"nonsaturatin\"") })
+            .contains("has a gantry.configuration that names a loss 'nonsaturatin' that this build does not know"))
+        XCTAssertTrue(try edited(replacing("gantry.configuration") { $0.replacingOccurrences(of: "\"batch\":16", with: "\"batch\":0") })
+            .contains("has a gantry.configuration that has an unreadable batch size"))
+        XCTAssertTrue(try edited(replacing("gantry.configuration") { $0.replacingOccurrences(of: "\"critic_steps\":\"1\"", with: "\"critic_steps\":\"0\"") })
+            .contains("has a gantry.configuration with loss nonsaturating: critic_steps=0 is out of range"))
+        XCTAssertTrue(try edited(replacing("gantry.configuration") { $0.replacingOccurrences(of: "\"stated\":[\"critic_steps\",\"r1\"]", with: "\"stated\":[\"r1\"]") })
+            .contains("has a configuration that does not rebuild as it describes itself (its loss came out different)"))
         XCTAssertTrue(try edited(replacing("gantry.networks") { $0.replacingOccurrences(of: "\"ReLU\"", with: "\"Swish\"") })
             .contains("layer G.1 has an unknown layer type 'Swish'"))
         XCTAssertTrue(try edited(replacing("gantry.networks") { String($0.dropLast()) })

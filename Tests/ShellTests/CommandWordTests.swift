@@ -13,7 +13,7 @@ final class CommandWordTests: XCTestCase {
         let (interpreter, drain) = try makeInterpreter()
         XCTAssertTrue(interpreter.execute("freeze generator; freeze critic; freeze none; optimizer d lr=0.001; opt generator sgd lr=0.01",
                                           file: "t"), "\(drain().errors)")
-        XCTAssertEqual(Array(interpreter.session.journal.suffix(5)),
+        XCTAssertEqual(Array(interpreter.session.journalLines.suffix(5)),
                        ["freeze G", "freeze D", "freeze none", "optimizer D adam lr=0.001 beta1=0.5 beta2=0.999 eps=1e-08 weight_decay=0",
                         "optimizer G sgd lr=0.01 momentum=0 nesterov=false weight_decay=0"])
     }
@@ -30,7 +30,7 @@ final class CommandWordTests: XCTestCase {
         XCTAssertEqual(CheckpointCommand.CheckpointAction.choice, "save|load")
         XCTAssertEqual(TrickCommand.TrickAction.alternatives, "on, off or list")
         XCTAssertEqual(HistoryCommand.HistoryAction.alternatives, "export")
-        XCTAssertEqual(FreezeCommand.Target.named("discriminator"), .D)
+        XCTAssertEqual(FreezeCommand.Target.named("discriminator"), .discriminator)
         XCTAssertNil(FreezeCommand.Target.named("Generator"))
     }
 }

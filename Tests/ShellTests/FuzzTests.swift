@@ -28,6 +28,39 @@ final class FuzzTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(try files("corpus", .script).count, 5)
     }
 
+    /// Checkpoints written in format 1 (configuration and journal as script text) by the release before
+    /// format 2 still load, as the session they held: each seed of format 1 has a twin that the current build
+    /// wrote after loading it, and both give the same configuration, journal, weights and streams, and train on
+    /// identically.
+    func testCheckpointsOfTheFirstFormatLoadAsTheSessionTheyHeld() throws {
+        let corpus = Dictionary(uniqueKeysWithValues: try files("corpus", .checkpoint))
+        let pairs = corpus.keys.filter { $0.hasPrefix("format1-") }.sorted()
+        XCTAssertEqual(pairs.count, 5)
+        func load(_ name: String) throws -> Session {
+            let checkpoint = try Checkpoint(try SafeTensorsFile.decode(try XCTUnwrap(corpus[name]), path: name), path: name)
+            let session = try Session()
+            session.install(try Interpreter.session(from: checkpoint).snapshot)
+            return session
+        }
+        func state(_ session: Session) -> [String] {
+            [JournalText.script(session.journal).joined(separator: "|"), "\(session.iteration)",
+             "\(session.streams.positions.map { "\($0.name)=\($0.position)" })",
+             "\((session.generator.parameters + session.discriminator.parameters).map { $0.value.scalars.map(\.bitPattern) })"]
+        }
+        for first in pairs {
+            let second = first.replacingOccurrences(of: "format1-", with: "format2-")
+            XCTAssertEqual(try Checkpoint(try SafeTensorsFile.decode(corpus[first]!, path: first), path: first).version, 1)
+            XCTAssertEqual(try Checkpoint(try SafeTensorsFile.decode(try XCTUnwrap(corpus[second], second), path: second), path: second).version, 2)
+            let old = try load(first), new = try load(second)
+            XCTAssertEqual(old.configuration, new.configuration, first)
+            XCTAssertEqual(old.journal, new.journal, first)
+            XCTAssertEqual(state(old), state(new), first)
+            try old.train(iterations: 1)
+            try new.train(iterations: 1)
+            XCTAssertEqual(state(old), state(new), first)
+        }
+    }
+
     func testTheSeedDataFilesAreReadAsTheyAre() throws {
         for (target, minimum) in [(FuzzTarget.npy, 8), (.idx, 8)] {
             let corpus = try files("corpus", target)

@@ -112,8 +112,7 @@ final class HostileFileTests: XCTestCase {
             try FileManager.default.removeItem(atPath: path("points.csv"))
             _ = try fifo("points.csv")
             let error = try XCTUnwrap(console.errors("checkpoint load c.safetensors"), "checkpoint load hung on a FIFO").first ?? ""
-            XCTAssertTrue(error.hasPrefix("t:1:17: error: c.safetensors: its configuration script fails: c.safetensors (configuration script):"), error)
-            XCTAssertTrue(error.hasSuffix(": error: points.csv: is a FIFO (named pipe), not a regular file"), error)
+            XCTAssertEqual(error, "t:1:17: error: c.safetensors: has a configuration that cannot be set up: points.csv: is a FIFO (named pipe), not a regular file")
         }
     }
 

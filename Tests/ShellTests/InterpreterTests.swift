@@ -16,7 +16,7 @@ final class InterpreterTests: XCTestCase {
         let weights = (session.generator.parameters + session.discriminator.parameters).map { p in
             p.value.scalars.reduce(UInt64(0)) { ($0 &* 31) &+ UInt64($1.bitPattern) }
         }
-        return ([session.journal.joined(separator: "|"), "\(session.iteration)", "\(session.history.rows.count)",
+        return ([session.journalLines.joined(separator: "|"), "\(session.iteration)", "\(session.history.rows.count)",
                  "\(session.streams.positions.map { "\($0.name)=\($0.position)" })", "\(weights)",
                  session.snapshotNames.joined(separator: ",")]).joined(separator: "\n")
     }

@@ -36,7 +36,7 @@ final class KeepingWorkTests: XCTestCase {
         let steps = session.generator.parameters.map { session.optimizer(.generator).stepCount(of: $0) }
             + session.discriminator.parameters.map { session.optimizer(.discriminator).stepCount(of: $0) }
         let rows = session.history.rows.map { $0.values.dropLast().map { String($0.bitPattern) }.joined(separator: ",") }
-        return [journal ? session.journal.joined(separator: "|") : "", "\(session.iteration)", rows.joined(separator: ";"),
+        return [journal ? session.journalLines.joined(separator: "|") : "", "\(session.iteration)", rows.joined(separator: ";"),
                 "\(session.streams.positions.map { "\($0.name)=\($0.position)" })", "\(weights)", "\(steps)"]
             .joined(separator: "\n")
     }
@@ -56,7 +56,7 @@ final class KeepingWorkTests: XCTestCase {
                        + "(the session is at iteration 10)", "\(errors)")
         XCTAssertEqual(interpreter.session.iteration, 10)
         XCTAssertEqual(interpreter.session.history.rows.map(\.iteration), Array(1...10))
-        XCTAssertEqual(Array(interpreter.session.journal.suffix(2)), ["step 10", "metric modes n=100"])
+        XCTAssertEqual(Array(interpreter.session.journalLines.suffix(2)), ["step 10", "metric modes n=100"])
         try assertReplaysExactly(interpreter)
     }
 
@@ -119,7 +119,7 @@ final class KeepingWorkTests: XCTestCase {
                        + "critic updates and undone; the session is at iteration 4")
         XCTAssertEqual(interpreter.session.iteration, 4)
         XCTAssertEqual(interpreter.session.history.rows.count, 4)
-        XCTAssertEqual(interpreter.session.journal.last, "step 2")
+        XCTAssertEqual(interpreter.session.journalLines.last, "step 2")
         stopAfter = Int.max
         try assertReplaysExactly(interpreter)
     }

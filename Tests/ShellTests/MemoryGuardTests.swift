@@ -93,7 +93,7 @@ final class MemoryGuardTests: XCTestCase {
         let weights = (session.generator.parameters + session.discriminator.parameters).map { p in
             p.value.scalars.reduce(UInt64(0)) { ($0 &* 31) &+ UInt64($1.bitPattern) }
         }
-        return [session.journal.joined(separator: "|"), session.configurationCommands.joined(separator: "|"), "\(session.iteration)",
+        return [session.journalLines.joined(separator: "|"), session.configurationLines.joined(separator: "|"), "\(session.iteration)",
                 "\(session.streams.positions.map { "\($0.name)=\($0.position)" })", "\(weights)",
                 session.discriminator.describeLayers().joined(separator: ","), session.hooks.map(\.name).joined(separator: ","),
                 session.optimizer(.generator).name, session.optimizer(.discriminator).name].joined(separator: "\n")

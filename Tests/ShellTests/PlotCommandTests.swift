@@ -155,7 +155,7 @@ final class PlotCommandTests: XCTestCase {
         XCTAssertTrue(recorder.output.contains("interrupted after \(ran) of 1000 iterations; the session is at iteration \(ran)"),
                       "\(recorder.output)")
         XCTAssertTrue(recorder.terminal.hasSuffix(LiveRegion.resetColours + LiveRegion.showCursor))
-        XCTAssertEqual(interpreter.session.journal.last, "step \(ran)")
+        XCTAssertEqual(interpreter.session.journalLines.last, "step \(ran)")
     }
 
     func testWatchSettingAndCompletion() throws {

@@ -112,7 +112,7 @@ struct PluginCoverage {
         let (loaded, loadedSink) = try interpreter(seed: 98)
         _ = succeed(loaded, loadedSink, "checkpoint load \"\(checkpoint)\"")
         for (copy, how) in [(replayed, "save → run"), (loaded, "checkpoint")] {
-            XCTAssertEqual(copy.session.journal.last, original.session.journal.last, "\(name): \(how)", file: file, line: line)
+            XCTAssertEqual(copy.session.journalLines.last, original.session.journalLines.last, "\(name): \(how)", file: file, line: line)
             XCTAssertEqual(copy.session.dataset.canonicalText, original.session.dataset.canonicalText, "\(name): \(how)",
                            file: file, line: line)
             XCTAssertEqual(copy.session.noise.canonicalText, original.session.noise.canonicalText, "\(name): \(how)",
@@ -155,7 +155,7 @@ final class DataPluginCoverageTests: XCTestCase {
             for parameter in spec.parameters { XCTAssertTrue(offered.contains(parameter.name + "="), "\(spec.name).\(parameter.name)") }
         }
         XCTAssertTrue(shell.execute("noise uniform dim=3 lower=0\nnoise upper=4\nnoise normal", file: "t"), sink.errors.joined())
-        XCTAssertEqual(Array(shell.session.journal.suffix(3)),
+        XCTAssertEqual(Array(shell.session.journalLines.suffix(3)),
                        ["noise uniform dim=3 lower=0 upper=1", "noise uniform dim=3 lower=-1 upper=4", "noise normal dim=3"])
     }
 

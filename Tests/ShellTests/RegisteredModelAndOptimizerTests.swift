@@ -84,7 +84,7 @@ final class RegisteredModelAndOptimizerTests: XCTestCase {
         XCTAssertTrue(config.contains("optimizer G heavy-ball lr=0.02"), config)
         let (replayed, drainReplayed) = try makeInterpreter(seed: 9)
         _ = run(replayed, "run \"\(path("saved.gan"))\"", drainReplayed)
-        XCTAssertEqual(replayed.session.configurationCommands, original.session.configurationCommands)
+        XCTAssertEqual(replayed.session.configurationLines, original.session.configurationLines)
         XCTAssertEqual(replayed.session.iteration, 3)
         XCTAssertTrue(replayed.session.model(.discriminator) is AffineTestModel)
         XCTAssertTrue(replayed.session.rule(.generator) is HeavyBallTestRule)

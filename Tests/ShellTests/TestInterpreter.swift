@@ -15,3 +15,11 @@ func makeTestInterpreter(seed: UInt64 = 5, interrupt: @escaping () -> Bool = { f
     return (Interpreter(session: session, environment: environment),
             { defer { sink.output = []; sink.errors = [] }; return (sink.output, sink.errors) })
 }
+
+extension Session {
+    /// The journal as `save` writes each entry.
+    var journalLines: [String] { journal.map(JournalText.line) }
+
+    /// The configuration as `show config` writes it.
+    var configurationLines: [String] { JournalText.lines(configuration) }
+}

@@ -49,7 +49,7 @@ final class SessionStateTests: XCTestCase {
         let generatorWeights = bits(session.generator)
         try session.setModel(.discriminator, MLPModel.make([("hidden", "4")]))
         try session.setOptimizer(.generator, SGDRule.make([("lr", "0.5")]))
-        session.setFrozen(.generator, true)
+        session.freeze(.generator)
         try session.train(iterations: 1)
         try session.restoreSnapshot("before")
         XCTAssertEqual(session.model(.discriminator).canonicalText, try MLPModel.make([("hidden", "8")]).canonicalText)

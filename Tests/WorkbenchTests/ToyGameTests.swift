@@ -156,7 +156,7 @@ final class ToyGameTests: XCTestCase {
         XCTAssertEqual(session.game!.rows, first)
         XCTAssertEqual(session.recordTable.columns, ["iteration", "theta", "psi", "radius", "theta_loss", "psi_loss"])
         XCTAssertEqual(session.recordSeries("radius")?.count, 30)
-        XCTAssertTrue(session.configurationCommands.last!.hasPrefix("game dirac loss=minimax"))
+        XCTAssertEqual(session.configuration.game?.statedAssignments.first, "loss=minimax")
         try session.reseed(4)
         XCTAssertEqual(session.game?.rows.count, 0)
         XCTAssertEqual(session.iteration, 0)

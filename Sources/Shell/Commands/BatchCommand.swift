@@ -24,6 +24,6 @@ extension Interpreter {
         } catch let error as MemoryBudgetError {
             throw invocation.failure("\(error)", at: node.range)
         }
-        session.journal.append("batch \(size)")
+        session.record(.batchSize(size))
     }
 }

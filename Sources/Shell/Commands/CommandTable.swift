@@ -4,7 +4,7 @@ import Workbench
 /// What a command is to the rest of the shell: recorded in a checkpoint's configuration, recorded in the
 /// journal as something done to the session, or an action the journal does not keep.
 enum CommandRole {
-    /// Configures the session and does nothing else: a checkpoint's configuration script may hold it.
+    /// Configures the session and does nothing else: what a configuration holds (and a format-1 checkpoint's script).
     case configuration
     /// Trains, measures or switches a trick: the journal records it, so `save` and checkpoints replay it.
     case recorded
@@ -133,7 +133,7 @@ enum CommandTable {
     /// The canonical verbs of the commands with `role`, in listing order.
     static func verbs(_ role: CommandRole) -> [String] { commands.filter { $0.role == role }.map { $0.spec.name } }
 
-    /// The commands a checkpoint's configuration script may hold: they configure a session and do nothing
+    /// The commands a format-1 checkpoint's configuration script may hold: they configure a session and do nothing
     /// else, so loading a file can never write files or run other scripts.
     static var configurationVerbs: [String] { verbs(.configuration) }
 

@@ -26,7 +26,7 @@ extension Interpreter {
             failure = error
         }
         let ran = (session.game?.rows.count ?? 0) - before
-        if ran > 0 { session.journal.append("step \(ran)") }
+        if ran > 0 { session.record(.steps(ran)) }
         if let failure { throw invocation.failure("\(failure)") }
         if report.interrupted { say("interrupted after \(ran) of \(count) steps") }
         if let game = session.game, ran > 0 { say(describeGamePosition(game)) }

@@ -19,7 +19,7 @@ extension Interpreter {
     /// (before the action's own lines), so only the remainder is left.
     func journalSteps(_ ran: Int, every: Int) {
         let remainder = every > 0 ? ran % every : ran
-        if remainder > 0 { session.journal.append("step \(remainder)") }
+        if remainder > 0 { session.record(.steps(remainder)) }
     }
 
     /// One line for the end of a step: where training stands.

@@ -28,6 +28,6 @@ extension Interpreter {
             say("read \(points.shape[0]) rows × \(points.shape[1]) columns from \(file)")
         }
         if let note { say("note: " + note) }
-        session.journal.append("data " + dataset.canonicalText)
+        session.record(.dataset(PluginSetting(dataset)))
     }
 }

@@ -11,11 +11,7 @@ enum FreezeCommand: ShellCommand {
     static let role = CommandRole.configuration
 
     /// Which players stop updating; none resumes both.
-    enum Target: String, CommandWord {
-        case G, D, both, none
-
-        static func alias(_ word: String) -> Target? { Player(commandWord: word).map { $0 == .generator ? .G : .D } }
-    }
+    typealias Target = FreezeChange
 
     static func run(_ invocation: Invocation, in shell: Interpreter) throws { try shell.freeze(invocation) }
 }
@@ -28,14 +24,14 @@ extension Interpreter {
             throw invocation.failure("freeze needs a player: \(Target.alternatives); usage: \(invocation.spec.usage)")
         }
         let target = try Target.parse(invocation, what: "player")
-        switch target {
-        case .G: session.setFrozen(.generator, true)
-        case .D: session.setFrozen(.discriminator, true)
-        case .both, .none: for player in Player.allCases { session.setFrozen(player, target == .both) }
-        }
-        session.journal.append("freeze \(target.rawValue)")
+        session.freeze(target)
+        session.record(.freeze(target))
         let names = Player.allCases.filter { session.isFrozen($0) }.map(\.rawValue)
         say(names.isEmpty ? "both players update again"
                           : "frozen: \(names.joined(separator: " and ")) (gradients still computed and recorded, no updates)")
     }
+}
+
+extension FreezeChange: CommandWord {
+    static func alias(_ word: String) -> FreezeChange? { Player(commandWord: word).map(FreezeChange.init) }
 }

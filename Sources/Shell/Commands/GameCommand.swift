@@ -32,7 +32,7 @@ extension Interpreter {
             }
             guard session.game != nil else { throw invocation.failure("no toy game is being played") }
             session.setGame(nil)
-            session.journal.append("game off")
+            session.record(.game(nil))
             say("the toy game is over; step trains the networks again (at iteration \(session.iteration))")
             return
         }
@@ -46,7 +46,7 @@ extension Interpreter {
             throw invocation.failure(error.description)
         }
         session.setGame(game)
-        session.journal.append("game " + game.canonicalText)
+        session.record(.game(game.setting))
         say("playing \(spec.name): \(describeGamePosition(game)); step N plays N steps, game off returns to the networks")
     }
 }

@@ -20,7 +20,7 @@ extension Interpreter {
         let type = try plugin(invocation, "loss", Plugins.losses.all, spec: { $0.spec }, named: Plugins.losses.named)
         let loss = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
         try session.setLoss(loss)
-        session.journal.append("loss " + loss.canonicalText)
+        session.record(.loss(PluginSetting(loss)))
         if !loss.isCrossEntropy, let trick = session.hooks.first(where: \.needsCrossEntropyLoss) {
             say("note: \(trick.name) is on but \(type.spec.name) has no real/fake targets: it has no effect "
                 + "until a cross-entropy loss (minimax, nonsaturating) is back")

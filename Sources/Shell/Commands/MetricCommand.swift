@@ -26,7 +26,7 @@ extension Interpreter {
         }
         let report = try session.measure(metric)
         latestReports[type.spec.name] = report
-        session.journal.append((["metric", type.spec.name] + parameters.assignments(explicitOnly: true)).joined(separator: " "))
+        session.record(.metric(PluginSetting(statingGiven: metric)))
         let values = report.values.map { "\($0.name) \(NumberText.format($0.value))" }.joined(separator: "  ")
         say("\(type.spec.name): \(values)")
         for note in report.notes { say("  note: \(note)") }

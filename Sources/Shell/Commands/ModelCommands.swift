@@ -37,7 +37,7 @@ extension Interpreter {
         } catch let error as SessionError {
             throw invocation.failure(error.description, at: invocation.positionals.first?.range)
         }
-        session.journal.append(invocation.spec.name + " " + model.canonicalText)
+        session.record(.model(player, PluginSetting(model)))
         let network = session.network(player)
         let (input, output) = session.widths(player)
         let layout = model.perceptron(input: input, output: output).map { "\($0)" }

@@ -26,6 +26,6 @@ extension Interpreter {
         }
         let noise = try type.init(try ParameterValues(type.spec, assignments: assignments))
         if let note = try session.setNoise(noise) { say("note: " + note) }
-        session.journal.append("noise " + noise.canonicalText)
+        session.record(.noise(PluginSetting(noise)))
     }
 }

@@ -60,7 +60,7 @@ extension Interpreter {
         }
         try session.setOptimizers(changes)
         for (player, rule) in changes {
-            session.journal.append("optimizer \(player.rawValue) " + rule.canonicalText)
+            session.record(.optimizer(player, PluginSetting(rule)))
         }
     }
 }

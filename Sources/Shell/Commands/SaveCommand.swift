@@ -28,16 +28,7 @@ extension Interpreter {
 
     /// The saved script: a header, then the journal with adjacent plain steps merged.
     func savedScript() -> String {
-        var lines: [String] = []
-        for line in session.journal {
-            if line.hasPrefix("step "), let last = lines.last, last.hasPrefix("step "),
-               let a = Int(last.dropFirst(5)), let b = Int(line.dropFirst(5)) {
-                lines[lines.count - 1] = "step \(a + b)"
-            } else {
-                lines.append(line)
-            }
-        }
-        return (["# Gantry session (iteration \(session.iteration)): run this file to rebuild it, bit for bit."] + lines)
+        (["# Gantry session (iteration \(session.iteration)): run this file to rebuild it, bit for bit."] + JournalText.script(session.journal))
             .joined(separator: "\n") + "\n"
     }
 }

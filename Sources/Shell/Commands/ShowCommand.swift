@@ -33,7 +33,7 @@ extension Interpreter {
         }
         switch part {
         case .config:
-            for line in session.configurationCommands { say(line) }
+            for line in JournalText.lines(session.configuration) { say(line) }
             for hook in session.hooks { say("trick on " + ((hook as? any Trick)?.canonicalText ?? hook.name)) }
             say("# at iteration \(session.iteration)" + gameStepNote)
         case .models:

@@ -45,7 +45,7 @@ extension Interpreter {
         if let node = invocation.positionals.first, let update = StepCommand.SingleUpdate(rawValue: node.text) {
             let report = update == .d ? try session.stepDiscriminator() : try session.stepGenerator()
             describe(report)
-            session.journal.append("step \(node.text)")
+            session.record(.update(update == .d ? .discriminator : .generator))
             return
         }
         var count = 1
@@ -127,7 +127,7 @@ extension Interpreter {
                     if environment.isTerminal { environment.writeProgress("") }
                     live?.detach()
                     // Journal first, so a saved script replays the action at the same point.
-                    session.journal.append("step \(every)")
+                    session.record(.steps(every))
                     do {
                         try runSource(action, file: "<do>")
                     } catch {

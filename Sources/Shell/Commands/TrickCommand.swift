@@ -40,10 +40,11 @@ extension Interpreter {
                 throw invocation.failure("trick \(action.rawValue) needs a trick name; see trick list")
             }
             if action == .off {
-                guard session.removeHook(named: Plugins.tricks.named(nameNode.text)?.spec.name ?? nameNode.text) else {
+                let name = Plugins.tricks.named(nameNode.text)?.spec.name ?? nameNode.text
+                guard session.removeHook(named: name) else {
                     throw invocation.failure("trick \(nameNode.text) is not on", at: nameNode.range)
                 }
-                session.journal.append("trick off \(nameNode.text)")
+                session.record(.trickOff(name))
                 return
             }
             let type = try plugin(invocation, "trick", Plugins.tricks.all, at: 1, spec: { $0.spec }, named: Plugins.tricks.named)
@@ -53,7 +54,7 @@ extension Interpreter {
             let trick = try type.init(parameters, environment: session.trickEnvironment)
             session.removeHook(named: type.spec.name)
             session.addHook(trick)
-            session.journal.append("trick on " + trick.canonicalText)
+            session.record(.trickOn(PluginSetting(trick)))
         }
     }
 

@@ -144,15 +144,6 @@ extension Checkpoint {
         }
     }
 
-    /// The canonical commands that made the session, as the file holds them (the shell checks that each
-    /// is one a journal records before anything is loaded).
-    public func journal() throws -> [String] {
-        guard let lines = try json(Key.journal).arrayValue?.map(\.stringValue), lines.allSatisfy({ $0 != nil }) else {
-            throw failure("has a \(Key.journal) that is not a list of commands")
-        }
-        return lines.map { $0! }
-    }
-
     /// The D statistics waiting for a `step g`, if any.
     func restoreCritic() throws -> CriticOutcome? {
         let record = try json(Key.pendingCritic)

@@ -10,16 +10,19 @@ import NeuralNet
 /// what layers keep beyond PyTorch module state (`extra.…`), the optimizers' buffers
 /// (`optim.G.exp_avg.G.0.weight`), the tricks' tensors (`trick.NAME.…`) and the training history
 /// (`history`, F64, one row per iteration, so every bit of each Double survives). Everything else is string
-/// metadata (`gantry.…`): the canonical configuration script, the journal, stream positions, the
+/// metadata (`gantry.…`): the configuration and the journal as records, stream positions, the
 /// architecture of each network, optimizer step counts, trick states, measurements, and a CRC-32 of the
 /// content, which reading checks so that a damaged file is refused rather than half-believed.
 ///
-/// Restoring rebuilds the configuration from the script (the shell runs it into a fresh session), then
-/// `snapshot(configuredBy:)` checks every name, shape and record against it and returns a snapshot to
-/// install: nothing touches the live session until everything has been checked.
+/// Restoring makes a session of the configuration without building its networks (`Session.configured`),
+/// then checks every name, shape and record against it and returns a snapshot to install: nothing touches
+/// the live session until everything has been checked. Format 1 kept the configuration and the journal as
+/// script text, which only the shell reads: it turns them into values and calls `restore(configuration:journal:)`.
 public struct Checkpoint {
-    /// The checkpoint format this build writes and reads.
-    public static let formatVersion = 1
+    /// The checkpoint format this build writes.
+    public static let formatVersion = 2
+    /// The oldest format this build reads.
+    public static let oldestReadableVersion = 1
 
     /// The metadata keys.
     enum Key {
@@ -27,8 +30,10 @@ public struct Checkpoint {
         static let version = "gantry.version"
         static let checksum = "gantry.checksum"
         static let iteration = "gantry.iteration"
-        static let configuration = "gantry.config"
+        static let configuration = "gantry.configuration"
         static let journal = "gantry.journal"
+        /// Format 1's configuration script.
+        static let configurationScript = "gantry.config"
         static let streams = "gantry.streams"
         static let networks = "gantry.networks"
         static let optimizers = "gantry.optimizers"
@@ -48,6 +53,8 @@ public struct Checkpoint {
     public let file: SafeTensorsFile
     /// Where it was read from, for messages.
     public let path: String
+    /// The format it was written in.
+    public let version: Int
 
     // MARK: Writing
 
@@ -79,8 +86,8 @@ public struct Checkpoint {
             (Key.format, "pt"),
             (Key.version, String(formatVersion)),
             (Key.iteration, String(session.iteration)),
-            (Key.configuration, session.configurationCommands.joined(separator: "\n")),
-            (Key.journal, JSONValue.array(session.journal.map(JSONValue.string)).serialized),
+            (Key.configuration, session.configuration.record.serialized),
+            (Key.journal, JSONValue.array(session.journal.map(\.record)).serialized),
             (Key.streams, JSONValue.object(session.streams.positions.map { ($0.name, JSONValue.number(String($0.position))) }).serialized),
             (Key.networks, networks.serialized),
             (Key.optimizers, optimizers.serialized),
@@ -158,11 +165,12 @@ public struct Checkpoint {
         guard let number = Int(version) else { throw DataFileError(path: path, "has an unreadable checkpoint version '\(version)'") }
         guard number <= Self.formatVersion else {
             throw DataFileError(path: path, "was written by a newer Gantry (checkpoint format version \(number)); "
-                                + "this build reads version \(Self.formatVersion)")
+                                + "this build reads versions \(Self.oldestReadableVersion) to \(Self.formatVersion)")
         }
-        guard number == Self.formatVersion else {
-            throw DataFileError(path: path, "has checkpoint format version \(number), which no Gantry writes (this build reads version \(Self.formatVersion))")
+        guard number >= Self.oldestReadableVersion else {
+            throw DataFileError(path: path, "has checkpoint format version \(number), which no Gantry writes (this build reads versions \(Self.oldestReadableVersion) to \(Self.formatVersion))")
         }
+        self.version = number
         guard verifyingChecksum else { return }
         guard let stored = file.metadata(Key.checksum) else { throw DataFileError(path: path, "has no \(Key.checksum) to check it against") }
         let computed = Self.checksum(of: file)
@@ -187,9 +195,46 @@ public struct Checkpoint {
         }
     }
 
-    /// The script of configuration commands (seed, data, noise, models, loss, optimizers, batch, freeze, game) that rebuilds
-    /// the configuration of the checkpoint's session.
-    public func configurationScript() throws -> String { try required(Key.configuration) }
+    /// The configuration the checkpoint declares (format 2 on).
+    public func configuration() throws -> SessionConfiguration {
+        try decoding(Key.configuration) { try SessionConfiguration.decode(try json(Key.configuration)) }
+    }
+
+    /// What was done to the session, in order (format 2 on): only entries a session can record, with
+    /// plugins and values this build accepts.
+    public func journal() throws -> [JournalEntry] {
+        guard let records = try json(Key.journal).arrayValue else { throw failure("has a \(Key.journal) that is not a list") }
+        return try records.enumerated().map { index, record in
+            try decoding("\(Key.journal) entry \(index + 1)") { try JournalEntry.decode(record) }
+        }
+    }
+
+    /// Format 1's configuration: a script of configuration commands, which the shell reads.
+    public func configurationScript() throws -> String { try formatOne(required(Key.configurationScript)) }
+
+    /// Format 1's journal: one command per line, which the shell reads.
+    public func journalLines() throws -> [String] {
+        guard let lines = try formatOne(json(Key.journal)).arrayValue?.map(\.stringValue), lines.allSatisfy({ $0 != nil }) else {
+            throw failure("has a \(Key.journal) that is not a list of commands")
+        }
+        return lines.map { $0! }
+    }
+
+    private func formatOne<T>(_ value: @autoclosure () throws -> T) throws -> T {
+        guard version == 1 else { throw failure("is in checkpoint format \(version), which keeps no script text") }
+        return try value()
+    }
+
+    /// A record's value, its errors named after `what`.
+    private func decoding<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as SessionError {
+            throw failure("has a \(what) that \(error.description)")
+        } catch let error as ParameterError {
+            throw failure("has a \(what) with \(error.description)")
+        }
+    }
 
     /// The generator iteration the session had reached.
     public func iteration() throws -> Int {
@@ -199,20 +244,30 @@ public struct Checkpoint {
         return iteration
     }
 
-    /// Checks the checkpoint against `fresh` — a session that ran `configurationScript()` and nothing else,
-    /// preferably one that only records its configuration (`Session.configurationOnly`) — and returns the saved
-    /// session as a snapshot for `Session.install`, with notes for the user (a data file that changed).
-    /// Every name, dtype, shape and record is checked; every problem is an error naming the file, thrown
-    /// before anything is installed. The networks' tensors are checked against the configuration, and the
-    /// memory training would need against `fresh.memoryBudget`, before any layer is made.
-    public func snapshot(configuredBy fresh: Session) throws -> (snapshot: SessionSnapshot, notes: [String]) {
+    /// The saved session as a snapshot for `Session.install`, with notes for the user (a data file that
+    /// changed), read from a checkpoint of format 2 on, which holds its configuration and journal as records.
+    public func restore(memoryBudget: Int = TrainingFootprint.defaultBudget) throws -> (snapshot: SessionSnapshot, notes: [String]) {
+        try restore(configuration: try configuration(), journal: try journal(), memoryBudget: memoryBudget)
+    }
+
+    /// The saved session as a snapshot, given its configuration and journal (as the file holds them, or as
+    /// the shell read them from a format-1 file's script text). The configuration makes a session without
+    /// networks; every name, dtype, shape and record is checked against it, and the memory training would
+    /// need against `memoryBudget`, before any layer is made. Every problem is an error naming the file,
+    /// thrown before anything is installed.
+    public func restore(configuration: SessionConfiguration, journal: [JournalEntry], memoryBudget: Int = TrainingFootprint.defaultBudget)
+        throws -> (snapshot: SessionSnapshot, notes: [String]) {
+        let fresh: Session
+        do {
+            fresh = try Session.configured(configuration, buildingNetworks: false, memoryBudget: memoryBudget)
+        } catch {
+            throw failure("has a configuration that cannot be set up: \(error)")
+        }
         var tensors = TensorReader(file, path: path)
-        let configuration = try configurationScript()
-        let rebuilt = fresh.configurationCommands.joined(separator: "\n")
-        guard rebuilt == configuration else {
-            let line = zip(rebuilt.split(separator: "\n"), configuration.split(separator: "\n")).first { $0 != $1 }
-            throw DataFileError(path: path, "its configuration script does not rebuild the configuration it describes"
-                                + (line.map { " ('\($0.1)' became '\($0.0)')" } ?? ""))
+        let differences = fresh.configuration.differences(from: configuration)
+        guard differences.isEmpty else {
+            throw failure("has a configuration that does not rebuild as it describes itself (its "
+                          + differences.joined(separator: ", ") + " came out different)")
         }
         let declarations = try trickDeclarations()
         try checkConfiguration(fresh, tricks: declarations)
@@ -267,7 +322,7 @@ public struct Checkpoint {
         state.history = history
         state.hooks = hooks
         state.game = game
-        state.journal = try journal()
+        state.journal = journal
         state.pendingCritic = try restoreCritic()
         let snapshot = SessionSnapshot(state: state)
         return (snapshot, notes)

@@ -75,6 +75,12 @@ public struct ToyGame: Sendable {
     /// The names of the two players' values: x and y, or theta and psi.
     public var playerNames: (first: String, second: String) { rules.playerNames }
 
+    /// The game's settings as data, stating those that apply (as `canonicalText` writes them).
+    public var setting: PluginSetting {
+        let applying = parameters.entries.map(\.name).filter(rules.applies)
+        return PluginSetting(kind: spec.kind, name: spec.name, parameters: parameters.stating(applying))
+    }
+
     /// The command that sets this game up again: every setting that applies, defaults included (a loss's
     /// settings only with that loss, samples only with noise), so that it replays as it was given.
     public var canonicalText: String {

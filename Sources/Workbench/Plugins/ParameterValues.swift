@@ -113,6 +113,13 @@ public struct ParameterValues: Sendable, Equatable {
         }
     }
 
+    /// The same values with those of `names` that are declared marked as given, in declaration order.
+    func stating(_ names: [String]) -> ParameterValues {
+        var copy = self
+        copy.explicitNames = entries.map(\.name).filter(names.contains)
+        return copy
+    }
+
     /// Values from text assignments (`lambda=0.1`), checked against `spec` and completed with defaults.
     public init(_ spec: PluginSpec, assignments: [(name: String, value: String)]) throws {
         try self.init(owner: "\(spec.kind.rawValue) \(spec.name)", parameters: spec.parameters, assignments: assignments)

@@ -1,0 +1,145 @@
+import Workbench
+
+/// The journal and the configuration written as commands, and read back from the script text that
+/// checkpoint format 1 kept: the one place where journal entries meet the language. `save`, `show config`
+/// and format-1 checkpoints go through here; nothing here runs a command.
+enum JournalText {
+    /// The command that does `entry` again.
+    static func line(_ entry: JournalEntry) -> String {
+        switch entry {
+        case .seed(let seed): "\(SeedCommand.spec.name) \(seed)"
+        case .dataset(let setting): "\(DataCommand.spec.name) " + text(setting)
+        case .noise(let setting): "\(NoiseCommand.spec.name) " + text(setting)
+        case .model(let player, let setting): "\(modelCommand(player).spec.name) " + text(setting)
+        case .loss(let setting): "\(LossCommand.spec.name) " + text(setting)
+        case .optimizer(let player, let setting): "\(OptimizerCommand.spec.name) \(player.rawValue) " + text(setting)
+        case .batchSize(let size): "\(BatchCommand.spec.name) \(size)"
+        case .freeze(let change): "\(FreezeCommand.spec.name) \(change.rawValue)"
+        case .game(let setting): "\(GameCommand.spec.name) " + (setting.map(text) ?? GameCommand.GameSwitch.off.rawValue)
+        case .trickOn(let setting): "\(TrickCommand.spec.name) \(TrickCommand.TrickAction.on.rawValue) " + text(setting)
+        case .trickOff(let name): "\(TrickCommand.spec.name) \(TrickCommand.TrickAction.off.rawValue) \(name)"
+        case .steps(let count): "\(StepCommand.spec.name) \(count)"
+        case .update(let player): "\(StepCommand.spec.name) " + (player == .generator ? StepCommand.SingleUpdate.g : .d).rawValue
+        case .metric(let setting): "\(MetricCommand.spec.name) " + text(setting)
+        }
+    }
+
+    /// The commands that set `configuration` up.
+    static func lines(_ configuration: SessionConfiguration) -> [String] { configuration.entries.map(line) }
+
+    /// The journal as a script's lines, adjacent plain steps merged (`step 10` twice is `step 20`).
+    static func script(_ journal: [JournalEntry]) -> [String] {
+        var merged: [JournalEntry] = []
+        for entry in journal {
+            if case .steps(let count) = entry, case .steps(let before)? = merged.last {
+                merged[merged.count - 1] = .steps(before + count)
+            } else {
+                merged.append(entry)
+            }
+        }
+        return merged.map(line)
+    }
+
+    /// `NAME key=value…` with the parameters the setting states.
+    static func text(_ setting: PluginSetting) -> String { ([setting.name] + setting.statedAssignments).joined(separator: " ") }
+
+    private static func modelCommand(_ player: Player) -> any ShellCommand.Type {
+        player == .generator ? GeneratorCommand.self : DiscriminatorCommand.self
+    }
+
+    // MARK: Reading format-1 text
+
+    /// Why a line of format-1 text is not one `line` could have written.
+    struct Problem: Error {
+        let reason: String
+    }
+
+    /// The entry a command that `line` wrote stands for. Only the forms `line` writes are read (canonical
+    /// plugin names, every argument in its place), so a checkpoint's text cannot smuggle in anything else.
+    static func entry(_ command: Command) throws -> JournalEntry {
+        let spec: CommandSpec
+        do {
+            spec = try CommandTable.resolve(command)
+        } catch {
+            throw Problem(reason: "is not a command")
+        }
+        let words = command.positionals.map(\.text)
+        let assignments = command.arguments.compactMap { argument -> (name: String, value: String)? in
+            if case .named(let name, _, let value) = argument { return (name, value.text) }
+            return nil
+        }
+        func word(_ index: Int) throws -> String {
+            guard index < words.count else { throw Problem(reason: "lacks an argument") }
+            return words[index]
+        }
+        func expectingWords(_ count: Int, settings: Bool) throws {
+            guard words.count == count, settings || assignments.isEmpty, command.block == nil else {
+                throw Problem(reason: "is not written the way Gantry writes \(spec.name)")
+            }
+        }
+        func plugin(_ kind: PluginKind, at index: Int) throws -> PluginSetting {
+            try expectingWords(index + 1, settings: true)
+            let name = try word(index)
+            guard let pluginSpec = Plugins.spec(kind, named: name) else {
+                throw Problem(reason: "names a \(kind.rawValue) '\(name)' that this build does not know")
+            }
+            do {
+                return try PluginSetting(pluginSpec, assignments: assignments)
+            } catch let error as ParameterError {
+                throw Problem(reason: "has \(error)")
+            }
+        }
+        func count(_ text: String, atLeast minimum: Int) throws -> Int {
+            guard let value = Int(text), value >= minimum else { throw Problem(reason: "needs a whole number of at least \(minimum)") }
+            return value
+        }
+        func player(_ text: String) throws -> Player {
+            guard let player = Player(commandWord: text) else { throw Problem(reason: "names no player G or D") }
+            return player
+        }
+        switch spec.name {
+        case SeedCommand.spec.name:
+            try expectingWords(1, settings: false)
+            guard let seed = UInt64(try word(0)) else { throw Problem(reason: "needs a non-negative whole number") }
+            return .seed(seed)
+        case DataCommand.spec.name: return .dataset(try plugin(.dataset, at: 0))
+        case NoiseCommand.spec.name: return .noise(try plugin(.noise, at: 0))
+        case GeneratorCommand.spec.name: return .model(.generator, try plugin(.model, at: 0))
+        case DiscriminatorCommand.spec.name: return .model(.discriminator, try plugin(.model, at: 0))
+        case LossCommand.spec.name: return .loss(try plugin(.loss, at: 0))
+        case OptimizerCommand.spec.name: return .optimizer(try player(try word(0)), try plugin(.optimizer, at: 1))
+        case BatchCommand.spec.name:
+            try expectingWords(1, settings: false)
+            return .batchSize(try count(try word(0), atLeast: 1))
+        case FreezeCommand.spec.name:
+            try expectingWords(1, settings: false)
+            guard let change = FreezeChange(rawValue: try word(0)) else { throw Problem(reason: "names no players G, D, both or none") }
+            return .freeze(change)
+        case GameCommand.spec.name:
+            if words.first == GameCommand.GameSwitch.off.rawValue {
+                try expectingWords(1, settings: false)
+                return .game(nil)
+            }
+            return .game(try plugin(.game, at: 0))
+        case TrickCommand.spec.name:
+            switch TrickCommand.TrickAction(rawValue: try word(0)) {
+            case .on: return .trickOn(try plugin(.trick, at: 1))
+            case .off:
+                try expectingWords(2, settings: false)
+                guard let trick = Plugins.tricks.spec(named: try word(1)) else { throw Problem(reason: "names no trick this build knows") }
+                return .trickOff(trick.name)
+            default: throw Problem(reason: "is not a trick switched on or off")
+            }
+        case StepCommand.spec.name:
+            try expectingWords(1, settings: false)
+            switch StepCommand.SingleUpdate(rawValue: try word(0)) {
+            case .d: return .update(.discriminator)
+            case .g: return .update(.generator)
+            case nil: return .steps(try count(try word(0), atLeast: 0))
+            }
+        case MetricCommand.spec.name: return .metric(try plugin(.metric, at: 0))
+        default:
+            throw Problem(reason: "is not a command the journal records")
+        }
+    }
+}
