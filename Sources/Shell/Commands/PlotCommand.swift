@@ -8,7 +8,7 @@ enum PlotCommand: ShellCommand {
         "plot", summary: "draw the session on the terminal or to an SVG or PNG file: samples, critic, gradients, manifold, history, games",
         discussion: "plot samples shows real and generated samples (two dimensions as points, one as overlaid histograms, more through the first two coordinates or projection=pca, as the caption says). plot critic (alias discriminator) shows D's output over the plane as a heat map with contour lines, samples on top. plot gradients draws arrows where G's loss pushes generated samples (−∇ₓ L_G, along ∇ₓD where G wants D larger). plot manifold draws G's image of a regular grid of noise (with more than two noise dimensions the first two vary). These views combine: plot critic gradients. plot history [SERIES…] [log] draws history columns (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js, seconds) and measured values (modes.modes, w1.w1) over iterations, on a logarithmic axis with log or when every series is a gradient norm. plot games draws the trajectories of a two-player toy game. Without WHAT, plot critic. out=FILE.svg or out=FILE.png writes a picture instead (size=WIDTH,HEIGHT in pixels); on the terminal size=COLUMNS,ROWS. Plots draw samples from a stream of their own and never change the session.",
         positionals: [PositionalSpec("WHAT", "samples, critic, gradients, manifold; or history [SERIES…] [log]; or games",
-                                     completions: .words(SpatialView.allCases.map(\.rawValue) + ["discriminator", "history", "games", "log"]
+                                     completions: .words(PlotView.words + ["discriminator", HistoryScale.log.rawValue]
                                                          + History.columns.dropFirst()),
                                      optional: true, variadic: true)],
         parameters: [out.spec, size.spec, n.spec, projection.spec],
@@ -22,16 +22,35 @@ enum PlotCommand: ShellCommand {
     static let projection: ParameterKey<DataPlane.Kind> = .choice("projection", default: .firstTwo,
                                                                   "how data of more than two dimensions is shown")
 
+    /// What `plot` draws first: a view of the plane (several combine), the history, or a game.
+    enum PlotView: String, CommandWord {
+        case samples, critic, gradients, manifold, history, games
+
+        static func alias(_ word: String) -> PlotView? { word == "discriminator" ? .critic : nil }
+
+        /// The view of the plane this is, if it is one.
+        var spatial: SpatialView? { SpatialView(rawValue: rawValue) }
+    }
+
+    /// The word after `plot history`'s series that puts them on a logarithmic axis.
+    enum HistoryScale: String, CommandWord {
+        case log
+    }
+
     static func run(_ invocation: Invocation, in shell: Interpreter) throws { try shell.plot(invocation) }
 }
 
 extension Interpreter {
     /// `plot [WHAT…] [out=FILE.svg|FILE.png] [size=…] [n=…] [projection=…]`
     func plot(_ invocation: Invocation) throws {
+        typealias View = PlotCommand.PlotView
         let parameters = try invocation.commandParameters()
         let words = invocation.positionals
-        let kind = words.first?.text ?? (session.discriminatorProbeProblem == nil ? "critic" : "samples")
-        let target = try plotTarget(invocation, parameters, history: kind == "history")
+        let first = try words.first.map { node in
+            guard let view = View.named(node.text) else { throw unknownPlot(node, invocation) }
+            return view
+        } ?? (session.discriminatorProbeProblem == nil ? .critic : .samples)
+        let target = try plotTarget(invocation, parameters, history: first == .history)
         var figures = SessionFigures(session: session)
         figures.sampleCount = parameters[PlotCommand.n]
         figures.projection = parameters[PlotCommand.projection]
@@ -40,63 +59,72 @@ extension Interpreter {
             figures.gridColumns = 120
             figures.contourCount = 7
         }
-        let canvas: Canvas
-        switch kind {
-        case "history":
-            var series: [String] = []
-            var logarithmic = false
-            for node in words.dropFirst() {
-                if node.text == "log" { logarithmic = true; continue }
-                guard figures.historyNames.contains(node.text) else {
-                    throw invocation.failure(figures.unknownSeries(node.text), at: node.range)
-                }
-                series.append(node.text)
-            }
-            canvas = try figures.history(series, logarithmic: logarithmic)
-        case "games":
-            guard let game = session.game else {
-                throw invocation.failure("no toy game is being played: plot games draws the trajectories of a two-player toy game "
-                                         + "(start one with game xy or game dirac); this session trains a GAN on "
-                                         + "\(session.dataset.canonicalText.split(separator: " ")[0])", at: words.first?.range)
-            }
-            if let extra = words.dropFirst().first {
-                throw invocation.failure("plot games takes no further words", at: extra.range)
-            }
-            canvas = gamesCanvas(current: game)
-        default:
-            var views: [SpatialView] = []
-            for node in words.isEmpty ? [] : Array(words) {
-                let name = node.text == "discriminator" ? "critic" : node.text
-                guard let view = SpatialView(rawValue: name) else {
-                    if ["history", "games"].contains(name) {
-                        throw invocation.failure("plot \(name) is drawn on its own, not with \(words[0].text)", at: node.range)
-                    }
-                    let suggestion = Suggestion.closest(to: node.text, among: Self.plotKinds).map { "; did you mean '\($0)'?" } ?? ""
-                    throw invocation.failure("plot cannot draw '\(node.text)'\(suggestion); it draws \(Self.plotKinds.joined(separator: ", "))",
-                                             at: node.range)
-                }
-                if !views.contains(view) { views.append(view) }
-            }
-            // In one dimension samples are histograms over x and the manifold a curve over z: their axes
-            // are not D's.
-            if session.dataset.dimension == 1, views.count > 1,
-               let alone = words.first(where: { $0.text == "samples" || $0.text == "manifold" }) {
-                throw invocation.failure("with one-dimensional data, \(alone.text) has axes of its own: plot it on its own",
-                                         at: alone.range)
-            }
-            let chosen = views.isEmpty ? [SpatialView(rawValue: kind)!] : views
-            var spatial = try figures.spatial(chosen)
-            // A picture's plot area depends on its legend and captions: draw again with the exact aspect.
-            if case .file(_, _, let width, let height) = target {
-                let exact = SVGRenderer(width: width, height: height).plotAspect(spatial)
-                if abs(exact / figures.aspect - 1) > 0.01 {
-                    figures.aspect = exact
-                    spatial = try figures.spatial(chosen)
-                }
-            }
-            canvas = spatial
+        let canvas = switch first {
+        case .history: try historyCanvas(words.dropFirst(), figures, invocation)
+        case .games: try plottedGame(words, invocation)
+        case .samples, .critic, .gradients, .manifold: try spatialCanvas(words, first, &figures, target, invocation)
         }
         try deliver(canvas, to: target, invocation)
+    }
+
+    /// "plot cannot draw 'x'; did you mean …?"
+    private func unknownPlot(_ node: ValueNode, _ invocation: Invocation) -> Diagnostic {
+        let kinds = PlotCommand.PlotView.words
+        let suggestion = Suggestion.closest(to: node.text, among: kinds + ["discriminator"]).map { "; did you mean '\($0)'?" } ?? ""
+        return invocation.failure("plot cannot draw '\(node.text)'\(suggestion); it draws \(Self.plotKinds.joined(separator: ", "))",
+                                  at: node.range)
+    }
+
+    /// `plot history [SERIES…] [log]`
+    private func historyCanvas(_ words: ArraySlice<ValueNode>, _ figures: SessionFigures, _ invocation: Invocation) throws -> Canvas {
+        var series: [String] = []
+        var logarithmic = false
+        for node in words {
+            if PlotCommand.HistoryScale(rawValue: node.text) == .log { logarithmic = true; continue }
+            guard figures.historyNames.contains(node.text) else { throw invocation.failure(figures.unknownSeries(node.text), at: node.range) }
+            series.append(node.text)
+        }
+        return try figures.history(series, logarithmic: logarithmic)
+    }
+
+    /// `plot games`
+    private func plottedGame(_ words: [ValueNode], _ invocation: Invocation) throws -> Canvas {
+        guard let game = session.game else {
+            throw invocation.failure("no toy game is being played: plot games draws the trajectories of a two-player toy game "
+                                     + "(start one with game xy or game dirac); this session trains a GAN on "
+                                     + "\(session.dataset.canonicalText.split(separator: " ")[0])", at: words.first?.range)
+        }
+        if let extra = words.dropFirst().first { throw invocation.failure("plot games takes no further words", at: extra.range) }
+        return gamesCanvas(current: game)
+    }
+
+    /// `plot samples|critic|gradients|manifold…`: views of the plane, drawn together.
+    private func spatialCanvas(_ words: [ValueNode], _ first: PlotCommand.PlotView, _ figures: inout SessionFigures,
+                               _ target: PlotTarget, _ invocation: Invocation) throws -> Canvas {
+        var views: [SpatialView] = []
+        for node in words {
+            guard let word = PlotCommand.PlotView.named(node.text) else { throw unknownPlot(node, invocation) }
+            guard let view = word.spatial else {
+                throw invocation.failure("plot \(word.rawValue) is drawn on its own, not with \(words[0].text)", at: node.range)
+            }
+            if !views.contains(view) { views.append(view) }
+        }
+        // In one dimension samples are histograms over x and the manifold a curve over z: their axes are not D's.
+        if session.dataset.dimension == 1, views.count > 1,
+           let alone = words.first(where: { [.samples, .manifold].contains(PlotCommand.PlotView.named($0.text)?.spatial) }) {
+            throw invocation.failure("with one-dimensional data, \(alone.text) has axes of its own: plot it on its own", at: alone.range)
+        }
+        let chosen = views.isEmpty ? [first.spatial!] : views
+        var spatial = try figures.spatial(chosen)
+        // A picture's plot area depends on its legend and captions: draw again with the exact aspect.
+        if case .file(_, _, let width, let height) = target {
+            let exact = SVGRenderer(width: width, height: height).plotAspect(spatial)
+            if abs(exact / figures.aspect - 1) > 0.01 {
+                figures.aspect = exact
+                spatial = try figures.spatial(chosen)
+            }
+        }
+        return spatial
     }
 }
 
@@ -125,8 +153,8 @@ enum PlotTarget {
 }
 
 extension Interpreter {
-    /// The words `plot` takes first.
-    static let plotKinds = SpatialView.allCases.map(\.rawValue) + ["discriminator", "history", "games"]
+    /// The words `plot` takes first, as its errors list them.
+    static let plotKinds = SpatialView.allCases.map(\.rawValue) + ["discriminator"] + PlotCommand.PlotView.words.filter { SpatialView(rawValue: $0) == nil }
 
     /// The target from `out=` and `size=`: checked before anything is computed.
     private func plotTarget(_ invocation: Invocation, _ parameters: ParameterValues, history: Bool) throws -> PlotTarget {

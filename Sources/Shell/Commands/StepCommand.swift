@@ -43,9 +43,9 @@ extension Interpreter {
         if session.game != nil { return try stepGame(invocation) }
         let parameters = try invocation.commandParameters()
         if let node = invocation.positionals.first, let update = StepCommand.SingleUpdate(rawValue: node.text) {
-            let report = update == .d ? try session.stepDiscriminator() : try session.stepGenerator()
-            describe(report)
-            session.record(.update(update == .d ? .discriminator : .generator))
+            let player: Player = update == .d ? .discriminator : .generator
+            describe(player == .discriminator ? try session.stepDiscriminator() : try session.stepGenerator())
+            session.record(.update(player))
             return
         }
         var count = 1
@@ -57,33 +57,39 @@ extension Interpreter {
         let action = parameters[StepCommand.actions]
         if every > 0 && action.isEmpty { throw invocation.failure("every=\(every) needs do=\"commands\"") }
         if !action.isEmpty && every == 0 { throw invocation.failure("do=\"…\" needs every=K") }
-        // The action is parsed and checked before training starts (verbs, arguments, plugin names and their
-        // parameters), so a typo cannot waste a run.
+        try checkStepAction(action, invocation)
+        try train(count, every: every, action: action, parameters, invocation)
+    }
+
+    /// Parses and checks `do=`'s commands before training starts (verbs, arguments, plugin names and their
+    /// parameters, and that each may run while training), so a typo cannot waste a run.
+    private func checkStepAction(_ action: String, _ invocation: Invocation) throws {
+        guard !action.isEmpty else { return }
         let actionRange = invocation.valueRange(of: StepCommand.actions)
-        if !action.isEmpty {
-            do {
-                if let problem = Self.check(action, file: "<do>").first { throw problem }
-                for command in try Parser.parseScript(action, file: "<do>") {
-                    let spec = try CommandTable.resolve(command)
-                    let type = CommandTable.command(named: spec.name)!
-                    guard type.runsDuringTraining else {
-                        throw invocation.failure("do=\"…\" cannot run \(spec.name) while training; it may run "
-                                                 + CommandTable.actionsAllowedDuringTraining.joined(separator: ", "), at: actionRange)
-                    }
-                    if let refusal = type.refusalDuringTraining(command.positionals.map(\.text)) {
-                        throw invocation.failure(refusal, at: actionRange)
-                    }
-                    try checkPluginName(command, spec)
+        do {
+            if let problem = Self.check(action, file: "<do>").first { throw problem }
+            for command in try Parser.parseScript(action, file: "<do>") {
+                let spec = try CommandTable.resolve(command)
+                let type = CommandTable.command(named: spec.name)!
+                guard type.runsDuringTraining else {
+                    throw invocation.failure("do=\"…\" cannot run \(spec.name) while training; it may run "
+                                             + CommandTable.actionsAllowedDuringTraining.joined(separator: ", "), at: actionRange)
                 }
-            } catch let diagnostic as Diagnostic where diagnostic.range?.start.file == "<do>" {
-                throw invocation.failure("in do=\"…\": \(diagnostic.message)", at: actionRange)
+                if let refusal = type.refusalDuringTraining(command.positionals.map(\.text)) {
+                    throw invocation.failure(refusal, at: actionRange)
+                }
+                try checkPluginName(command, spec)
             }
+        } catch let diagnostic as Diagnostic where diagnostic.range?.start.file == "<do>" {
+            throw invocation.failure("in do=\"…\": \(diagnostic.message)", at: actionRange)
         }
-        // A failing action stops training at that boundary and keeps what was trained: the iterations, the
-        // journal (each completed `step K` and the action's commands that ran) and the history.
+    }
+
+    /// Trains `count` iterations, running `action` after every `every`, showing progress on a terminal. A
+    /// failing action stops training at that boundary and keeps what was trained: the iterations, the
+    /// journal (each completed `step K` and the action's commands that ran) and the history.
+    private func train(_ count: Int, every: Int, action: String, _ parameters: ParameterValues, _ invocation: Invocation) throws {
         let start = session.iteration
-        let started = Date()
-        var lastProgress = Date.distantPast
         var actionFailure: (error: Error, iteration: Int)?
         var trainingError: Error?
         var report = TrainingReport(iterationsRun: 0, interrupted: false)
@@ -92,10 +98,9 @@ extension Interpreter {
         if frameEvery != nil && parameters.explicitNames.contains(StepCommand.watch.name) && !environment.isTerminal && count > 0 {
             say("(no live view: output is not a terminal)")
         }
-        let live = frameEvery != nil && environment.isTerminal && count > 0 ? LiveRegion(write: environment.writeTerminal) : nil
+        let display = StepDisplay(shell: self, count: count, frameEvery: environment.isTerminal && count > 0 ? frameEvery : nil)
         // Whatever ends the step (the last iteration, Ctrl-C, an error), the cursor comes back.
-        defer { live?.finish() }
-        var lastFrame = Date.distantPast
+        defer { display.live?.finish() }
         if environment.isTerminal && count > 0 {
             // The first iteration of a large network can take seconds: say at once that training started.
             environment.writeProgress(startingLine(of: count))
@@ -104,28 +109,12 @@ extension Interpreter {
         defer { environment.armStopNotice(false) }
         do {
             report = try session.train(iterations: count, shouldStop: { actionFailure != nil || environment.interruptRequested() }) { row in
-                if refreshTerminalSize() { live?.windowResized() }
                 let done = row.iteration - start
-                let elapsed = Date().timeIntervalSince(started)
-                if let live, let frameEvery, done % frameEvery == 0 || done == count,
-                   Date().timeIntervalSince(lastFrame) >= liveViewFrameInterval || done == count {
-                    lastFrame = Date()
-                    lastProgress = lastFrame
-                    let dashboard = Dashboard(session: session, width: environment.width, height: environment.height,
-                                              style: environment.colour ? .colour : .ascii)
-                    environment.armStopNotice(false)
-                    live.draw(dashboard.lines() + [progressLine(done: done, of: count, row: row, elapsed: elapsed)])
-                    environment.armStopNotice(true)
-                } else if environment.isTerminal, Date().timeIntervalSince(lastProgress) > 0.1 || done == count {
-                    lastProgress = Date()
-                    environment.armStopNotice(false)
-                    environment.writeProgress(progressLine(done: done, of: count, row: row, elapsed: elapsed))
-                    environment.armStopNotice(true)
-                }
+                display.show(row, done: done)
                 if every > 0 && done % every == 0 {
                     environment.armStopNotice(false)
                     if environment.isTerminal { environment.writeProgress("") }
-                    live?.detach()
+                    display.live?.detach()
                     // Journal first, so a saved script replays the action at the same point.
                     session.record(.steps(every))
                     do {
@@ -146,7 +135,7 @@ extension Interpreter {
             let message = (actionFailure.error as? Diagnostic)?.message ?? "\(actionFailure.error)"
             throw invocation.failure("in do=\"…\" after iteration \(actionFailure.iteration): \(message); training stopped there "
                                      + "and kept its \(ran) of \(count) iterations (the session is at iteration \(session.iteration))",
-                                     at: actionRange)
+                                     at: invocation.valueRange(of: StepCommand.actions))
         }
         if let trainingError { throw invocation.failure("\(trainingError)") }
         if report.interrupted {
@@ -154,5 +143,46 @@ extension Interpreter {
             say("interrupted after \(ran) of \(count) iterations\(undone); the session is at iteration \(session.iteration)")
         }
         if let row = session.history.rows.last, ran > 0 { say(summaryLine(row)) }
+    }
+}
+
+/// What a terminal shows while `step` trains: the progress line, and the live view every `frameEvery`
+/// iterations (no faster than `liveViewFrameInterval`).
+private final class StepDisplay {
+    let shell: Interpreter
+    let count: Int
+    let frameEvery: Int?
+    let live: LiveRegion?
+    let started = Date()
+    var lastProgress = Date.distantPast
+    var lastFrame = Date.distantPast
+
+    init(shell: Interpreter, count: Int, frameEvery: Int?) {
+        self.shell = shell
+        self.count = count
+        self.frameEvery = frameEvery
+        live = frameEvery != nil ? LiveRegion(write: shell.environment.writeTerminal) : nil
+    }
+
+    /// Redraws after the iteration of `row`, the `done`-th of the step.
+    func show(_ row: HistoryRow, done: Int) {
+        let environment = shell.environment
+        if shell.refreshTerminalSize() { live?.windowResized() }
+        let elapsed = Date().timeIntervalSince(started)
+        if let live, let frameEvery, done % frameEvery == 0 || done == count,
+           Date().timeIntervalSince(lastFrame) >= shell.liveViewFrameInterval || done == count {
+            lastFrame = Date()
+            lastProgress = lastFrame
+            let dashboard = Dashboard(session: shell.session, width: environment.width, height: environment.height,
+                                      style: environment.colour ? .colour : .ascii)
+            environment.armStopNotice(false)
+            live.draw(dashboard.lines() + [shell.progressLine(done: done, of: count, row: row, elapsed: elapsed)])
+            environment.armStopNotice(true)
+        } else if environment.isTerminal, Date().timeIntervalSince(lastProgress) > 0.1 || done == count {
+            lastProgress = Date()
+            environment.armStopNotice(false)
+            environment.writeProgress(shell.progressLine(done: done, of: count, row: row, elapsed: elapsed))
+            environment.armStopNotice(true)
+        }
     }
 }
