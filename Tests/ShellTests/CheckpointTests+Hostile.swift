@@ -56,6 +56,31 @@ extension CheckpointTests {
         }).hasSuffix("\(name): tensor 'extra.D.0.rows' is not part of D as the configuration declares it"))
     }
 
+    /// The layers a trick puts in are checked by that trick's own records against the trick's parameters.
+    func testLayersATrickPutsInMustAgreeWithThatTrick() throws {
+        let (interpreter, drain) = try makeInterpreter()
+        run(interpreter, """
+            generator mlp hidden=8; critic mlp hidden=8; batch 16; trick on minibatch-discrimination kernels=3 dims=2
+            trick on vbn reference=4; step 2; checkpoint save \(path("inserted.safetensors"))
+            """, drain)
+        let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path("inserted.safetensors"))))
+        func tricksEdited(_ from: String, _ to: String) throws -> String {
+            try loadError(try resigned(good, replacingMetadata("gantry.tricks") { $0.replacingOccurrences(of: from, with: to) }))
+        }
+        XCTAssertTrue(try tricksEdited("\"kernels\":\"3\"", "\"kernels\":\"4\"")
+            .hasSuffix("has 3 kernels of 2 dims, but the checkpoint's tricks declare 4 of 2"))
+        XCTAssertTrue(try tricksEdited("\"reference\":\"4\"", "\"reference\":\"5\"")
+            .hasSuffix("tensor 'extra.G.0.rows' (the VBN reference rows at G.0) has shape [4, 2], but the configuration declares [5, 2]"))
+        let withoutMinibatch = try loadError(try resigned(good, replacingMetadata("gantry.tricks") { tricks in
+            let records = (try? JSONValue.parse(Array(tricks.utf8)[...]))?.arrayValue ?? []
+            return JSONValue.array(records.filter { $0["name"]?.stringValue != "minibatch-discrimination" }).serialized
+        }))
+        XCTAssertTrue(withoutMinibatch.contains("is a MinibatchDiscrimination, but no trick of the checkpoint puts one in D"), withoutMinibatch)
+        let (other, drainOther) = try makeInterpreter()
+        run(other, "checkpoint load \(path("inserted.safetensors")); step 1", drainOther)
+        XCTAssertEqual(other.session.iteration, 3)
+    }
+
     func testTheMemoryADeclaredConfigurationNeedsIsCheckedBeforeLoading() throws {
         let good = try goodCheckpoint()
         let (interpreter, drain) = try makeInterpreter()

@@ -59,9 +59,7 @@ extension Checkpoint {
             }
             let layers = fresh.model(player).declaredLayers(input: input, output: output)
             var walk = ArchitectureWalk(player: player, declared: layers, width: input, checkpoint: self, entries: entries)
-            walk.spectralNorm = network.spectralNorm
-            walk.minibatch = network.minibatchDiscrimination
-            walk.vbnReference = network.vbnReference
+            walk.insertedLayers = network.insertedLayers
             try walk.run(networks[player.rawValue]?.arrayValue ?? [])
             let prefixes = ["\(player.rawValue).", "extra.\(player.rawValue)."]
             if let stray = file.entries.first(where: { entry in prefixes.contains { entry.name.hasPrefix($0) } && !walk.expected.contains(entry.name) }) {
@@ -147,18 +145,17 @@ public enum DeclaredLayer: Equatable {
 
 /// Walks a network's layer records alongside the declared layers, checking the tensors they imply as it
 /// goes, so that the first layer or tensor that differs is the one named.
-/// Layers a trick puts in (spectral norm around a Linear, minibatch discrimination in place of D's final
-/// Linear, virtual batch norm) are accepted only when that trick is on; a trick whose layers are not
-/// there yet (the network was rebuilt since, and the trick puts them back at the next update) is fine.
+/// Layers a trick puts in are checked by the trick's own `InsertedLayerRecord`, and accepted only when that
+/// trick is on; a trick whose layers are not there yet (the network was rebuilt since, and the trick puts
+/// them back at the next update) is fine.
 struct ArchitectureWalk {
     let player: Player
     var declared: [DeclaredLayer]
     /// The width of the data reaching the current layer.
     var width: Int
     let checkpoint: Checkpoint
-    var spectralNorm = false
-    var minibatch: (kernels: Int, dims: Int)?
-    var vbnReference: Int?
+    /// The record types of the layers the checkpoint's tricks put in, with each trick's parameters.
+    var insertedLayers: [String: ParameterValues] = [:]
     /// The file's tensors by name.
     let entries: [String: SafeTensorsFile.Entry]
     /// The names of the tensors checked so far.
@@ -173,10 +170,16 @@ struct ArchitectureWalk {
         self.entries = entries
     }
 
-    private func failure(_ reason: String) -> DataFileError { checkpoint.failure(reason) }
+    func failure(_ reason: String) -> DataFileError { checkpoint.failure(reason) }
+
+    /// Whether the next declared layer is the last one.
+    var isAtLastDeclaredLayer: Bool { next == declared.count - 1 }
+
+    /// Declares `layer` next, before the layers still to come (a layer an inserted one puts after itself).
+    mutating func declareNext(_ layer: DeclaredLayer) { declared.insert(layer, at: next) }
 
     /// Requires the F32 tensor `name` (`what` it is, for messages) with the shape the configuration implies.
-    private mutating func expect(_ name: String, _ shape: [Int], _ what: String) throws {
+    mutating func expect(_ name: String, _ shape: [Int], _ what: String) throws {
         guard let entry = entries[name] else { throw failure("tensor '\(name)' (\(what)) is missing") }
         guard entry.dtype == .float32 else { throw failure("tensor '\(name)' (\(what)) has dtype \(entry.dtype.rawValue), not F32") }
         guard entry.shape == shape else {
@@ -186,7 +189,7 @@ struct ArchitectureWalk {
     }
 
     /// The next declared layer, which must be what the record at `path` stands for.
-    private mutating func take(_ path: String, _ type: String, matching: (DeclaredLayer) -> Bool) throws -> DeclaredLayer {
+    mutating func take(_ path: String, _ type: String, matching: (DeclaredLayer) -> Bool) throws -> DeclaredLayer {
         guard next < declared.count else {
             throw failure("layer \(path) is a \(type), but the configuration declares only \(declared.count) layers for \(player.rawValue)")
         }
@@ -198,8 +201,17 @@ struct ArchitectureWalk {
         return layer
     }
 
-    private func requireTrick(_ on: Bool, _ path: String, _ type: String) throws {
-        guard on else { throw failure("layer \(path) is a \(type), but no trick of the checkpoint puts one in \(player.rawValue)") }
+    /// Checks a Linear record (a `type` that stands for a Linear, such as one wrapped in spectral norm) and its
+    /// weight and bias against the next declared layer; returns the declared widths.
+    mutating func checkLinear(_ fields: NetworkRecord.Fields, path: String, type: String) throws -> (inputs: Int, outputs: Int)? {
+        guard case .linear(let inputs, let outputs) = try take(path, type, matching: { if case .linear = $0 { return true }; return false }) else {
+            return nil
+        }
+        guard try fields.boolean("bias") else { throw failure("layer \(path) has no bias, but the configuration declares one") }
+        try expect("\(path).weight", [outputs, inputs], "the weight of Linear \(path)")
+        try expect("\(path).bias", [outputs], "the bias of Linear \(path)")
+        width = outputs
+        return (inputs, outputs)
     }
 
     mutating func run(_ records: [JSONValue]) throws {
@@ -207,57 +219,16 @@ struct ArchitectureWalk {
             let path = "\(player.rawValue).\(index)"
             let fields = NetworkRecord.Fields(record: record, path: path, reader: TensorReader(checkpoint.file, path: checkpoint.path))
             let type = try fields.text("type")
+            if let kind = NetworkRecord.insertedKinds[type] {
+                guard let trick = insertedLayers[type] else {
+                    throw failure("layer \(path) is a \(type), but no trick of the checkpoint puts one in \(player.rawValue)")
+                }
+                try kind.check(fields, path: path, trick: trick, &self)
+                continue
+            }
             switch type {
-            case "Linear", "SpectralNorm":
-                if type == "SpectralNorm" { try requireTrick(spectralNorm, path, type) }
-                guard case .linear(let inputs, let outputs) = try take(path, type, matching: { if case .linear = $0 { return true }; return false }) else { continue }
-                guard try fields.boolean("bias") else { throw failure("layer \(path) has no bias, but the configuration declares one") }
-                try expect("\(path).weight", [outputs, inputs], "the weight of Linear \(path)")
-                try expect("\(path).bias", [outputs], "the bias of Linear \(path)")
-                if type == "SpectralNorm" {
-                    try expect("\(path).weight_u", [outputs], "the spectral norm's u at \(path)")
-                    try expect("\(path).weight_v", [inputs], "the spectral norm's v at \(path)")
-                }
-                width = outputs
-            case "MinibatchDiscrimination":
-                try requireTrick(minibatch != nil, path, type)
-                let (kernels, dims) = (try fields.integer("kernels", in: 1...1_000_000), try fields.integer("dims", in: 1...1_000_000))
-                guard kernels == minibatch?.kernels, dims == minibatch?.dims else {
-                    throw failure("layer \(path) has \(kernels) kernels of \(dims) dims, but the checkpoint's tricks "
-                                  + "declare \(minibatch!.kernels) of \(minibatch!.dims)")
-                }
-                // It stands for D's final Linear, which it keeps, and puts a wider one after itself.
-                let (finalLinear, isLast) = (DeclaredLayer.linear(inputs: width, outputs: 1), next == declared.count - 1)
-                let final = try take(path, type) { $0 == finalLinear && isLast }
-                guard case .linear(let inputs, _) = final else { continue }
-                try expect("\(path).kernel", [inputs, kernels * dims], "the kernel T at \(path)")
-                try expect("\(path).bias", [kernels], "the minibatch-discrimination bias at \(path)")
-                try expect("extra.\(path).replaced.weight", [1, inputs], "the weight of Linear extra.\(path).replaced")
-                try expect("extra.\(path).replaced.bias", [1], "the bias of Linear extra.\(path).replaced")
-                declared.insert(.linear(inputs: inputs + kernels, outputs: 1), at: next)
-                width = inputs + kernels
-            case "VBNReference":
-                try requireTrick(vbnReference != nil, path, type)
-                try expect("extra.\(path).rows", [vbnReference!, width], "the VBN reference rows at \(path)")
-            case "VBNStrip":
-                try requireTrick(vbnReference != nil, path, type)
-                guard try fields.integer("rows", in: 0...1_000_000) == vbnReference else {
-                    throw failure("layer \(path) strips other rows than the tricks' reference \(vbnReference!)")
-                }
-            case "VirtualBatchNorm":
-                try requireTrick(vbnReference != nil, path, type)
-                guard try fields.integer("reference", in: 0...1_000_000) == vbnReference else {
-                    throw failure("layer \(path) has another reference size than the tricks' \(vbnReference!)")
-                }
-                if let replaced = record["replaced"], replaced != .null {
-                    let batchNorm = DeclaredLayer.batchNorm(width)
-                    _ = try take(path, type) { $0 == batchNorm }
-                    for (name, what) in [("weight", "scale"), ("bias", "shift"), ("running_mean", "running mean"), ("running_var", "running variance")] {
-                        try expect("extra.\(path).replaced.\(name)", [width], "the \(what) of BatchNorm extra.\(path).replaced")
-                    }
-                }
-                try expect("\(path).weight", [width], "the scale of VirtualBatchNorm \(path)")
-                try expect("\(path).bias", [width], "the shift of VirtualBatchNorm \(path)")
+            case "Linear":
+                _ = try checkLinear(fields, path: path, type: type)
             case "BatchNorm":
                 let batchNorm = DeclaredLayer.batchNorm(width)
                 _ = try take(path, type) { $0 == batchNorm }

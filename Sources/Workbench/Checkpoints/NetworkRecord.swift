@@ -21,15 +21,13 @@ enum NetworkRecord {
         })
     }
 
-    private static func record(_ layer: any Layer, path: String, into file: inout SafeTensorsFile) throws -> JSONValue {
+    /// The record of one layer (a replaced layer that an inserted one keeps is written the same way).
+    static func record(_ layer: any Layer, path: String, into file: inout SafeTensorsFile) throws -> JSONValue {
         func float(_ value: Float) -> JSONValue { .number("\(value)") }
         switch layer {
         case let linear as Linear:
             return .object([("type", .string("Linear")), ("bias", .bool(linear.bias != nil)),
                             ("init", .string(linear.initialization.description))])
-        case let wrapped as SpectralNormLinear:
-            return .object([("type", .string("SpectralNorm")), ("bias", .bool(wrapped.linear.bias != nil)),
-                            ("init", .string(wrapped.linear.initialization.description))])
         case is PrependedOffset: return .object([("type", .string("PrependedOffset"))])
         case is ReLU: return .object([("type", .string("ReLU"))])
         case is Tanh: return .object([("type", .string("Tanh"))])
@@ -41,31 +39,10 @@ enum NetworkRecord {
         case let norm as BatchNorm:
             return .object([("type", .string("BatchNorm")), ("momentum", float(norm.momentum)), ("epsilon", float(norm.epsilon))])
         case let norm as LayerNorm: return .object([("type", .string("LayerNorm")), ("epsilon", float(norm.epsilon))])
-        case let layer as MinibatchDiscriminationLayer:
-            var replaced = JSONValue.null
-            if let original = layer.replacedFinal {
-                for (name, parameter) in original.namedParameters(prefix: "extra.\(path).replaced") { file.append(name, parameter.value) }
-                replaced = try record(original, path: "extra.\(path).replaced", into: &file)
-            }
-            return .object([("type", .string("MinibatchDiscrimination")), ("kernels", .integer(layer.kernels)),
-                            ("dims", .integer(layer.dims)), ("replaced", replaced)])
-        case let layer as VirtualBatchNorm:
-            var replaced = JSONValue.null
-            if let original = layer.replaced {
-                let prefix = "extra.\(path).replaced"
-                for (name, parameter) in original.namedParameters(prefix: prefix) + original.namedBuffers(prefix: prefix) {
-                    file.append(name, parameter.value)
-                }
-                replaced = try record(original, path: prefix, into: &file)
-            }
-            return .object([("type", .string("VirtualBatchNorm")), ("reference", .integer(layer.referenceCount)),
-                            ("epsilon", float(layer.epsilon)), ("replaced", replaced)])
-        case let layer as VirtualBatchNormReference:
-            file.append("extra.\(path).rows", layer.rows)
-            return .object([("type", .string("VBNReference"))])
-        case let layer as VirtualBatchNormStrip:
-            return .object([("type", .string("VBNStrip")), ("rows", .integer(layer.referenceCount))])
         default:
+            for kind in insertedKinds.values {
+                if let record = try kind.encode(layer, path: path, into: &file) { return record }
+            }
             throw SessionError("a checkpoint cannot hold the layer \(layer.summary) (at \(path))")
         }
     }
@@ -83,15 +60,6 @@ enum NetworkRecord {
         let fields = Fields(record: record, path: path, reader: tensors)
         switch try fields.text("type") {
         case "Linear": return try linear(fields, path: path, &tensors)
-        case "SpectralNorm":
-            let linear = try linear(fields, path: path, &tensors)
-            let u = try tensors.take("\(path).weight_u", shape: [linear.outputWidth], "the spectral norm's u at \(path)")
-            let v = try tensors.take("\(path).weight_v", shape: [linear.inputWidth], "the spectral norm's v at \(path)")
-            let wrapped = try SpectralNormLinear(linear, u: u)
-            // u and v go in exactly as saved (the initialiser normalises u and derives v from it).
-            wrapped.u.value = u.requiringGradient()
-            wrapped.v.value = v.requiringGradient()
-            return wrapped
         case "PrependedOffset":
             return PrependedOffset(theta: Parameter(try tensors.take("\(path).theta", shape: [1], "the θ of PrependedOffset \(path)")))
         case "ReLU": return ReLU()
@@ -112,39 +80,14 @@ enum NetworkRecord {
             norm.scale.value = scale.requiringGradient()
             norm.shift.value = shift.requiringGradient()
             return norm
-        case "MinibatchDiscrimination":
-            let (kernels, dims) = (try fields.integer("kernels", in: 1...1_000_000), try fields.integer("dims", in: 1...1_000_000))
-            let kernel = try tensors.take("\(path).kernel", rank: 2, "the kernel T at \(path)")
-            guard kernel.shape[1] == kernels * dims else {
-                throw fields.failure("a kernel of shape \(kernel.shape) for \(kernels) kernels of \(dims) dims")
-            }
-            let bias = try tensors.take("\(path).bias", shape: [kernels], "the minibatch-discrimination bias at \(path)")
-            var replaced: Linear?
-            if let original = record["replaced"], original != .null {
-                replaced = try linear(Fields(record: original, path: path, reader: tensors), path: "extra.\(path).replaced", &tensors)
-            }
-            return MinibatchDiscriminationLayer(kernel: Parameter(kernel), bias: Parameter(bias), kernels: kernels, dims: dims,
-                                                replacing: replaced)
-        case "VirtualBatchNorm":
-            let scale = try tensors.take("\(path).weight", rank: 1, "the scale of VirtualBatchNorm \(path)")
-            let shift = try tensors.take("\(path).bias", shape: scale.shape.dimensions, "the shift of VirtualBatchNorm \(path)")
-            var replaced: BatchNorm?
-            if let original = record["replaced"], original != .null {
-                replaced = try batchNorm(Fields(record: original, path: path, reader: tensors), path: "extra.\(path).replaced", &tensors)
-            }
-            let norm = VirtualBatchNorm(features: scale.shape[0], referenceCount: try fields.integer("reference", in: 0...1_000_000),
-                                        epsilon: try fields.float("epsilon"), replacing: replaced)
-            norm.scale.value = scale.requiringGradient()
-            norm.shift.value = shift.requiringGradient()
-            return norm
-        case "VBNReference":
-            return VirtualBatchNormReference(try tensors.take("extra.\(path).rows", rank: 2, "the VBN reference rows at \(path)"))
-        case "VBNStrip": return VirtualBatchNormStrip(try fields.integer("rows", in: 0...1_000_000))
-        case let other: throw fields.failure("an unknown layer type '\(other)'")
+        case let other:
+            guard let kind = insertedKinds[other] else { throw fields.failure("an unknown layer type '\(other)'") }
+            return try kind.decode(fields, path: path, &tensors)
         }
     }
 
-    private static func linear(_ fields: Fields, path: String, _ tensors: inout TensorReader) throws -> Linear {
+    /// A Linear layer from its record and tensors.
+    static func linear(_ fields: Fields, path: String, _ tensors: inout TensorReader) throws -> Linear {
         let weight = try tensors.take("\(path).weight", rank: 2, "the weight of Linear \(path)")
         let bias = try fields.boolean("bias")
             ? Parameter(try tensors.take("\(path).bias", shape: [weight.shape[0]], "the bias of Linear \(path)")) : nil
@@ -153,7 +96,8 @@ enum NetworkRecord {
         return Linear(weight: Parameter(weight), bias: bias, initialization: initialization)
     }
 
-    private static func batchNorm(_ fields: Fields, path: String, _ tensors: inout TensorReader) throws -> BatchNorm {
+    /// A BatchNorm layer from its record and tensors.
+    static func batchNorm(_ fields: Fields, path: String, _ tensors: inout TensorReader) throws -> BatchNorm {
         let scale = try tensors.take("\(path).weight", rank: 1, "the scale of BatchNorm \(path)")
         let features = scale.shape.dimensions
         let shift = try tensors.take("\(path).bias", shape: features, "the shift of BatchNorm \(path)")

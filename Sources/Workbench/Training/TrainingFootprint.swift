@@ -18,12 +18,9 @@ public struct TrainingPlan {
         public var extraBuffers = 0
         /// Floats per batch row a forward pass keeps for the backward pass, added by tricks.
         public var extraFloatsPerRow = 0
-        /// Whether a trick wraps the Linear layers in spectral normalisation (`SpectralNormLinear`).
-        public var spectralNorm = false
-        /// The kernels and dims of the `MinibatchDiscriminationLayer` a trick puts before the final Linear.
-        public var minibatchDiscrimination: (kernels: Int, dims: Int)?
-        /// The reference rows of the virtual batch normalisation a trick puts in.
-        public var vbnReference: Int?
+        /// The record types of the layers tricks put into this network, each with the parameters of the
+        /// trick that puts it in: what a checkpoint's layer records are checked against.
+        public var insertedLayers: [String: ParameterValues] = [:]
         /// Buffers the player's optimizer keeps per parameter (Adam 2, RMSprop 1, SGD 1 with momentum, else 0).
         public var optimizerBuffers: Int
         /// The optimizer's name, for the itemised estimate.

@@ -185,12 +185,67 @@ public final class MinibatchDiscrimination: StatelessTrick {
     /// [n, n, B·C] differences and their absolute values, with their gradients.
     public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {
         let (kernels, dims) = (parameters[Self.kernels], parameters[Self.dims])
-        plan.discriminator.minibatchDiscrimination = (kernels, dims)
+        plan.discriminator.insertedLayers[MinibatchDiscriminationRecord.type] = parameters
         plan.discriminator.extraParameters += plan.discriminator.lastHiddenWidth * kernels * dims + 2 * kernels
         let pairs = Double(plan.discriminatorRows) * Double(plan.discriminatorRows)
         let (float, projections) = (TrainingFootprint.float, Double(kernels * dims))
         // A D update passes the real and the generated batch separately, a G update the generated one.
         plan.trickWork.append((spec.name, float * pairs * (8 * projections + 6 * Double(kernels)),
                                float * pairs * (4 * projections + 3 * Double(kernels))))
+    }
+}
+
+extension MinibatchDiscrimination: InsertsLayers {
+    static var insertedLayers: [any InsertedLayerRecord.Type] { [MinibatchDiscriminationRecord.self] }
+}
+
+/// A `MinibatchDiscriminationLayer` in a checkpoint: its kernel T and bias, and the final Linear it replaced
+/// (under `extra.`), so that `trick off` can put that Linear back after a restore.
+enum MinibatchDiscriminationRecord: InsertedLayerRecord {
+    static let type = "MinibatchDiscrimination"
+
+    static func encode(_ layer: any Layer, path: String, into file: inout SafeTensorsFile) throws -> JSONValue? {
+        guard let layer = layer as? MinibatchDiscriminationLayer else { return nil }
+        var replaced = JSONValue.null
+        if let original = layer.replacedFinal {
+            for (name, parameter) in original.namedParameters(prefix: "extra.\(path).replaced") { file.append(name, parameter.value) }
+            replaced = try NetworkRecord.record(original, path: "extra.\(path).replaced", into: &file)
+        }
+        return .object([("type", .string(type)), ("kernels", .integer(layer.kernels)), ("dims", .integer(layer.dims)),
+                        ("replaced", replaced)])
+    }
+
+    static func decode(_ fields: NetworkRecord.Fields, path: String, _ tensors: inout TensorReader) throws -> any Layer {
+        let (kernels, dims) = (try fields.integer("kernels", in: 1...1_000_000), try fields.integer("dims", in: 1...1_000_000))
+        let kernel = try tensors.take("\(path).kernel", rank: 2, "the kernel T at \(path)")
+        guard kernel.shape[1] == kernels * dims else {
+            throw fields.failure("a kernel of shape \(kernel.shape) for \(kernels) kernels of \(dims) dims")
+        }
+        let bias = try tensors.take("\(path).bias", shape: [kernels], "the minibatch-discrimination bias at \(path)")
+        var replaced: Linear?
+        if let original = fields.record["replaced"], original != .null {
+            replaced = try NetworkRecord.linear(NetworkRecord.Fields(record: original, path: path, reader: tensors),
+                                                path: "extra.\(path).replaced", &tensors)
+        }
+        return MinibatchDiscriminationLayer(kernel: Parameter(kernel), bias: Parameter(bias), kernels: kernels, dims: dims,
+                                            replacing: replaced)
+    }
+
+    static func check(_ fields: NetworkRecord.Fields, path: String, trick: ParameterValues, _ walk: inout ArchitectureWalk) throws {
+        let (kernels, dims) = (try fields.integer("kernels", in: 1...1_000_000), try fields.integer("dims", in: 1...1_000_000))
+        let declared = (kernels: trick[MinibatchDiscrimination.kernels], dims: trick[MinibatchDiscrimination.dims])
+        guard kernels == declared.kernels, dims == declared.dims else {
+            throw walk.failure("layer \(path) has \(kernels) kernels of \(dims) dims, but the checkpoint's tricks "
+                               + "declare \(declared.kernels) of \(declared.dims)")
+        }
+        // It stands for D's final Linear, which it keeps, and puts a wider one after itself.
+        let (finalLinear, isLast) = (DeclaredLayer.linear(inputs: walk.width, outputs: 1), walk.isAtLastDeclaredLayer)
+        guard case .linear(let inputs, _) = try walk.take(path, type, matching: { $0 == finalLinear && isLast }) else { return }
+        try walk.expect("\(path).kernel", [inputs, kernels * dims], "the kernel T at \(path)")
+        try walk.expect("\(path).bias", [kernels], "the minibatch-discrimination bias at \(path)")
+        try walk.expect("extra.\(path).replaced.weight", [1, inputs], "the weight of Linear extra.\(path).replaced")
+        try walk.expect("extra.\(path).replaced.bias", [1], "the bias of Linear extra.\(path).replaced")
+        walk.declareNext(.linear(inputs: inputs + kernels, outputs: 1))
+        walk.width = inputs + kernels
     }
 }

@@ -170,12 +170,44 @@ public final class SpectralNormTrick: StatelessTrick {
 
     /// u and v per Linear; every pass of D makes W/σ and its gradient.
     public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {
-        plan.discriminator.spectralNorm = true
+        plan.discriminator.insertedLayers[SpectralNormRecord.type] = parameters
         if let spec = plan.discriminator.spec {
             // Each Linear's u (its outputs) and v (its inputs): at most twice every width once.
             plan.discriminator.extraBuffers += 2 * (spec.inputWidth + spec.linearWidths.reduce(0, +) + spec.outputWidth)
         }
         let copies = TrainingFootprint.float * 6 * Double(plan.discriminator.parameters)
         plan.trickWork.append((spec.name, copies, copies))
+    }
+}
+
+extension SpectralNormTrick: InsertsLayers {
+    static var insertedLayers: [any InsertedLayerRecord.Type] { [SpectralNormRecord.self] }
+}
+
+/// A `SpectralNormLinear` in a checkpoint: the Linear's record and tensors, and u and v beside them.
+enum SpectralNormRecord: InsertedLayerRecord {
+    static let type = "SpectralNorm"
+
+    static func encode(_ layer: any Layer, path: String, into file: inout SafeTensorsFile) throws -> JSONValue? {
+        guard let wrapped = layer as? SpectralNormLinear else { return nil }
+        return .object([("type", .string(type)), ("bias", .bool(wrapped.linear.bias != nil)),
+                        ("init", .string(wrapped.linear.initialization.description))])
+    }
+
+    static func decode(_ fields: NetworkRecord.Fields, path: String, _ tensors: inout TensorReader) throws -> any Layer {
+        let linear = try NetworkRecord.linear(fields, path: path, &tensors)
+        let u = try tensors.take("\(path).weight_u", shape: [linear.outputWidth], "the spectral norm's u at \(path)")
+        let v = try tensors.take("\(path).weight_v", shape: [linear.inputWidth], "the spectral norm's v at \(path)")
+        let wrapped = try SpectralNormLinear(linear, u: u)
+        // u and v go in exactly as saved (the initialiser normalises u and derives v from it).
+        wrapped.u.value = u.requiringGradient()
+        wrapped.v.value = v.requiringGradient()
+        return wrapped
+    }
+
+    static func check(_ fields: NetworkRecord.Fields, path: String, trick: ParameterValues, _ walk: inout ArchitectureWalk) throws {
+        guard let (inputs, outputs) = try walk.checkLinear(fields, path: path, type: type) else { return }
+        try walk.expect("\(path).weight_u", [outputs], "the spectral norm's u at \(path)")
+        try walk.expect("\(path).weight_v", [inputs], "the spectral norm's v at \(path)")
     }
 }

@@ -267,13 +267,111 @@ public final class VirtualBatchNormalization: StatelessTrick {
     public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {
         let reference = parameters[Self.reference]
         var rows = reference * plan.noiseDimension
-        plan.generator.vbnReference = reference
+        for kind in Self.insertedLayers { plan.generator.insertedLayers[kind.type] = parameters }
         plan.generator.extraFloatsPerRow += 6 * (plan.generator.spec?.linearWidths.reduce(0, +) ?? 0)
         if parameters[Self.players] == .both {
             rows += reference * plan.dataDimension * plan.samplesPerDiscriminatorRow
-            plan.discriminator.vbnReference = reference
+            for kind in Self.insertedLayers { plan.discriminator.insertedLayers[kind.type] = parameters }
             plan.discriminator.extraFloatsPerRow += 6 * (plan.discriminator.spec?.linearWidths.reduce(0, +) ?? 0)
         }
         plan.trickState.append((spec.name, TrainingFootprint.float * Double(rows)))
+    }
+}
+
+extension VirtualBatchNormalization: InsertsLayers {
+    static var insertedLayers: [any InsertedLayerRecord.Type] { [VirtualBatchNormRecord.self, VBNReferenceRecord.self, VBNStripRecord.self] }
+
+    /// The reference rows the trick declares.
+    static func referenceRows(_ trick: ParameterValues) -> Int { trick[reference] }
+}
+
+/// A `VirtualBatchNorm` in a checkpoint: its scale and shift, and the BatchNorm it replaced (under `extra.`).
+enum VirtualBatchNormRecord: InsertedLayerRecord {
+    static let type = "VirtualBatchNorm"
+
+    static func encode(_ layer: any Layer, path: String, into file: inout SafeTensorsFile) throws -> JSONValue? {
+        guard let layer = layer as? VirtualBatchNorm else { return nil }
+        var replaced = JSONValue.null
+        if let original = layer.replaced {
+            let prefix = "extra.\(path).replaced"
+            for (name, parameter) in original.namedParameters(prefix: prefix) + original.namedBuffers(prefix: prefix) {
+                file.append(name, parameter.value)
+            }
+            replaced = try NetworkRecord.record(original, path: prefix, into: &file)
+        }
+        return .object([("type", .string(type)), ("reference", .integer(layer.referenceCount)),
+                        ("epsilon", .number("\(layer.epsilon)")), ("replaced", replaced)])
+    }
+
+    static func decode(_ fields: NetworkRecord.Fields, path: String, _ tensors: inout TensorReader) throws -> any Layer {
+        let scale = try tensors.take("\(path).weight", rank: 1, "the scale of VirtualBatchNorm \(path)")
+        let shift = try tensors.take("\(path).bias", shape: scale.shape.dimensions, "the shift of VirtualBatchNorm \(path)")
+        var replaced: BatchNorm?
+        if let original = fields.record["replaced"], original != .null {
+            replaced = try NetworkRecord.batchNorm(NetworkRecord.Fields(record: original, path: path, reader: tensors),
+                                                   path: "extra.\(path).replaced", &tensors)
+        }
+        let norm = VirtualBatchNorm(features: scale.shape[0], referenceCount: try fields.integer("reference", in: 0...1_000_000),
+                                    epsilon: try fields.float("epsilon"), replacing: replaced)
+        norm.scale.value = scale.requiringGradient()
+        norm.shift.value = shift.requiringGradient()
+        return norm
+    }
+
+    static func check(_ fields: NetworkRecord.Fields, path: String, trick: ParameterValues, _ walk: inout ArchitectureWalk) throws {
+        let reference = VirtualBatchNormalization.referenceRows(trick)
+        guard try fields.integer("reference", in: 0...1_000_000) == reference else {
+            throw walk.failure("layer \(path) has another reference size than the tricks' \(reference)")
+        }
+        let width = walk.width
+        if let replaced = fields.record["replaced"], replaced != .null {
+            let batchNorm = DeclaredLayer.batchNorm(width)
+            _ = try walk.take(path, type) { $0 == batchNorm }
+            for (name, what) in [("weight", "scale"), ("bias", "shift"), ("running_mean", "running mean"), ("running_var", "running variance")] {
+                try walk.expect("extra.\(path).replaced.\(name)", [width], "the \(what) of BatchNorm extra.\(path).replaced")
+            }
+        }
+        try walk.expect("\(path).weight", [width], "the scale of VirtualBatchNorm \(path)")
+        try walk.expect("\(path).bias", [width], "the shift of VirtualBatchNorm \(path)")
+    }
+}
+
+/// The reference batch VBN puts on top of G's or D's input: its rows, under `extra.`.
+enum VBNReferenceRecord: InsertedLayerRecord {
+    static let type = "VBNReference"
+
+    static func encode(_ layer: any Layer, path: String, into file: inout SafeTensorsFile) throws -> JSONValue? {
+        guard let layer = layer as? VirtualBatchNormReference else { return nil }
+        file.append("extra.\(path).rows", layer.rows)
+        return .object([("type", .string(type))])
+    }
+
+    static func decode(_ fields: NetworkRecord.Fields, path: String, _ tensors: inout TensorReader) throws -> any Layer {
+        VirtualBatchNormReference(try tensors.take("extra.\(path).rows", rank: 2, "the VBN reference rows at \(path)"))
+    }
+
+    static func check(_ fields: NetworkRecord.Fields, path: String, trick: ParameterValues, _ walk: inout ArchitectureWalk) throws {
+        try walk.expect("extra.\(path).rows", [VirtualBatchNormalization.referenceRows(trick), walk.width], "the VBN reference rows at \(path)")
+    }
+}
+
+/// The layer that strips VBN's reference rows again before the network's output.
+enum VBNStripRecord: InsertedLayerRecord {
+    static let type = "VBNStrip"
+
+    static func encode(_ layer: any Layer, path: String, into file: inout SafeTensorsFile) throws -> JSONValue? {
+        guard let layer = layer as? VirtualBatchNormStrip else { return nil }
+        return .object([("type", .string(type)), ("rows", .integer(layer.referenceCount))])
+    }
+
+    static func decode(_ fields: NetworkRecord.Fields, path: String, _ tensors: inout TensorReader) throws -> any Layer {
+        VirtualBatchNormStrip(try fields.integer("rows", in: 0...1_000_000))
+    }
+
+    static func check(_ fields: NetworkRecord.Fields, path: String, trick: ParameterValues, _ walk: inout ArchitectureWalk) throws {
+        let reference = VirtualBatchNormalization.referenceRows(trick)
+        guard try fields.integer("rows", in: 0...1_000_000) == reference else {
+            throw walk.failure("layer \(path) strips other rows than the tricks' reference \(reference)")
+        }
     }
 }
