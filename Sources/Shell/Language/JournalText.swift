@@ -57,29 +57,82 @@ enum JournalText {
     /// The entry a command that `line` wrote stands for. Only the forms `line` writes are read (canonical
     /// plugin names, every argument in its place), so a checkpoint's text cannot smuggle in anything else.
     static func entry(_ command: Command) throws -> JournalEntry {
+        let line = try WrittenLine(command)
+        switch line.spec.name {
+        case SeedCommand.spec.name:
+            guard let seed = UInt64(try line.word(0, of: 1)) else { throw Problem(reason: "needs a non-negative whole number") }
+            return .seed(seed)
+        case DataCommand.spec.name: return .dataset(try line.plugin(.dataset, at: 0))
+        case NoiseCommand.spec.name: return .noise(try line.plugin(.noise, at: 0))
+        case GeneratorCommand.spec.name: return .model(.generator, try line.plugin(.model, at: 0))
+        case DiscriminatorCommand.spec.name: return .model(.discriminator, try line.plugin(.model, at: 0))
+        case LossCommand.spec.name: return .loss(try line.plugin(.loss, at: 0))
+        case OptimizerCommand.spec.name:
+            guard let player = Player(commandWord: try line.word(0, of: 2, settings: true)) else { throw Problem(reason: "names no player G or D") }
+            return .optimizer(player, try line.plugin(.optimizer, at: 1))
+        case BatchCommand.spec.name: return .batchSize(try line.count(try line.word(0, of: 1), atLeast: 1))
+        case FreezeCommand.spec.name:
+            guard let change = FreezeChange(rawValue: try line.word(0, of: 1)) else { throw Problem(reason: "names no players G, D, both or none") }
+            return .freeze(change)
+        case GameCommand.spec.name:
+            if line.words.first == GameCommand.GameSwitch.off.rawValue {
+                _ = try line.word(0, of: 1)
+                return .game(nil)
+            }
+            return .game(try line.plugin(.game, at: 0))
+        case TrickCommand.spec.name:
+            switch TrickCommand.TrickAction(rawValue: line.words.first ?? "") {
+            case .on: return .trickOn(try line.plugin(.trick, at: 1))
+            case .off:
+                guard let trick = Plugins.tricks.spec(named: try line.word(1, of: 2)) else { throw Problem(reason: "names no trick this build knows") }
+                return .trickOff(trick.name)
+            default: throw Problem(reason: "is not a trick switched on or off")
+            }
+        case StepCommand.spec.name:
+            let word = try line.word(0, of: 1)
+            switch StepCommand.SingleUpdate(rawValue: word) {
+            case .d: return .update(.discriminator)
+            case .g: return .update(.generator)
+            case nil: return .steps(try line.count(word, atLeast: 0))
+            }
+        case MetricCommand.spec.name: return .metric(try line.plugin(.metric, at: 0))
+        default:
+            throw Problem(reason: "is not a command the journal records")
+        }
+    }
+
+    /// A command as `line` writes it: its declaration, its words and its settings.
+    private struct WrittenLine {
         let spec: CommandSpec
-        do {
-            spec = try CommandTable.resolve(command)
-        } catch {
-            throw Problem(reason: "is not a command")
+        let words: [String]
+        let assignments: [(name: String, value: String)]
+        let hasBlock: Bool
+
+        init(_ command: Command) throws {
+            do {
+                spec = try CommandTable.resolve(command)
+            } catch {
+                throw Problem(reason: "is not a command")
+            }
+            words = command.positionals.map(\.text)
+            assignments = command.arguments.compactMap { argument in
+                if case .named(let name, _, let value) = argument { return (name, value.text) }
+                return nil
+            }
+            hasBlock = command.block != nil
         }
-        let words = command.positionals.map(\.text)
-        let assignments = command.arguments.compactMap { argument -> (name: String, value: String)? in
-            if case .named(let name, _, let value) = argument { return (name, value.text) }
-            return nil
-        }
-        func word(_ index: Int) throws -> String {
-            guard index < words.count else { throw Problem(reason: "lacks an argument") }
-            return words[index]
-        }
-        func expectingWords(_ count: Int, settings: Bool) throws {
-            guard words.count == count, settings || assignments.isEmpty, command.block == nil else {
+
+        /// Word `index` of a line that has exactly `count` words (and settings only where they belong).
+        func word(_ index: Int, of count: Int, settings: Bool = false) throws -> String {
+            guard words.count == count, settings || assignments.isEmpty, !hasBlock else {
                 throw Problem(reason: "is not written the way Gantry writes \(spec.name)")
             }
+            return words[index]
         }
+
+        /// The plugin of `kind` named by the last word, `index`, with the line's settings.
         func plugin(_ kind: PluginKind, at index: Int) throws -> PluginSetting {
-            try expectingWords(index + 1, settings: true)
-            let name = try word(index)
+            let name = try word(index, of: index + 1, settings: true)
             guard let pluginSpec = Plugins.spec(kind, named: name) else {
                 throw Problem(reason: "names a \(kind.rawValue) '\(name)' that this build does not know")
             }
@@ -89,57 +142,10 @@ enum JournalText {
                 throw Problem(reason: "has \(error)")
             }
         }
+
         func count(_ text: String, atLeast minimum: Int) throws -> Int {
             guard let value = Int(text), value >= minimum else { throw Problem(reason: "needs a whole number of at least \(minimum)") }
             return value
-        }
-        func player(_ text: String) throws -> Player {
-            guard let player = Player(commandWord: text) else { throw Problem(reason: "names no player G or D") }
-            return player
-        }
-        switch spec.name {
-        case SeedCommand.spec.name:
-            try expectingWords(1, settings: false)
-            guard let seed = UInt64(try word(0)) else { throw Problem(reason: "needs a non-negative whole number") }
-            return .seed(seed)
-        case DataCommand.spec.name: return .dataset(try plugin(.dataset, at: 0))
-        case NoiseCommand.spec.name: return .noise(try plugin(.noise, at: 0))
-        case GeneratorCommand.spec.name: return .model(.generator, try plugin(.model, at: 0))
-        case DiscriminatorCommand.spec.name: return .model(.discriminator, try plugin(.model, at: 0))
-        case LossCommand.spec.name: return .loss(try plugin(.loss, at: 0))
-        case OptimizerCommand.spec.name: return .optimizer(try player(try word(0)), try plugin(.optimizer, at: 1))
-        case BatchCommand.spec.name:
-            try expectingWords(1, settings: false)
-            return .batchSize(try count(try word(0), atLeast: 1))
-        case FreezeCommand.spec.name:
-            try expectingWords(1, settings: false)
-            guard let change = FreezeChange(rawValue: try word(0)) else { throw Problem(reason: "names no players G, D, both or none") }
-            return .freeze(change)
-        case GameCommand.spec.name:
-            if words.first == GameCommand.GameSwitch.off.rawValue {
-                try expectingWords(1, settings: false)
-                return .game(nil)
-            }
-            return .game(try plugin(.game, at: 0))
-        case TrickCommand.spec.name:
-            switch TrickCommand.TrickAction(rawValue: try word(0)) {
-            case .on: return .trickOn(try plugin(.trick, at: 1))
-            case .off:
-                try expectingWords(2, settings: false)
-                guard let trick = Plugins.tricks.spec(named: try word(1)) else { throw Problem(reason: "names no trick this build knows") }
-                return .trickOff(trick.name)
-            default: throw Problem(reason: "is not a trick switched on or off")
-            }
-        case StepCommand.spec.name:
-            try expectingWords(1, settings: false)
-            switch StepCommand.SingleUpdate(rawValue: try word(0)) {
-            case .d: return .update(.discriminator)
-            case .g: return .update(.generator)
-            case nil: return .steps(try count(try word(0), atLeast: 0))
-            }
-        case MetricCommand.spec.name: return .metric(try plugin(.metric, at: 0))
-        default:
-            throw Problem(reason: "is not a command the journal records")
         }
     }
 }
