@@ -88,6 +88,31 @@ final class RemedyTrickTests: XCTestCase {
         XCTAssertEqual(session.stream("trick.instance-noise").position, position)
     }
 
+    /// Regression: the schedule counted from the session's iteration 0, so a trick switched on at iteration
+    /// 6 with T = 4 was already annealed to 0 and added no noise at all.
+    func testInstanceNoiseAnnealsFromTheIterationItWasSwitchedOn() throws {
+        let session = try smallSession()
+        try session.train(iterations: 6)
+        let trick = try make(InstanceNoise.self, session, [("sigma", "0.2"), ("anneal", "linear"), ("steps", "4")])
+        XCTAssertEqual(trick.start, 6)
+        XCTAssertEqual(trick.standardDeviation(atIteration: 6), 0.2)
+        XCTAssertEqual(trick.standardDeviation(atIteration: 8), 0.1, accuracy: 1e-7)
+        XCTAssertEqual(trick.standardDeviation(atIteration: 10), 0)
+        session.addHook(trick)
+        try session.train(iterations: 2)
+        let drawn = session.stream("trick.instance-noise").position
+        XCTAssertGreaterThan(drawn, 0)
+        // A copy and a checkpoint's state keep the start; a reseed restarts the count with the iterations.
+        XCTAssertEqual((session.hooks[0].copy() as? InstanceNoise)?.start, 6)
+        var file = SafeTensorsFile()
+        XCTAssertEqual(try trick.checkpointState(of: [:], prefix: "trick.instance-noise", into: &file),
+                       .object([("start", .integer(6))]))
+        try session.reseed(3)
+        try session.train(iterations: 1)
+        XCTAssertEqual((session.hooks[0] as? InstanceNoise)?.start, 0)
+        XCTAssertEqual((session.hooks[0] as? InstanceNoise)?.standardDeviation(atIteration: 1) ?? 0, 0.15, accuracy: 1e-7)
+    }
+
     func testInstanceNoiseKeepsTheDataAndNoiseBatchesOfTraining() throws {
         let session = try smallSession(), reference = try smallSession()
         try session.train(iterations: 2)
