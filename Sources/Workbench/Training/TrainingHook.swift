@@ -51,6 +51,13 @@ public protocol TrainingHook: AnyObject {
     /// Whether it compares or averages the rows of D's batch (minibatch discrimination's similarities,
     /// feature matching's mean features), so that rows another hook adds would change what it computes.
     var readsDiscriminatorBatchAsAWhole: Bool { get }
+    /// Whether it changes the samples D sees before D scores them (instance noise), so that a hook comparing
+    /// them with samples it draws itself compares unlike things.
+    var noisesDiscriminatorInputs: Bool { get }
+    /// Why running together with `other` departs from what the theory of this trick assumes, when it does
+    /// and the combination is still worth running (a refusal belongs in `init`); nil when it does not. The
+    /// shell shows it as a warning at `trick on`, whichever of the two came first.
+    func caveat(besides other: any TrainingHook) -> String?
     /// Whether it only works with a cross-entropy loss (label smoothing's targets): the shell warns when
     /// the loss changes to one without targets while it is on.
     var needsCrossEntropyLoss: Bool { get }
@@ -89,6 +96,10 @@ extension TrainingHook {
     public var addsRowsToDiscriminatorBatch: Bool { false }
     /// Row by row.
     public var readsDiscriminatorBatchAsAWhole: Bool { false }
+    /// D's inputs as they are.
+    public var noisesDiscriminatorInputs: Bool { false }
+    /// Nothing to say.
+    public func caveat(besides other: any TrainingHook) -> String? { nil }
     /// Any loss.
     public var needsCrossEntropyLoss: Bool { false }
     /// Nothing to change.

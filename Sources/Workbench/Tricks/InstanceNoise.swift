@@ -84,6 +84,9 @@ public final class InstanceNoise: Trick {
 }
 
 extension InstanceNoise {
+    /// Both batches D sees carry noise.
+    public var noisesDiscriminatorInputs: Bool { true }
+
     /// An independent copy with its start.
     public func copy() -> any TrainingHook { InstanceNoise(parameters, start: start) }
 
