@@ -216,9 +216,10 @@ extension Session {
         let realBatch = inputs.real ?? real
         let (realScores, fakeScores) = try scoresOfBoth(realBatch, inputs.fake, critic)
         let realTarget = hooks.compactMap { $0.realTarget(context) }.last ?? 1
+        let fakeTarget = hooks.compactMap { $0.fakeTarget(context) }.last ?? 0
         var objective = try loss.discriminatorLoss(DiscriminatorLossInput(
             realScores: realScores, fakeScores: fakeScores, real: realBatch, fake: inputs.fake, critic: critic,
-            stream: stream("loss"), realTarget: realTarget))
+            stream: stream("loss"), realTarget: realTarget, fakeTarget: fakeTarget))
         for hook in hooks {
             if let penalty = try hook.discriminatorPenalty(context) { objective = try objective + penalty }
         }

@@ -28,6 +28,8 @@ public protocol TrainingHook: AnyObject {
     func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws -> (real: Tensor?, fake: Tensor)
     /// The real target of cross-entropy losses (label smoothing), or nil to leave it at 1.
     func realTarget(_ context: TrainingContext) -> Float?
+    /// The fake target of cross-entropy losses (two-sided label smoothing), or nil to leave it at 0.
+    func fakeTarget(_ context: TrainingContext) -> Float?
     /// An extra term for D's loss (historical averaging of D).
     func discriminatorPenalty(_ context: TrainingContext) throws -> Tensor?
     /// After each D update.
@@ -82,6 +84,8 @@ extension TrainingHook {
     }
     /// No smoothing.
     public func realTarget(_ context: TrainingContext) -> Float? { nil }
+    /// No smoothing.
+    public func fakeTarget(_ context: TrainingContext) -> Float? { nil }
     /// No penalty.
     public func discriminatorPenalty(_ context: TrainingContext) throws -> Tensor? { nil }
     public func afterDiscriminatorUpdate(_ context: TrainingContext) throws {}
