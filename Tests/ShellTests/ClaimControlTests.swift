@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 @testable import Shell
 
 /// A claim's control: derived from its `#control:` lines, and judged by whether its expectations fail.
@@ -53,5 +54,24 @@ final class ClaimControlTests: XCTestCase {
         XCTAssertThrowsError(try ClaimControl.check(path: "none.gan", text: "step 1")) { error in
             XCTAssertEqual("\(error)", "none.gan: has no #control: line; every claim needs a control")
         }
+    }
+
+    /// `gantry check --controls` (what scripts/test runs) exits 1 when a control passes or is missing.
+    func testTheCommandFailsWhenAControlPassesOrIsMissing() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("controls-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func write(_ name: String, _ text: String) throws -> String {
+            let path = folder.appendingPathComponent(name).path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let good = try write("good.gan", claim)
+        let blind = try write("blind.gan", claim.replacingOccurrences(of: "consensus=1", with: "update=simultaneous"))
+        let none = try write("none.gan", "game xy\nstep 1")
+        XCTAssertEqual(GantryCommand.main(["check", "--controls", good]), 0)
+        XCTAssertEqual(GantryCommand.main(["check", "--controls", blind]), 1)
+        XCTAssertEqual(GantryCommand.main(["check", "--controls", none]), 1)
+        XCTAssertEqual(GantryCommand.main(["check", "--controls", "--record", good]), 64)
     }
 }
