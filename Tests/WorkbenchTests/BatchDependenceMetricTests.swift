@@ -46,11 +46,11 @@ final class BatchDependenceMetricTests: XCTestCase {
             return try! Tensor(Array(repeating: Float(draws), count: n), shape: [n, 1])
         }, generate: { z in try z + z.mean(axis: 0) })
         let metric = try BatchDependenceMetric(try ParameterValues(BatchDependenceMetric.spec, assignments: [("trials", "3")]))
-        let report = try metric.measure(MetricInput(real: Tensor.zeros([1, 1]), generated: Tensor.zeros([1, 1]), modes: nil,
+        let report = try metric.measure(MetricInput(real: Tensor.zeros([1, 1]), generated: try Tensor([1, 3], shape: [2, 1]), modes: nil,
                                                     stream: RandomStream(seed: 1, name: "m"), generator: probe))
         // Fixed rows are 1, 1; batch-mates 2, 2 then 3, 3 then 4, 4: means 1.5, 2, 2.5, so the fixed rows move by
-        // 0.5 and 1 from the first batch: change 0.75. The fixed rows are equal, so their spread is 0.
+        // 0.5 and 1 from the first batch: change 0.75. The samples 1 and 3 lie 1 from their mean: relative 0.75.
         XCTAssertEqual(report.value("change")!, 0.75, accuracy: 1e-6)
-        XCTAssertEqual(report.value("relative"), 0)
+        XCTAssertEqual(report.value("relative")!, 0.75, accuracy: 1e-6)
     }
 }
