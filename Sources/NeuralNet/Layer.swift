@@ -68,6 +68,14 @@ public protocol Layer: AnyObject {
     /// statistics and anything else that mixes samples), so that stacking two batches and splitting the
     /// result gives exactly the outputs of two separate calls.
     var isRowwise: Bool { get }
+    /// Whether an output row depends on the other rows of the input in training (batch statistics,
+    /// comparisons between samples), so that the gradient of the summed outputs with respect to a row is not
+    /// that row's own gradient. Dropout (independent per row) and rows the layer adds of its own (a fixed
+    /// reference batch) do not count.
+    var mixesSamples: Bool { get }
+    /// Whether it computes features by comparing the samples of a batch (minibatch discrimination), so that
+    /// its output and what follows are no longer features of each sample alone.
+    var comparesSamples: Bool { get }
 }
 
 extension Layer {
@@ -81,6 +89,10 @@ extension Layer {
     public func outputWidth(forInputWidth inputWidth: Int) -> Int? { inputWidth }
     /// Row-wise by default (linear maps and elementwise functions); containers ask their children.
     public var isRowwise: Bool { children.allSatisfy { $0.layer.isRowwise } }
+    /// Containers ask their children; a layer that compares samples mixes them.
+    public var mixesSamples: Bool { comparesSamples || children.contains { $0.layer.mixesSamples } }
+    /// Containers ask their children.
+    public var comparesSamples: Bool { children.contains { $0.layer.comparesSamples } }
 
     /// Every parameter of this layer and its descendants with a dotted path, e.g. "D.0.weight".
     public func namedParameters(prefix: String) -> [(name: String, parameter: Parameter)] {

@@ -79,6 +79,8 @@ public final class BatchNorm: Layer {
     public var summary: String { "BatchNorm(\(features))" }
     /// Training statistics mix the samples of a batch.
     public var isRowwise: Bool { false }
+    /// Each output row depends on the batch's mean and variance.
+    public var mixesSamples: Bool { true }
 }
 
 /// Layer normalisation over the features of each sample (Ba et al. 2016), with a learned scale and shift.

@@ -16,6 +16,9 @@ public enum GantryCommand {
                                        replay transcripts and compare with their #> / #! expectations
                                        (--record rewrites the expectations from the actual output);
                                        a file with no expectations passes when it runs without an error
+          gantry check --controls FILE.gan|DIR …
+                                       run each claim script's control (its #control: lines changed):
+                                       it passes only when one of its expectations fails
           gantry --help | --version
 
         options:
@@ -30,6 +33,7 @@ public enum GantryCommand {
         var seed: UInt64?
         var keepGoing = false
         var record = false
+        var controls = false
         var rest: [String] = []
         // Each option may be given once: a second `--seed` silently winning would hide a mistake.
         var given: [String: String] = [:]
@@ -62,6 +66,9 @@ public enum GantryCommand {
             case "--record":
                 record = true
                 given[argument] = ""
+            case "--controls":
+                controls = true
+                given[argument] = ""
             default:
                 rest.append(argument)
             }
@@ -81,8 +88,9 @@ public enum GantryCommand {
                 guard rest.count == 2 else { return fail("usage: gantry -e 'COMMANDS'") }
                 return try script(seed: seed, keepGoing: keepGoing) { $0.execute(rest[1], file: "<-e>") }
             case "check":
-                guard rest.count >= 2 else { return fail("usage: gantry check [--record] FILE.gan|DIR …") }
-                return try check(Array(rest.dropFirst()), seed: seed, record: record)
+                guard rest.count >= 2 else { return fail("usage: gantry check [--record | --controls] FILE.gan|DIR …") }
+                guard !(record && controls) else { return fail("--record and --controls cannot be combined: a control is derived from its claim, never recorded") }
+                return try check(Array(rest.dropFirst()), seed: seed, record: record, controls: controls)
             default:
                 return fail("unknown argument '\(rest[0])'; see gantry --help")
             }
@@ -141,7 +149,7 @@ public enum GantryCommand {
         return succeeded && interpreter.failureCount == 0 ? 0 : 1
     }
 
-    static func check(_ targets: [String], seed: UInt64?, record: Bool) throws -> Int32 {
+    static func check(_ targets: [String], seed: UInt64?, record: Bool, controls: Bool = false) throws -> Int32 {
         var files: [String] = []
         for target in targets {
             var info = stat()
@@ -162,6 +170,7 @@ public enum GantryCommand {
         for file in files {
             do { texts.append(try PointFile.readText(path: file)) } catch { return fail("\(error)") }
         }
+        if controls { return checkControls(zip(files, texts).map { ($0, $1) }, seed: seed) }
         var failed = 0, passed = 0
         for (file, text) in zip(files, texts) {
             if record {
@@ -179,6 +188,36 @@ public enum GantryCommand {
             fflush(nil)
         }
         print("gantry check: \(files.count) transcript\(files.count == 1 ? "" : "s"), \(passed) commands matched, \(failed) differ")
+        return failed == 0 ? 0 : 1
+    }
+
+    /// Runs the control of each claim: one line per file, "ok   control FILE" when an expectation failed as
+    /// it must, "FAIL control FILE" when every expectation held or another command failed.
+    static func checkControls(_ claims: [(file: String, text: String)], seed: UInt64?) -> Int32 {
+        var failed = 0
+        for (file, text) in claims {
+            let line: String
+            do {
+                switch try ClaimControl.check(path: file, text: text, seed: seed) {
+                case .failedAsItMust(let diagnostic):
+                    line = "ok   control \(file) (an expectation failed, as it must: \(diagnostic))"
+                case .passed:
+                    line = "FAIL control \(file) (every expectation held without what the claim depends on: its checks cannot tell)"
+                    failed += 1
+                case .broken(let diagnostic):
+                    FileHandle.standardError.write(Data((diagnostic + "\n").utf8))
+                    line = "FAIL control \(file) (a command other than expect failed, so the control proves nothing)"
+                    failed += 1
+                }
+            } catch {
+                FileHandle.standardError.write(Data(("\(error)\n").utf8))
+                line = "FAIL control \(file) (no control)"
+                failed += 1
+            }
+            print(line)
+            fflush(nil)
+        }
+        print("gantry check --controls: \(claims.count) control\(claims.count == 1 ? "" : "s"), \(claims.count - failed) failed as they must, \(failed) did not")
         return failed == 0 ? 0 : 1
     }
 }

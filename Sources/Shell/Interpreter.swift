@@ -78,6 +78,8 @@ public final class Interpreter {
     var warnedJournal: [JournalEntry]?
     /// Errors and failed expectations so far (the exit status of `run` and `-e`).
     public internal(set) var failureCount = 0
+    /// Failed `expect` lines so far (a claim's control must fail by them, and only by them).
+    public internal(set) var failedExpectations = 0
     /// The most recent report of each metric, for `expect`.
     var latestReports: [String: MetricReport] = [:]
     /// Earlier toy games of this session that took steps, most recent last, so `plot games` can draw
@@ -141,6 +143,13 @@ public final class Interpreter {
                     throw diagnostic
                 }
             }
+        }
+    }
+
+    /// Prints a warning, which is not a failure: the exit status and the script's progress are unchanged.
+    func warn(_ diagnostic: Diagnostic) {
+        for line in diagnostic.rendered(colour: environment.colour).split(separator: "\n", omittingEmptySubsequences: false) {
+            environment.writeError(String(line))
         }
     }
 
@@ -229,6 +238,12 @@ struct Invocation {
 
     /// The key=value pairs as text, for plugin validation.
     var assignments: [(name: String, value: String)] { named.map { ($0.name, $0.value.text) } }
+
+    /// A warning located at `range` (the whole command when nil): the command did what it was asked.
+    func warning(_ message: String, at range: SourceRange? = nil) -> Diagnostic {
+        Diagnostic(severity: .warning, message: message, range: range ?? command.verbRange, sourceLine: command.sourceLine,
+                   notes: [])
+    }
 
     /// An error located at `range` (the whole command when nil).
     func failure(_ message: String, at range: SourceRange? = nil) -> Diagnostic {

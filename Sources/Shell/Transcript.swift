@@ -107,12 +107,14 @@ public struct Transcript {
             output = []
             errors = []
             let source = segment.sourceLines.joined(separator: "\n")
+            let failedBefore = interpreter.failureCount
             if !source.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 interpreter.executeSegment(source, file: path, firstLine: segment.firstLine)
             }
             recorded += segment.sourceLines + output.map { "#> " + $0 } + errors.map { "#! " + $0 }
             if outcome.isScript {
-                if errors.isEmpty {
+                // A warning is not a failure: only errors and failed expectations fail a script.
+                if interpreter.failureCount == failedBefore {
                     if !source.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { outcome.passed += 1 }
                 } else {
                     outcome.failures.append(errors.joined(separator: "\n"))

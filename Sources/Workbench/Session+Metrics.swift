@@ -25,9 +25,16 @@ extension Session {
         let real = dataset.sample(count, using: metricStream)
         let generated = try generate(count, using: metricStream)
         let scoresSingleSamples = discriminatorInputWidth == dataset.dimension
+        let trained = generator, noise = self.noise, seed = self.seed
+        let probe = GeneratorProbe(batchSize: batchSize, noise: { noise.sample($0, using: metricStream) }, generate: { z in
+            let copy = trained.copySequential()
+            let masks = RandomStream(seed: seed, name: "metrics.dropout")
+            return try withoutGradients { try copy.forward(z, ForwardContext(training: true, stream: masks)) }
+        })
         let report = try metric.measure(MetricInput(real: real, generated: generated, modes: dataset.modes,
                                                     stream: metricStream,
-                                                    critic: scoresSingleSamples ? discriminatorScores : nil))
+                                                    critic: scoresSingleSamples ? discriminatorScores : nil,
+                                                    generator: probe))
         history.record(Measurement(iteration: iteration, report: report))
         return report
     }

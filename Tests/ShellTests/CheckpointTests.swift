@@ -101,6 +101,11 @@ final class CheckpointTests: XCTestCase {
             trick on instance-noise sigma=0.2 anneal=linear steps=20; trick on label-smoothing alpha=0.9
             step 7
             """)
+        // Instance noise switched on late anneals from that iteration, in the loaded session too.
+        try assertLoadedSessionContinuesExactly("""
+            generator mlp hidden=8; critic mlp hidden=8; batch 16
+            step 4; trick on instance-noise sigma=0.2 anneal=linear steps=6; step 2
+            """, then: "step 3")
         try assertLoadedSessionContinuesExactly("""
             generator mlp hidden=8,8 norm=batch; critic mlp hidden=8,8; batch 16
             trick on vbn reference=6; trick on minibatch-discrimination kernels=4 dims=3; trick on spectral-norm

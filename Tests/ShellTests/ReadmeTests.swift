@@ -60,3 +60,28 @@ final class ReadmePluginTableTests: XCTestCase {
         XCTAssertEqual(shown, Self.tables(), "README.md's plugin tables differ from the registries; GANTRY_RECORD_README=1 rewrites them")
     }
 }
+
+/// The README's table of claims quotes figures its scripts measure; where a figure is cheap to measure
+/// again (the toy games), a test does, so that the table cannot drift from the script it names.
+final class ReadmeClaimFigureTests: XCTestCase {
+    func testTheR1RadiiOfTheNashRowAreTheOnesItsScriptMeasures() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let script = try String(contentsOf: root.appendingPathComponent("scripts/examples/02-nash-equilibrium.gan"), encoding: .utf8)
+        let row = try XCTUnwrap(readme.split(separator: "\n").first { $0.contains("`02-nash-equilibrium`") }, "no row for 02")
+        // "R1 3e-6 / 2e-7": simultaneous, then alternating.
+        let quoted = try XCTUnwrap(row.firstMatch(of: /R1 ([0-9.e+-]+) \/ ([0-9.e+-]+)/), "the row quotes no R1 radii")
+        let gamma = try XCTUnwrap(script.firstMatch(of: /game dirac r1=([0-9.]+)\n/)?.1, "the script plays no R1 game")
+        for (update, figure) in [("simultaneous", quoted.1), ("alternating", quoted.2)] {
+            let (shell, take) = try makeTestInterpreter()
+            XCTAssertTrue(shell.execute("game dirac r1=\(gamma) update=\(update); step 500", file: "t.gan"))
+            let radius = try XCTUnwrap(shell.session.game?.rows.last?.radius, "no radius")
+            _ = take()
+            // The README gives one significant digit.
+            let shown = try XCTUnwrap(Double(String(figure)))
+            let exponent = (log10(radius)).rounded(.down)
+            let rounded = (radius / pow(10, exponent)).rounded() * pow(10, exponent)
+            XCTAssertEqual(rounded, shown, accuracy: shown * 1e-9, "README says R1 \(update) \(figure); the script's γ \(gamma) gives \(radius)")
+        }
+    }
+}

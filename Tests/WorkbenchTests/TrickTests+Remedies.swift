@@ -50,6 +50,29 @@ final class RemedyTrickTests: XCTestCase {
         XCTAssertTrue(session.history.rows.allSatisfy { $0.discriminatorLoss.isFinite })
     }
 
+    func testTwoSidedLabelSmoothingSetsTheFakeTargetToo() throws {
+        let session = try smallSession()
+        let context = TrainingContext(session: session, iteration: 0)
+        // One-sided (the default) leaves the fake target alone: the loss is computed exactly as without it.
+        XCTAssertNil(try make(LabelSmoothing.self, session, [("alpha", "0.9")]).fakeTarget(context))
+        let trick = try make(LabelSmoothing.self, session, [("alpha", "0.9"), ("fake_target", "0.2")])
+        XCTAssertEqual(trick.fakeTarget(context), 0.2)
+        // L_D = mean[α·softplus(−D(x)) + (1 − α)·softplus(D(x))] + mean[(1 − β)·softplus(D(x̃)) + β·softplus(−D(x̃))];
+        // its derivative in D(x̃) is (σ(D(x̃)) − β)/n, zero at D(x̃) = log(β/(1 − β)): the fake side's optimum.
+        let real = try Tensor([2], shape: [1, 1])
+        let fake = try Tensor([0.5, -1], shape: [2, 1]).requiringGradient()
+        let loss = try session.loss.discriminatorLoss(DiscriminatorLossInput(
+            realScores: real, fakeScores: fake, real: real, fake: fake, critic: { $0 },
+            stream: RandomStream(seed: 1, name: "loss"), realTarget: 0.9, fakeTarget: trick.fakeTarget(context)!))
+        let expected = 0.9 * softplus(-2) + 0.1 * softplus(2)
+            + (0.8 * (softplus(0.5) + softplus(-1)) + 0.2 * (softplus(-0.5) + softplus(1))) / 2
+        XCTAssertEqual(Double(loss.scalar!), expected, accuracy: 1e-6)
+        let gradient = try gradients(of: loss, wrt: [fake])[0].scalars
+        let sigmoid = { (x: Double) in 1 / (1 + exp(-x)) }
+        XCTAssertEqual(Double(gradient[0]), (sigmoid(0.5) - 0.2) / 2, accuracy: 1e-6)
+        XCTAssertEqual(Double(gradient[1]), (sigmoid(-1) - 0.2) / 2, accuracy: 1e-6)
+    }
+
     func testLabelSmoothingIsRefusedWithoutACrossEntropyLoss() throws {
         let session = try smallSession()
         try session.setLoss(try WGANGPLoss(try ParameterValues(WGANGPLoss.spec)))
@@ -86,6 +109,31 @@ final class RemedyTrickTests: XCTestCase {
         let clean = try trick.prepareDiscriminatorInputs(real: real, fake: fake, TrainingContext(session: session, iteration: 10))
         XCTAssertTrue(clean.fake.isBitwiseEqual(to: fake))
         XCTAssertEqual(session.stream("trick.instance-noise").position, position)
+    }
+
+    /// Regression: the schedule counted from the session's iteration 0, so a trick switched on at iteration
+    /// 6 with T = 4 was already annealed to 0 and added no noise at all.
+    func testInstanceNoiseAnnealsFromTheIterationItWasSwitchedOn() throws {
+        let session = try smallSession()
+        try session.train(iterations: 6)
+        let trick = try make(InstanceNoise.self, session, [("sigma", "0.2"), ("anneal", "linear"), ("steps", "4")])
+        XCTAssertEqual(trick.start, 6)
+        XCTAssertEqual(trick.standardDeviation(atIteration: 6), 0.2)
+        XCTAssertEqual(trick.standardDeviation(atIteration: 8), 0.1, accuracy: 1e-7)
+        XCTAssertEqual(trick.standardDeviation(atIteration: 10), 0)
+        session.addHook(trick)
+        try session.train(iterations: 2)
+        let drawn = session.stream("trick.instance-noise").position
+        XCTAssertGreaterThan(drawn, 0)
+        // A copy and a checkpoint's state keep the start; a reseed restarts the count with the iterations.
+        XCTAssertEqual((session.hooks[0].copy() as? InstanceNoise)?.start, 6)
+        var file = SafeTensorsFile()
+        XCTAssertEqual(try trick.checkpointState(of: [:], prefix: "trick.instance-noise", into: &file),
+                       .object([("start", .integer(6))]))
+        try session.reseed(3)
+        try session.train(iterations: 1)
+        XCTAssertEqual((session.hooks[0] as? InstanceNoise)?.start, 0)
+        XCTAssertEqual((session.hooks[0] as? InstanceNoise)?.standardDeviation(atIteration: 1) ?? 0, 0.15, accuracy: 1e-7)
     }
 
     func testInstanceNoiseKeepsTheDataAndNoiseBatchesOfTraining() throws {

@@ -72,6 +72,7 @@ extension Interpreter {
         }
         let shown = "\(quantityNode.text) = \(NumberText.format(actual))"
         guard holds else {
+            failedExpectations += 1
             let within = comparison.usesTolerance ? " (tol \(NumberText.format(tolerance)))" : ""
             throw invocation.failure("expectation failed: \(shown), expected \(opNode.text) \(expectedText)\(within)",
                                      at: quantityNode.range)

@@ -55,6 +55,11 @@ extension Interpreter {
             session.removeHook(named: type.spec.name)
             session.addHook(trick)
             session.record(.trickOn(PluginSetting(trick)))
+            for other in session.hooks where other !== trick {
+                if let caveat = trick.caveat(besides: other) ?? other.caveat(besides: trick) {
+                    warn(invocation.warning(caveat, at: invocation.positionals.dropFirst().first?.range))
+                }
+            }
         }
     }
 

@@ -16,10 +16,13 @@ public struct DiscriminatorLossInput {
     public let stream: RandomStream
     /// The target for real samples in cross-entropy losses (1, or α under one-sided label smoothing).
     public let realTarget: Float
+    /// The target for generated samples in cross-entropy losses (0, or β under two-sided label smoothing).
+    public let fakeTarget: Float
 
     /// Bundles the inputs of one discriminator loss.
     public init(realScores: Tensor, fakeScores: Tensor, real: Tensor, fake: Tensor,
-                critic: @escaping (Tensor) throws -> Tensor, stream: RandomStream, realTarget: Float = 1) {
+                critic: @escaping (Tensor) throws -> Tensor, stream: RandomStream, realTarget: Float = 1,
+                fakeTarget: Float = 0) {
         self.realScores = realScores
         self.fakeScores = fakeScores
         self.real = real
@@ -27,6 +30,7 @@ public struct DiscriminatorLossInput {
         self.critic = critic
         self.stream = stream
         self.realTarget = realTarget
+        self.fakeTarget = fakeTarget
     }
 }
 

@@ -13,15 +13,37 @@ public struct MetricInput {
     public let stream: RandomStream
     /// D's raw scores of a batch of samples, when D scores single samples (not with packing).
     public let critic: ((Tensor) throws -> Tensor)?
+    /// G as training runs it, for metrics of G itself rather than of its samples.
+    public let generator: GeneratorProbe?
 
     /// Bundles the inputs of one measurement.
     public init(real: Tensor, generated: Tensor, modes: ModeLayout?, stream: RandomStream,
-                critic: ((Tensor) throws -> Tensor)? = nil) {
+                critic: ((Tensor) throws -> Tensor)? = nil, generator: GeneratorProbe? = nil) {
         self.real = real
         self.generated = generated
         self.modes = modes
         self.stream = stream
         self.critic = critic
+        self.generator = generator
+    }
+}
+
+/// The generator as a training step runs it (training mode: batch statistics, VBN's reference rows), on a
+/// copy, so that measuring moves no running statistic and no stream of training.
+public struct GeneratorProbe {
+    /// The batch size training uses.
+    public let batchSize: Int
+    /// `n` noise vectors, drawn from the measurement's stream.
+    public let noise: (Int) -> Tensor
+    /// G(z) in training mode; dropout masks come from a stream started afresh at every call, so two calls
+    /// on batches of the same shape give a row the same mask.
+    public let generate: (Tensor) throws -> Tensor
+
+    /// A probe from its parts.
+    public init(batchSize: Int, noise: @escaping (Int) -> Tensor, generate: @escaping (Tensor) throws -> Tensor) {
+        self.batchSize = batchSize
+        self.noise = noise
+        self.generate = generate
     }
 }
 

@@ -33,6 +33,7 @@ public enum Plugins {
     public static let metrics = PluginRegistry<any Metric.Type>(.metric, [
         ModesMetric.self, W1Metric.self, SlicedWassersteinMetric.self, MMDMetric.self, EnergyMetric.self,
         PrecisionRecallMetric.self, DensityCoverageMetric.self, HistogramMetric.self, CriticMetric.self,
+        BatchDependenceMetric.self,
     ], spec: { $0.spec })
 
     /// The two-player toy games.

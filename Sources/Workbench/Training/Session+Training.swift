@@ -77,7 +77,10 @@ extension Session {
     @discardableResult
     public func train(iterations: Int, shouldStop: () -> Bool = { false },
                       afterIteration: (HistoryRow) throws -> Void = { _ in }) throws -> TrainingReport {
-        if iterations > 0 { try checkMemoryBudget() }
+        if iterations > 0 {
+            try checkMemoryBudget()
+            try checkPenaltiesSeeSingleSamples()
+        }
         for done in 0..<iterations {
             if shouldStop() { return TrainingReport(iterationsRun: done, interrupted: true) }
             let point = rollbackPoint()
@@ -131,6 +134,7 @@ extension Session {
     /// `stepGenerator` row reports it. Rolls back and throws like `train` on a non-finite number.
     public func stepDiscriminator() throws -> UpdateReport {
         try checkMemoryBudget()
+        try checkPenaltiesSeeSingleSamples()
         let point = rollbackPoint()
         do {
             let before = discriminator.parameters.map(\.value)
@@ -176,6 +180,24 @@ extension Session {
         }.squareRoot()
     }
 
+    /// Refuses to train a gradient penalty (WGAN-GP's, R1) with a D that mixes the samples of a batch
+    /// (batch normalisation, minibatch discrimination). The penalty differentiates the sum of D's scores
+    /// with respect to the batch, which is each sample's own gradient ∇ₓD(x) only when every score depends
+    /// on its own sample alone; otherwise the norm it pushes towards 1 (or 0) is of another quantity, and
+    /// the run would look like WGAN-GP while constraining nothing the theory names. Checked before every
+    /// `step`, since the loss, D and the tricks can each be changed on their own.
+    public func checkPenaltiesSeeSingleSamples() throws {
+        guard game == nil, loss.gradientPenalties > 0,
+              let index = discriminator.layers.firstIndex(where: \.mixesSamples) else { return }
+        let layer = discriminator.layers[index]
+        let remedy = layer.comparesSamples ? "switch off the trick that added it"
+                                           : "rebuild D with norm=layer or norm=none (critic mlp … norm=none)"
+        throw SessionError("loss \(type(of: loss).spec.name) has a gradient penalty, which needs D to score each sample on its "
+                           + "own: it differentiates the sum of D's scores, and that is each sample's gradient only then. "
+                           + "D's layer \(index), \(layer.summary), mixes the samples of a batch: \(remedy), "
+                           + "or use a loss without a penalty")
+    }
+
     /// One D update on a fresh real batch and a fresh generated one.
     private func discriminatorUpdate(_ context: TrainingContext, stage: String, number: Int) throws -> CriticOutcome {
         let real = dataset.sample(batchSize, using: stream("data"))
@@ -194,9 +216,10 @@ extension Session {
         let realBatch = inputs.real ?? real
         let (realScores, fakeScores) = try scoresOfBoth(realBatch, inputs.fake, critic)
         let realTarget = hooks.compactMap { $0.realTarget(context) }.last ?? 1
+        let fakeTarget = hooks.compactMap { $0.fakeTarget(context) }.last ?? 0
         var objective = try loss.discriminatorLoss(DiscriminatorLossInput(
             realScores: realScores, fakeScores: fakeScores, real: realBatch, fake: inputs.fake, critic: critic,
-            stream: stream("loss"), realTarget: realTarget))
+            stream: stream("loss"), realTarget: realTarget, fakeTarget: fakeTarget))
         for hook in hooks {
             if let penalty = try hook.discriminatorPenalty(context) { objective = try objective + penalty }
         }

@@ -28,6 +28,8 @@ public protocol TrainingHook: AnyObject {
     func prepareDiscriminatorInputs(real: Tensor?, fake: Tensor, _ context: TrainingContext) throws -> (real: Tensor?, fake: Tensor)
     /// The real target of cross-entropy losses (label smoothing), or nil to leave it at 1.
     func realTarget(_ context: TrainingContext) -> Float?
+    /// The fake target of cross-entropy losses (two-sided label smoothing), or nil to leave it at 0.
+    func fakeTarget(_ context: TrainingContext) -> Float?
     /// An extra term for D's loss (historical averaging of D).
     func discriminatorPenalty(_ context: TrainingContext) throws -> Tensor?
     /// After each D update.
@@ -51,6 +53,13 @@ public protocol TrainingHook: AnyObject {
     /// Whether it compares or averages the rows of D's batch (minibatch discrimination's similarities,
     /// feature matching's mean features), so that rows another hook adds would change what it computes.
     var readsDiscriminatorBatchAsAWhole: Bool { get }
+    /// Whether it changes the samples D sees before D scores them (instance noise), so that a hook comparing
+    /// them with samples it draws itself compares unlike things.
+    var noisesDiscriminatorInputs: Bool { get }
+    /// Why running together with `other` departs from what the theory of this trick assumes, when it does
+    /// and the combination is still worth running (a refusal belongs in `init`); nil when it does not. The
+    /// shell shows it as a warning at `trick on`, whichever of the two came first.
+    func caveat(besides other: any TrainingHook) -> String?
     /// Whether it only works with a cross-entropy loss (label smoothing's targets): the shell warns when
     /// the loss changes to one without targets while it is on.
     var needsCrossEntropyLoss: Bool { get }
@@ -75,6 +84,8 @@ extension TrainingHook {
     }
     /// No smoothing.
     public func realTarget(_ context: TrainingContext) -> Float? { nil }
+    /// No smoothing.
+    public func fakeTarget(_ context: TrainingContext) -> Float? { nil }
     /// No penalty.
     public func discriminatorPenalty(_ context: TrainingContext) throws -> Tensor? { nil }
     public func afterDiscriminatorUpdate(_ context: TrainingContext) throws {}
@@ -89,6 +100,10 @@ extension TrainingHook {
     public var addsRowsToDiscriminatorBatch: Bool { false }
     /// Row by row.
     public var readsDiscriminatorBatchAsAWhole: Bool { false }
+    /// D's inputs as they are.
+    public var noisesDiscriminatorInputs: Bool { false }
+    /// Nothing to say.
+    public func caveat(besides other: any TrainingHook) -> String? { nil }
     /// Any loss.
     public var needsCrossEntropyLoss: Bool { false }
     /// Nothing to change.

@@ -18,6 +18,8 @@ public struct SessionView {
     public var loss: any Loss { session.loss }
     /// Samples per batch.
     public var batchSize: Int { session.batchSize }
+    /// Generator iterations completed (0 again after a reseed).
+    public var iteration: Int { session.iteration }
     /// The width D's input has (the data dimension, widened by packing).
     public var discriminatorInputWidth: Int { session.discriminatorInputWidth }
     /// The tricks on, in the order they run.

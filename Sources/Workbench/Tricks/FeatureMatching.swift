@@ -19,7 +19,8 @@ public final class FeatureMatching: StatelessTrick {
             the stream "trick.feature-matching", so the data batches of training do not change (it is not \
             passed through instance noise: the target is the clean data's features); D still \
             trains with the session's loss. layer is a top-level index of D's layers as `show models` \
-            numbers them, or `last` for the last hidden layer (followed when D is rebuilt).
+            numbers them, or `last` for the last hidden layer (followed when D is rebuilt; with \
+            minibatch discrimination in D, the layer before it, whose outputs are still features of each sample).
             """,
         parameters: [layer.spec, form.spec],
         reference: "Salimans et al. 2016, Improved Techniques for Training GANs (NeurIPS), §3.1")
@@ -80,7 +81,7 @@ public final class FeatureMatching: StatelessTrick {
     /// The layer of `discriminator` that f reads, checked again every step because D may be rebuilt.
     func featureIndex(of discriminator: Sequential) throws -> Int {
         let count = discriminator.layers.count
-        guard let index = layer ?? discriminator.lastHiddenLayerIndex else {
+        guard let index = layer ?? Self.lastSampleFeatureIndex(of: discriminator) else {
             throw SessionError("feature-matching needs a hidden layer in D, and D has none (its first layer is its final Linear)")
         }
         guard index < count else {
@@ -91,6 +92,15 @@ public final class FeatureMatching: StatelessTrick {
             throw SessionError("feature-matching: layer \(index) is D's output; choose a hidden layer (0 to \(count - 2))")
         }
         return index
+    }
+
+    /// `last`: the last hidden layer, or with a layer that compares samples in D (minibatch discrimination)
+    /// the layer before it: from there on the features are similarities to the batch-mates, whose batch
+    /// mean says how alike a batch is rather than what its samples are.
+    static func lastSampleFeatureIndex(of discriminator: Sequential) -> Int? {
+        guard let last = discriminator.lastHiddenLayerIndex else { return nil }
+        guard let comparing = discriminator.layers.firstIndex(where: \.comparesSamples), comparing <= last else { return last }
+        return comparing > 0 ? comparing - 1 : nil
     }
 
     /// The distance between the batch means of `realFeatures` and `fakeFeatures` ([n, A] each).
@@ -119,6 +129,16 @@ public final class FeatureMatching: StatelessTrick {
         let capture = ForwardContext(training: true, stream: stream, capturing: [path])
         _ = try network.forward(fake, capture)
         return try Self.distance(real: realFeatures, fake: capture.output(at: path)!, form: form)
+    }
+
+    /// The generated batch reaches G's objective as D saw it, noise included, while the real batch is
+    /// clean: the two means differ even when G is the data. A warning rather than a refusal: the gap
+    /// shrinks with the noise and is gone once it anneals to 0, which is how instance noise is meant to end.
+    public func caveat(besides other: any TrainingHook) -> String? {
+        guard other.noisesDiscriminatorInputs else { return nil }
+        return "feature-matching compares generated samples with \(other.name)'s noise on them against clean real "
+            + "samples, so their mean features differ even when G is the data; the bias lasts until the noise "
+            + "anneals to 0 (anneal=linear)"
     }
 
     /// G's target is the mean of D's features over the real batch.

@@ -61,6 +61,8 @@ public final class MinibatchDiscriminationLayer: Layer {
 
     /// Each output row depends on the whole batch.
     public var isRowwise: Bool { false }
+    /// Its features are similarities to the other samples of the batch.
+    public var comparesSamples: Bool { true }
 
     /// A + B for an input of width A.
     public func outputWidth(forInputWidth inputWidth: Int) -> Int? {
