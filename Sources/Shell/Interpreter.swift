@@ -78,6 +78,8 @@ public final class Interpreter {
     var warnedJournal: [String]?
     /// Errors and failed expectations so far (the exit status of `run` and `-e`).
     public internal(set) var failureCount = 0
+    /// Told every value an `expect` reads and whether it held (a sweep task records them).
+    var expectationObserver: ((_ quantity: String, _ value: Double, _ holds: Bool) -> Void)?
     /// The most recent report of each metric, for `expect`.
     var latestReports: [String: MetricReport] = [:]
     /// Earlier toy games of this session that took steps, most recent last, so `plot games` can draw
