@@ -129,6 +129,31 @@ enum SweepPlan {
         return seeds
     }
 
+    /// What `gantry check` finds in a script, and plugin names that name no plugin (`loss wgn`), which only
+    /// running would otherwise find.
+    static func scriptProblems(_ script: String, file: String) -> [Diagnostic] {
+        let diagnostics = Interpreter.check(script, file: file)
+        guard diagnostics.isEmpty, let commands = try? Parser.parseScript(script, file: file),
+              let session = try? Session.configurationOnly() else { return diagnostics }
+        let shell = Interpreter(session: session, environment: ShellEnvironment(writeOutput: { _ in }, writeError: { _ in }))
+        var found: [Diagnostic] = []
+        func visit(_ commands: [Command]) {
+            for command in commands {
+                do {
+                    try shell.checkPluginName(command, try CommandTable.resolve(command))
+                } catch let diagnostic as Diagnostic {
+                    found.append(diagnostic)
+                } catch {
+                    found.append(Diagnostic(severity: .error, message: "\(error)", range: command.verbRange,
+                                            sourceLine: command.sourceLine, notes: []))
+                }
+                visit(command.block ?? [])
+            }
+        }
+        visit(commands)
+        return found
+    }
+
     /// Every combination of the axes' values, the first axis varying slowest.
     static func combinations(_ grid: [SweepAxis]) -> [[SweepSetting]] {
         grid.reduce([[]]) { partial, axis in
@@ -160,7 +185,7 @@ enum SweepPlan {
         var problems: [String] = []
         var failing = 0
         for (index, combination) in settings.enumerated() {
-            let diagnostics = Interpreter.check(substitute(script, combination), file: file)
+            let diagnostics = scriptProblems(substitute(script, combination), file: file)
             guard !diagnostics.isEmpty else { continue }
             failing += 1
             guard problems.count < 3 else { continue }
