@@ -131,6 +131,12 @@ final class SweepTests: XCTestCase {
         for sweep in [local, parallel, slurm] {
             let collected = try gantry(["sweep", "collect", sweep])
             XCTAssertEqual(collected.status, 0, collected.output)
+            let lines = collected.output.split(separator: "\n").map(String.init)
+            XCTAssertEqual(lines.prefix(3).map { $0.trimmingCharacters(in: .whitespaces) },
+                           ["collected 12 of 12 tasks (4 settings) into \(sweep)/sweep.csv and \(sweep)/sweep.json",
+                            "wrote \(sweep)/sweep.png (modes.modes against lr)",
+                            "modes.modes against lr: mean +/- sd over 3 seeds"], collected.output)
+            XCTAssertEqual(lines.last, "** loss=nonsaturating   ** loss=lsgan", "the legend under the terminal plot")
         }
         let csv = try read(local + "/sweep.csv")
         for other in [parallel, slurm] {

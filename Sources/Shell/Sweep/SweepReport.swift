@@ -229,7 +229,7 @@ struct SweepCollector {
             let shown = points.filter { $0.0.y.isFinite }
             guard !shown.isEmpty else { continue }
             let bars = shown.filter { $0.1.isFinite }.map { [Point($0.0.x, $0.0.y - $0.1), Point($0.0.x, $0.0.y + $0.1)] }
-            let name = others.isEmpty ? "mean ± sd" : others.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+            let name = others.isEmpty ? "mean +/- sd" : others.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
             let colour = Palette.series(index)
             layers.append(.lines(LineSeries(name, colour: colour, marker: "*", paths: [shown.map(\.0)] + bars)))
             layers.append(.points(PointSeries("", colour: colour, marker: "*", points: shown.map(\.0))))
@@ -239,7 +239,8 @@ struct SweepCollector {
             return
         }
         let seeds = Set(rows.map(\.task.seed)).count
-        let canvas = Canvas(title: "\(quantity) against \(axis.name): mean ± sd over \(seeds) seed\(seeds == 1 ? "" : "s")",
+        // "+/-": the pictures' bitmap font has ASCII only.
+        let canvas = Canvas(title: "\(quantity) against \(axis.name): mean +/- sd over \(seeds) seed\(seeds == 1 ? "" : "s")",
                             xAxis: Axis(axis.name + (numeric ? "" : " (" + axis.values.joined(separator: ", ") + ")"),
                                         scale: logarithmic ? .logarithmic : .linear),
                             yAxis: Axis(quantity), layers: layers)
