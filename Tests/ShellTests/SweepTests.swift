@@ -347,6 +347,31 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(try gantry(["sweep", "status", sweep]).output, "\(sweep): 12 tasks: 0 done, 0 running, 0 failed, 12 pending\n")
     }
 
+    /// A task whose script fails when it runs (a data file that is not there) is recorded as failed with
+    /// the error, shown by status with its log, left alone by a plain launch and run again with --retry-failed.
+    func testAFailedTaskIsShownWithItsLogAndRunAgainOnlyWhenAsked() throws {
+        try "1,2\n3,4\n".write(toFile: folder + "/points.csv", atomically: true, encoding: .utf8)
+        try "data points file={file}\ngenerator mlp hidden=4\ncritic mlp hidden=4\nstep 3\n"
+            .write(toFile: folder + "/data.gan", atomically: true, encoding: .utf8)
+        let sweep = try plan("s", script: "data.gan", ["--grid", "file=\(folder)/points.csv,\(folder)/missing.csv"])
+        let first = try gantry(["sweep", "launch", sweep, "-j", "1"])
+        XCTAssertEqual(first.status, 1)
+        XCTAssertTrue(first.output.contains("task 2 FAILED: file=\(folder)/missing.csv seed 1: \(sweep)/script.gan (task 2):1:18: error: "), first.output)
+        XCTAssertTrue(first.output.hasSuffix("1 of 2 tasks done, 1 failed; see gantry sweep status \(sweep)\n"), first.output)
+        let status = try gantry(["sweep", "status", sweep]).output.split(separator: "\n").map(String.init)
+        XCTAssertEqual(status[0], "\(sweep): 2 tasks: 1 done, 0 running, 1 failed, 0 pending")
+        XCTAssertEqual(status[1], "failed (launch with --retry-failed to run them again):")
+        XCTAssertTrue(status[2].hasPrefix("  task 2 (file=\(folder)/missing.csv seed 1): \(sweep)/script.gan (task 2):1:18: error: "), status[2])
+        XCTAssertTrue(status.last?.hasPrefix("    | task 2 failed: ") == true, status.joined(separator: "\n"))
+        let plain = try gantry(["sweep", "launch", sweep])
+        XCTAssertEqual(plain.output, "1 of 2 tasks are done already\n1 failed or interrupted; not run again without --retry-failed\nnothing to launch\n")
+        try FileManager.default.copyItem(atPath: folder + "/points.csv", toPath: folder + "/missing.csv")
+        let retried = try gantry(["sweep", "launch", sweep, "--retry-failed"])
+        XCTAssertEqual(retried.status, 0, retried.output)
+        XCTAssertEqual(try gantry(["sweep", "status", sweep]).output, "\(sweep): 2 tasks: 2 done, 0 running, 0 failed, 0 pending\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sweep + "/results/2.failed"))
+    }
+
     // MARK: What the user reads
 
     /// The commands each engine would run, as `--dry-run` shows them for the user to adapt.
