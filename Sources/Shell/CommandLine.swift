@@ -19,6 +19,9 @@ public enum GantryCommand {
           gantry check --controls FILE.gan|DIR …
                                        run each claim script's control (its #control: lines changed):
                                        it passes only when one of its expectations fails
+          gantry sweep plan|run|launch|status|collect …
+                                       run a script over a grid of settings and seeds, here, with GNU parallel
+                                       or on Slurm (gantry sweep shows how)
           gantry --help | --version
 
         options:
@@ -30,6 +33,11 @@ public enum GantryCommand {
 
     /// Runs with the process arguments (without the program name); returns the exit status.
     public static func main(_ arguments: [String]) -> Int32 {
+        // A sweep has options of its own (--grid, --seeds, -j …), read by its sub-commands.
+        if arguments.first == "sweep" {
+            if let problem = ComputeThreads.environmentProblem { return fail(problem) }
+            return SweepCommand.main(Array(arguments.dropFirst()))
+        }
         var seed: UInt64?
         var keepGoing = false
         var record = false

@@ -80,6 +80,8 @@ public final class Interpreter {
     public internal(set) var failureCount = 0
     /// Failed `expect` lines so far (a claim's control must fail by them, and only by them).
     public internal(set) var failedExpectations = 0
+    /// Told every value an `expect` reads and whether it held (a sweep task records them).
+    var expectationObserver: ((_ quantity: String, _ value: Double, _ holds: Bool) -> Void)?
     /// The most recent report of each metric, for `expect`.
     var latestReports: [String: MetricReport] = [:]
     /// Earlier toy games of this session that took steps, most recent last, so `plot games` can draw

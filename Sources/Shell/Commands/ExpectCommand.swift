@@ -70,6 +70,7 @@ extension Interpreter {
         case .equal, .near: holds = abs(actual - expected) <= tolerance
         case .unequal: holds = abs(actual - expected) > tolerance
         }
+        expectationObserver?(quantityNode.text, actual, holds)
         let shown = "\(quantityNode.text) = \(NumberText.format(actual))"
         guard holds else {
             failedExpectations += 1

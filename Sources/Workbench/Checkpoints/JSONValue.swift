@@ -21,32 +21,32 @@ public enum JSONValue: Equatable {
     }
 
     /// An integer as a number.
-    static func integer(_ value: Int) -> JSONValue { .number(String(value)) }
+    public static func integer(_ value: Int) -> JSONValue { .number(String(value)) }
 
     /// A real as a number in the shortest text that reads back to the same Double; non-finite values,
     /// which JSON cannot hold, as the strings "nan", "inf" and "-inf".
-    static func real(_ value: Double) -> JSONValue { value.isFinite ? .number("\(value)") : .string("\(value)") }
+    public static func real(_ value: Double) -> JSONValue { value.isFinite ? .number("\(value)") : .string("\(value)") }
 
     /// The value of `key` in an object.
-    subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.key == key }?.value
     }
 
     /// The text of a string.
-    var stringValue: String? {
+    public var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil
     }
 
     /// An integer number (exactly, without a fraction or exponent).
-    var intValue: Int? {
+    public var intValue: Int? {
         if case .number(let text) = self { return Int(text) }
         return nil
     }
 
     /// A real: a number, or one of the strings `real(_:)` writes for non-finite values.
-    var doubleValue: Double? {
+    public var doubleValue: Double? {
         switch self {
         case .number(let text): return Double(text)
         case .string(let text) where ["nan", "inf", "-inf"].contains(text): return Double(text)
@@ -55,19 +55,19 @@ public enum JSONValue: Equatable {
     }
 
     /// The elements of an array.
-    var arrayValue: [JSONValue]? {
+    public var arrayValue: [JSONValue]? {
         if case .array(let elements) = self { return elements }
         return nil
     }
 
     /// The members of an object.
-    var objectValue: [(key: String, value: JSONValue)]? {
+    public var objectValue: [(key: String, value: JSONValue)]? {
         if case .object(let members) = self { return members }
         return nil
     }
 
     /// Compact JSON text (no spaces), strings escaped as RFC 8259 requires.
-    var serialized: String {
+    public var serialized: String {
         var text = ""
         write(to: &text)
         return text
@@ -115,7 +115,7 @@ public enum JSONValue: Equatable {
 
     /// Parses UTF-8 JSON text strictly: one value and nothing after it but white space, no duplicate keys,
     /// nesting at most `maximumDepth` deep. Errors give the byte offset.
-    static func parse(_ bytes: ArraySlice<UInt8>, maximumDepth: Int = 64) throws(JSONError) -> JSONValue {
+    public static func parse(_ bytes: ArraySlice<UInt8>, maximumDepth: Int = 64) throws(JSONError) -> JSONValue {
         var parser = JSONParser(bytes: bytes, maximumDepth: maximumDepth)
         let value = try parser.value(depth: 0)
         parser.skipSpace()
@@ -125,13 +125,13 @@ public enum JSONValue: Equatable {
 }
 
 /// Why JSON text did not parse, with the offset of the byte where it went wrong (from the start of the text).
-struct JSONError: Error, Equatable, CustomStringConvertible {
+public struct JSONError: Error, Equatable, CustomStringConvertible {
     /// The byte offset.
-    let offset: Int
+    public let offset: Int
     /// What is wrong.
-    let reason: String
+    public let reason: String
     /// "byte 12: expected ':' after an object key".
-    var description: String { "byte \(offset): \(reason)" }
+    public var description: String { "byte \(offset): \(reason)" }
 }
 
 private struct JSONParser {
