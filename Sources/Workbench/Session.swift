@@ -118,7 +118,7 @@ public final class Session {
             seed: c.seed, streams: RandomStreams(seed: c.seed),
             dataset: try Plugins.datasets.entry(for: c.dataset).init(c.dataset.parameters),
             noise: try Plugins.noise.entry(for: c.noise).init(c.noise.parameters),
-            loss: try Plugins.losses.entry(for: c.loss).init(c.loss.parameters),
+            loss: try Plugins.losses.entry(for: c.loss).make(c.loss.parameters),
             players: PlayerStates(generator: try player(.generator), discriminator: try player(.discriminator)),
             batchSize: c.batchSize)
         state.game = try c.game.map { ToyGame(try Plugins.games.entry(for: $0).init($0.parameters)) }

@@ -3,9 +3,10 @@
 public enum Plugins {
     /// The GAN objectives. The seventh remedy of "From GAN to WGAN", the Wasserstein distance, is the
     /// wgan family here, not a trick.
-    public static let losses = PluginRegistry<any Loss.Type>(.loss, [
+    /// Entries are values, so that a loss defined in the language (`define loss`) is one of them.
+    public static let losses = PluginRegistry<PluginEntry<any Loss>>(.loss, [
         MinimaxLoss.self, NonSaturatingLoss.self, WGANLoss.self, WGANGPLoss.self, LeastSquaresLoss.self, HingeLoss.self,
-    ], spec: { $0.spec })
+    ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The training tricks: the document's remedies first, then those users of other GAN tools expect.
     public static let tricks = PluginRegistry<any Trick.Type>(.trick, [
