@@ -122,6 +122,7 @@ public final class Session {
             players: PlayerStates(generator: try player(.generator), discriminator: try player(.discriminator)),
             batchSize: c.batchSize)
         state.game = try c.game.map { ToyGame(try Plugins.games.entry(for: $0).init($0.parameters)) }
+        state.definitions = c.definitions
         let session = Session(state: state, buildingNetworks: buildingNetworks)
         session.memoryBudget = memoryBudget
         for player in Player.allCases { try session.checkModel(player) }
@@ -143,7 +144,17 @@ public final class Session {
             loss: PluginSetting(loss),
             optimizers: PerPlayer(generator: PluginSetting(rule(.generator)), discriminator: PluginSetting(rule(.discriminator))),
             batchSize: batchSize, frozen: PerPlayer(generator: isFrozen(.generator), discriminator: isFrozen(.discriminator)),
-            game: game?.setting)
+            game: game?.setting, definitions: state.definitions)
+    }
+
+    /// Makes `definition` a plugin (`PluginDefinition.register`) that this session's configuration keeps;
+    /// whether it is new to the session.
+    @discardableResult
+    public func define(_ definition: PluginDefinition) throws -> Bool {
+        try definition.register()
+        guard !state.definitions.contains(definition) else { return false }
+        state.definitions.append(definition)
+        return true
     }
 
     /// Records what was done in the journal.
