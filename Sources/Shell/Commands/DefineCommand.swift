@@ -19,8 +19,12 @@ enum DefineCommand: ShellCommand {
 
     /// The command that makes `definition` again.
     static func line(_ definition: PluginDefinition) -> String {
-        let arguments = definition.expressions.map { "\($0.role)=" + ParameterValue.text($0.text).description }
-            + definition.parameters.map { "\($0.name)=" + ParameterValue.text($0.text).description }
+        // Expressions are always quoted: ( ) and , are not part of a bare word.
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        let arguments = definition.expressions.map { "\($0.role)=" + quoted($0.text) }
+            + definition.parameters.map { "\($0.name)=" + (Double($0.text) != nil ? $0.text : quoted($0.text)) }
         return ([spec.name, definition.kind.rawValue, definition.name] + arguments).joined(separator: " ")
     }
 }
