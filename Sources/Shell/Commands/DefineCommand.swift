@@ -7,10 +7,14 @@ enum DefineCommand: ShellCommand {
         discussion: "define loss NAME d=\"EXPR\" g=\"EXPR\" makes a loss: D minimises d and G minimises g, where real and fake are D's raw outputs on the real and the generated batch (one value per sample). Expressions use numbers, the parameters, + - * / ^ (usual precedence, ^ groups to the right), mean and sum over the samples, softplus sigmoid log exp abs relu sqrt square tanh, min(a, b), max(a, b), clamp(x, low, high), and in d gradnorm(real|fake|mix): the per-sample norm of ∇ₓD at the real or generated samples or at random points between them (weights from the loss stream, as WGAN-GP). Other NAME=VALUE arguments declare real parameters with their defaults, optionally with a range and a line of help: lambda=10 or lambda=\"10 in 0..1e6: weight of the penalty\"; critic_steps and r1, which every loss has, may be given defaults too. The loss is then listed, helped, completed and validated like a built-in; save writes the define before its use and checkpoints keep it. A name cannot be defined twice differently.",
         positionals: [PositionalSpec("KIND", "what to define", completions: .words(definableWords)),
                       PositionalSpec("NAME", "the new plugin's name")],
-        examples: ["define loss myns d=\"mean(softplus(-real)) + mean(softplus(fake))\" g=\"mean(softplus(-fake))\"",
-                   "define loss mygp d=\"mean(fake) - mean(real) + lambda*mean((gradnorm(mix) - 1)^2)\" g=\"-mean(fake)\" lambda=10 critic_steps=5"],
+        examples: ["define loss ls d=\"mean((real-1)^2)\" g=\"mean((fake-1)^2)\"",
+                   "define loss w d=\"mean(fake)-mean(real)\" g=\"-mean(fake)\"",
+                   "define loss gp g=\"-mean(fake)\" k=\"10 in 0..1e3: weight\" \\",
+                   "  d=\"mean(fake-real)+k*mean(gradnorm(mix)^2)\""],
         ownNamedArguments: "d=\"EXPR\" g=\"EXPR\" [PARAM=DEFAULT…]")
-    static let role = CommandRole.configuration
+    /// Recorded, not configuration: format-1 configuration scripts, written before definitions existed,
+    /// never hold one.
+    static let role = CommandRole.recorded
 
     /// The kinds that can be defined, as `define` spells them.
     static var definableWords: [String] { PluginDefinition.roles.keys.map(\.rawValue).sorted() }
