@@ -119,7 +119,7 @@ public enum JournalEntry: Equatable, Sendable {
             guard let value = record["definition"] else { throw SessionError("define has no definition") }
             // Registered as it is read: the entries after it may name it.
             let definition = try PluginDefinition.decode(value)
-            try definition.register()
+            try definition.registerAsRead()
             return .define(definition)
         default: throw SessionError("'\(word)' is not a journal entry")
         }

@@ -144,7 +144,7 @@ public struct SessionConfiguration: Equatable, Sendable {
             guard let list = records.arrayValue else { throw SessionError("has definitions that are not a list") }
             for entry in list {
                 let definition = try PluginDefinition.decode(entry)
-                try definition.register()
+                try definition.registerAsRead()
                 definitions.append(definition)
             }
         }

@@ -255,6 +255,15 @@ public struct PluginDefinition: Equatable, Sendable {
         try Plugins.losses.register(entry)
     }
 
+    /// `register`, for a definition read from a checkpoint: a clash is the file's, and said so.
+    func registerAsRead() throws {
+        if let known = Plugins.losses.named(name)?.definition, known != self {
+            throw SessionError("defines \(kind.rawValue) \(name) other than this process does (at \(known.origin)); "
+                               + "a definition cannot change")
+        }
+        try register()
+    }
+
     // MARK: Records
 
     /// The definition as a checkpoint record.
