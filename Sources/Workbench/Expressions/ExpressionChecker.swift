@@ -205,7 +205,8 @@ enum ExpressionChecker {
             let x = try resolve(arguments[0], scope)
             let lower = try constant(arguments[1], "the low bound"), upper = try constant(arguments[2], "the high bound")
             guard lower <= upper else {
-                throw ExpressionError("clamp's low bound \(lower) is above its high bound \(upper)",
+                throw ExpressionError("clamp's low bound \(ParameterValue.canonical(Double(lower))) is above its high bound "
+                                      + "\(ParameterValue.canonical(Double(upper)))",
                                       at: arguments[1].offset, length: arguments[2].end - arguments[1].offset)
             }
             if case .constant(let value) = x { return .constant(Swift.min(Swift.max(value, lower), upper)) }

@@ -120,6 +120,14 @@ public final class PluginRegistry<Entry>: @unchecked Sendable {
         }
     }
 
+    /// Runs `body`, then removes whatever it registered: how a transcript, like a fresh process, leaves
+    /// the registry as it found it.
+    public func keepingRegistrations<T>(_ body: () throws -> T) rethrows -> T {
+        let before = Set(names.map { $0.lowercased() })
+        defer { for name in names where !before.contains(name.lowercased()) { unregister(named: name) } }
+        return try body()
+    }
+
     /// Removes the plugin that `register` added under the canonical name `name` (ignoring case), so that a
     /// test which registered one leaves the registry as it found it; built-in plugins stay. Whether one
     /// was removed.

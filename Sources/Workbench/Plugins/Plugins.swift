@@ -47,6 +47,13 @@ public enum Plugins {
         AdamRule.self, SGDRule.self, RMSPropRule.self,
     ], spec: { $0.spec })
 
+    /// Runs `body`, then removes whatever it registered in any registry (a transcript's definitions).
+    public static func keepingRegistrations<T>(_ body: () throws -> T) rethrows -> T {
+        try losses.keepingRegistrations { try tricks.keepingRegistrations { try datasets.keepingRegistrations {
+            try noise.keepingRegistrations { try metrics.keepingRegistrations { try games.keepingRegistrations {
+                try models.keepingRegistrations { try optimizers.keepingRegistrations(body) } } } } } } }
+    }
+
     /// The declarations of every plugin of `kind`, in listing order.
     public static func specs(of kind: PluginKind) -> [PluginSpec] {
         switch kind {
