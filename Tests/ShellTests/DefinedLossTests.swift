@@ -10,12 +10,16 @@ extension LossPluginTests {
         "define loss test-gp d=\"mean(fake) - mean(real) + lambda*mean((gradnorm(mix) - 1)^2)\" g=\"-mean(fake)\" "
             + "lambda=\"0.5 in 0..100: weight of the penalty\" critic_steps=2",
         "define loss test-ls d=\"mean((real - 1)^2) + mean(fake^2)\" g=\"mean((fake - 1)^2)\"",
+        "define penalty test-r2 d=\"gamma/2*mean(gradnorm(fake)^2) + 0.1*mean((gradnorm(mix) - 1)^2)\" gamma=\"1 in 0..10\"",
     ]
 
     /// Defined losses stay registered for the process (a definition cannot change); tests that define one
     /// remove it, so that the registry-derived tests see only what they register.
     func removingDefinitions(_ body: () throws -> Void) rethrows {
-        defer { for name in ["test-gp", "test-ls"] { Plugins.losses.unregister(named: name) } }
+        defer {
+            for name in ["test-gp", "test-ls"] { Plugins.losses.unregister(named: name) }
+            Plugins.tricks.unregister(named: "test-r2")
+        }
         try body()
     }
 
@@ -35,6 +39,29 @@ extension LossPluginTests {
         }
     }
 
+    /// A defined penalty is a trick: listed, helped, completed, validated, switched on and off.
+    func testADefinedPenaltyIsATrickLikeTheOthers() throws {
+        try removingDefinitions {
+            let (shell, drain) = try makeInterpreter()
+            XCTAssertEqual(run(shell, Self.definitions[2], drain), "defined penalty test-r2")
+            XCTAssertTrue(run(shell, "trick list", drain).contains("    test-r2  "))
+            let help = run(shell, "help test-r2", drain)
+            XCTAssertTrue(help.hasPrefix("trick test-r2: defined penalty: d = gamma/2*mean(gradnorm(fake)^2)"), help)
+            XCTAssertTrue(help.contains("source: define penalty test-r2, at test:1"), help)
+            let completer = Completer(interpreter: shell)
+            XCTAssertTrue(completer.candidates("trick on ").contains("test-r2"))
+            XCTAssertTrue(completer.candidates("trick on test-r2 ").contains("gamma="))
+            XCTAssertFalse(shell.execute("trick on test-r2 gamma=11", file: "bad.gan"))
+            XCTAssertEqual(drain().errors.first, "bad.gan:1:24: error: trick test-r2: gamma=11 is out of range; expected real in [0, 10]")
+            XCTAssertTrue(shell.session.hooks.isEmpty)
+            run(shell, "generator mlp hidden=8; critic mlp hidden=8; batch 16", drain)
+            run(shell, "trick on test-r2; step 2", drain)
+            XCTAssertTrue(run(shell, "trick list", drain).contains("on  test-r2  "))
+            run(shell, "trick off test-r2; step 1", drain)
+            XCTAssertTrue(shell.session.hooks.isEmpty)
+        }
+    }
+
     /// The whole session: define two losses, switch between them and built-ins, reseed, save; the saved
     /// script writes each define before its first use and replays bit for bit in a fresh interpreter; a
     /// checkpoint keeps the definitions, so a session that never defined them loads it and trains on.
@@ -43,7 +70,9 @@ extension LossPluginTests {
             let (shell, drain) = try makeInterpreter()
             run(shell, "generator mlp hidden=8; critic mlp hidden=8; batch 16; step 2", drain)
             run(shell, Self.definitions.joined(separator: "\n"), drain)
-            run(shell, "loss test-gp lambda=2; step 3; loss hinge; step 1; seed 7; loss test-ls; step 2; loss test-gp; step 2", drain)
+            // (A trick on at `seed` stays on but leaves the journal, built-in or defined alike: switched off first.)
+            run(shell, "loss test-gp lambda=2; step 3; loss hinge; trick on test-r2; step 1; trick off test-r2; seed 7; "
+                + "loss test-ls; trick on test-r2; step 2; trick off test-r2; loss test-gp; step 2; trick on test-r2 gamma=0.5; step 1", drain)
             let script = shell.savedScript()
             let lines = script.split(separator: "\n").map(String.init)
             let define = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("define loss test-gp ") })
@@ -52,10 +81,14 @@ extension LossPluginTests {
             XCTAssertTrue(lines.contains("define loss test-ls d=\"mean((real - 1)^2) + mean(fake^2)\" g=\"mean((fake - 1)^2)\""), script)
             XCTAssertTrue(lines.contains("loss test-gp lambda=0.5 critic_steps=2 r1=0"), script)
             XCTAssertTrue(lines.contains("seed 7"), script)
+            let penalty = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("define penalty test-r2 ") })
+            XCTAssertLessThan(penalty, try XCTUnwrap(lines.firstIndex { $0.hasPrefix("trick on test-r2") }), script)
+            XCTAssertTrue(lines.contains("trick on test-r2 gamma=0.5"), script)
 
             // Replayed in a session where they are not yet defined.
             Plugins.losses.unregister(named: "test-gp")
             Plugins.losses.unregister(named: "test-ls")
+            Plugins.tricks.unregister(named: "test-r2")
             let (replay, drainReplay) = try makeInterpreter(seed: 1)
             run(replay, script, drainReplay)
             XCTAssertTrue(weights(replay.session) == weights(shell.session))
@@ -65,10 +98,12 @@ extension LossPluginTests {
             run(shell, "checkpoint save \"\(path)\"", drain)
             Plugins.losses.unregister(named: "test-gp")
             Plugins.losses.unregister(named: "test-ls")
+            Plugins.tricks.unregister(named: "test-r2")
             let (resumed, drainResumed) = try makeInterpreter(seed: 3)
             run(resumed, "checkpoint load \"\(path)\"", drainResumed)
             XCTAssertEqual(resumed.session.loss.name, "test-gp")
-            XCTAssertEqual(resumed.session.configuration.definitions.map(\.name), ["test-gp", "test-ls"])
+            XCTAssertEqual(resumed.session.configuration.definitions.map(\.name), ["test-gp", "test-ls", "test-r2"])
+            XCTAssertEqual(resumed.session.hooks.map(\.name), ["test-r2"])
             run(shell, "step 2", drain)
             run(resumed, "step 2", drainResumed)
             XCTAssertTrue(weights(resumed.session) == weights(shell.session))
@@ -95,7 +130,7 @@ extension LossPluginTests {
         let folder = URL(fileURLWithPath: self.folder)
         let session = "seed 4; generator mlp hidden=16; critic mlp hidden=16; batch 32\n"
             + Self.definitions.joined(separator: "\n")
-            + "\nloss test-gp; step 6; loss nonsaturating; step 3; loss test-ls; step 4\nsave run.gan\ncheckpoint save mid.safetensors"
+            + "\nloss test-gp; step 6; loss nonsaturating; trick on test-r2; step 3; loss test-ls; step 4\nsave run.gan\ncheckpoint save mid.safetensors"
         let rest = "\nstep 3\nshow weights\nshow history last=2"
         let first = try ProductProcess.run("gantry", ["-e", session + rest], in: folder)
         XCTAssertEqual(first.status, 0, first.output)

@@ -73,4 +73,27 @@ final class DefinedLossEquivalenceTests: XCTestCase {
         }
         print("equivalence after \(Self.iterations) iterations:\n" + lines.joined(separator: "\n"))
     }
+
+    /// R1 as a defined penalty switched on with the plain loss trains as the loss's own `r1`, bit for bit:
+    /// the same operations, added to D's loss in the same order.
+    func testR1SpeltAsAPenaltyTrainsTheSameAsTheLossesR1() throws {
+        let loss = try XCTUnwrap(Plugins.losses.named("nonsaturating"))
+        let withR1 = try session(try loss.make(try ParameterValues(loss.spec, assignments: [("r1", "10")])))
+        let plain = try session(try loss.make(try ParameterValues(loss.spec)))
+        let definition = try PluginDefinition(kind: .trick, name: "r1-penalty", expressions: [("d", "gamma/2*mean(gradnorm(real)^2)")],
+                                              parameters: [try DefinedParameter(name: "gamma", text: "10")], origin: "test")
+        XCTAssertEqual(plain.trainingPlan().discriminatorPenalties, 0)
+        plain.addHook(try DefinedPenalty(definition, try ParameterValues(definition.spec)))
+        // Its gradient norm differentiates D twice more: the memory guard counts it, as it counts r1.
+        XCTAssertEqual(plain.trainingPlan().discriminatorPenalties, 1)
+        XCTAssertEqual(withR1.trainingPlan().discriminatorPenalties, 1)
+        try withR1.train(iterations: Self.iterations)
+        try plain.train(iterations: Self.iterations)
+        XCTAssertTrue(zip(weights(withR1), weights(plain)).allSatisfy { $0.isBitwiseEqual(to: $1) })
+        // Control: the penalty with another weight trains differently.
+        let other = try session(try loss.make(try ParameterValues(loss.spec)))
+        other.addHook(try DefinedPenalty(definition, try ParameterValues(definition.spec, assignments: [("gamma", "9")])))
+        try other.train(iterations: Self.iterations)
+        XCTAssertFalse(zip(weights(withR1), weights(other)).allSatisfy { $0.isBitwiseEqual(to: $1) })
+    }
 }

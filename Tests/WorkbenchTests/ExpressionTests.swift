@@ -93,7 +93,12 @@ final class ExpressionTests: XCTestCase {
         }
         let both = [(role: "d", text: "mean(fake) - mean(real)"), (role: "g", text: "-mean(fake)")]
         XCTAssertNil(refusal(.loss, "x", both))
-        XCTAssertEqual(refusal(.trick, "x", both)?.description, "a trick cannot be defined in the language; definable: loss")
+        XCTAssertEqual(refusal(.metric, "x", both)?.description, "a metric cannot be defined in the language; definable: loss, penalty")
+        XCTAssertNil(refusal(.trick, "x", [both[0]]))
+        XCTAssertEqual(refusal(.trick, "x", both)?.description, "g=, column 1: a penalty has no expression g=; it has d=")
+        XCTAssertEqual(refusal(.trick, "x", [both[0]], [("critic_steps", "2")])?.description, nil)
+        XCTAssertEqual(refusal(.trick, "x", [(role: "d", text: "mean(real")])?.description,
+                       "d=, column 10: expected ',' or ')' to close the '(' of mean at column 5")
         XCTAssertEqual(refusal(.loss, "9lives", both)?.description,
                        "'9lives' cannot name a loss: use letters, digits, - and _, starting with a letter")
         XCTAssertEqual(refusal(.loss, "x", [both[0]])?.description, "a loss needs d=\"…\" g=\"…\"; g= is missing")

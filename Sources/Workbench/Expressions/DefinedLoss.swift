@@ -1,5 +1,25 @@
 import Autodiff
 
+extension ExpressionInputs {
+    /// What an expression of D's loss reads: D's outputs as `real` and `fake`, and ∇ₓD at the real batch,
+    /// the generated one, or (mix) points between them whose weights are drawn from `stream` as WGAN-GP draws them.
+    convenience init(_ input: DiscriminatorLossInput, stream: RandomStream) {
+        self.init(variables: ["real": input.realScores, "fake": input.fakeScores]) { point in
+            let at: Tensor
+            switch point {
+            case .real: at = input.real.detached().requiringGradient()
+            case .fake: at = input.fake.detached().requiringGradient()
+            case .mix:
+                let epsilon = Tensor.randomUniform([input.real.shape[0], 1], using: stream)
+                let real = input.real.detached(), fake = input.fake.detached()
+                at = try (real + (try epsilon * (try fake - real))).requiringGradient()
+            }
+            let scores = try input.critic(at)
+            return try gradients(of: scores.sum(), wrt: [at], createGraph: true)[0]
+        }
+    }
+}
+
 /// A loss defined in the language (`define loss NAME d="…" g="…"`): its expressions compiled to the
 /// engine's operations with this instance's parameter values. Like a built-in it takes `critic_steps` and
 /// `r1`; it is neither a cross-entropy nor a Wasserstein loss as far as label smoothing and the JS and W
@@ -42,20 +62,7 @@ public final class DefinedLoss: Loss {
     /// d on the batch (plus R1 when on). ∇ₓD is taken once per point however often d names it; at mix,
     /// the interpolation weights are drawn from the loss's stream as WGAN-GP draws them.
     public func discriminatorLoss(_ input: DiscriminatorLossInput) throws -> Tensor {
-        let inputs = ExpressionInputs(variables: ["real": input.realScores, "fake": input.fakeScores]) { point in
-            let at: Tensor
-            switch point {
-            case .real: at = input.real.detached().requiringGradient()
-            case .fake: at = input.fake.detached().requiringGradient()
-            case .mix:
-                let epsilon = Tensor.randomUniform([input.real.shape[0], 1], using: input.stream)
-                let real = input.real.detached(), fake = input.fake.detached()
-                at = try (real + (try epsilon * (try fake - real))).requiringGradient()
-            }
-            let scores = try input.critic(at)
-            return try gradients(of: scores.sum(), wrt: [at], createGraph: true)[0]
-        }
-        return try withR1(try discriminator.evaluate(inputs), input)
+        try withR1(try discriminator.evaluate(ExpressionInputs(input, stream: input.stream)), input)
     }
 
     /// g on D's outputs on a generated batch.

@@ -98,8 +98,15 @@ public struct PluginDefinition: Equatable, Sendable {
         public let text: String
     }
 
-    /// The kinds that can be defined, and each kind's roles in the order they are written.
-    public static let roles: [PluginKind: [String]] = [.loss: ["d", "g"]]
+    /// The kinds that can be defined, and each kind's roles in the order they are written. A penalty is a
+    /// trick whose term is added to D's loss.
+    public static let roles: [PluginKind: [String]] = [.loss: ["d", "g"], .trick: ["d"]]
+
+    /// The word `define` takes for each kind that can be defined, in the order help lists them.
+    public static let words: [(word: String, kind: PluginKind)] = [("loss", .loss), ("penalty", .trick)]
+
+    /// The word for what this definition makes ("loss", "penalty").
+    public var word: String { Self.words.first { $0.kind == kind }?.word ?? kind.rawValue }
 
     /// What the plugin is.
     public let kind: PluginKind
@@ -118,22 +125,22 @@ public struct PluginDefinition: Equatable, Sendable {
     /// clash with nothing, and every expression valid with the default values.
     public init(kind: PluginKind, name: String, expressions: [(role: String, text: String)],
                 parameters: [DefinedParameter], origin: String) throws(DefinitionError) {
-        guard let roles = Self.roles[kind] else {
+        guard let roles = Self.roles[kind], let word = Self.words.first(where: { $0.kind == kind })?.word else {
             throw DefinitionError("a \(kind.rawValue) cannot be defined in the language; definable: "
-                                  + Self.roles.keys.map(\.rawValue).sorted().joined(separator: ", "))
+                                  + Self.words.map(\.word).joined(separator: ", "))
         }
         guard let first = name.first, first.isASCII, first.isLetter,
               name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-            throw DefinitionError("'\(name)' cannot name a \(kind.rawValue): use letters, digits, - and _, starting with a letter")
+            throw DefinitionError("'\(name)' cannot name a \(word): use letters, digits, - and _, starting with a letter")
         }
         for given in expressions where !roles.contains(given.role) {
-            throw DefinitionError(given.role, ExpressionError("a \(kind.rawValue) has no expression \(given.role)=; it has "
+            throw DefinitionError(given.role, ExpressionError("a \(word) has no expression \(given.role)=; it has "
                                                               + roles.map { "\($0)=" }.joined(separator: " "), at: 0))
         }
         var ordered: [Expression] = []
         for role in roles {
             guard let given = expressions.first(where: { $0.role == role }) else {
-                throw DefinitionError("a \(kind.rawValue) needs " + roles.map { "\($0)=\"…\"" }.joined(separator: " ")
+                throw DefinitionError("a \(word) needs " + roles.map { "\($0)=\"…\"" }.joined(separator: " ")
                                       + "; \(role)= is missing")
             }
             ordered.append(Expression(role: role, text: given.text))
@@ -177,7 +184,8 @@ public struct PluginDefinition: Equatable, Sendable {
 
     private static func parameterSpecs(_ kind: PluginKind, _ declared: [DefinedParameter]) throws(DefinitionError) -> [ParameterSpec] {
         var specs: [ParameterSpec] = []
-        var common = LossParameters.common(criticSteps: 1)
+        // What every loss takes; a penalty has only what it declares.
+        var common = kind == .loss ? LossParameters.common(criticSteps: 1) : []
         for parameter in declared {
             if let index = common.firstIndex(where: { $0.name == parameter.name }) {
                 // A definition may change the default of a parameter every loss has, within its kind.
@@ -225,40 +233,68 @@ public struct PluginDefinition: Equatable, Sendable {
     /// The declaration: its parameters, its expressions as its discussion, and where it was defined.
     public var spec: PluginSpec {
         let written = expressions.map { "\($0.role) = \($0.text)" }.joined(separator: "; ")
-        return PluginSpec(
-            kind: kind, name: name, summary: "defined: " + written,
-            discussion: "Defined in the language. D minimises d and G minimises g, where real and fake are D's raw outputs "
-                + "on the real and the generated batch (one value per sample) and gradnorm(real|fake|mix) is the per-sample "
-                + "norm of D's input gradient. \(written).",
-            parameters: parameterSpecs, reference: "define \(kind.rawValue) \(name), at \(origin)")
+        let terms = "real and fake are D's raw outputs on the real and the generated batch (one value per sample) and "
+            + "gradnorm(real|fake|mix) is the per-sample norm of D's input gradient"
+        let discussion = kind == .loss
+            ? "Defined in the language. D minimises d and G minimises g, where \(terms). \(written)."
+            : "Defined in the language: d is added to D's loss, whatever the loss, where \(terms); gradnorm(mix) draws "
+                + "from the stream trick.\(name). \(written)."
+        return PluginSpec(kind: kind, name: name, summary: "defined \(word): " + written, discussion: discussion,
+                          parameters: parameterSpecs, reference: "define \(word) \(name), at \(origin)")
     }
 
-    /// The registry entry of the definition.
-    var entry: PluginEntry<any Loss> {
-        PluginEntry(spec: spec, implementation: DefinedLoss.self, definition: self) { try DefinedLoss(self, $0) }
+    /// The definition registered under its name, if any: a built-in's entry has none.
+    private var registered: (found: Bool, definition: PluginDefinition?) {
+        switch kind {
+        case .trick:
+            let entry = Plugins.tricks.named(name)
+            return (entry != nil, entry?.definition)
+        default:
+            let entry = Plugins.losses.named(name)
+            return (entry != nil, entry?.definition)
+        }
+    }
+
+    /// Adds the definition's entry to the registry of its kind.
+    private func add() throws {
+        switch kind {
+        case .trick:
+            try Plugins.tricks.register(TrickEntry(
+                spec: spec, implementation: DefinedPenalty.self, definition: self,
+                make: { parameters, _ in try DefinedPenalty(self, parameters) },
+                restore: { parameters, _, _, _, _ in try DefinedPenalty(self, parameters) },
+                plan: { plan, parameters in
+                    if let penalty = try? DefinedPenalty(self, parameters) { penalty.plan(&plan) }
+                }))
+        default:
+            try Plugins.losses.register(PluginEntry(spec: spec, implementation: DefinedLoss.self, definition: self) {
+                try DefinedLoss(self, $0)
+            })
+        }
     }
 
     /// Makes the definition a plugin of its kind, as if built in. Defining the same again (a script run
     /// twice) changes nothing; a different definition of a defined name is refused, since sessions, scripts
     /// and checkpoints made with the first must keep meaning what they meant; so is a built-in's name.
     public func register() throws {
-        if let known = Plugins.losses.named(name) {
+        let known = registered
+        if known.found {
             guard let definition = known.definition else {
                 throw SessionError("\(name) is a built-in \(kind.rawValue); a definition needs a name of its own")
             }
             guard definition == self else {
-                throw SessionError("\(kind.rawValue) \(definition.name) is already defined (at \(definition.origin)) differently; "
+                throw SessionError("\(word) \(definition.name) is already defined (at \(definition.origin)) differently; "
                                    + "a definition cannot change: give this one a new name")
             }
             return
         }
-        try Plugins.losses.register(entry)
+        try add()
     }
 
     /// `register`, for a definition read from a checkpoint: a clash is the file's, and said so.
     func registerAsRead() throws {
-        if let known = Plugins.losses.named(name)?.definition, known != self {
-            throw SessionError("defines \(kind.rawValue) \(name) other than this process does (at \(known.origin)); "
+        if let known = registered.definition, known != self {
+            throw SessionError("defines \(word) \(name) other than this process does (at \(known.origin)); "
                                + "a definition cannot change")
         }
         try register()

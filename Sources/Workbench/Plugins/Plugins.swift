@@ -9,12 +9,13 @@ public enum Plugins {
     ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The training tricks: the document's remedies first, then those users of other GAN tools expect.
-    public static let tricks = PluginRegistry<any Trick.Type>(.trick, [
+    /// Entries are values, so that a penalty defined in the language (`define penalty`) is one of them.
+    public static let tricks = PluginRegistry<TrickEntry>(.trick, [
         LabelSmoothing.self, InstanceNoise.self, FeatureMatching.self, HistoricalAveraging.self,
         MinibatchDiscrimination.self, VirtualBatchNormalization.self,
         TTURTrick.self, SpectralNormTrick.self, PackingTrick.self, EMAGeneratorTrick.self, ReplayBufferTrick.self,
         ConsensusTrick.self,
-    ], spec: { $0.spec })
+    ].map(TrickEntry.init), spec: { $0.spec })
 
     /// The data sets: mode-collapse benchmarks first, then the WGAN-GP toys, GAN Lab's four, the analytic
     /// examples and files.
