@@ -157,8 +157,16 @@ public final class Session {
         return true
     }
 
-    /// Records what was done in the journal.
-    public func record(_ entry: JournalEntry) { journal.append(entry) }
+    /// Records what was done in the journal, after the definition of the plugin it names when this
+    /// session's configuration lacks it (a snapshot or a `seeds` block put back from before the `define`),
+    /// so that `save` always writes a definition before its use.
+    public func record(_ entry: JournalEntry) {
+        if let definition = PluginDefinition.needed(by: entry), !state.definitions.contains(definition) {
+            state.definitions.append(definition)
+            journal.append(.define(definition))
+        }
+        journal.append(entry)
+    }
 
     /// What a trick may see and change of this session: what `Trick.init` receives, and `attach` and `detach`.
     public var trickEnvironment: TrickEnvironment { TrickEnvironment(self) }

@@ -125,6 +125,23 @@ extension LossPluginTests {
         }
     }
 
+    /// A session put back from before a `define` (a snapshot, a `seeds` block) that then uses the plugin
+    /// still saves its definition before its use.
+    func testADefinitionIsSavedBeforeItsUseAfterTheSessionIsPutBack() throws {
+        try removingDefinitions {
+            let (shell, drain) = try makeInterpreter()
+            run(shell, "generator mlp hidden=8; critic mlp hidden=8; batch 16; snapshot before", drain)
+            run(shell, Self.definitions[1] + "\n" + Self.definitions[2], drain)
+            run(shell, "restore before; seeds 1,2 { step 1 }; loss test-ls; trick on test-r2; step 1", drain)
+            let lines = shell.savedScript().split(separator: "\n").map(String.init)
+            let define = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("define loss test-ls ") })
+            XCTAssertLessThan(define, try XCTUnwrap(lines.firstIndex { $0.hasPrefix("loss test-ls") }), "\(lines)")
+            let penalty = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("define penalty test-r2 ") })
+            XCTAssertLessThan(penalty, try XCTUnwrap(lines.firstIndex { $0.hasPrefix("trick on test-r2") }), "\(lines)")
+            XCTAssertEqual(shell.session.configuration.definitions.map(\.name), ["test-ls", "test-r2"])
+        }
+    }
+
     /// `save` in one process, `run` and `checkpoint load` in others: the same weights and history.
     func testADefinedLossReplaysAndResumesInOtherProcesses() throws {
         let folder = URL(fileURLWithPath: self.folder)

@@ -255,6 +255,15 @@ public struct PluginDefinition: Equatable, Sendable {
         }
     }
 
+    /// The definition of the plugin `entry` sets or switches on, when it is a defined one.
+    static func needed(by entry: JournalEntry) -> PluginDefinition? {
+        switch entry {
+        case .loss(let setting): Plugins.losses.named(setting.name)?.definition
+        case .trickOn(let setting): Plugins.tricks.named(setting.name)?.definition
+        default: nil
+        }
+    }
+
     /// Adds the definition's entry to the registry of its kind.
     private func add() throws {
         switch kind {
