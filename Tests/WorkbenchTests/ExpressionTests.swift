@@ -63,6 +63,9 @@ final class ExpressionTests: XCTestCase {
             ("mean(real) + 1/0", Self.d, "this is inf before any sample is seen: not a finite number", 14, 3),
             ("real + 1", Self.d, "d gives one value per sample; a loss is one number: reduce it with mean(…) or sum(…)", 1, 8),
             ("2 * lambda", Self.d, "d is a constant: it must depend on real or fake", 1, 10),
+            (String(repeating: "(", count: 150) + "mean(real)" + String(repeating: ")", count: 150), Self.d,
+             "the expression nests deeper than 100 levels", 101, 1),
+            ("mean(" + String(repeating: "-", count: 200) + "real)", Self.d, "the expression nests deeper than 100 levels", 105, 1),
         ]
         for item in cases {
             do {

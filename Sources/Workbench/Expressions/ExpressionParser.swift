@@ -20,8 +20,13 @@ struct ExpressionNode: Equatable {
 /// Reads the expression language with the usual precedence: `+ -` below `* /` below unary minus below
 /// `^`, which groups to the right (`-x^2` is −(x²), `2^3^2` is 2⁹).
 struct ExpressionParser {
+    /// The deepest nesting of parentheses, calls and signs read: checking, compiling and evaluating recurse
+    /// as deep as the tree, and a checkpoint's definition is data that must not exhaust the stack.
+    static let maximumDepth = 100
+
     private let tokens: [ExpressionToken]
     private var position = 0
+    private var depth = 0
 
     /// The syntax tree of `text`, or the first error with its place.
     static func parse(_ text: String) throws(ExpressionError) -> ExpressionNode {
@@ -68,6 +73,11 @@ struct ExpressionParser {
     }
 
     private mutating func unary() throws(ExpressionError) -> ExpressionNode {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else {
+            throw ExpressionError("the expression nests deeper than \(Self.maximumDepth) levels", at: current.offset, length: current.length)
+        }
         if let minus = take("-") {
             let operand = try unary()
             return ExpressionNode(syntax: .negate(operand), offset: minus.offset, length: operand.end - minus.offset)

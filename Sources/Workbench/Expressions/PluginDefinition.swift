@@ -335,11 +335,18 @@ public struct PluginDefinition: Equatable, Sendable {
         do {
             return try PluginDefinition(
                 kind: kind, name: name, expressions: try expressions.map { (role: $0.0, text: try text($0.1, $0.0)) },
-                parameters: try parameters.map { try DefinedParameter(name: $0.0, text: try text($0.1, $0.0)) }, origin: origin)
+                parameters: try parameters.map { key, value in
+                    let given = try text(value, key)
+                    do throws(ExpressionError) {
+                        return try DefinedParameter(name: key, text: given)
+                    } catch {
+                        throw DefinitionError(key, error)
+                    }
+                }, origin: origin)
         } catch let error as DefinitionError {
-            throw SessionError("definition of \(kind.rawValue) \(name): \(error)")
+            throw SessionError("defines \(kind.rawValue) \(name) wrongly: \(error)")
         } catch let error as ExpressionError {
-            throw SessionError("definition of \(kind.rawValue) \(name): \(error)")
+            throw SessionError("defines \(kind.rawValue) \(name) wrongly: \(error)")
         }
     }
 }
