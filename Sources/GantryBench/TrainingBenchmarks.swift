@@ -57,7 +57,7 @@ func makeSession(_ configuration: TrainingConfiguration) throws -> Session {
     try session.setModel(.generator, try MLPModel.make(configuration.generator))
     try session.setModel(.discriminator, try MLPModel.make(configuration.discriminator))
     guard let lossType = Plugins.losses.named(configuration.loss) else { throw SessionError("no loss \(configuration.loss)") }
-    try session.setLoss(try lossType.init(try ParameterValues(lossType.spec, assignments: configuration.lossAssignments)))
+    try session.setLoss(try lossType.make(try ParameterValues(lossType.spec, assignments: configuration.lossAssignments)))
     let adam = try AdamRule.make(configuration.adam)
     try session.setOptimizer(.generator, adam)
     try session.setOptimizer(.discriminator, adam)

@@ -217,7 +217,7 @@ struct Invocation {
                              message: "\(spec.name) takes at most \(allowed) positional argument\(allowed == 1 ? "" : "s"); usage: \(spec.usage)",
                              range: extra.range, sourceLine: command.sourceLine, notes: [])
         }
-        if spec.pluginKind == nil && spec.parameters.isEmpty, let first = named.first {
+        if spec.pluginKind == nil && spec.parameters.isEmpty && spec.ownNamedArguments == nil, let first = named.first {
             throw Diagnostic(severity: .error, message: "\(spec.name) takes no key=value parameters; usage: \(spec.usage)",
                              range: first.1, sourceLine: command.sourceLine, notes: [])
         }

@@ -89,7 +89,12 @@ public struct Transcript {
 
     /// Runs every command of the transcript at `path` in a fresh session (seed 1, or `seed`), compares
     /// output and diagnostics with the expectations, and returns the outcome (with the recorded file).
+    /// Plugins the transcript defines are removed afterwards, so that each transcript starts as in a new process.
     public static func check(path: String, text: String, seed: UInt64? = nil, width: Int = 80) throws -> Outcome {
+        try Plugins.keepingRegistrations { try run(path: path, text: text, seed: seed, width: width) }
+    }
+
+    private static func run(path: String, text: String, seed: UInt64?, width: Int) throws -> Outcome {
         let session = try Session(seed: seed ?? 1)
         var output: [String] = [], errors: [String] = []
         let environment = ShellEnvironment(writeOutput: { output.append($0) }, writeError: { errors.append($0) },

@@ -118,10 +118,11 @@ public final class Session {
             seed: c.seed, streams: RandomStreams(seed: c.seed),
             dataset: try Plugins.datasets.entry(for: c.dataset).init(c.dataset.parameters),
             noise: try Plugins.noise.entry(for: c.noise).init(c.noise.parameters),
-            loss: try Plugins.losses.entry(for: c.loss).init(c.loss.parameters),
+            loss: try Plugins.losses.entry(for: c.loss).make(c.loss.parameters),
             players: PlayerStates(generator: try player(.generator), discriminator: try player(.discriminator)),
             batchSize: c.batchSize)
         state.game = try c.game.map { ToyGame(try Plugins.games.entry(for: $0).init($0.parameters)) }
+        state.definitions = c.definitions
         let session = Session(state: state, buildingNetworks: buildingNetworks)
         session.memoryBudget = memoryBudget
         for player in Player.allCases { try session.checkModel(player) }
@@ -143,11 +144,29 @@ public final class Session {
             loss: PluginSetting(loss),
             optimizers: PerPlayer(generator: PluginSetting(rule(.generator)), discriminator: PluginSetting(rule(.discriminator))),
             batchSize: batchSize, frozen: PerPlayer(generator: isFrozen(.generator), discriminator: isFrozen(.discriminator)),
-            game: game?.setting)
+            game: game?.setting, definitions: state.definitions)
     }
 
-    /// Records what was done in the journal.
-    public func record(_ entry: JournalEntry) { journal.append(entry) }
+    /// Makes `definition` a plugin (`PluginDefinition.register`) that this session's configuration keeps;
+    /// whether it is new to the session.
+    @discardableResult
+    public func define(_ definition: PluginDefinition) throws -> Bool {
+        try definition.register()
+        guard !state.definitions.contains(definition) else { return false }
+        state.definitions.append(definition)
+        return true
+    }
+
+    /// Records what was done in the journal, after the definition of the plugin it names when this
+    /// session's configuration lacks it (a snapshot or a `seeds` block put back from before the `define`),
+    /// so that `save` always writes a definition before its use.
+    public func record(_ entry: JournalEntry) {
+        if let definition = PluginDefinition.needed(by: entry), !state.definitions.contains(definition) {
+            state.definitions.append(definition)
+            journal.append(.define(definition))
+        }
+        journal.append(entry)
+    }
 
     /// What a trick may see and change of this session: what `Trick.init` receives, and `attach` and `detach`.
     public var trickEnvironment: TrickEnvironment { TrickEnvironment(self) }

@@ -83,6 +83,8 @@ public struct SessionState {
     public internal(set) var game: ToyGame?
     /// D statistics of `stepDiscriminator` calls not yet completed by `stepGenerator`.
     var pendingCritic: CriticOutcome?
+    /// The plugins defined in the language, in the order defined (`SessionConfiguration.definitions`).
+    public internal(set) var definitions: [PluginDefinition] = []
     /// What was done to make this state, in order (`Session.journal`).
     public internal(set) var journal: [JournalEntry] = []
 

@@ -109,7 +109,7 @@ extension CheckpointTests {
                 return JSONValue.array(lines).serialized
             }))
         }
-        let allowed = "(seed, data, noise, generator, discriminator, loss, optimizer, batch, freeze, game, trick, step, metric)"
+        let allowed = "(seed, data, noise, generator, discriminator, loss, optimizer, batch, freeze, game, define, trick, step, metric)"
         XCTAssertEqual(try withJournalLine("echo hi"), "t:1:17: error: \(name): checkpoint journal line 5: `echo hi` is not a "
                        + "configuration command; a checkpoint holds configuration only \(allowed)")
         for hostile in ["export samples \(stolen) n=10", "save \(stolen)", "run \(stolen)", "history export \(stolen)",

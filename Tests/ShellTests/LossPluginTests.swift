@@ -78,8 +78,8 @@ final class LossPluginTests: XCTestCase {
     }
 
     /// What the shell derives from a loss's declaration, checked for `type`.
-    func checkThroughTheShell(_ lossType: any Loss.Type, file: StaticString = #filePath, line: UInt = #line) throws {
-        let spec = lossType.spec, name = spec.name
+    func checkThroughTheShell(_ entry: PluginEntry<any Loss>, file: StaticString = #filePath, line: UInt = #line) throws {
+        let spec = entry.spec, name = spec.name
         let (shell, drain) = try makeInterpreter()
         XCTAssertTrue(run(shell, "list losses", drain).split(separator: "\n").contains { $0.hasPrefix(name + " ") },
                       "list losses: \(name)", file: file, line: line)
@@ -128,7 +128,8 @@ final class LossPluginTests: XCTestCase {
         run(shell, "checkpoint save \"\(path)\"", drain)
         let (resumed, drainResumed) = try makeInterpreter(seed: 9)
         run(resumed, "checkpoint load \"\(path)\"", drainResumed)
-        XCTAssertTrue(type(of: resumed.session.loss) == lossType, "checkpoint: \(name)", file: file, line: line)
+        XCTAssertTrue(type(of: resumed.session.loss) == entry.implementation, "checkpoint: \(name)", file: file, line: line)
+        XCTAssertEqual(resumed.session.loss.name, name, "checkpoint: \(name)", file: file, line: line)
         XCTAssertEqual(resumed.session.loss.canonicalText, shell.session.loss.canonicalText, file: file, line: line)
         run(shell, "step 2", drain)
         run(resumed, "step 2", drainResumed)
@@ -144,7 +145,7 @@ final class LossPluginTests: XCTestCase {
         XCTAssertNil(Plugins.losses.named(SoftMarginTestLoss.spec.name))
         try Plugins.losses.register(SoftMarginTestLoss.self)
         defer { Plugins.losses.unregister(named: SoftMarginTestLoss.spec.name) }
-        try checkThroughTheShell(SoftMarginTestLoss.self)
+        try checkThroughTheShell(PluginEntry(SoftMarginTestLoss.self))
 
         // Help names it as the implementation of its remedy, and a trick's help points at it.
         let (shell, drain) = try makeInterpreter()

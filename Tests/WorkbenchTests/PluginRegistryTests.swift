@@ -33,8 +33,8 @@ final class PluginRegistryTests: XCTestCase {
     }
 
     func testLookupIgnoresCaseAndPrefersCanonicalNames() {
-        XCTAssertTrue(Plugins.losses.named("WGAN-GP") == WGANGPLoss.self)
-        XCTAssertTrue(Plugins.tricks.named("PacGAN") == PackingTrick.self)
+        XCTAssertTrue(Plugins.losses.named("WGAN-GP")?.implementation == WGANGPLoss.self)
+        XCTAssertTrue(Plugins.tricks.named("PacGAN")?.implementation == PackingTrick.self)
         XCTAssertEqual(Plugins.losses.suggestion(for: "wgna"), "wgan")
         XCTAssertNil(Plugins.losses.named("nonexistent"))
     }

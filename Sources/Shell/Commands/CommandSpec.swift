@@ -63,11 +63,15 @@ public struct CommandSpec: Sendable {
     public let pluginPositional: Int
     /// Examples shown by help.
     public let examples: [String]
+    /// When set, the command takes key=value arguments whose names it reads itself (`define`'s expressions
+    /// and parameters), shown in usage by this text; it validates them when it runs.
+    public let ownNamedArguments: String?
 
     /// A command declaration.
     public init(_ name: String, aliases: [String] = [], summary: String, discussion: String,
                 positionals: [PositionalSpec] = [], parameters: [ParameterSpec] = [],
-                pluginKind: PluginKind? = nil, pluginPositional: Int = 0, examples: [String] = []) {
+                pluginKind: PluginKind? = nil, pluginPositional: Int = 0, examples: [String] = [],
+                ownNamedArguments: String? = nil) {
         self.name = name
         self.aliases = aliases
         self.summary = summary
@@ -77,6 +81,7 @@ public struct CommandSpec: Sendable {
         self.pluginKind = pluginKind
         self.pluginPositional = pluginPositional
         self.examples = examples
+        self.ownNamedArguments = ownNamedArguments
     }
 
     /// Whether the plugin may be left out (`noise dim=8` keeps the current distribution).
@@ -93,6 +98,7 @@ public struct CommandSpec: Sendable {
         }
         if pluginKind != nil { parts.append("[key=value…]") }
         for parameter in parameters { parts.append("[\(parameter.name)=…]") }
+        if let ownNamedArguments { parts.append(ownNamedArguments) }
         return parts.joined(separator: " ")
     }
 }

@@ -98,6 +98,7 @@ enum CommandTable {
         GeneratorCommand.self,
         DiscriminatorCommand.self,
         LossCommand.self,
+        DefineCommand.self,
         OptimizerCommand.self,
         BatchCommand.self,
         TrickCommand.self,

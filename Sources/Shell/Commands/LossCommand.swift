@@ -17,12 +17,12 @@ enum LossCommand: ShellCommand {
 extension Interpreter {
     /// `loss NAME key=value…`
     func loss(_ invocation: Invocation) throws {
-        let type = try plugin(invocation, "loss", Plugins.losses.all, spec: { $0.spec }, named: Plugins.losses.named)
-        let loss = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
+        let entry = try plugin(invocation, "loss", Plugins.losses.all, spec: { $0.spec }, named: Plugins.losses.named)
+        let loss = try entry.make(try ParameterValues(entry.spec, assignments: invocation.assignments))
         try session.setLoss(loss)
         session.record(.loss(PluginSetting(loss)))
         if !loss.isCrossEntropy, let trick = session.hooks.first(where: \.needsCrossEntropyLoss) {
-            say("note: \(trick.name) is on but \(type.spec.name) has no real/fake targets: it has no effect "
+            say("note: \(trick.name) is on but \(entry.spec.name) has no real/fake targets: it has no effect "
                 + "until a cross-entropy loss (minimax, nonsaturating) is back")
         }
     }

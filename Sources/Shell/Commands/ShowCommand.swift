@@ -44,7 +44,7 @@ extension Interpreter {
             }
         case .loss:
             say("loss " + session.loss.canonicalText)
-            say("  " + type(of: session.loss).spec.summary)
+            say("  " + session.loss.declaration.summary)
         case .data:
             say("data " + session.dataset.canonicalText + "  (dimension \(session.dataset.dimension))")
             say("noise " + session.noise.canonicalText)

@@ -47,12 +47,12 @@ extension Interpreter {
                 session.record(.trickOff(name))
                 return
             }
-            let type = try plugin(invocation, "trick", Plugins.tricks.all, at: 1, spec: { $0.spec }, named: Plugins.tricks.named)
-            let parameters = try ParameterValues(type.spec, assignments: invocation.assignments)
+            let entry = try plugin(invocation, "trick", Plugins.tricks.all, at: 1, spec: { $0.spec }, named: Plugins.tricks.named)
+            let parameters = try ParameterValues(entry.spec, assignments: invocation.assignments)
             // Asked before the trick is made: some tricks change the networks as they are made.
-            try session.checkMemoryBudget(switchingOn: type, parameters)
-            let trick = try type.init(parameters, environment: session.trickEnvironment)
-            session.removeHook(named: type.spec.name)
+            try session.checkMemoryBudget(switchingOn: entry, parameters)
+            let trick = try entry.make(parameters, environment: session.trickEnvironment)
+            session.removeHook(named: entry.spec.name)
             session.addHook(trick)
             session.record(.trickOn(PluginSetting(trick)))
             for other in session.hooks where other !== trick {

@@ -21,6 +21,7 @@ enum JournalText {
         case .steps(let count): "\(StepCommand.spec.name) \(count)"
         case .update(let player): "\(StepCommand.spec.name) " + (player == .generator ? StepCommand.SingleUpdate.g : .d).rawValue
         case .metric(let setting): "\(MetricCommand.spec.name) " + text(setting)
+        case .define(let definition): DefineCommand.line(definition)
         }
     }
 

@@ -6,9 +6,9 @@ import NeuralNet
 // whose tensors are 32 wide is refused, and a file cannot make Gantry allocate what its configuration
 // declares without holding it.
 extension Checkpoint {
-    /// A trick as the checkpoint declares it: its type, its validated parameters and its saved state.
+    /// A trick as the checkpoint declares it: its registry entry, its validated parameters and its saved state.
     struct TrickDeclaration {
-        let type: any Trick.Type
+        let type: TrickEntry
         let parameters: ParameterValues
         let state: JSONValue
     }
@@ -49,7 +49,7 @@ extension Checkpoint {
             throw DataFileError(path: path, "has no architecture for G and D in \(Key.networks)")
         }
         // The tricks' plan says which layers they put into each network, and how many samples D reads per row.
-        let plan = fresh.trainingPlan(tricks: tricks.map { ($0.type, $0.parameters) })
+        let plan = fresh.trainingPlan(tricks: tricks.map { declaration in { declaration.type.plan(&$0, declaration.parameters) } })
         let entries = Dictionary(file.entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for player in Player.allCases {
             let network = plan.network(player)

@@ -26,7 +26,7 @@ protocol InsertsLayers {
 extension NetworkRecord {
     /// Every kind of layer a registered trick puts in, by record type.
     static var insertedKinds: [String: any InsertedLayerRecord.Type] {
-        let kinds = Plugins.tricks.all.compactMap { $0 as? any InsertsLayers.Type }.flatMap { $0.insertedLayers }
+        let kinds = Plugins.tricks.all.compactMap { $0.implementation as? any InsertsLayers.Type }.flatMap { $0.insertedLayers }
         return Dictionary(kinds.map { ($0.type, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -33,6 +33,8 @@ public enum JournalEntry: Equatable, Sendable {
     case update(Player)
     /// A measurement, recorded in the history.
     case metric(PluginSetting)
+    /// A plugin defined in the language.
+    case define(PluginDefinition)
 
     /// The generator iterations (or game steps) it trains.
     public var iterations: Int {
@@ -64,6 +66,7 @@ public enum JournalEntry: Equatable, Sendable {
         case .steps(let count): return entry("steps", [("count", .integer(count))])
         case .update(let player): return entry("update", [("player", .string(player.rawValue))])
         case .metric(let setting): return entry("metric", [("plugin", setting.record)])
+        case .define(let definition): return entry("define", [("definition", definition.record)])
         }
     }
 
@@ -112,6 +115,12 @@ public enum JournalEntry: Equatable, Sendable {
         case "steps": return .steps(try count("count", atLeast: 0))
         case "update": return .update(try player())
         case "metric": return .metric(try plugin(.metric))
+        case "define":
+            guard let value = record["definition"] else { throw SessionError("define has no definition") }
+            // Registered as it is read: the entries after it may name it.
+            let definition = try PluginDefinition.decode(value)
+            try definition.registerAsRead()
+            return .define(definition)
         default: throw SessionError("'\(word)' is not a journal entry")
         }
     }

@@ -15,13 +15,13 @@ public struct PluginSetting: Equatable, Sendable {
 
     /// The setting of `plugin` with every parameter stated.
     public init(_ plugin: any Plugin) {
-        let spec = type(of: plugin).spec
+        let spec = plugin.declaration
         self.init(kind: spec.kind, name: spec.name, parameters: plugin.parameters.stating(spec.parameters.map(\.name)))
     }
 
     /// The setting of `plugin` stating only the parameters it was given.
     public init(statingGiven plugin: any Plugin) {
-        let spec = type(of: plugin).spec
+        let spec = plugin.declaration
         self.init(kind: spec.kind, name: spec.name, parameters: plugin.parameters)
     }
 

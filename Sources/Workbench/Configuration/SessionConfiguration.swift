@@ -44,10 +44,13 @@ public struct SessionConfiguration: Equatable, Sendable {
     public var frozen: PerPlayer<Bool>
     /// The toy game played instead of the networks, if one is.
     public var game: PluginSetting?
+    /// The plugins defined in the language, in the order defined: the configuration's plugins may be
+    /// among them, and a new seed keeps them.
+    public var definitions: [PluginDefinition] = []
 
     /// The journal entries that set this configuration up, in the order every journal starts with.
     public var entries: [JournalEntry] {
-        var entries: [JournalEntry] = [.seed(seed), .dataset(dataset), .noise(noise)]
+        var entries: [JournalEntry] = [.seed(seed)] + definitions.map(JournalEntry.define) + [.dataset(dataset), .noise(noise)]
         for player in Player.allCases { entries.append(.model(player, models[player])) }
         entries.append(.loss(loss))
         for player in Player.allCases { entries.append(.optimizer(player, optimizers[player])) }
@@ -71,6 +74,7 @@ public struct SessionConfiguration: Equatable, Sendable {
         case .freeze(let change):
             for player in Player.allCases { next.frozen[player] = change.frozen(player, wasFrozen: frozen[player]) }
         case .game(let setting): next.game = setting
+        case .define(let definition): if !definitions.contains(definition) { next.definitions.append(definition) }
         case .trickOn, .trickOff, .steps, .update, .metric: break
         }
         return next
@@ -90,6 +94,7 @@ public struct SessionConfiguration: Equatable, Sendable {
         if batchSize != other.batchSize { names.append("batch size") }
         if frozen != other.frozen { names.append("frozen players") }
         if game != other.game { names.append("toy game") }
+        if definitions != other.definitions { names.append("definitions") }
         return names
     }
 
@@ -105,7 +110,7 @@ public struct SessionConfiguration: Equatable, Sendable {
             ("batch", .integer(batchSize)),
             ("frozen", .array(Player.allCases.filter { frozen[$0] }.map { .string($0.rawValue) })),
             ("game", game?.record ?? .null),
-        ])
+        ] + (definitions.isEmpty ? [] : [("definitions", .array(definitions.map(\.record)))]))
     }
 
     /// The configuration a record describes, every plugin and value checked against this build's
@@ -133,11 +138,22 @@ public struct SessionConfiguration: Equatable, Sendable {
             guard let name, let player = Player(rawValue: name), !frozen[player] else { throw SessionError("has an unreadable frozen list") }
             frozen[player] = true
         }
+        // Definitions first: the plugins below may be among them. Checkpoints without any have no member.
+        var definitions: [PluginDefinition] = []
+        if let records = record["definitions"] {
+            guard let list = records.arrayValue else { throw SessionError("has definitions that are not a list") }
+            for entry in list {
+                let definition = try PluginDefinition.decode(entry)
+                try definition.registerAsRead()
+                definitions.append(definition)
+            }
+        }
         let game = try member("game")
         return SessionConfiguration(
             seed: seed, dataset: try PluginSetting.decode(try member("data"), kind: .dataset),
             noise: try PluginSetting.decode(try member("noise"), kind: .noise), models: try perPlayer("models", .model),
             loss: try PluginSetting.decode(try member("loss"), kind: .loss), optimizers: try perPlayer("optimizers", .optimizer),
-            batchSize: batch, frozen: frozen, game: game == .null ? nil : try PluginSetting.decode(game, kind: .game))
+            batchSize: batch, frozen: frozen, game: game == .null ? nil : try PluginSetting.decode(game, kind: .game),
+            definitions: definitions)
     }
 }

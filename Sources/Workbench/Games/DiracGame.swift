@@ -13,7 +13,7 @@ public final class DiracGame: Game {
         "samples", 1...1_000_000, default: 1000, "instance noise: draws per step")
 
     /// The losses that can be played here, in listing order.
-    static var losses: [any Loss.Type] { Plugins.losses.all.filter { $0.diracForm != nil } }
+    static var losses: [PluginEntry<any Loss>] { Plugins.losses.all.filter { $0.diracForm != nil } }
 
     /// The objective: one of the playable losses, by canonical name, the first by default.
     static var loss: ParameterKey<String> {

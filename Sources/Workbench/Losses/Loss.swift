@@ -97,6 +97,21 @@ extension Loss {
     }
 }
 
+extension PluginEntry<any Loss> {
+    /// The entry of a loss type.
+    public init(_ type: any Loss.Type) {
+        self.init(spec: type.spec, implementation: type, make: { try type.init($0) })
+    }
+
+    /// How the loss plays the Dirac-GAN, when it can be played there.
+    public var diracForm: DiracGameForm? { (implementation as? any Loss.Type)?.diracForm }
+}
+
+extension PluginRegistry<PluginEntry<any Loss>> {
+    /// Adds a loss type after the others (see `register(_:)`).
+    public func register(_ type: any Loss.Type) throws { try register(PluginEntry(type)) }
+}
+
 /// The keys the built-in losses share, read by the protocol's defaults (`criticSteps(atIteration:)`, R1).
 public enum LossParameters {
     /// n_critic. Each loss lists it with its own default through `common(criticSteps:)`; read through this

@@ -7,14 +7,45 @@ public protocol Plugin: AnyObject {
     static var spec: PluginSpec { get }
     /// The parameters it was made with, defaults filled in.
     var parameters: ParameterValues { get }
+    /// The declaration of this instance: its type's `spec`, except for a plugin defined in the language,
+    /// whose one type serves every definition.
+    var declaration: PluginSpec { get }
 }
 
 extension Plugin {
-    /// The spec's canonical name.
-    public var name: String { Self.spec.name }
+    /// The type's declaration.
+    public var declaration: PluginSpec { Self.spec }
+
+    /// The declaration's canonical name.
+    public var name: String { declaration.name }
 
     /// `NAME key=value…`: the text that recreates it after its command's verb.
-    public var canonicalText: String { ([Self.spec.name] + parameters.assignments()).joined(separator: " ") }
+    public var canonicalText: String { ([declaration.name] + parameters.assignments()).joined(separator: " ") }
+}
+
+/// A registry entry as a value: a declaration and a maker. A built-in plugin's entry is made from its type;
+/// a plugin defined in the language (`PluginDefinition`) has an entry made from its definition, so
+/// everything that reads a registry reads both the same way.
+public struct PluginEntry<Made>: @unchecked Sendable {
+    /// The declaration help, completion, validation, `list`, `save` and checkpoints read.
+    public let spec: PluginSpec
+    /// The Swift type that does the work: the plugin's own type, or the one type of defined plugins of its kind.
+    public let implementation: any Plugin.Type
+    /// The definition it was made from, for a defined plugin.
+    public let definition: PluginDefinition?
+    private let maker: (ParameterValues) throws -> Made
+
+    /// An entry from its parts.
+    public init(spec: PluginSpec, implementation: any Plugin.Type, definition: PluginDefinition? = nil,
+                make: @escaping (ParameterValues) throws -> Made) {
+        self.spec = spec
+        self.implementation = implementation
+        self.definition = definition
+        maker = make
+    }
+
+    /// The plugin with validated `parameters`.
+    public func make(_ parameters: ParameterValues) throws -> Made { try maker(parameters) }
 }
 
 /// Why a plugin could not be registered.
@@ -87,6 +118,14 @@ public final class PluginRegistry<Entry>: @unchecked Sendable {
             }
             entries.append(entry)
         }
+    }
+
+    /// Runs `body`, then removes whatever it registered: how a transcript, like a fresh process, leaves
+    /// the registry as it found it.
+    public func keepingRegistrations<T>(_ body: () throws -> T) rethrows -> T {
+        let before = Set(names.map { $0.lowercased() })
+        defer { for name in names where !before.contains(name.lowercased()) { unregister(named: name) } }
+        return try body()
     }
 
     /// Removes the plugin that `register` added under the canonical name `name` (ignoring case), so that a

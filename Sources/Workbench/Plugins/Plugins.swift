@@ -3,17 +3,19 @@
 public enum Plugins {
     /// The GAN objectives. The seventh remedy of "From GAN to WGAN", the Wasserstein distance, is the
     /// wgan family here, not a trick.
-    public static let losses = PluginRegistry<any Loss.Type>(.loss, [
+    /// Entries are values, so that a loss defined in the language (`define loss`) is one of them.
+    public static let losses = PluginRegistry<PluginEntry<any Loss>>(.loss, [
         MinimaxLoss.self, NonSaturatingLoss.self, WGANLoss.self, WGANGPLoss.self, LeastSquaresLoss.self, HingeLoss.self,
-    ], spec: { $0.spec })
+    ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The training tricks: the document's remedies first, then those users of other GAN tools expect.
-    public static let tricks = PluginRegistry<any Trick.Type>(.trick, [
+    /// Entries are values, so that a penalty defined in the language (`define penalty`) is one of them.
+    public static let tricks = PluginRegistry<TrickEntry>(.trick, [
         LabelSmoothing.self, InstanceNoise.self, FeatureMatching.self, HistoricalAveraging.self,
         MinibatchDiscrimination.self, VirtualBatchNormalization.self,
         TTURTrick.self, SpectralNormTrick.self, PackingTrick.self, EMAGeneratorTrick.self, ReplayBufferTrick.self,
         ConsensusTrick.self,
-    ], spec: { $0.spec })
+    ].map(TrickEntry.init), spec: { $0.spec })
 
     /// The data sets: mode-collapse benchmarks first, then the WGAN-GP toys, GAN Lab's four, the analytic
     /// examples and files.
@@ -46,6 +48,13 @@ public enum Plugins {
     public static let optimizers = PluginRegistry<any UpdateRule.Type>(.optimizer, [
         AdamRule.self, SGDRule.self, RMSPropRule.self,
     ], spec: { $0.spec })
+
+    /// Runs `body`, then removes whatever it registered in any registry (a transcript's definitions).
+    public static func keepingRegistrations<T>(_ body: () throws -> T) rethrows -> T {
+        try losses.keepingRegistrations { try tricks.keepingRegistrations { try datasets.keepingRegistrations {
+            try noise.keepingRegistrations { try metrics.keepingRegistrations { try games.keepingRegistrations {
+                try models.keepingRegistrations { try optimizers.keepingRegistrations(body) } } } } } } }
+    }
 
     /// The declarations of every plugin of `kind`, in listing order.
     public static func specs(of kind: PluginKind) -> [PluginSpec] {

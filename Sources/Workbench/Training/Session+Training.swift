@@ -217,10 +217,12 @@ extension Session {
         let (realScores, fakeScores) = try scoresOfBoth(realBatch, inputs.fake, critic)
         let realTarget = hooks.compactMap { $0.realTarget(context) }.last ?? 1
         let fakeTarget = hooks.compactMap { $0.fakeTarget(context) }.last ?? 0
-        var objective = try loss.discriminatorLoss(DiscriminatorLossInput(
+        let lossInput = DiscriminatorLossInput(
             realScores: realScores, fakeScores: fakeScores, real: realBatch, fake: inputs.fake, critic: critic,
-            stream: stream("loss"), realTarget: realTarget, fakeTarget: fakeTarget))
+            stream: stream("loss"), realTarget: realTarget, fakeTarget: fakeTarget)
+        var objective = try loss.discriminatorLoss(lossInput)
         for hook in hooks {
+            if let term = try hook.discriminatorLossTerm(lossInput, context) { objective = try objective + term }
             if let penalty = try hook.discriminatorPenalty(context) { objective = try objective + penalty }
         }
         let (value, norm) = try minimise(objective, .discriminator, number, stage) { parameters in

@@ -232,8 +232,8 @@ public struct MemoryBudgetError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Session {
-    /// The plan of the current configuration with `tricks` (the session's own by default) in their order.
-    func trainingPlan(tricks: [(type: any Trick.Type, parameters: ParameterValues)]? = nil) -> TrainingPlan {
+    /// The plan of the current configuration with the plans of `tricks` (the session's own by default) in their order.
+    func trainingPlan(tricks: [(inout TrainingPlan) -> Void]? = nil) -> TrainingPlan {
         func network(_ player: Player, input: Int, output: Int) -> TrainingPlan.Network {
             let optimizer = rule(player).makeOptimizer()
             let architecture = model(player)
@@ -247,9 +247,13 @@ extension Session {
             batch: batchSize, dataDimension: dataset.dimension, noiseDimension: noise.dimension,
             discriminatorPenalties: loss.gradientPenalties,
             dataBytes: (dataset.filePoints?.points.elementCount ?? 0) * MemoryLayout<Float>.size)
-        let active = tricks ?? hooks.compactMap { hook in (hook as? any Trick).map { (type(of: $0), $0.parameters) } }
-        for (type, parameters) in active { type.plan(&plan, parameters) }
+        for trickPlan in tricks ?? activeTrickPlans.map(\.plan) { trickPlan(&plan) }
         return plan
+    }
+
+    /// The plans of the tricks switched on, by name, in their order.
+    private var activeTrickPlans: [(name: String, plan: (inout TrainingPlan) -> Void)] {
+        hooks.compactMap { hook in (hook as? any Trick).map { trick in (trick.name, { trick.plan(&$0) }) } }
     }
 
     /// What training the current configuration needs in memory.
@@ -269,11 +273,11 @@ extension Session {
     /// Refuses switching on `trick` with `parameters` (in place of a trick of the same name) when training
     /// would then need more than `memoryBudget`: asked before the trick is made, since some tricks change
     /// the networks as they are made.
-    public func checkMemoryBudget(switchingOn trick: any Trick.Type, _ parameters: ParameterValues) throws {
-        var tricks = hooks.compactMap { hook in (hook as? any Trick).map { (type: type(of: $0), parameters: $0.parameters) } }
-        tricks.removeAll { $0.type.spec.name == trick.spec.name }
-        tricks.append((trick, parameters))
-        let footprint = TrainingFootprint(trainingPlan(tricks: tricks))
+    public func checkMemoryBudget(switchingOn trick: TrickEntry, _ parameters: ParameterValues) throws {
+        var tricks = activeTrickPlans
+        tricks.removeAll { $0.name == trick.spec.name }
+        tricks.append((trick.spec.name, { trick.plan(&$0, parameters) }))
+        let footprint = TrainingFootprint(trainingPlan(tricks: tricks.map(\.plan)))
         guard footprint.total > memoryBudget, footprint.total > trainingFootprint.total else { return }
         throw MemoryBudgetError(footprint: footprint, budget: memoryBudget)
     }

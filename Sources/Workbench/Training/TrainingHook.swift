@@ -32,6 +32,9 @@ public protocol TrainingHook: AnyObject {
     func fakeTarget(_ context: TrainingContext) -> Float?
     /// An extra term for D's loss (historical averaging of D).
     func discriminatorPenalty(_ context: TrainingContext) throws -> Tensor?
+    /// An extra term for D's loss computed from what the loss sees: D's outputs, the batches and D itself
+    /// (a penalty defined in the language).
+    func discriminatorLossTerm(_ input: DiscriminatorLossInput, _ context: TrainingContext) throws -> Tensor?
     /// After each D update.
     func afterDiscriminatorUpdate(_ context: TrainingContext) throws
     /// A replacement for G's objective (feature matching), given the generated batch as D saw it and D's
@@ -88,6 +91,8 @@ extension TrainingHook {
     public func fakeTarget(_ context: TrainingContext) -> Float? { nil }
     /// No penalty.
     public func discriminatorPenalty(_ context: TrainingContext) throws -> Tensor? { nil }
+    /// No term.
+    public func discriminatorLossTerm(_ input: DiscriminatorLossInput, _ context: TrainingContext) throws -> Tensor? { nil }
     public func afterDiscriminatorUpdate(_ context: TrainingContext) throws {}
     /// The loss's own objective.
     public func generatorObjective(fake: Tensor, fakeScores: Tensor, _ context: TrainingContext) throws -> Tensor? { nil }

@@ -39,7 +39,7 @@ public final class ConsensusTrick: StatelessTrick {
     static func check(_ session: SessionView) throws {
         let loss = session.loss
         if loss.gradientPenalties > 0 {
-            throw SessionError("consensus differentiates the players' gradients again; loss \(type(of: loss).spec.name) "
+            throw SessionError("consensus differentiates the players' gradients again; loss \(loss.name) "
                                + "already has a gradient penalty (third derivatives): use a loss without one (r1=0)")
         }
         guard session.generator.isRowwise && session.discriminator.isRowwise else {

@@ -35,7 +35,7 @@ public final class LabelSmoothing: StatelessTrick {
     public convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
         let loss = environment.session.loss
         guard loss.isCrossEntropy else {
-            throw SessionError(Self.refusal(lossName: type(of: loss).spec.name))
+            throw SessionError(Self.refusal(lossName: loss.name))
         }
         self.init(restoring: parameters)
     }

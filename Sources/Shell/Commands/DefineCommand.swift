@@ -1,0 +1,94 @@
+import Workbench
+
+/// The `define` command: a plugin written in the language.
+enum DefineCommand: ShellCommand {
+    static let spec = CommandSpec(
+        "define", summary: "define a loss or a penalty in the language, used like the built-ins",
+        discussion: "define loss NAME d=\"EXPR\" g=\"EXPR\" makes a loss: D minimises d and G minimises g, where real and fake are D's raw outputs on the real and the generated batch (one value per sample). Expressions use numbers, the parameters, + - * / ^ (usual precedence, ^ groups to the right), mean and sum over the samples, softplus sigmoid log exp abs relu sqrt square tanh, min(a, b), max(a, b), clamp(x, low, high), and in d gradnorm(real|fake|mix): the per-sample norm of ∇ₓD at the real or generated samples or at random points between them (weights from the loss stream, as WGAN-GP). Other NAME=VALUE arguments declare real parameters with their defaults, optionally with a range and a line of help: lambda=10 or lambda=\"10 in 0..1e6: weight of the penalty\"; critic_steps and r1, which every loss has, may be given defaults too. define penalty NAME d=\"EXPR\" makes a trick that adds d, written the same way, to D's loss whatever the loss (trick on NAME switches it on; its gradnorm(mix) draws from the stream trick.NAME). A defined plugin is then listed, helped, completed and validated like a built-in; save writes the define before its use and checkpoints keep it. A name cannot be defined twice differently.",
+        positionals: [PositionalSpec("KIND", "what to define", completions: .words(definableWords)),
+                      PositionalSpec("NAME", "the new plugin's name")],
+        examples: ["define loss ls d=\"mean((real-1)^2)\" g=\"mean((fake-1)^2)\"",
+                   "define loss w d=\"mean(fake)-mean(real)\" g=\"-mean(fake)\"",
+                   "define loss gp g=\"-mean(fake)\" k=\"10 in 0..1e3: weight\" \\",
+                   "  d=\"mean(fake-real)+k*mean(gradnorm(mix)^2)\""],
+        ownNamedArguments: "d=\"EXPR\" g=\"EXPR\" [PARAM=DEFAULT…]")
+    /// Recorded, not configuration: format-1 configuration scripts, written before definitions existed,
+    /// never hold one.
+    static let role = CommandRole.recorded
+
+    /// The kinds that can be defined, as `define` spells them.
+    static var definableWords: [String] { PluginDefinition.words.map(\.word) }
+
+    static func run(_ invocation: Invocation, in shell: Interpreter) throws { try shell.define(invocation) }
+
+    /// The command that makes `definition` again.
+    static func line(_ definition: PluginDefinition) -> String {
+        // Expressions are always quoted: ( ) and , are not part of a bare word.
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        let arguments = definition.expressions.map { "\($0.role)=" + quoted($0.text) }
+            + definition.parameters.map { "\($0.name)=" + (Double($0.text) != nil ? $0.text : quoted($0.text)) }
+        return ([spec.name, definition.word, definition.name] + arguments).joined(separator: " ")
+    }
+}
+
+extension Interpreter {
+    /// `define KIND NAME role="EXPR"… [PARAM=DEFAULT…]`
+    func define(_ invocation: Invocation) throws {
+        guard invocation.positionals.count == 2, let word = invocation.text(0), let name = invocation.text(1) else {
+            throw invocation.failure("define needs a kind and a name; usage: \(DefineCommand.spec.usage)")
+        }
+        guard let kind = PluginDefinition.words.first(where: { $0.word == word })?.kind else {
+            throw invocation.failure("'\(word)' cannot be defined; define makes: " + DefineCommand.definableWords.joined(separator: ", "),
+                                     at: invocation.positionals[0].range)
+        }
+        func isRole(_ name: String) -> Bool { PluginDefinition.roles.values.contains { $0.contains(name) } }
+        var expressions: [(role: String, text: String)] = []
+        var parameters: [DefinedParameter] = []
+        for argument in invocation.named {
+            // A role of any kind is an expression, so that `g=` given to a penalty is refused as one.
+            if isRole(argument.name) {
+                expressions.append((argument.name, argument.value.text))
+                continue
+            }
+            do throws(ExpressionError) {
+                parameters.append(try DefinedParameter(name: argument.name, text: argument.value.text))
+            } catch {
+                throw invocation.diagnostic(inside: argument.name, error, subject: "parameter \(argument.name)")
+            }
+        }
+        let start = invocation.command.range.start
+        let definition: PluginDefinition
+        do throws(DefinitionError) {
+            definition = try PluginDefinition(kind: kind, name: name, expressions: expressions, parameters: parameters,
+                                              origin: "\(start.file):\(start.line)")
+        } catch {
+            guard let argument = error.argument else { throw invocation.failure("\(word) \(name): \(error.error.message)") }
+            throw invocation.diagnostic(inside: argument, error.error, subject: isRole(argument) ? argument : "parameter \(argument)")
+        }
+        do {
+            if try session.define(definition) {
+                session.record(.define(definition))
+                say("defined \(word) \(name)")
+            }
+        } catch let error as SessionError {
+            throw invocation.failure(error.description, at: invocation.positionals[1].range)
+        }
+    }
+}
+
+extension Invocation {
+    /// An error inside the value of the `name=` argument, its caret under the column of the script line
+    /// where the expression's character at `error.offset` is written.
+    func diagnostic(inside name: String, _ error: ExpressionError, subject: String) -> Diagnostic {
+        guard let argument = named.last(where: { $0.name == name }) else { return failure("\(subject): \(error)") }
+        let value = argument.value
+        // A quoted value starts one column before its text.
+        let quoted = if case .string = value.value { 1 } else { 0 }
+        let start = value.range.start
+        let range = SourceRange(start: SourceLocation(file: start.file, line: start.line, column: start.column + quoted + error.offset),
+                                length: error.length)
+        return failure("\(subject): \(error.message)", at: range)
+    }
+}
