@@ -364,8 +364,14 @@ public final class Session {
     }
 
     /// Starts over with `seed`: new streams, freshly initialised networks, empty optimizer memory, history
-    /// and iteration count; data, noise, models, loss, optimizer settings and hooks are kept.
+    /// and iteration count, and the tricks that are on made afresh; data, noise, models, loss and optimizer
+    /// settings are kept. The journal starts again with the configuration and the tricks.
     public func reseed(_ newSeed: UInt64) throws {
+        // The tricks start over too, made afresh after the networks as a replay of the journal (`seed`, the
+        // configuration, then each `trick on`) makes them; their changes are undone first, so that the
+        // configuration the journal starts with is the one they were switched on over.
+        let tricks = hooks.compactMap { $0 as? any Trick }
+        for trick in tricks.reversed() { removeHook(named: trick.name) }
         seed = newSeed
         streams = RandomStreams(seed: newSeed)
         for player in Player.allCases { players[player].optimizer = rule(player).makeOptimizer() }
@@ -377,7 +383,13 @@ public final class Session {
         history = History()
         pendingCritic = nil
         game = game?.restarted
-        journal = configuration.entries
+        var entries = configuration.entries
+        for trick in tricks {
+            guard let entry = Plugins.tricks.named(trick.name) else { throw SessionError("the trick \(trick.name) is no longer registered") }
+            addHook(try entry.make(trick.parameters, environment: trickEnvironment))
+            entries.append(.trickOn(PluginSetting(trick)))
+        }
+        journal = entries
     }
 }
 

@@ -88,6 +88,24 @@ final class KeepingWorkTests: XCTestCase {
                        file: file, line: line)
     }
 
+    /// `seed` starts the tricks that are on over as well, so the saved script (the configuration, then each
+    /// `trick on`) replays to the same bits, and a later `trick off` replays too.
+    func testTricksOnAtASeedReplayExactly() throws {
+        let sink = Sink()
+        let interpreter = try makeInterpreter(sink)
+        XCTAssertTrue(interpreter.execute("""
+            trick on vbn reference=8; trick on replay-buffer size=40; trick on instance-noise; trick on ttur
+            step 5
+            seed 2
+            step 4
+            trick off instance-noise
+            step 2
+            """, file: "t.gan"), "\(sink.drain().errors)")
+        XCTAssertEqual(Array(interpreter.session.journalLines.prefix(3)), ["seed 2", "data ring8 modes=8 radius=1 sigma=0.01", "noise normal dim=2"])
+        XCTAssertTrue(interpreter.session.journalLines.contains("trick on ttur g_lr=0.0001 d_lr=0.0004"), "\(interpreter.session.journalLines)")
+        try assertReplaysExactly(interpreter)
+    }
+
     func testATypoInsideDoIsFoundBeforeTraining() throws {
         let sink = Sink()
         let interpreter = try makeInterpreter(sink)

@@ -194,10 +194,12 @@ final class ExtraTrickTests: XCTestCase {
         let restored = session.hooks.first as! EMAGeneratorTrick
         XCTAssertFalse(restored === trick)
         XCTAssertTrue(try restored.average.forward(z, ForwardContext(training: false)).isBitwiseEqual(to: expected))
-        // A reseeded G (same shapes, fresh weights) restarts the average at its first update.
+        // A reseed makes the trick afresh, as `trick on` after `seed` would: its average starts at the new G.
         try session.reseed(11)
+        let fresh = session.hooks.first as! EMAGeneratorTrick
+        XCTAssertFalse(fresh === restored)
+        XCTAssertTrue(zip(fresh.average.parameters, session.generator.parameters).allSatisfy { $0.value.isBitwiseEqual(to: $1.value) })
         try session.train(iterations: 1)
-        XCTAssertTrue(zip(restored.average.parameters, session.generator.parameters).allSatisfy { $0.value.isBitwiseEqual(to: $1.value) })
         session.removeHook(named: "ema-generator")
         let trained = try session.generator.forward(z, ForwardContext(training: false))
         XCTAssertTrue(try session.generate(4, using: RandomStream(seed: 9, name: "z")).isBitwiseEqual(to: trained))

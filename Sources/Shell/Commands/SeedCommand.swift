@@ -5,7 +5,7 @@ import Workbench
 enum SeedCommand: ShellCommand {
     static let spec = CommandSpec(
         "seed", summary: "start the experiment over with a seed (fresh weights, streams and history)",
-        discussion: "Every random number of the session comes from named streams of this seed (data, noise, init.G, init.D, loss, one per trick; measurements, plots and exports draw from streams of their own), so the same seed and commands give the same numbers, bit for bit. The configuration is kept; weights, optimizer memory, history and iteration count start over.",
+        discussion: "Every random number of the session comes from named streams of this seed (data, noise, init.G, init.D, loss, one per trick; measurements, plots and exports draw from streams of their own), so the same seed and commands give the same numbers, bit for bit. The configuration is kept; weights, optimizer memory, history and iteration count start over, and the tricks that are on start over as if switched on again.",
         positionals: [PositionalSpec("N", "a non-negative integer")],
         examples: ["seed 7"])
     static let role = CommandRole.configuration

@@ -13,8 +13,9 @@ public final class EMAGeneratorTrick: Trick {
             After each G update, θ̄ ← β·θ̄ + (1 − β)·θ for every weight of G, starting from θ̄ = θ when the \
             trick is switched on; buffers (batch-norm running statistics) are copied as they are. Metrics, \
             plots and sample exports draw from the averaged G while the trick is on; training, the loss and \
-            D only ever see the trained G. If G is rebuilt (a new model, noise dimension or seed), the average \
-            starts again from the new G at its next update (until then, samples come from the old average). trick off drops the average.
+            D only ever see the trained G. If G is rebuilt (a new model or noise dimension), the average \
+            starts again from the new G at its next update (until then, samples come from the old average); a new seed \
+            starts the trick over at the new G. trick off drops the average.
             """,
         parameters: [beta.spec],
         reference: "Yazıcı et al., The Unusual Effectiveness of Averaging in GAN Training, ICLR 2019")
