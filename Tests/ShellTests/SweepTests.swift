@@ -1,6 +1,8 @@
 import XCTest
 import Foundation
 import _GantryTestSupport
+@testable import Workbench
+@testable import Shell
 
 /// `gantry sweep`: plans checked against the parameters' ranges, tasks that resume bit for bit after a
 /// SIGKILL, the three engines (a local pool, GNU parallel, a real single-node Slurm cluster) collecting the
@@ -370,6 +372,35 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(retried.status, 0, retried.output)
         XCTAssertEqual(try gantry(["sweep", "status", sweep]).output, "\(sweep): 2 tasks: 2 done, 0 running, 0 failed, 0 pending\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: sweep + "/results/2.failed"))
+    }
+
+    /// A full disk: a checkpoint that cannot be written leaves the task running (only resuming is lost), a result
+    /// that cannot be written leaves no result and no temporary file, and the task run again once there is room
+    /// resumes from its last complete checkpoint and ends with the bits of an uninterrupted run.
+    func testAFullDiskLosesNothingAndTheTaskEndsTheSameOnceThereIsRoom() throws {
+        let full = try SweepFolder.open(try plan("full")), clear = try SweepFolder.open(try plan("clear"))
+        let task = try full.task(1)
+        func summary(_ result: JSONValue?) -> [String?] {
+            ["final", "metrics", "expectations", "weights"].map { result?[$0]?.serialized }
+        }
+        defer { PointFile.simulatedFreeSpace.store(-1, ordering: .relaxed) }
+        // Room for the first checkpoint and its progress (about 9 KB) and nothing after.
+        PointFile.simulatedFreeSpace.store(12_000, ordering: .relaxed)
+        XCTAssertThrowsError(try SweepTaskRunner(folder: full, task: task).run(say: { _ in })) { error in
+            XCTAssertEqual("\(error)", "\(full.resultPath(1)): cannot write: No space left on device")
+        }
+        PointFile.simulatedFreeSpace.store(-1, ordering: .relaxed)
+        XCTAssertNil(try full.result(of: task))
+        let left = try FileManager.default.subpathsOfDirectory(atPath: full.path).filter { !$0.hasSuffix("lock") }.sorted()
+        XCTAssertEqual(left, ["manifest", "results", "script.gan", "tasks", "tasks/1", "tasks/1/checkpoint-8.safetensors",
+                              "tasks/1/log", "tasks/1/progress"], "only complete files are left")
+        let log = try read(full.logPath(1))
+        XCTAssertTrue(log.contains("cannot be checkpointed"), log)
+        XCTAssertEqual(try SweepTaskRunner(folder: full, task: task).run(say: { _ in }), 0)
+        XCTAssertEqual(try full.result(of: task)?["resumed"], .number("1"))
+        XCTAssertEqual(try SweepTaskRunner(folder: clear, task: try clear.task(1)).run(say: { _ in }), 0)
+        XCTAssertEqual(summary(try full.result(of: task)), summary(try clear.result(of: try clear.task(1))))
+        XCTAssertNotNil(summary(try full.result(of: task))[3])
     }
 
     // MARK: What the user reads
