@@ -33,6 +33,10 @@ extension CheckpointTests {
         let parameter = try loadError(try replacing("\"k\":\"2\"", "\"k\":\"two\""))
         XCTAssertTrue(parameter.contains("defines loss ckpt-def wrongly: k=, column 1: the default 'two' is not a finite number"), parameter)
         XCTAssertNil(Plugins.losses.named("ckpt-def"))
+        // A file refused after its definitions were read takes them back: a refusal changes nothing in the process.
+        let mismatched = try loadError(try resigned(good) { tensors, _ in tensors.removeAll { $0.0 == "D.2.bias" } })
+        XCTAssertTrue(mismatched.contains("tensor 'D.2.bias' (the bias of Linear D.2) is missing"), mismatched)
+        XCTAssertNil(Plugins.losses.named("ckpt-def"), "a refused checkpoint left its definition registered")
         // The file as written loads where the loss was never defined.
         let (fresh, drainFresh) = try makeInterpreter()
         run(fresh, "checkpoint load \(path("defined.safetensors")); step 1", drainFresh)

@@ -247,7 +247,16 @@ public struct Checkpoint {
     /// The saved session as a snapshot for `Session.install`, with notes for the user (a data file that
     /// changed), read from a checkpoint of format 2 on, which holds its configuration and journal as records.
     public func restore(memoryBudget: Int = TrainingFootprint.defaultBudget) throws -> (snapshot: SessionSnapshot, notes: [String]) {
-        try restore(configuration: try configuration(), journal: try journal(), memoryBudget: memoryBudget)
+        // Reading the configuration registers the definitions it carries; a file refused after that takes
+        // them back, so that a refusal changes nothing in this process.
+        let known = (losses: Set(Plugins.losses.names), tricks: Set(Plugins.tricks.names))
+        do {
+            return try restore(configuration: try configuration(), journal: try journal(), memoryBudget: memoryBudget)
+        } catch {
+            for name in Plugins.losses.names where !known.losses.contains(name) { Plugins.losses.unregister(named: name) }
+            for name in Plugins.tricks.names where !known.tricks.contains(name) { Plugins.tricks.unregister(named: name) }
+            throw error
+        }
     }
 
     /// The saved session as a snapshot, given its configuration and journal (as the file holds them, or as
