@@ -26,9 +26,6 @@ protocol ShellCommand {
     /// Why this use of it (its positional words) may not run during training although the command may,
     /// or nil.
     static func refusalDuringTraining(_ positionals: [String]) -> String?
-    /// Why `command`, a line of a checkpoint's journal naming this command, is not one the interpreter
-    /// itself would have written there, or nil.
-    static func journalProblem(_ command: Command) -> String?
     /// Runs it: validates everything before it changes anything.
     static func run(_ invocation: Invocation, in shell: Interpreter) throws
 }
@@ -37,7 +34,6 @@ extension ShellCommand {
     static var role: CommandRole { .action }
     static var runsDuringTraining: Bool { false }
     static func refusalDuringTraining(_ positionals: [String]) -> String? { nil }
-    static func journalProblem(_ command: Command) -> String? { nil }
 }
 
 /// Why a command could not be registered.

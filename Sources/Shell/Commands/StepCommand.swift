@@ -18,16 +18,6 @@ enum StepCommand: ShellCommand {
         case d, g
     }
 
-    /// The journal records only plain steps: `step N`, `step d` or `step g` (a `do=` would run its commands
-    /// when the saved script is run).
-    static func journalProblem(_ command: Command) -> String? {
-        guard command.arguments.count == 1, let count = command.positionals.first?.text,
-              SingleUpdate(rawValue: count) != nil || Int(count).map({ $0 >= 0 }) == true else {
-            return "is not a plain step; a checkpoint's journal holds only step N, step d and step g"
-        }
-        return nil
-    }
-
     static let every: ParameterKey<Int> = .integer("every", 0...1_000_000_000, default: 0,
                                                    "run `do` after every this many iterations (0: never)")
     static let actions: ParameterKey<String> = .text("do", default: "", "commands to run every `every` iterations")

@@ -17,14 +17,6 @@ enum TrickCommand: ShellCommand {
         case on, off, list
     }
 
-    /// The journal records tricks switched on or off, never `trick list`.
-    static func journalProblem(_ command: Command) -> String? {
-        guard let word = command.positionals.first?.text, let action = TrickAction(rawValue: word), action != .list else {
-            return "is not a trick switched on or off"
-        }
-        return nil
-    }
-
     static func run(_ invocation: Invocation, in shell: Interpreter) throws { try shell.trick(invocation) }
 }
 

@@ -90,7 +90,11 @@ enum JournalText {
             default: throw Problem(reason: "is not a trick switched on or off")
             }
         case StepCommand.spec.name:
-            let word = try line.word(0, of: 1)
+            // Only plain steps: a `do=` would run its commands when the saved script is run.
+            guard line.words.count == 1, line.assignments.isEmpty, !line.hasBlock else {
+                throw Problem(reason: "is not a plain step; a checkpoint's journal holds only step N, step d and step g")
+            }
+            let word = line.words[0]
             switch StepCommand.SingleUpdate(rawValue: word) {
             case .d: return .update(.discriminator)
             case .g: return .update(.generator)

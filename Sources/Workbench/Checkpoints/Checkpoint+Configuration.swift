@@ -156,6 +156,8 @@ struct ArchitectureWalk {
     let checkpoint: Checkpoint
     /// The record types of the layers the checkpoint's tricks put in, with each trick's parameters.
     var insertedLayers: [String: ParameterValues] = [:]
+    /// Every kind of layer a registered trick puts in, read once for the walk.
+    private let insertedKinds = NetworkRecord.insertedKinds
     /// The file's tensors by name.
     let entries: [String: SafeTensorsFile.Entry]
     /// The names of the tensors checked so far.
@@ -219,7 +221,7 @@ struct ArchitectureWalk {
             let path = "\(player.rawValue).\(index)"
             let fields = NetworkRecord.Fields(record: record, path: path, reader: TensorReader(checkpoint.file, path: checkpoint.path))
             let type = try fields.text("type")
-            if let kind = NetworkRecord.insertedKinds[type] {
+            if let kind = insertedKinds[type] {
                 guard let trick = insertedLayers[type] else {
                     throw failure("layer \(path) is a \(type), but no trick of the checkpoint puts one in \(player.rawValue)")
                 }
