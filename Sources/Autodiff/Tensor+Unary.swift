@@ -69,6 +69,21 @@ extension Tensor {
         return y.recorded("tanh", self, savesOutput: true) { g, c in [try g * (1 - c.output.squared())] }
     }
 
+    /// cos x, rounded once from the C library's Double cosine: the trigonometry of the data sets that
+    /// place modes on a circle. The derivative −sin x is written in tensor ops, so second order comes free.
+    public func cos() -> Tensor {
+        let y = unaryValue(.cosine)
+        guard Tensor.recordsGradient(self) else { return y }
+        return y.recorded("cos", self) { g, c in [try g * -c.input(0).sin()] }
+    }
+
+    /// sin x, rounded once from the C library's Double sine; its derivative is cos x.
+    public func sin() -> Tensor {
+        let y = unaryValue(.sine)
+        guard Tensor.recordsGradient(self) else { return y }
+        return y.recorded("sin", self) { g, c in [try g * c.input(0).cos()] }
+    }
+
     /// 1 / (1 + e^−x) with FastMath's monotone, compensated kernel (error in its documentation). A
     /// primitive rather than a composite of exp and division: no composite of our ops is both monotone and
     /// accurate in the negative tail. The derivative σ·(1 − σ) is written in tensor ops on the output.

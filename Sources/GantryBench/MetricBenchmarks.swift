@@ -14,7 +14,7 @@ let metricSuite = BenchmarkSuite(
     do {
         let layout = try RingGaussians.make().modes
         for type in Plugins.metrics.all {
-            let metric = try type.init(ParameterValues(type.spec))
+            let metric = try type.make(ParameterValues(type.spec))
             let n = metric.sampleCount
             let input = MetricInput(real: try ring(n, modes: 8, sigma: 0.01, seed: 1),
                                     generated: try ring(n, modes: 4, sigma: 0.05, seed: 2),

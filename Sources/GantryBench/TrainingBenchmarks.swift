@@ -52,7 +52,7 @@ func makeSession(_ configuration: TrainingConfiguration) throws -> Session {
     guard let datasetType = Plugins.datasets.named(configuration.dataset) else {
         throw SessionError("no data set \(configuration.dataset)")
     }
-    try session.setDataset(try datasetType.init(try ParameterValues(datasetType.spec, assignments: configuration.datasetAssignments)))
+    try session.setDataset(try datasetType.make(try ParameterValues(datasetType.spec, assignments: configuration.datasetAssignments)))
     try session.setNoise(NormalNoise(dimension: configuration.noiseDimension))
     try session.setModel(.generator, try MLPModel.make(configuration.generator))
     try session.setModel(.discriminator, try MLPModel.make(configuration.discriminator))

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
@@ -53,6 +54,10 @@ public enum UnaryOperation: Sendable, Equatable {
     case sign
     /// scale · x + shift, as one multiply then one add
     case affine(scale: Float, shift: Float)
+    /// cos x, computed in Double by the C library and rounded once to Float
+    case cosine
+    /// sin x, computed in Double by the C library and rounded once to Float
+    case sine
 }
 
 /// Out-of-place elementwise kernels over contiguous buffers, vectorised with `SIMD8<Float>`.
@@ -129,6 +134,8 @@ public enum Elementwise {
         case .affine(let scale, let shift):
             // A separate multiply and add (no FMA), so the result equals the two tensor ops it replaces.
             unaryLoop(x, y, count, { $0 * scale + shift }, { $0 * scale + shift })
+        case .cosine: for i in 0..<count { y[i] = Float(cos(Double(x[i]))) }
+        case .sine: for i in 0..<count { y[i] = Float(sin(Double(x[i]))) }
         }
     }
 

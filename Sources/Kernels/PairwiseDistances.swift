@@ -61,6 +61,20 @@ public enum PairwiseDistances {
         return total
     }
 
+    /// The distance from every query row to its nearest row of `points` (the first on ties), into
+    /// `out` (one per query); +∞ when there are no points.
+    public static func nearestDistances(queries q: UnsafePointer<Double>, count n: Int, points p: UnsafePointer<Double>,
+                                        count m: Int, dimension d: Int, into out: UnsafeMutablePointer<Double>) {
+        for i in 0..<n {
+            var best = Double.infinity
+            for j in 0..<m {
+                let s = squaredDistance(q + i * d, p + j * d, dimension: d)
+                if s < best { best = s }
+            }
+            out[i] = best.squareRoot()
+        }
+    }
+
     /// The n×m row-major matrix of Euclidean distances ‖xᵢ − yⱼ‖ into `out`.
     public static func distanceMatrix(_ x: UnsafePointer<Double>, count n: Int, _ y: UnsafePointer<Double>,
                                       count m: Int, dimension d: Int, into out: UnsafeMutablePointer<Double>) {

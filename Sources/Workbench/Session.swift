@@ -82,7 +82,7 @@ public final class Session {
             PlayerState(model: model, network: Sequential([]), rule: adam, optimizer: adam.makeOptimizer())
         }
         self.init(state: SessionState(
-            seed: seed, streams: RandomStreams(seed: seed), dataset: try ring.init(try ParameterValues(ring.spec)),
+            seed: seed, streams: RandomStreams(seed: seed), dataset: try ring.make(try ParameterValues(ring.spec)),
             noise: try NormalNoise(dimension: 2), loss: try NonSaturatingLoss(try ParameterValues(NonSaturatingLoss.spec)),
             players: PlayerStates(generator: player(), discriminator: player()), batchSize: 128), buildingNetworks: buildingNetworks)
         if buildingNetworks {
@@ -116,7 +116,7 @@ public final class Session {
         guard c.batchSize > 0 else { throw SessionError("a batch needs at least one sample, not \(c.batchSize)") }
         var state = SessionState(
             seed: c.seed, streams: RandomStreams(seed: c.seed),
-            dataset: try Plugins.datasets.entry(for: c.dataset).init(c.dataset.parameters),
+            dataset: try Plugins.datasets.entry(for: c.dataset).make(c.dataset.parameters),
             noise: try Plugins.noise.entry(for: c.noise).init(c.noise.parameters),
             loss: try Plugins.losses.entry(for: c.loss).make(c.loss.parameters),
             players: PlayerStates(generator: try player(.generator), discriminator: try player(.discriminator)),

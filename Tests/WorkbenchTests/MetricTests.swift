@@ -426,16 +426,16 @@ final class MetricTests: XCTestCase {
     func testRegistryListsEveryMetricOnce() throws {
         let spellings = Plugins.metrics.all.flatMap { [$0.spec.name] + $0.spec.aliases }
         XCTAssertEqual(Set(spellings).count, spellings.count, "a name or alias is used twice")
-        XCTAssertTrue(Plugins.metrics.named("EMD") == W1Metric.self)
-        XCTAssertTrue(Plugins.metrics.named("sliced") == SlicedWassersteinMetric.self)
+        XCTAssertTrue(Plugins.metrics.named("EMD")?.implementation == W1Metric.self)
+        XCTAssertTrue(Plugins.metrics.named("sliced")?.implementation == SlicedWassersteinMetric.self)
         XCTAssertNil(Plugins.metrics.named("fid"))
         for type in Plugins.metrics.all {
             for spelling in [type.spec.name] + type.spec.aliases {
-                XCTAssertTrue(Plugins.metrics.named(spelling.uppercased()) == type, "\(spelling) finds \(type.spec.name)")
+                XCTAssertTrue(Plugins.metrics.named(spelling.uppercased())?.spec.name == type.spec.name, "\(spelling) finds \(type.spec.name)")
             }
             XCTAssertEqual(type.spec.kind, .metric)
             XCTAssertNotNil(type.spec.reference, type.spec.name)
-            let metric = try type.init(ParameterValues(type.spec))
+            let metric = try type.make(ParameterValues(type.spec))
             XCTAssertEqual(metric.sampleCount, metric.parameters.integer("n"))
         }
     }
@@ -455,7 +455,7 @@ final class MetricTests: XCTestCase {
         try plain.train(iterations: 2)
         for type in Plugins.metrics.all {
             let small = type.spec.parameters.contains { $0.name == "n" } ? [("n", "300")] : []
-            let metric = try type.init(try ParameterValues(type.spec, assignments: small))
+            let metric = try type.make(try ParameterValues(type.spec, assignments: small))
             let first = try measured.measure(metric)
             XCTAssertEqual(try measured.measure(metric), first, "\(type.spec.name) changed on an unchanged session")
         }

@@ -120,7 +120,7 @@ final class ProbeTests: XCTestCase {
     func testMeasurementsFormSeries() throws {
         let session = try smallSession()
         try session.train(iterations: 2)
-        let modes = try Plugins.metrics.named("modes")!.init(try ParameterValues(Plugins.metrics.named("modes")!.spec, assignments: [("n", "100")]))
+        let modes = try Plugins.metrics.named("modes")!.make(try ParameterValues(Plugins.metrics.named("modes")!.spec, assignments: [("n", "100")]))
         try session.measure(modes)
         try session.train(iterations: 1)
         try session.measure(modes)

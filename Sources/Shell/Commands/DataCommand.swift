@@ -19,7 +19,7 @@ extension Interpreter {
         let type = try plugin(invocation, "data set", Plugins.datasets.all, spec: { $0.spec }, named: Plugins.datasets.named)
         let dataset: any Dataset
         do {
-            dataset = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
+            dataset = try type.make(try ParameterValues(type.spec, assignments: invocation.assignments))
         } catch let error as DataFileError {
             throw invocation.failure("\(error)", at: invocation.named.last { $0.value.text == error.path }?.value.range)
         }

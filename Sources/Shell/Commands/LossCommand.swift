@@ -21,7 +21,7 @@ extension Interpreter {
         let loss = try entry.make(try ParameterValues(entry.spec, assignments: invocation.assignments))
         try session.setLoss(loss)
         session.record(.loss(PluginSetting(loss)))
-        if !loss.isCrossEntropy, let trick = session.hooks.first(where: \.needsCrossEntropyLoss) {
+        if !loss.readsLabelTargets, let trick = session.hooks.first(where: \.needsCrossEntropyLoss) {
             say("note: \(trick.name) is on but \(entry.spec.name) has no real/fake targets: it has no effect "
                 + "until a cross-entropy loss (minimax, nonsaturating) is back")
         }

@@ -20,7 +20,7 @@ extension Interpreter {
     func metric(_ invocation: Invocation) throws {
         let type = try plugin(invocation, "metric", Plugins.metrics.all, spec: { $0.spec }, named: Plugins.metrics.named)
         let parameters = try ParameterValues(type.spec, assignments: invocation.assignments)
-        let metric = try type.init(parameters)
+        let metric = try type.make(parameters)
         if session.game != nil {
             throw invocation.failure("a toy game is being played: metrics measure the networks' samples; game off returns to them")
         }

@@ -22,8 +22,8 @@ extension ExpressionInputs {
 
 /// A loss defined in the language (`define loss NAME d="…" g="…"`): its expressions compiled to the
 /// engine's operations with this instance's parameter values. Like a built-in it takes `critic_steps` and
-/// `r1`; it is neither a cross-entropy nor a Wasserstein loss as far as label smoothing and the JS and W
-/// estimates are concerned, since nothing can tell that of an arbitrary expression.
+/// `r1`. Its family is what the definition declares (`family=`): a cross-entropy loss has the JS estimate
+/// recorded, a Wasserstein one the W estimate. Label smoothing never applies: d reads no targets.
 public final class DefinedLoss: Loss {
     /// What every defined loss shares; each instance's own declaration is its definition's.
     public static let spec = PluginSpec(
@@ -73,6 +73,7 @@ public final class DefinedLoss: Loss {
     /// Each point where d takes ∇ₓD, and R1's when it is on.
     public var gradientPenalties: Int { discriminator.gradientPoints.count + (hasR1 ? 1 : 0) }
 
-    public var isCrossEntropy: Bool { false }
-    public var estimatesWasserstein: Bool { false }
+    public var isCrossEntropy: Bool { definition.family == .crossEntropy }
+    public var estimatesWasserstein: Bool { definition.family == .wasserstein }
+    public var readsLabelTargets: Bool { false }
 }

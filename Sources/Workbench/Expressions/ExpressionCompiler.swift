@@ -1,4 +1,5 @@
 import Autodiff
+import Kernels
 
 /// What an expression reads while it is evaluated: its vectors, and D's input gradient at each point,
 /// taken at most once per evaluation however often the expression names the point.
@@ -43,6 +44,9 @@ public struct CompiledExpression {
     /// guard counts as gradient penalties.
     public var gradientPoints: [GradientPoint] { root.gradientPoints }
 
+    /// The variables and matrices it reads.
+    public var variables: Set<String> { root.readNames }
+
     /// The value on `inputs`, a scalar tensor.
     public func evaluate(_ inputs: ExpressionInputs) throws -> Tensor { try Self.evaluate(root, inputs) }
 
@@ -66,7 +70,25 @@ public struct CompiledExpression {
             case .sqrt: return value.squareRoot()
             case .square: return value.squared()
             case .tanh: return value.tanh()
+            case .cos: return value.cos()
+            case .sin: return value.sin()
+            case .step: return value.isGreater(than: 0)
             }
+        case .matrix(let name): return try inputs.variable(name)
+        case .rowReduction(let norm, let m):
+            let value = try evaluate(m, inputs)
+            return try norm ? value.rowNorms().reshaped([-1, 1]) : value.sum(axis: 1, keepingDimension: true)
+        case .column(let m, let j):
+            let value = try evaluate(m, inputs)
+            guard value.rank == 2, j < value.shape[1] else {
+                throw SessionError("col(…, \(j)) reads column \(j), but the samples have \(value.rank == 2 ? value.shape[1] : 1) "
+                                   + "coordinates (columns count from 0)")
+            }
+            return try value.slice(axis: 1, j..<(j + 1))
+        case .nearest(let a, let b):
+            return try Self.nearestDistances(try evaluate(a, inputs), try evaluate(b, inputs))
+        case .draw, .pick:
+            throw SessionError("draws and pick are evaluated sample by sample, by a defined data set")
         case .reduction(let mean, let x):
             let value = try evaluate(x, inputs)
             return mean ? value.mean() : value.sum()
@@ -111,5 +133,26 @@ public struct CompiledExpression {
             default: return try x / y
             }
         }
+    }
+
+    /// The distance from each row of `a` to the nearest row of `b`, a column; a constant (nothing
+    /// differentiates a metric), computed in Double by the pairwise kernel.
+    static func nearestDistances(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        guard a.rank == 2, b.rank == 2, a.shape[1] == b.shape[1] else {
+            throw SessionError("nearest(a, b) needs two sets of samples of one dimension")
+        }
+        let n = a.shape[0], m = b.shape[0], d = a.shape[1]
+        guard n > 0, m > 0, d > 0 else { throw SessionError("nearest(a, b) needs samples in both sets") }
+        let queries = a.scalars.map(Double.init), points = b.scalars.map(Double.init)
+        var distances = [Double](repeating: 0, count: n)
+        queries.withUnsafeBufferPointer { q in
+            points.withUnsafeBufferPointer { p in
+                distances.withUnsafeMutableBufferPointer { out in
+                    PairwiseDistances.nearestDistances(queries: q.baseAddress!, count: n, points: p.baseAddress!, count: m,
+                                                       dimension: d, into: out.baseAddress!)
+                }
+            }
+        }
+        return try Tensor(distances.map { Float($0) }, shape: [n, 1])
     }
 }

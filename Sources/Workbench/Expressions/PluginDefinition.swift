@@ -82,6 +82,15 @@ public struct DefinitionError: Error, Equatable, Sendable, CustomStringConvertib
     public var description: String { argument.map { "\($0)=, \(error)" } ?? error.message }
 }
 
+/// What a defined loss declares it is, for what depends on the loss's family: a cross-entropy loss (D a
+/// classifier: the JS estimate is recorded), a Wasserstein critic (the W estimate is recorded), or neither.
+/// Nothing can tell that of an arbitrary expression, so the definition says it (`family=`).
+public enum LossFamily: String, CaseIterable, Sendable {
+    case crossEntropy = "cross-entropy"
+    case wasserstein
+    case other
+}
+
 /// A plugin written in the language: its kind, its name, its expressions by role and its parameters, and
 /// where it was defined. A definition is data (a checkpoint keeps it as a record) and becomes a registry
 /// entry like any built-in plugin (`register`): help, completion, validation, `list`, `save` and
@@ -100,10 +109,36 @@ public struct PluginDefinition: Equatable, Sendable {
 
     /// The kinds that can be defined, and each kind's roles in the order they are written. A penalty is a
     /// trick whose term is added to D's loss.
-    public static let roles: [PluginKind: [String]] = [.loss: ["d", "g"], .trick: ["d"]]
+    /// A metric has `value` and any number of further named values; a data set has its coordinates and
+    /// its named draws (see `isExpression`).
+    public static let roles: [PluginKind: [String]] = [.loss: ["d", "g"], .trick: ["d"], .metric: ["value"], .dataset: []]
 
     /// The word `define` takes for each kind that can be defined, in the order help lists them.
-    public static let words: [(word: String, kind: PluginKind)] = [("loss", .loss), ("penalty", .trick)]
+    public static let words: [(word: String, kind: PluginKind)] = [("loss", .loss), ("penalty", .trick), ("metric", .metric),
+                                                                   ("data", .dataset)]
+
+    /// The names of a data set's coordinates, in order: x, y, z, or x1, x2, … for any dimension.
+    static func isCoordinate(_ name: String) -> Bool {
+        if ["x", "y", "z"].contains(name) { return true }
+        guard name.count >= 2, name.first == "x", let index = Int(name.dropFirst()), index >= 1 else { return false }
+        return String(index) == name.dropFirst()
+    }
+
+    /// Whether the `name=` argument of a `define` of `kind` is an expression (or a draw) rather than a
+    /// parameter: a role of a loss or penalty always is; for a metric `value` is, and so is any other
+    /// argument that is not a parameter's number; for a data set every coordinate is, and so is any other
+    /// argument that is not a number (a named draw).
+    public static func isExpression(_ kind: PluginKind, _ name: String, _ text: String) -> Bool {
+        switch kind {
+        case .metric where name == "value": return true
+        case .dataset where isCoordinate(name): return true
+        case .metric, .dataset: return (try? DefinedParameter(name: name, text: text)) == nil
+        default: return roles.values.contains { $0.contains(name) }
+        }
+    }
+
+    /// The argument that declares a loss's family.
+    public static let familyArgument = "family"
 
     /// The word for what this definition makes ("loss", "penalty").
     public var word: String { Self.words.first { $0.kind == kind }?.word ?? kind.rawValue }
@@ -118,13 +153,15 @@ public struct PluginDefinition: Equatable, Sendable {
     public let parameters: [DefinedParameter]
     /// Where it was defined ("run.gan:3"); not part of what the definition is.
     public let origin: String
+    /// What a loss declares it is (`other` for every other kind).
+    public let family: LossFamily
     /// The parameters of the plugin: those declared, then those of its kind it did not redeclare.
     public let parameterSpecs: [ParameterSpec]
 
     /// A definition, checked: a definable kind, a plugin name, every role given, parameter names that
     /// clash with nothing, and every expression valid with the default values.
     public init(kind: PluginKind, name: String, expressions: [(role: String, text: String)],
-                parameters: [DefinedParameter], origin: String) throws(DefinitionError) {
+                parameters: [DefinedParameter], family: LossFamily = .other, origin: String) throws(DefinitionError) {
         guard let roles = Self.roles[kind], let word = Self.words.first(where: { $0.kind == kind })?.word else {
             throw DefinitionError("a \(kind.rawValue) cannot be defined in the language; definable: "
                                   + Self.words.map(\.word).joined(separator: ", "))
@@ -133,24 +170,71 @@ public struct PluginDefinition: Equatable, Sendable {
               name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
             throw DefinitionError("'\(name)' cannot name a \(word): use letters, digits, - and _, starting with a letter")
         }
-        for given in expressions where !roles.contains(given.role) {
-            throw DefinitionError(given.role, ExpressionError("a \(word) has no expression \(given.role)=; it has "
-                                                              + roles.map { "\($0)=" }.joined(separator: " "), at: 0))
+        guard family == .other || kind == .loss else {
+            throw DefinitionError(Self.familyArgument, ExpressionError("only a loss declares a family", at: 0))
+        }
+        // Losses and penalties keep the names they reserved before metrics and data sets could be defined, so
+        // that their definitions written then still read.
+        let legacy = ["mean", "sum", "softplus", "sigmoid", "log", "exp", "abs", "relu", "sqrt", "square", "tanh",
+                      "min", "max", "clamp", "gradnorm"]
+        let reserved = Set(roles + Self.variables(kind) + GradientPoint.allCases.map(\.rawValue)
+                           + (kind == .loss || kind == .trick ? legacy + [Self.familyArgument]
+                              : ExpressionChecker.functionNames + ExpressionChecker.constantNames + ["x", "xg", "y", "z"]))
+        func validName(_ name: String) -> Bool {
+            name.first.map(ExpressionLexer.isNameStart) == true
+                && name.allSatisfy { ExpressionLexer.isNameStart($0) || ($0.isASCII && $0.isNumber) }
         }
         var ordered: [Expression] = []
-        for role in roles {
-            guard let given = expressions.first(where: { $0.role == role }) else {
-                throw DefinitionError("a \(word) needs " + roles.map { "\($0)=\"…\"" }.joined(separator: " ")
-                                      + "; \(role)= is missing")
+        switch kind {
+        case .metric:
+            guard let value = expressions.first(where: { $0.role == "value" }) else {
+                throw DefinitionError("a metric needs value=\"…\" (and may name more values: spread=\"…\"); value= is missing")
             }
-            ordered.append(Expression(role: role, text: given.text))
+            ordered.append(Expression(role: "value", text: value.text))
+            for given in expressions where given.role != "value" {
+                guard validName(given.role), !reserved.contains(given.role), !ordered.contains(where: { $0.role == given.role }) else {
+                    throw DefinitionError(given.role, ExpressionError("'\(given.role)' cannot name a value of a metric", at: 0))
+                }
+                ordered.append(Expression(role: given.role, text: given.text))
+            }
+        case .dataset:
+            let coordinates = expressions.filter { Self.isCoordinate($0.role) }
+            guard !coordinates.isEmpty else {
+                throw DefinitionError("a data set needs its coordinates: x=\"…\" y=\"…\" (x, y, z, or x1, x2, … for more)")
+            }
+            let names = coordinates.map(\.role)
+            let lettered = names.allSatisfy { ["x", "y", "z"].contains($0) }
+            let expected = lettered ? Array(["x", "y", "z"].prefix(names.count)) : (1...names.count).map { "x\($0)" }
+            guard Set(names) == Set(expected), names.count == expected.count else {
+                let missing = expected.first { !names.contains($0) } ?? expected.last!
+                throw DefinitionError("the coordinates are x, y, z in order or x1, x2, … without a gap: "
+                                      + "\(names.joined(separator: ", ")) lacks \(lettered || names.contains(missing) ? missing : "the x1, x2, … spelling")")
+            }
+            for given in expressions where !Self.isCoordinate(given.role) {
+                guard validName(given.role), !reserved.contains(given.role), !ordered.contains(where: { $0.role == given.role }) else {
+                    throw DefinitionError(given.role, ExpressionError("'\(given.role)' cannot name a draw", at: 0))
+                }
+                ordered.append(Expression(role: given.role, text: given.text))
+            }
+            for name in expected { ordered.append(Expression(role: name, text: coordinates.first { $0.role == name }!.text)) }
+        default:
+            for given in expressions where !roles.contains(given.role) {
+                throw DefinitionError(given.role, ExpressionError("a \(word) has no expression \(given.role)=; it has "
+                                                                  + roles.map { "\($0)=" }.joined(separator: " "), at: 0))
+            }
+            for role in roles {
+                guard let given = expressions.first(where: { $0.role == role }) else {
+                    throw DefinitionError("a \(word) needs " + roles.map { "\($0)=\"…\"" }.joined(separator: " ")
+                                          + "; \(role)= is missing")
+                }
+                ordered.append(Expression(role: role, text: given.text))
+            }
         }
-        let reserved = Set(roles + Self.variables(kind) + GradientPoint.allCases.map(\.rawValue) + ExpressionChecker.functionNames)
         var seen: Set<String> = []
         for parameter in parameters {
-            let valid = parameter.name.first.map(ExpressionLexer.isNameStart) == true
-                && parameter.name.allSatisfy { ExpressionLexer.isNameStart($0) || ($0.isASCII && $0.isNumber) }
-            guard valid, !reserved.contains(parameter.name), seen.insert(parameter.name).inserted else {
+            let valid = validName(parameter.name)
+            guard valid, !reserved.contains(parameter.name), !ordered.contains(where: { $0.role == parameter.name }),
+                  seen.insert(parameter.name).inserted else {
                 throw DefinitionError(parameter.name, ExpressionError(
                     valid ? "'\(parameter.name)' is taken: parameters need names of their own"
                           : "'\(parameter.name)' cannot name a parameter: use letters, digits and _", at: 0))
@@ -161,31 +245,56 @@ public struct PluginDefinition: Equatable, Sendable {
         self.expressions = ordered
         self.parameters = parameters
         self.origin = origin
+        self.family = family
         parameterSpecs = try Self.parameterSpecs(kind, parameters)
         guard let defaults = try? ParameterValues(PluginSpec(kind: kind, name: name, summary: "", discussion: "", parameters: parameterSpecs)) else {
             throw DefinitionError("the defaults of \(name) are not valid values of its parameters")
         }
         for expression in ordered {
             do throws(ExpressionError) {
-                _ = try CompiledExpression(expression.text, in: scope(expression.role, defaults))
+                if kind == .dataset {
+                    _ = try compiledCoordinateOrDraw(expression, defaults)
+                } else {
+                    _ = try CompiledExpression(expression.text, in: scope(expression.role, defaults))
+                }
             } catch {
                 throw DefinitionError(expression.role, error)
             }
         }
     }
 
+    /// A data set's coordinate, checked; or its named draw, which must be one draw call.
+    func compiledCoordinateOrDraw(_ expression: Expression, _ values: ParameterValues) throws(ExpressionError) -> CheckedExpression {
+        let node = try ExpressionParser.parse(expression.text)
+        let checked = try ExpressionChecker.check(node, in: scope(expression.role, values))
+        if !Self.isCoordinate(expression.role) {
+            guard case .draw = checked else {
+                throw ExpressionError("a named draw is one of uniform(), uniform(low, high), normal(), normal(mean, deviation), "
+                                      + "choice(K); a number declares a parameter", at: node.offset, length: node.length)
+            }
+        }
+        return checked
+    }
+
+    /// The named draws of a data set, in the order they are drawn.
+    var drawNames: [String] { kind == .dataset ? expressions.map(\.role).filter { !Self.isCoordinate($0) } : [] }
+
     /// Equal kind, name, expressions and parameters, wherever each was defined.
     public static func == (lhs: PluginDefinition, rhs: PluginDefinition) -> Bool {
         lhs.kind == rhs.kind && lhs.name == rhs.name && lhs.expressions == rhs.expressions && lhs.parameters == rhs.parameters
+            && lhs.family == rhs.family
     }
 
     /// The vectors the expressions of `kind` read.
-    static func variables(_ kind: PluginKind) -> [String] { ["real", "fake"] }
+    static func variables(_ kind: PluginKind) -> [String] { kind == .dataset ? [] : ["real", "fake"] }
+
+    /// The samples a metric's `n` draws per set by default.
+    static let metricSampleCount: ParameterKey<Int> = .integer("n", 1...1_000_000, default: 1000, "samples per set")
 
     private static func parameterSpecs(_ kind: PluginKind, _ declared: [DefinedParameter]) throws(DefinitionError) -> [ParameterSpec] {
         var specs: [ParameterSpec] = []
         // What every loss takes; a penalty has only what it declares.
-        var common = kind == .loss ? LossParameters.common(criticSteps: 1) : []
+        var common = kind == .loss ? LossParameters.common(criticSteps: 1) : kind == .metric ? [metricSampleCount.spec] : []
         for parameter in declared {
             if let index = common.firstIndex(where: { $0.name == parameter.name }) {
                 // A definition may change the default of a parameter every loss has, within its kind.
@@ -219,6 +328,23 @@ public struct PluginDefinition: Equatable, Sendable {
     public func scope(_ role: String, _ values: ParameterValues) -> ExpressionScope {
         var numbers: [String: Float] = [:]
         for parameter in parameters { numbers[parameter.name] = Float(values.real(parameter.name)) }
+        if kind == .metric {
+            return ExpressionScope(role: role, variables: ["real", "fake"], parameters: numbers, allowsGradientNorms: false,
+                                   matrices: ["x", "xg"], subject: "a metric")
+        }
+        if kind == .dataset {
+            let draws = Self.isCoordinate(role) ? drawNames : []
+            var unavailable: [String: String] = [:]
+            for name in expressions.map(\.role) where Self.isCoordinate(name) {
+                unavailable[name] = "\(name) is a coordinate of the sample: coordinates cannot read each other; "
+                    + "draw a named value (t=\"uniform()\") and use it in both"
+            }
+            for name in ["x", "xg", "real", "fake"] where unavailable[name] == nil {
+                unavailable[name] = "\(name) is not available in data: a data set draws its samples from its draws alone"
+            }
+            return ExpressionScope(role: role, variables: draws, unavailable: unavailable, parameters: numbers,
+                                   allowsGradientNorms: false, perSample: true, subject: "a coordinate")
+        }
         if role == "g" {
             return ExpressionScope(role: role, variables: ["fake"],
                                    unavailable: ["real": "real is not available in g: G's loss sees only D's outputs on generated samples"],
@@ -235,10 +361,25 @@ public struct PluginDefinition: Equatable, Sendable {
         let written = expressions.map { "\($0.role) = \($0.text)" }.joined(separator: "; ")
         let terms = "real and fake are D's raw outputs on the real and the generated batch (one value per sample) and "
             + "gradnorm(real|fake|mix) is the per-sample norm of D's input gradient"
-        let discussion = kind == .loss
-            ? "Defined in the language. D minimises d and G minimises g, where \(terms). \(written)."
-            : "Defined in the language: d is added to D's loss, whatever the loss, where \(terms); gradnorm(mix) draws "
+        let discussion: String
+        switch kind {
+        case .loss:
+            let declared = switch family {
+            case .crossEntropy: " It declares itself a cross-entropy loss: the JS estimate is recorded."
+            case .wasserstein: " It declares itself a Wasserstein critic: the W estimate is recorded."
+            case .other: ""
+            }
+            discussion = "Defined in the language. D minimises d and G minimises g, where \(terms).\(declared) \(written)."
+        case .metric:
+            discussion = "Defined in the language: measured on n fresh real samples x and n generated ones xg (a row per "
+                + "sample) and D's raw outputs on them, real and fake; each named expression is one value. \(written)."
+        case .dataset:
+            discussion = "Defined in the language: each sample draws its named draws once (in the order written, from "
+                + "the data stream), then the draws written inside its coordinates, and computes its coordinates. \(written)."
+        default:
+            discussion = "Defined in the language: d is added to D's loss, whatever the loss, where \(terms); gradnorm(mix) draws "
                 + "from the stream trick.\(name). \(written)."
+        }
         return PluginSpec(kind: kind, name: name, summary: "defined \(word): " + written, discussion: discussion,
                           parameters: parameterSpecs, reference: "define \(word) \(name), at \(origin)")
     }
@@ -248,6 +389,12 @@ public struct PluginDefinition: Equatable, Sendable {
         switch kind {
         case .trick:
             let entry = Plugins.tricks.named(name)
+            return (entry != nil, entry?.definition)
+        case .metric:
+            let entry = Plugins.metrics.named(name)
+            return (entry != nil, entry?.definition)
+        case .dataset:
+            let entry = Plugins.datasets.named(name)
             return (entry != nil, entry?.definition)
         default:
             let entry = Plugins.losses.named(name)
@@ -260,6 +407,8 @@ public struct PluginDefinition: Equatable, Sendable {
         switch entry {
         case .loss(let setting): Plugins.losses.named(setting.name)?.definition
         case .trickOn(let setting): Plugins.tricks.named(setting.name)?.definition
+        case .metric(let setting): Plugins.metrics.named(setting.name)?.definition
+        case .dataset(let setting): Plugins.datasets.named(setting.name)?.definition
         default: nil
         }
     }
@@ -275,6 +424,14 @@ public struct PluginDefinition: Equatable, Sendable {
                 plan: { plan, parameters in
                     if let penalty = try? DefinedPenalty(self, parameters) { penalty.plan(&plan) }
                 }))
+        case .metric:
+            try Plugins.metrics.register(PluginEntry(spec: spec, implementation: DefinedMetric.self, definition: self) {
+                try DefinedMetric(self, $0)
+            })
+        case .dataset:
+            try Plugins.datasets.register(PluginEntry(spec: spec, implementation: DefinedData.self, definition: self) {
+                try DefinedData(self, $0)
+            })
         default:
             try Plugins.losses.register(PluginEntry(spec: spec, implementation: DefinedLoss.self, definition: self) {
                 try DefinedLoss(self, $0)
@@ -318,7 +475,7 @@ public struct PluginDefinition: Equatable, Sendable {
             ("expressions", .object(expressions.map { ($0.role, .string($0.text)) })),
             ("parameters", .object(parameters.map { ($0.name, .string($0.text)) })),
             ("origin", .string(origin)),
-        ])
+        ] + (family == .other ? [] : [("family", .string(family.rawValue))]))
     }
 
     /// The definition a record describes, checked as `define` checks it.
@@ -327,6 +484,14 @@ public struct PluginDefinition: Equatable, Sendable {
               let name = record["name"]?.stringValue, let expressions = record["expressions"]?.objectValue,
               let parameters = record["parameters"]?.objectValue, let origin = record["origin"]?.stringValue else {
             throw SessionError("a definition record needs a kind, a name, expressions, parameters and an origin")
+        }
+        var family = LossFamily.other
+        if let declared = record["family"] {
+            guard let word = declared.stringValue, let known = LossFamily(rawValue: word) else {
+                throw SessionError("definition \(name) has a family that is none of "
+                                   + LossFamily.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            family = known
         }
         func text(_ value: JSONValue, _ key: String) throws -> String {
             guard let text = value.stringValue else { throw SessionError("definition \(name) has a non-text \(key)") }
@@ -342,7 +507,7 @@ public struct PluginDefinition: Equatable, Sendable {
                     } catch {
                         throw DefinitionError(key, error)
                     }
-                }, origin: origin)
+                }, family: family, origin: origin)
         } catch let error as DefinitionError {
             throw SessionError("defines \(kind.rawValue) \(name) wrongly: \(error)")
         } catch let error as ExpressionError {

@@ -51,6 +51,8 @@ public protocol Loss: Plugin {
     var isCrossEntropy: Bool { get }
     /// Whether D is a critic whose mean D(x) − mean D(x̃) estimates the Wasserstein distance.
     var estimatesWasserstein: Bool { get }
+    /// Whether D's loss reads the real and fake targets of label smoothing (`realTarget`, `fakeTarget`).
+    var readsLabelTargets: Bool { get }
     /// Work after each D update (WGAN's weight clipping).
     func afterDiscriminatorUpdate(_ discriminatorParameters: [Tensor]) throws -> [Tensor]?
     /// The number of D updates before the G update of iteration `iteration` (0-based).
@@ -62,6 +64,9 @@ public protocol Loss: Plugin {
 }
 
 extension Loss {
+    /// A cross-entropy loss reads the targets; another has none.
+    public var readsLabelTargets: Bool { isCrossEntropy }
+
     /// Not playable in the Dirac-GAN by default.
     public static var diracForm: DiracGameForm? { nil }
 

@@ -40,3 +40,15 @@ extension Dataset {
         try Self(ParameterValues(spec, assignments: assignments))
     }
 }
+
+extension PluginEntry<any Dataset> {
+    /// The entry of a data set type.
+    public init(_ type: any Dataset.Type) {
+        self.init(spec: type.spec, implementation: type, make: { try type.init($0) })
+    }
+}
+
+extension PluginRegistry<PluginEntry<any Dataset>> {
+    /// Adds a data set type after the others (see `register(_:)`).
+    public func register(_ type: any Dataset.Type) throws { try register(PluginEntry(type)) }
+}

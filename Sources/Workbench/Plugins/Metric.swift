@@ -90,3 +90,15 @@ public protocol Metric: Plugin {
     /// Measures; throws `MetricError` for inputs it cannot handle (wrong dimension, no mode layout).
     func measure(_ input: MetricInput) throws -> MetricReport
 }
+
+extension PluginEntry<any Metric> {
+    /// The entry of a metric type.
+    public init(_ type: any Metric.Type) {
+        self.init(spec: type.spec, implementation: type, make: { try type.init($0) })
+    }
+}
+
+extension PluginRegistry<PluginEntry<any Metric>> {
+    /// Adds a metric type after the others (see `register(_:)`).
+    public func register(_ type: any Metric.Type) throws { try register(PluginEntry(type)) }
+}

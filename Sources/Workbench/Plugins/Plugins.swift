@@ -18,25 +18,25 @@ public enum Plugins {
     ].map(TrickEntry.init), spec: { $0.spec })
 
     /// The data sets: mode-collapse benchmarks first, then the WGAN-GP toys, GAN Lab's four, the analytic
-    /// examples and files.
-    public static let datasets = PluginRegistry<any Dataset.Type>(.dataset, [
+    /// examples and files. Entries are values, so that a data set defined in the language (`define data`) is one.
+    public static let datasets = PluginRegistry<PluginEntry<any Dataset>>(.dataset, [
         RingGaussians.self, GridGaussians.self,
         EightGaussians.self, TwentyFiveGaussians.self, SwissRoll.self,
         GANLabLine.self, GANLabTwoGaussians.self, GANLabRing.self, GANLabDisjoint.self,
         ParallelLines.self, GaussianMixture1D.self, UniformCube.self, PointCloud.self,
-    ], spec: { $0.spec })
+    ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The distributions of the generator's input.
     public static let noise = PluginRegistry<any NoiseDistribution.Type>(.noise, [
         NormalNoise.self, UniformNoise.self,
     ], spec: { $0.spec })
 
-    /// The measurements.
-    public static let metrics = PluginRegistry<any Metric.Type>(.metric, [
+    /// The measurements. Entries are values, so that a metric defined in the language (`define metric`) is one.
+    public static let metrics = PluginRegistry<PluginEntry<any Metric>>(.metric, [
         ModesMetric.self, W1Metric.self, SlicedWassersteinMetric.self, MMDMetric.self, EnergyMetric.self,
         PrecisionRecallMetric.self, DensityCoverageMetric.self, HistogramMetric.self, CriticMetric.self,
         BatchDependenceMetric.self,
-    ], spec: { $0.spec })
+    ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The two-player toy games.
     public static let games = PluginRegistry<any Game.Type>(.game, [XYGame.self, DiracGame.self], spec: { $0.spec })

@@ -34,7 +34,7 @@ public final class LabelSmoothing: StatelessTrick {
     /// Refused when the session's loss is not a cross-entropy loss: silently ignoring α would mislead.
     public convenience init(_ parameters: ParameterValues, environment: TrickEnvironment) throws {
         let loss = environment.session.loss
-        guard loss.isCrossEntropy else {
+        guard loss.readsLabelTargets else {
             throw SessionError(Self.refusal(lossName: loss.name))
         }
         self.init(restoring: parameters)
