@@ -8,20 +8,26 @@ extension Interpreter {
     public static func check(_ source: String, file: String) -> [Diagnostic] {
         do {
             var diagnostics: [Diagnostic] = []
-            for command in try Parser.parseScript(source, file: file) { check(command, into: &diagnostics) }
+            var defined: [PluginSpec] = []
+            for command in try Parser.parseScript(source, file: file) { check(command, into: &diagnostics, defined: &defined) }
             return diagnostics
         } catch {
             return [error]
         }
     }
 
-    private static func check(_ command: Command, into diagnostics: inout [Diagnostic]) {
+    /// Checks `command`; a `define` is checked as it would run, and the plugin it makes is known to the
+    /// commands after it (`defined`), so that their parameters are checked against its declaration.
+    private static func check(_ command: Command, into diagnostics: inout [Diagnostic], defined: inout [PluginSpec]) {
         do {
             let spec = try CommandTable.resolve(command)
             let invocation = try Invocation(command: command, spec: spec)
+            if spec.name == DefineCommand.spec.name {
+                defined.append(try definition(invocation).spec)
+            }
             do {
                 if let kind = spec.pluginKind {
-                    if let declaration = pluginDeclaration(kind, spec, invocation) {
+                    if let declaration = pluginDeclaration(kind, spec, invocation, defined) {
                         _ = try ParameterValues(declaration, assignments: invocation.assignments)
                     } else if spec.pluginIsOptional && invocation.text(spec.pluginPositional) == nil {
                         // The current plugin is kept, and only running knows which: check against them all.
@@ -42,7 +48,7 @@ extension Interpreter {
             diagnostics.append(Diagnostic(severity: .error, message: "\(error)", range: command.verbRange,
                                           sourceLine: command.sourceLine, notes: []))
         }
-        for inner in command.block ?? [] { check(inner, into: &diagnostics) }
+        for inner in command.block ?? [] { check(inner, into: &diagnostics, defined: &defined) }
     }
 
     /// The parameters the plugins of `kind` declare, each name once (its first declaration).
@@ -53,8 +59,9 @@ extension Interpreter {
 
     /// The declaration whose parameters a plugin command's key=value arguments belong to, when it is named
     /// (found as the command finds it: ignoring case, aliases after names).
-    private static func pluginDeclaration(_ kind: PluginKind, _ spec: CommandSpec, _ invocation: Invocation) -> PluginSpec? {
+    private static func pluginDeclaration(_ kind: PluginKind, _ spec: CommandSpec, _ invocation: Invocation,
+                                          _ defined: [PluginSpec]) -> PluginSpec? {
         guard let name = invocation.text(spec.pluginPositional) else { return kind == .model ? Plugins.defaultModel.spec : nil }
-        return Plugins.spec(kind, named: name)
+        return Plugins.spec(kind, named: name) ?? defined.first { $0.kind == kind && $0.name.lowercased() == name.lowercased() }
     }
 }

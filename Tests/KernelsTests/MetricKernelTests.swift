@@ -82,6 +82,23 @@ final class MetricKernelTests: XCTestCase {
         }
     }
 
+    func testNearestDistancesMatchAPlainLoop() {
+        for (d, quantum) in [(1, Double?.none), (2, 0.5), (3, nil), (7, nil)] {
+            let x = rows(13, d, seed: 6, quantum: quantum), y = rows(9, d, seed: 7, quantum: quantum)
+            let expected = x.map { a in y.map { b in distance(a, b) }.min()! }
+            var got = [Double](repeating: -1, count: 13)
+            x.flatMap { $0 }.withUnsafeBufferPointer { xs in
+                y.flatMap { $0 }.withUnsafeBufferPointer { ys in
+                    got.withUnsafeMutableBufferPointer { out in
+                        PairwiseDistances.nearestDistances(queries: xs.baseAddress!, count: 13, points: ys.baseAddress!, count: 9,
+                                                           dimension: d, into: out.baseAddress!)
+                    }
+                }
+            }
+            XCTAssertEqual(got, expected, "dimension \(d)")
+        }
+    }
+
     func testNeighbourRadiiBallsAndNearestCentresMatchPlainLoops() {
         // Coarse values: duplicate rows, ties, and points exactly on a ball's boundary.
         for (seed, quantum) in [(UInt64(3), Double?.none), (4, 0.5), (5, 1.0)] {

@@ -51,7 +51,7 @@ final class ExpressionTests: XCTestCase {
             ("mean + 1", Self.d, "mean is a function: write mean(…)", 1, 4),
             ("-mean(real)", Self.g, "real is not available in g", 7, 4),
             ("meen(real)", Self.d, "unknown function 'meen'; did you mean 'mean'?", 1, 4),
-            ("frobnicate(real)", Self.d, "unknown function 'frobnicate'; functions: mean, sum, softplus, sigmoid, log, exp, abs, relu, sqrt, square, tanh, min, max, clamp, gradnorm", 1, 10),
+            ("frobnicate(real)", Self.d, "unknown function 'frobnicate'; functions: mean, sum, softplus, sigmoid, log, exp, abs, relu, sqrt, square, tanh, cos, sin, step, min, max, clamp, gradnorm", 1, 10),
             ("mean(real, fake)", Self.d, "mean takes 1 argument (mean(x)), not 2", 1, 16),
             ("mean(max(real))", Self.d, "max takes 2 arguments (max(a, b)), not 1", 6, 9),
             ("mean(real)^mean(fake)", Self.d, "an exponent must be a number or a parameter", 12, 10),
@@ -96,7 +96,23 @@ final class ExpressionTests: XCTestCase {
         }
         let both = [(role: "d", text: "mean(fake) - mean(real)"), (role: "g", text: "-mean(fake)")]
         XCTAssertNil(refusal(.loss, "x", both))
-        XCTAssertEqual(refusal(.metric, "x", both)?.description, "a metric cannot be defined in the language; definable: loss, penalty")
+        XCTAssertEqual(refusal(.model, "x", both)?.description, "a model cannot be defined in the language; definable: loss, penalty, metric, data")
+        XCTAssertEqual(refusal(.metric, "x", both)?.description, "a metric needs value=\"…\" (and may name more values: spread=\"…\"); value= is missing")
+        XCTAssertEqual(refusal(.metric, "x", [(role: "value", text: "mean(xg)"), (role: "real", text: "mean(x)")])?.description,
+                       "real=, column 1: 'real' cannot name a value of a metric")
+        XCTAssertEqual(refusal(.metric, "x", [(role: "value", text: "mean(xg)")], [("n", "0")])?.description, "n=, column 1: n is integer in [1, 1000000]")
+        XCTAssertEqual(refusal(.dataset, "x", [(role: "t", text: "uniform()")])?.description,
+                       "a data set needs its coordinates: x=\"…\" y=\"…\" (x, y, z, or x1, x2, … for more)")
+        XCTAssertEqual(refusal(.dataset, "x", [(role: "x", text: "1"), (role: "z", text: "2")])?.description,
+                       "the coordinates are x, y, z in order or x1, x2, … without a gap: x, z lacks y")
+        XCTAssertEqual(refusal(.dataset, "x", [(role: "x1", text: "1"), (role: "x3", text: "2")])?.description,
+                       "the coordinates are x, y, z in order or x1, x2, … without a gap: x1, x3 lacks x2")
+        XCTAssertEqual(refusal(.dataset, "x", [(role: "x", text: "1"), (role: "x2", text: "2")])?.description,
+                       "the coordinates are x, y, z in order or x1, x2, … without a gap: x, x2 mixes the two")
+        XCTAssertEqual(refusal(.dataset, "x", [(role: "x", text: "t"), (role: "t", text: "2*uniform()")])?.description,
+                       "t=, column 1: a named draw is one of uniform(), uniform(low, high), normal(), normal(mean, deviation), choice(K); a number declares a parameter")
+        XCTAssertNil(refusal(.dataset, "x", [(role: "x", text: "t + s"), (role: "t", text: "uniform(0, r)"), (role: "s", text: "normal()")],
+                             [("r", "2")]))
         XCTAssertNil(refusal(.trick, "x", [both[0]]))
         XCTAssertEqual(refusal(.trick, "x", both)?.description, "g=, column 1: a penalty has no expression g=; it has d=")
         XCTAssertEqual(refusal(.trick, "x", [both[0]], [("critic_steps", "2")])?.description, nil)
@@ -137,6 +153,50 @@ final class ExpressionTests: XCTestCase {
         XCTAssertEqual(try DefinedParameter(name: "p", text: full.text), full)
     }
 
+    static let metric = ExpressionScope(role: "value", variables: ["real", "fake"], parameters: ["r": 0.1], allowsGradientNorms: false,
+                                        matrices: ["x", "xg"], subject: "a metric")
+    static let coordinate = ExpressionScope(role: "x", variables: ["k"], unavailable: ["y": "y is a coordinate of the sample"],
+                                            parameters: [:], allowsGradientNorms: false, perSample: true, subject: "a coordinate")
+
+    /// The errors of metrics and data sets, each with its column and width.
+    func testMetricAndDataErrorsHaveTheirPlace() {
+        let cases: [(text: String, scope: ExpressionScope, message: String, column: Int, length: Int)] = [
+            ("rownorm(xg)", Self.metric, "value gives one value per sample; a metric is one number: reduce it with mean(…) or sum(…)", 1, 11),
+            ("xg * 2", Self.metric, "value gives a value per coordinate of each sample; a metric is one number: reduce it with mean(…) or sum(…)", 1, 6),
+            ("mean(normal())", Self.metric, "normal draws or picks per sample: only define data has it", 6, 6),
+            ("mean(rownorm(real))", Self.metric, "rownorm takes a matrix, a row per sample (x, xg)", 14, 4),
+            ("mean(col(x, 0.5))", Self.metric, "a column is a whole number from 0", 13, 3),
+            ("mean(col(x, r))", Self.metric, "a column is a whole number from 0", 13, 1),
+            ("mean(nearest(xg))", Self.metric, "nearest takes 2 arguments (nearest(a, b)), not 1", 6, 11),
+            ("mean(gradnorm(real))", Self.metric, "gradnorm is not available in value: only D's loss can evaluate D again", 6, 14),
+            ("mean(xgg)", Self.metric, "unknown name 'xgg'; did you mean 'xg'?", 6, 3),
+            ("gauss() + k", Self.coordinate, "unknown function 'gauss'; functions: softplus, sigmoid, log, exp, abs, relu, sqrt, square, tanh, cos, sin, step, min, max, clamp, pick, uniform, normal, choice", 1, 5),
+            ("k + unifrom()", Self.coordinate, "unknown function 'unifrom'; did you mean 'uniform'?", 5, 7),
+            ("2 * frob(k)", Self.coordinate, "unknown function 'frob'; functions: softplus, sigmoid, log, exp, abs, relu, sqrt, square, tanh, cos, sin, step, min, max, clamp, pick, uniform, normal, choice", 5, 4),
+            ("k + uniform(1)", Self.coordinate, "uniform takes 0 or 2 arguments (uniform() or uniform(low, high)), not 1", 5, 10),
+            ("normal(0, 1, 2)", Self.coordinate, "normal takes 0 or 2 arguments (normal() or normal(mean, deviation)), not 3", 1, 15),
+            ("choice()", Self.coordinate, "choice takes 1 argument (choice(K)), not 0", 1, 8),
+            ("choice(2.5)", Self.coordinate, "choice(K) needs a whole K from 1 to 16777216", 8, 3),
+            ("choice(k)", Self.coordinate, "the count of choice must be a number or a parameter", 8, 1),
+            ("uniform(2, 1)", Self.coordinate, "uniform's low end is above its high end", 9, 4),
+            ("normal(0, -1)", Self.coordinate, "normal's deviation must not be negative", 11, 2),
+            ("pick(k)", Self.coordinate, "pick takes an index and at least one value (pick(i, a, b, …)), not 1 argument", 1, 7),
+            ("pick(k, 1, k)", Self.coordinate, "a value of pick must be a number or a parameter", 12, 1),
+            ("y + k", Self.coordinate, "y is a coordinate of the sample", 1, 1),
+            ("mean(k)", Self.coordinate, "mean is not available here: each sample is drawn on its own", 1, 4),
+        ]
+        for item in cases {
+            do {
+                _ = try CompiledExpression(item.text, in: item.scope)
+                XCTFail("\(item.text) was accepted")
+            } catch {
+                XCTAssertEqual(error.message, item.message, item.text)
+                XCTAssertEqual(error.offset + 1, item.column, "column of: \(item.text)")
+                XCTAssertEqual(error.length, item.length, "length of: \(item.text)")
+            }
+        }
+    }
+
     /// First and second derivatives of every function and operator, compiled, against central differences.
     func testGradientsOfCompiledExpressionsMatchCentralDifferences() throws {
         let expressions = [
@@ -144,6 +204,7 @@ final class ExpressionTests: XCTestCase {
             "mean(square(real - fake)) + mean(real^3) - mean(fake^0.5 * real)",
             "mean(max(real, fake)) + mean(min(real, 2*fake))", "mean(clamp(fake, 0.2, 1.1) * real)",
             "mean(abs(real - 1)) + mean(relu(fake - 0.6))", "-mean(real) / mean(fake) + lambda*sum(real*real)",
+            "mean(cos(real) * sin(2*fake)) + mean(sin(real)^2)", "mean(step(real - 1) * fake^2) + mean(cos(pi*fake))",
         ]
         // Away from the kinks of abs, relu, max, min and clamp, and positive for log, sqrt and ^0.5.
         let real = try Tensor([0.3, 1.7, 0.55, 2.2], shape: [4, 1]), fake = try Tensor([0.45, 1.3, 0.8, 1.9], shape: [4, 1])

@@ -39,6 +39,19 @@ enum DefineCommand: ShellCommand {
 extension Interpreter {
     /// `define KIND NAME role="EXPR"… [PARAM=DEFAULT…]`
     func define(_ invocation: Invocation) throws {
+        let definition = try Self.definition(invocation)
+        do {
+            if try session.define(definition) {
+                session.record(.define(definition))
+                say("defined \(definition.word) \(definition.name)")
+            }
+        } catch let error as SessionError {
+            throw invocation.failure(error.description, at: invocation.positionals[1].range)
+        }
+    }
+
+    /// The definition a `define` command states, checked but not registered (what `check` reads too).
+    static func definition(_ invocation: Invocation) throws -> PluginDefinition {
         guard invocation.positionals.count == 2, let word = invocation.text(0), let name = invocation.text(1) else {
             throw invocation.failure("define needs a kind and a name; usage: \(DefineCommand.spec.usage)")
         }
@@ -82,14 +95,7 @@ extension Interpreter {
             guard let argument = error.argument else { throw invocation.failure("\(word) \(name): \(error.error.message)") }
             throw invocation.diagnostic(inside: argument, error.error, subject: roles.contains(argument) ? argument : "parameter \(argument)")
         }
-        do {
-            if try session.define(definition) {
-                session.record(.define(definition))
-                say("defined \(word) \(name)")
-            }
-        } catch let error as SessionError {
-            throw invocation.failure(error.description, at: invocation.positionals[1].range)
-        }
+        return definition
     }
 }
 

@@ -403,9 +403,18 @@ enum ExpressionChecker {
             }
             return .gradientNorm(point, squared: false)
         default:
-            let suggestion = hint(name, functionNames, "; functions: " + functionNames.joined(separator: ", "))
+            let known = available(in: scope)
+            let suggestion = hint(name, known, "; functions: " + known.joined(separator: ", "))
             throw ExpressionError("unknown function '\(name)'" + suggestion, at: node.offset, length: name.count)
         }
+    }
+
+    /// The functions an expression in `scope` may call.
+    static func available(in scope: ExpressionScope) -> [String] {
+        (scope.perSample ? [] : reductions) + ElementwiseFunction.allCases.map(\.rawValue) + ["min", "max", "clamp"]
+            + (scope.allowsGradientNorms ? ["gradnorm"] : [])
+            + (scope.matrices.isEmpty ? [] : ["rownorm", "rowsum", "col", "nearest"])
+            + (scope.perSample ? ["pick"] + Draw.names : [])
     }
 
     /// A number known in advance, refused when it is not finite (the engine trains in Float).

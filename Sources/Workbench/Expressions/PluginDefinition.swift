@@ -206,9 +206,10 @@ public struct PluginDefinition: Equatable, Sendable {
             let lettered = names.allSatisfy { ["x", "y", "z"].contains($0) }
             let expected = lettered ? Array(["x", "y", "z"].prefix(names.count)) : (1...names.count).map { "x\($0)" }
             guard Set(names) == Set(expected), names.count == expected.count else {
-                let missing = expected.first { !names.contains($0) } ?? expected.last!
+                let mixed = names.contains { ["x", "y", "z"].contains($0) } && !lettered
+                let missing = expected.first { !names.contains($0) } ?? expected[0]
                 throw DefinitionError("the coordinates are x, y, z in order or x1, x2, … without a gap: "
-                                      + "\(names.joined(separator: ", ")) lacks \(lettered || names.contains(missing) ? missing : "the x1, x2, … spelling")")
+                                      + names.joined(separator: ", ") + (mixed ? " mixes the two" : " lacks \(missing)"))
             }
             for given in expressions where !Self.isCoordinate(given.role) {
                 guard validName(given.role), !reserved.contains(given.role), !ordered.contains(where: { $0.role == given.role }) else {
