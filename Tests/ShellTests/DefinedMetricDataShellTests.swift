@@ -8,7 +8,8 @@ import _GantryTestSupport
 /// of defined plugin replays and resumes in other processes.
 extension LossPluginTests {
     static let metricAndDataDefinitions = [
-        "define data test-arc t=\"uniform(0, 3)\" x=\"cos(t) + s*normal()\" y=\"sin(t) + s*normal()\" s=\"0.05 in 0..1: noise\"",
+        "define data test-arc k=\"choice(3)\" x=\"cos(2*k) + s*normal()\" y=\"sin(2*k) + s*normal()\" s=\"0.05 in 0..1: noise\" "
+            + "modes=\"k: 0.05\"",
         "define metric test-radius value=\"mean(rownorm(xg))\" near=\"mean(step(r - nearest(xg, x)))\" "
             + "pfake=\"mean(sigmoid(fake))\" r=0.2 n=300",
     ]
@@ -56,7 +57,7 @@ extension LossPluginTests {
             + "\ndata test-arc s=0.1\nloss test-gp; step 4; metric test-radius; trick on test-r2; step 3\n"
             + "define loss test-ce d=\"mean(softplus(-real)) + mean(softplus(fake))\" g=\"mean(softplus(-fake))\" family=cross-entropy\n"
             + "loss test-ce; step 2; metric test-radius n=200\nsave run.gan\ncheckpoint save mid.safetensors"
-        let rest = "\nstep 3 every=3 do=\"metric test-radius\"\nshow weights\nshow history last=2\nexpect test-radius.value > 0"
+        let rest = "\nstep 3 every=3 do=\"metric test-radius\"\nshow weights\nshow history last=2\nexpect test-radius.value > 0\nmetric modes n=200"
         let first = try ProductProcess.run("gantry", ["-e", session + rest], in: folder)
         XCTAssertEqual(first.status, 0, first.output)
         let replayed = try ProductProcess.run("gantry", ["-e", "run run.gan" + rest], in: folder)
@@ -69,9 +70,11 @@ extension LossPluginTests {
         for line in ["data test-arc s=0.1", "metric test-radius n=200"] { XCTAssertTrue(saved.contains(line + "\n"), saved) }
         // What follows the checkpoint: the measurement of the do=, the weights, the history and the expectation.
         func tail(_ text: String) -> [String] {
-            Array(text.split(separator: "\n").map(String.init).suffix(8))
+            Array(text.split(separator: "\n").map(String.init).suffix(10))
         }
         XCTAssertTrue(tail(first.output).contains { $0.hasPrefix("ok: test-radius.value = ") }, first.output)
+        // The declared modes came back from the checkpoint: metric modes scores the defined data set.
+        XCTAssertTrue(tail(resumed.output).contains { $0.hasPrefix("modes: modes 0  modes_total 3 ") }, resumed.output)
         // The cross-entropy family records the JS estimate: the history's last column is a number.
         let lastRow = try XCTUnwrap(tail(first.output).last { $0.hasPrefix("       12 ") })
         XCTAssertNotNil(Double(try XCTUnwrap(lastRow.split(separator: " ").last)), lastRow)

@@ -78,6 +78,66 @@ final class DefinedMetricDataTests: XCTestCase {
         XCTAssertTrue(stride(from: 2, to: 900, by: 3).allSatisfy { counts.scalars[$0] == 5 })
     }
 
+    /// Declared modes: the centres are the coordinates with the choice at each value and the noise at its
+    /// mean, so `metric modes` scores the spelt ring8 as it scores ring8 on the same generated samples.
+    func testDeclaredModesScoreLikeTheBuiltInsLayout() throws {
+        func ring(_ modes: String) throws -> DefinedData {
+            let made = try PluginDefinition(kind: .dataset, name: "ring-modes", expressions: [
+                ("k", "choice(8)"), ("x", "cos(2*pi*k/8) + 0.01*normal()"), ("y", "sin(2*pi*k/8) + 0.01*normal()")],
+                parameters: [], modes: try ModeDeclaration(text: modes), origin: "test")
+            return try DefinedData(made, try ParameterValues(made.spec))
+        }
+        let spelt = try ring("k: 0.01"), builtIn = try RingGaussians.make()
+        let layout = try XCTUnwrap(spelt.modes), expected = try XCTUnwrap(builtIn.modes)
+        XCTAssertEqual(layout.standardDeviation, expected.standardDeviation)
+        for (a, b) in zip(layout.centres, expected.centres) { for (u, v) in zip(a, b) { XCTAssertEqual(u, v, accuracy: 3e-7) } }
+        // The same generated samples (a ring of 4 wide modes) scored against each set's own samples and layout.
+        let generated = try RingGaussians.make([("modes", "4"), ("sigma", "0.02")]).sample(2000, using: RandomStream(seed: 2, name: "g"))
+        func score(_ dataset: any Dataset) throws -> MetricReport {
+            let modes = try ModesMetric(try ParameterValues(ModesMetric.spec, assignments: [("n", "2000")]))
+            let report = try modes.measure(MetricInput(real: dataset.sample(2000, using: RandomStream(seed: 1, name: "r")), generated: generated,
+                                                       modes: dataset.modes, stream: RandomStream(seed: 3, name: "m")))
+            return MetricReport(metric: "modes", values: report.values, notes: report.notes)
+        }
+        let ours = try score(spelt), theirs = try score(builtIn)
+        print("modes on the spelt ring8: \(ours.values.map { "\($0.name) \($0.value)" }); on ring8: \(theirs.values.map { "\($0.name) \($0.value)" })")
+        XCTAssertEqual(ours, theirs)
+        // Control: a declared spread ten times smaller counts fewer samples near a mode.
+        XCTAssertNotEqual(try score(try ring("k: 0.001")), theirs)
+        // 8gaussians spelt with pick has the built-in's centres bit for bit.
+        let c = "2*sqrt(0.5)"
+        let eight = try PluginDefinition(kind: .dataset, name: "eight", expressions: [
+            ("k", "choice(8)"), ("x", "(pick(k, 2, -2, 0, 0, \(c), \(c), -\(c), -\(c)) + 0.02*normal())/1.414"),
+            ("y", "(pick(k, 0, 0, 2, -2, \(c), -\(c), \(c), -\(c)) + 0.02*normal())/1.414")],
+            parameters: [], modes: try ModeDeclaration(text: "k: 0.01414"), origin: "test")
+        let eightLayout = try XCTUnwrap(try DefinedData(eight, try ParameterValues(eight.spec)).modes)
+        XCTAssertEqual(eightLayout.centres, try XCTUnwrap(try EightGaussians.make().modes).centres)
+    }
+
+    /// What a modes declaration may say, and what it may not.
+    func testModeDeclarationsAreChecked() throws {
+        func refusal(_ modes: String, _ expressions: [(role: String, text: String)]) -> String? {
+            do {
+                _ = try PluginDefinition(kind: .dataset, name: "m", expressions: expressions, parameters: [],
+                                         modes: try ModeDeclaration(text: modes), origin: "test")
+                return nil
+            } catch let error as DefinitionError {
+                return error.description
+            } catch {
+                return "\(error)"
+            }
+        }
+        let ring = [(role: "k", text: "choice(4)"), (role: "x", text: "k + 0.1*normal()")]
+        XCTAssertNil(refusal("k: 0.1", ring))
+        XCTAssertEqual(refusal("t: 0.1", ring), "modes=, column 1: t is not a named choice(K) draw of m")
+        XCTAssertEqual(refusal("k: 0.1", ring + [(role: "y", text: "uniform()")]),
+                       "modes=, column 1: y draws more than k and normal noise, so its modes are not Gaussians around centres")
+        XCTAssertEqual(refusal("k 0.1", ring), "column 1: modes are declared as DRAW: DEVIATION (modes=\"k: 0.01\"): the choice draw and the spread of each mode")
+        XCTAssertEqual(refusal("k: -1", ring), "column 4: the deviation '-1' is not a positive number")
+        XCTAssertThrowsError(try PluginDefinition(kind: .metric, name: "m", expressions: [("value", "mean(xg)")], parameters: [],
+                                                  modes: try ModeDeclaration(text: "k: 1"), origin: "test"))
+    }
+
     // MARK: Metrics
 
     /// Matrices, rows, columns, nearest neighbours and steps on samples whose answers are known.

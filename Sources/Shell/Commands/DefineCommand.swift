@@ -4,7 +4,7 @@ import Workbench
 enum DefineCommand: ShellCommand {
     static let spec = CommandSpec(
         "define", summary: "define a loss, a penalty, a metric or a data set in the language, used like the built-ins",
-        discussion: "define loss NAME d=\"EXPR\" g=\"EXPR\" makes a loss: D minimises d and G minimises g, where real and fake are D's raw outputs on the real and the generated batch (one value per sample). Expressions use numbers, the parameters, + - * / ^ (usual precedence, ^ groups to the right), mean and sum over the samples, softplus sigmoid log exp abs relu sqrt square tanh, min(a, b), max(a, b), clamp(x, low, high), and in d gradnorm(real|fake|mix): the per-sample norm of ∇ₓD at the real or generated samples or at random points between them (weights from the loss stream, as WGAN-GP). Other NAME=VALUE arguments declare real parameters with their defaults, optionally with a range and a line of help: lambda=10 or lambda=\"10 in 0..1e6: weight of the penalty\"; critic_steps and r1, which every loss has, may be given defaults too; family=cross-entropy|wasserstein|other (default other) declares what the loss is, so that the JS or the W estimate is recorded. define penalty NAME d=\"EXPR\" makes a trick that adds d, written the same way, to D's loss whatever the loss (trick on NAME switches it on; its gradnorm(mix) draws from the stream trick.NAME). define metric NAME value=\"EXPR\" [OTHER=\"EXPR\"…] makes a metric of n fresh real samples x and generated ones xg (matrices, a row per sample) and D's raw outputs on them, real and fake; besides the functions above it has rownorm(m) and rowsum(m) (per row), col(m, j) (column j, from 0), nearest(a, b) (each row of a's distance to the nearest row of b), step(v) (1 where v > 0, else 0), cos, sin and pi; each expression is one named value (expect NAME.value …), and n=1000 samples per set may get a new default. define data NAME x=\"EXPR\" y=\"EXPR\"… makes a data set whose coordinates are x, y, z (or x1, x2, …), each sample's expressions of draws: uniform(), uniform(low, high), normal(), normal(mean, deviation), choice(K) written inside a coordinate are drawn for it alone, and a named draw (k=\"choice(8)\") is drawn once per sample and shared by the coordinates; pick(i, a, b, …) is the value at position i. The draws come from the data stream. A defined plugin is then listed, helped, completed and validated like a built-in; save writes the define before its use and checkpoints keep it. A name cannot be defined twice differently.",
+        discussion: "define loss NAME d=\"EXPR\" g=\"EXPR\" makes a loss: D minimises d and G minimises g, where real and fake are D's raw outputs on the real and the generated batch (one value per sample). Expressions use numbers, the parameters, + - * / ^ (usual precedence, ^ groups to the right), mean and sum over the samples, softplus sigmoid log exp abs relu sqrt square tanh, min(a, b), max(a, b), clamp(x, low, high), and in d gradnorm(real|fake|mix): the per-sample norm of ∇ₓD at the real or generated samples or at random points between them (weights from the loss stream, as WGAN-GP). Other NAME=VALUE arguments declare real parameters with their defaults, optionally with a range and a line of help: lambda=10 or lambda=\"10 in 0..1e6: weight of the penalty\"; critic_steps and r1, which every loss has, may be given defaults too; family=cross-entropy|wasserstein|other (default other) declares what the loss is, so that the JS or the W estimate is recorded. define penalty NAME d=\"EXPR\" makes a trick that adds d, written the same way, to D's loss whatever the loss (trick on NAME switches it on; its gradnorm(mix) draws from the stream trick.NAME). define metric NAME value=\"EXPR\" [OTHER=\"EXPR\"…] makes a metric of n fresh real samples x and generated ones xg (matrices, a row per sample) and D's raw outputs on them, real and fake; besides the functions above it has rownorm(m) and rowsum(m) (per row), col(m, j) (column j, from 0), nearest(a, b) (each row of a's distance to the nearest row of b), step(v) (1 where v > 0, else 0), cos, sin and pi; each expression is one named value (expect NAME.value …), and n=1000 samples per set may get a new default. define data NAME x=\"EXPR\" y=\"EXPR\"… makes a data set whose coordinates are x, y, z (or x1, x2, …), each sample's expressions of draws: uniform(), uniform(low, high), normal(), normal(mean, deviation), choice(K) written inside a coordinate are drawn for it alone, and a named draw (k=\"choice(8)\") is drawn once per sample and shared by the coordinates; pick(i, a, b, …) is the value at position i. The draws come from the data stream. modes=\"k: SD\" declares that the named choice draw k picks a mode and SD is each mode's spread, so metric modes scores the data set (the coordinates may then draw only k and normal noise). A defined plugin is then listed, helped, completed and validated like a built-in; save writes the define before its use and checkpoints keep it. A name cannot be defined twice differently.",
         positionals: [PositionalSpec("KIND", "what to define", completions: .words(definableWords)),
                       PositionalSpec("NAME", "the new plugin's name")],
         examples: ["define loss ls d=\"mean((real-1)^2)\" g=\"mean((fake-1)^2)\"",
@@ -31,6 +31,7 @@ enum DefineCommand: ShellCommand {
         }
         let arguments = definition.expressions.map { "\($0.role)=" + quoted($0.text) }
             + (definition.family == .other ? [] : ["\(PluginDefinition.familyArgument)=\(definition.family.rawValue)"])
+            + (definition.modes.map { ["\(PluginDefinition.modesArgument)=" + quoted($0.text)] } ?? [])
             + definition.parameters.map { "\($0.name)=" + (Double($0.text) != nil ? $0.text : quoted($0.text)) }
         return ([spec.name, definition.word, definition.name] + arguments).joined(separator: " ")
     }
@@ -62,6 +63,7 @@ extension Interpreter {
         var expressions: [(role: String, text: String)] = []
         var parameters: [DefinedParameter] = []
         var family = LossFamily.other
+        var modes: ModeDeclaration?
         var roles: Set<String> = []
         for argument in invocation.named {
             // A role of any kind is an expression, so that `g=` given to a penalty is refused as one.
@@ -80,6 +82,14 @@ extension Interpreter {
                 family = declared
                 continue
             }
+            if argument.name == PluginDefinition.modesArgument && kind == .dataset {
+                do throws(ExpressionError) {
+                    modes = try ModeDeclaration(text: argument.value.text)
+                } catch {
+                    throw invocation.diagnostic(inside: argument.name, error, subject: argument.name)
+                }
+                continue
+            }
             do throws(ExpressionError) {
                 parameters.append(try DefinedParameter(name: argument.name, text: argument.value.text))
             } catch {
@@ -90,10 +100,11 @@ extension Interpreter {
         let definition: PluginDefinition
         do throws(DefinitionError) {
             definition = try PluginDefinition(kind: kind, name: name, expressions: expressions, parameters: parameters,
-                                              family: family, origin: "\(start.file):\(start.line)")
+                                              family: family, modes: modes, origin: "\(start.file):\(start.line)")
         } catch {
             guard let argument = error.argument else { throw invocation.failure("\(word) \(name): \(error.error.message)") }
-            throw invocation.diagnostic(inside: argument, error.error, subject: roles.contains(argument) ? argument : "parameter \(argument)")
+            throw invocation.diagnostic(inside: argument, error.error, subject: roles.contains(argument) || [PluginDefinition.familyArgument, PluginDefinition.modesArgument].contains(argument)
+                                            ? argument : "parameter \(argument)")
         }
         return definition
     }

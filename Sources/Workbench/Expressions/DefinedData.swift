@@ -23,6 +23,8 @@ public final class DefinedData: Dataset {
     private let named: [(name: String, draw: Draw)]
     private let coordinates: [CheckedExpression]
     private let inline: [Draw]
+    /// The modes the definition declares.
+    public let modes: ModeLayout?
 
     /// The data set `definition` describes, with validated `parameters`.
     public init(_ definition: PluginDefinition, _ parameters: ParameterValues) throws {
@@ -45,7 +47,17 @@ public final class DefinedData: Dataset {
         }
         self.named = named
         self.coordinates = coordinates
-        inline = coordinates.flatMap(\.draws)
+        let inline = coordinates.flatMap(\.draws)
+        self.inline = inline
+        modes = definition.modes.flatMap { declared in
+            guard let index = named.firstIndex(where: { $0.0 == declared.draw }), case .choice(let count) = named[index].1 else { return nil }
+            // Each centre: the draw at j, every inline normal at its mean.
+            let means = inline.map { draw -> Float in if case .normal(let mean, _) = draw { mean } else { .nan } }
+            let centres = (0..<count).map { j in
+                coordinates.map { Self.value($0, row: 0, [declared.draw: [Float(j)]], means, means.count) }
+            }
+            return ModeLayout(centres: centres, standardDeviation: Float(declared.deviation))
+        }
     }
 
     /// Refused: a defined data set is made from its definition, through its registry entry.
@@ -57,8 +69,6 @@ public final class DefinedData: Dataset {
 
     /// One per coordinate.
     public var dimension: Int { coordinates.count }
-    /// None: nothing declares the modes of an expression.
-    public var modes: ModeLayout? { nil }
 
     /// `count` samples, [count, dimension], drawn in the documented order.
     public func sample(_ count: Int, using stream: RandomStream) -> Tensor {

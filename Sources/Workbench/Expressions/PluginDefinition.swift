@@ -91,6 +91,36 @@ public enum LossFamily: String, CaseIterable, Sendable {
     case other
 }
 
+/// What a defined data set declares of its modes (`modes="k: 0.01"`): the named `choice(K)` draw that picks
+/// a sample's mode and the standard deviation around each mode, so that `metric modes` can score it. The
+/// centre of mode j is the sample with the draw at j and every normal written in a coordinate at its mean.
+public struct ModeDeclaration: Equatable, Sendable {
+    /// The named draw that picks the mode.
+    public let draw: String
+    /// The standard deviation of every mode.
+    public let deviation: Double
+
+    /// The declaration from its text `DRAW: DEVIATION`; errors point into `text`.
+    public init(text: String) throws(ExpressionError) {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw ExpressionError("modes are declared as DRAW: DEVIATION (modes=\"k: 0.01\"): the choice draw and the spread of each mode",
+                                  at: 0, length: max(1, text.count))
+        }
+        let name = text[..<colon].trimmingCharacters(in: .whitespaces)
+        let rest = text[text.index(after: colon)...]
+        let number = rest.trimmingCharacters(in: .whitespaces)
+        let offset = text.distance(from: text.startIndex, to: rest.startIndex) + (rest.count - rest.drop { $0 == " " }.count)
+        guard let value = Double(number), value.isFinite, value > 0, Float(value).isNormal else {
+            throw ExpressionError("the deviation '\(number)' is not a positive number", at: offset, length: max(1, number.count))
+        }
+        draw = name
+        deviation = value
+    }
+
+    /// The text that declares it again.
+    public var text: String { "\(draw): \(ParameterValue.canonical(deviation))" }
+}
+
 /// A plugin written in the language: its kind, its name, its expressions by role and its parameters, and
 /// where it was defined. A definition is data (a checkpoint keeps it as a record) and becomes a registry
 /// entry like any built-in plugin (`register`): help, completion, validation, `list`, `save` and
@@ -132,6 +162,7 @@ public struct PluginDefinition: Equatable, Sendable {
         switch kind {
         case .metric where name == "value": return true
         case .dataset where isCoordinate(name): return true
+        case .dataset where name == modesArgument: return false
         case .metric, .dataset: return (try? DefinedParameter(name: name, text: text)) == nil
         default: return roles.values.contains { $0.contains(name) }
         }
@@ -139,6 +170,8 @@ public struct PluginDefinition: Equatable, Sendable {
 
     /// The argument that declares a loss's family.
     public static let familyArgument = "family"
+    /// The argument that declares a data set's modes.
+    public static let modesArgument = "modes"
 
     /// The word for what this definition makes ("loss", "penalty").
     public var word: String { Self.words.first { $0.kind == kind }?.word ?? kind.rawValue }
@@ -155,13 +188,16 @@ public struct PluginDefinition: Equatable, Sendable {
     public let origin: String
     /// What a loss declares it is (`other` for every other kind).
     public let family: LossFamily
+    /// What a data set declares of its modes, if anything.
+    public let modes: ModeDeclaration?
     /// The parameters of the plugin: those declared, then those of its kind it did not redeclare.
     public let parameterSpecs: [ParameterSpec]
 
     /// A definition, checked: a definable kind, a plugin name, every role given, parameter names that
     /// clash with nothing, and every expression valid with the default values.
     public init(kind: PluginKind, name: String, expressions: [(role: String, text: String)],
-                parameters: [DefinedParameter], family: LossFamily = .other, origin: String) throws(DefinitionError) {
+                parameters: [DefinedParameter], family: LossFamily = .other, modes: ModeDeclaration? = nil,
+                origin: String) throws(DefinitionError) {
         guard let roles = Self.roles[kind], let word = Self.words.first(where: { $0.kind == kind })?.word else {
             throw DefinitionError("a \(kind.rawValue) cannot be defined in the language; definable: "
                                   + Self.words.map(\.word).joined(separator: ", "))
@@ -173,13 +209,16 @@ public struct PluginDefinition: Equatable, Sendable {
         guard family == .other || kind == .loss else {
             throw DefinitionError(Self.familyArgument, ExpressionError("only a loss declares a family", at: 0))
         }
+        guard modes == nil || kind == .dataset else {
+            throw DefinitionError(Self.modesArgument, ExpressionError("only a data set declares modes", at: 0))
+        }
         // Losses and penalties keep the names they reserved before metrics and data sets could be defined, so
         // that their definitions written then still read.
         let legacy = ["mean", "sum", "softplus", "sigmoid", "log", "exp", "abs", "relu", "sqrt", "square", "tanh",
                       "min", "max", "clamp", "gradnorm"]
         let reserved = Set(roles + Self.variables(kind) + GradientPoint.allCases.map(\.rawValue)
                            + (kind == .loss || kind == .trick ? legacy + [Self.familyArgument]
-                              : ExpressionChecker.functionNames + ExpressionChecker.constantNames + ["x", "xg", "y", "z"]))
+                              : ExpressionChecker.functionNames + ExpressionChecker.constantNames + ["x", "xg", "y", "z", Self.modesArgument]))
         func validName(_ name: String) -> Bool {
             name.first.map(ExpressionLexer.isNameStart) == true
                 && name.allSatisfy { ExpressionLexer.isNameStart($0) || ($0.isASCII && $0.isNumber) }
@@ -247,19 +286,37 @@ public struct PluginDefinition: Equatable, Sendable {
         self.parameters = parameters
         self.origin = origin
         self.family = family
+        self.modes = modes
         parameterSpecs = try Self.parameterSpecs(kind, parameters)
         guard let defaults = try? ParameterValues(PluginSpec(kind: kind, name: name, summary: "", discussion: "", parameters: parameterSpecs)) else {
             throw DefinitionError("the defaults of \(name) are not valid values of its parameters")
         }
+        var checked: [String: CheckedExpression] = [:]
         for expression in ordered {
             do throws(ExpressionError) {
                 if kind == .dataset {
-                    _ = try compiledCoordinateOrDraw(expression, defaults)
+                    checked[expression.role] = try compiledCoordinateOrDraw(expression, defaults)
                 } else {
                     _ = try CompiledExpression(expression.text, in: scope(expression.role, defaults))
                 }
             } catch {
                 throw DefinitionError(expression.role, error)
+            }
+        }
+        if let modes {
+            guard case .draw(.choice, _)? = checked[modes.draw], !Self.isCoordinate(modes.draw) else {
+                throw DefinitionError(Self.modesArgument, ExpressionError("\(modes.draw) is not a named choice(K) draw of \(name)", at: 0,
+                                                                          length: max(1, modes.draw.count)))
+            }
+            for expression in ordered where Self.isCoordinate(expression.role) {
+                let coordinate = checked[expression.role]!
+                let others = coordinate.readNames.subtracting([modes.draw])
+                let inline = coordinate.draws.contains { if case .normal = $0 { false } else { true } }
+                guard others.isEmpty, !inline else {
+                    throw DefinitionError(Self.modesArgument, ExpressionError(
+                        "\(expression.role) draws more than \(modes.draw) and normal noise, so its modes are not Gaussians around centres",
+                        at: 0, length: max(1, modes.draw.count)))
+                }
             }
         }
     }
@@ -283,7 +340,7 @@ public struct PluginDefinition: Equatable, Sendable {
     /// Equal kind, name, expressions and parameters, wherever each was defined.
     public static func == (lhs: PluginDefinition, rhs: PluginDefinition) -> Bool {
         lhs.kind == rhs.kind && lhs.name == rhs.name && lhs.expressions == rhs.expressions && lhs.parameters == rhs.parameters
-            && lhs.family == rhs.family
+            && lhs.family == rhs.family && lhs.modes == rhs.modes
     }
 
     /// The vectors the expressions of `kind` read.
@@ -476,7 +533,8 @@ public struct PluginDefinition: Equatable, Sendable {
             ("expressions", .object(expressions.map { ($0.role, .string($0.text)) })),
             ("parameters", .object(parameters.map { ($0.name, .string($0.text)) })),
             ("origin", .string(origin)),
-        ] + (family == .other ? [] : [("family", .string(family.rawValue))]))
+        ] + (family == .other ? [] : [("family", .string(family.rawValue))])
+          + (modes.map { [("modes", .string($0.text))] } ?? []))
     }
 
     /// The definition a record describes, checked as `define` checks it.
@@ -494,6 +552,15 @@ public struct PluginDefinition: Equatable, Sendable {
             }
             family = known
         }
+        var modes: ModeDeclaration?
+        if let declared = record["modes"] {
+            guard let text = declared.stringValue else { throw SessionError("definition \(name) has modes that are not text") }
+            do throws(ExpressionError) {
+                modes = try ModeDeclaration(text: text)
+            } catch {
+                throw SessionError("defines \(kind.rawValue) \(name) wrongly: modes=, \(error)")
+            }
+        }
         func text(_ value: JSONValue, _ key: String) throws -> String {
             guard let text = value.stringValue else { throw SessionError("definition \(name) has a non-text \(key)") }
             return text
@@ -508,7 +575,7 @@ public struct PluginDefinition: Equatable, Sendable {
                     } catch {
                         throw DefinitionError(key, error)
                     }
-                }, family: family, origin: origin)
+                }, family: family, modes: modes, origin: origin)
         } catch let error as DefinitionError {
             throw SessionError("defines \(kind.rawValue) \(name) wrongly: \(error)")
         } catch let error as ExpressionError {
