@@ -44,7 +44,7 @@ extension Session {
     /// gives the same numbers, and how often (or whether) anything was measured before changes neither the
     /// numbers of a later measurement nor those of training.
     func measurementStream(for metric: any Metric) -> RandomStream {
-        let identity = ([type(of: metric).spec.name] + metric.parameters.assignments()).joined(separator: " ")
+        let identity = ([metric.name] + metric.parameters.assignments()).joined(separator: " ")
         return RandomStream(seed: seed, name: "metrics@\(iteration) " + identity)
     }
 }

@@ -201,6 +201,21 @@ final class DefinedMetricDataTests: XCTestCase {
         XCTAssertGreaterThan(abs(try XCTUnwrap(moved.value("value")) - builtIn.value("real")!), 1e-6)
     }
 
+    /// Each defined metric draws its samples from a stream of its own name, as each built-in does: two
+    /// metrics that differ only in name measure different samples.
+    func testEachDefinedMetricHasAStreamOfItsOwnName() throws {
+        let session = try Session(seed: 4)
+        func defined(_ name: String) throws -> DefinedMetric {
+            let made = try definition(.metric, name, [("value", "mean(col(x, 0))")], [("n", "50")])
+            return try DefinedMetric(made, try ParameterValues(made.spec))
+        }
+        let a = try session.measure(try defined("first-metric")), again = try session.measure(try defined("first-metric"))
+        let b = try session.measure(try defined("second-metric"))
+        XCTAssertEqual(a.value("value"), again.value("value"))
+        XCTAssertNotEqual(a.value("value"), b.value("value"))
+        XCTAssertEqual(a.metric, "first-metric")
+    }
+
     // MARK: Families
 
     /// A loss that declares itself cross-entropy records the JS estimate the built-in records, bit for bit;

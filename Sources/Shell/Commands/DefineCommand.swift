@@ -11,8 +11,10 @@ enum DefineCommand: ShellCommand {
                    "define loss w d=\"mean(fake)-mean(real)\" g=\"-mean(fake)\"",
                    "define loss gp g=\"-mean(fake)\" k=\"10 in 0..1e3: weight\" \\",
                    "  d=\"mean(fake-real)+k*mean(gradnorm(mix)^2)\"",
-                   "define metric radius value=\"mean(rownorm(xg))\" gap=\"mean(rownorm(xg))-mean(rownorm(x))\"",
-                   "define data ring k=\"choice(8)\" x=\"2*cos(2*pi*k/8)+0.02*normal()\" y=\"2*sin(2*pi*k/8)+0.02*normal()\""],
+                   "define metric radius value=\"mean(rownorm(xg))\" n=500",
+                   "define data circle k=\"choice(8)\" modes=\"k: 0.01\" \\",
+                   "  x=\"cos(2*pi*k/8)+0.01*normal()\" \\",
+                   "  y=\"sin(2*pi*k/8)+0.01*normal()\""],
         ownNamedArguments: "ROLE=\"EXPR\"… [PARAM=DEFAULT…]")
     /// Recorded, not configuration: format-1 configuration scripts, written before definitions existed,
     /// never hold one.

@@ -192,7 +192,7 @@ extension Session {
         let layer = discriminator.layers[index]
         let remedy = layer.comparesSamples ? "switch off the trick that added it"
                                            : "rebuild D with norm=layer or norm=none (critic mlp … norm=none)"
-        throw SessionError("loss \(type(of: loss).spec.name) has a gradient penalty, which needs D to score each sample on its "
+        throw SessionError("loss \(loss.name) has a gradient penalty, which needs D to score each sample on its "
                            + "own: it differentiates the sum of D's scores, and that is each sample's gradient only then. "
                            + "D's layer \(index), \(layer.summary), mixes the samples of a batch: \(remedy), "
                            + "or use a loss without a penalty")
