@@ -179,4 +179,22 @@ final class TourTests: XCTestCase {
         XCTAssertTrue(shell.execute("step 3", file: "<t>"))
         XCTAssertTrue(drain().output.last?.hasPrefix("iteration") == true)
     }
+
+    /// The lessons' transcripts (replayed by scripts/test in a release build): one per lesson and language,
+    /// each running its lesson, and none recorded with an error in it, which would make a failing
+    /// expectation part of what the replay expects.
+    func testEveryLessonHasATranscriptInBothLanguagesWithoutErrors() throws {
+        let folder = Self.repository.appendingPathComponent("Tests/Tour")
+        for language in TourLanguage.allCases {
+            let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(language.rawValue).path).sorted()
+            XCTAssertEqual(files, TourLessons.all.indices.map { String(format: "lesson-%02d.gan", $0 + 1) })
+            for (index, file) in files.enumerated() {
+                let text = try String(contentsOf: folder.appendingPathComponent("\(language.rawValue)/\(file)"), encoding: .utf8)
+                let lines = text.split(separator: "\n")
+                XCTAssertTrue(lines.contains("tour \(index + 1) lang=\(language.rawValue)"), file)
+                XCTAssertFalse(lines.contains { $0.hasPrefix("#!") }, "\(language)/\(file) records an error")
+                XCTAssertTrue(text.replacingOccurrences(of: "\n#> ", with: " ").contains("tour list · tour off"), "\(language)/\(file) did not finish")
+            }
+        }
+    }
 }

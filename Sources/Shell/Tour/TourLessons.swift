@@ -45,8 +45,8 @@ enum TourLessons {
         TourLesson(
             section: .problem(4), script: "05-mode-collapse.gan",
             idea: TourText(
-                en: "G can fool D while covering only a small part of the data. A small non-saturating GAN on ring8, eight Gaussians on a circle, puts almost everything on one or two modes in two of three seeds: few modes, few samples near a mode, a large reverse KL over the modes. PacGAN2 (Lin et al. 2018) lets D see samples in pairs, so a batch of near-copies gives itself away, and the same networks cover six or more modes.",
-                ko: "G는 D를 속이는 데 성공하면서도 데이터의 작은 부분만 덮을 수 있습니다. 원 위의 가우시안 여덟 개(ring8)에서 작은 non-saturating GAN은 세 시드 중 두 번 거의 모든 샘플을 한두 개의 모드에 몰아 넣습니다. 찾은 모드가 적고, 모드 근처의 샘플이 적고, 모드에 대한 reverse KL이 큽니다. PacGAN2(Lin 등 2018)는 D가 샘플을 둘씩 묶어 보게 해서, 거의 같은 샘플들로 된 배치가 스스로 드러나게 합니다. 같은 네트워크가 여섯 개 이상의 모드를 덮습니다."),
+                en: "G can fool D while covering only a small part of the data. A small non-saturating GAN on ring8, eight Gaussians on a circle, puts almost everything on one or two modes in two of three seeds: few modes, few samples near a mode, a large reverse KL over the modes. PacGAN2 (Lin et al. 2018) lets D see samples in pairs, so a batch of near-copies gives itself away, and the same networks cover seven of the eight modes on average.",
+                ko: "G는 D를 속이는 데 성공하면서도 데이터의 작은 부분만 덮을 수 있습니다. 원 위의 가우시안 여덟 개(ring8)에서 작은 non-saturating GAN은 세 시드 중 두 번 거의 모든 샘플을 한두 개의 모드에 몰아 넣습니다. 찾은 모드가 적고, 모드 근처의 샘플이 적고, 모드에 대한 reverse KL이 큽니다. PacGAN2(Lin 등 2018)는 D가 샘플을 둘씩 묶어 보게 해서, 거의 같은 샘플들로 된 배치가 스스로 드러나게 합니다. 같은 네트워크가 평균 여덟 모드 중 일곱 개를 덮습니다."),
             picture: ["seed 3", "step 1000", "plot samples"],
             tryNext: TourText(
                 en: "Packing four samples instead of two: does more packing help more?",
