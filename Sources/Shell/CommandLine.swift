@@ -92,8 +92,13 @@ public enum GantryCommand {
             case nil:
                 return try interactive(seed: seed)
             case "tour":
-                // The words after it are the tour command's own, checked by it like any typed command.
-                return try interactive(seed: seed, firstCommand: (["tour"] + rest.dropFirst().map(quoted)).joined(separator: " "))
+                // The words after it are the tour command's own, checked by it like typed words; anything
+                // that could end the command and start another is refused here.
+                let words = Array(rest.dropFirst())
+                if let odd = words.first(where: { !$0.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "=-_".unicodeScalars.contains($0) } }) {
+                    return fail("gantry tour takes a lesson number, next, back or list, and lang=en|ko; not '\(odd)'")
+                }
+                return try interactive(seed: seed, firstCommand: (["tour"] + words).joined(separator: " "))
             case "run":
                 guard rest.count == 2 else { return fail("usage: gantry run FILE.gan") }
                 return try script(seed: seed, keepGoing: keepGoing) { $0.execute("run \(quoted(rest[1]))", file: "<command line>") }

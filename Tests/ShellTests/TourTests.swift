@@ -197,4 +197,11 @@ final class TourTests: XCTestCase {
             }
         }
     }
+
+    func testGantryTourRefusesWordsThatCouldRunOtherCommands() {
+        // Each would end the tour command and start another if it reached the interpreter.
+        for word in ["2;quit", "2 # note", "\"2\"", "next}"] {
+            XCTAssertEqual(GantryCommand.main(["tour", word]), 64, word)
+        }
+    }
 }
