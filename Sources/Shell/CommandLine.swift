@@ -12,6 +12,8 @@ public enum GantryCommand {
           gantry                       start the interactive workbench (a small GAN on ring8 is loaded)
           gantry run FILE.gan          run a script; exit status 0 only if every command and expect succeeded
           gantry -e 'CMD; CMD'         run commands given on the command line (same exit status rule)
+          gantry tour [N] [lang=en|ko]    a guided tour of the document "From GAN to WGAN", a lesson per
+                                       section, then the prompt (lang=ko: the lessons in Korean)
           gantry check [--record] FILE.gan|DIR …
                                        replay transcripts and compare with their #> / #! expectations
                                        (--record rewrites the expectations from the actual output);
@@ -89,6 +91,14 @@ public enum GantryCommand {
             switch rest.first {
             case nil:
                 return try interactive(seed: seed)
+            case "tour":
+                // The words after it are the tour command's own, checked by it like typed words; anything
+                // that could end the command and start another is refused here.
+                let words = Array(rest.dropFirst())
+                if let odd = words.first(where: { !$0.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "=-_".unicodeScalars.contains($0) } }) {
+                    return fail("gantry tour takes a lesson number, next, back or list, and lang=en|ko; not '\(odd)'")
+                }
+                return try interactive(seed: seed, firstCommand: (["tour"] + words).joined(separator: " "))
             case "run":
                 guard rest.count == 2 else { return fail("usage: gantry run FILE.gan") }
                 return try script(seed: seed, keepGoing: keepGoing) { $0.execute("run \(quoted(rest[1]))", file: "<command line>") }
@@ -135,7 +145,7 @@ public enum GantryCommand {
             armStopNotice: { armed in if terminal { InterruptFlag.armStopNotice(armed) } })
     }
 
-    static func interactive(seed: UInt64?) throws -> Int32 {
+    static func interactive(seed: UInt64?, firstCommand: String? = nil) throws -> Int32 {
         let interpreter = Interpreter(session: try Session(seed: seed ?? 1), environment: processEnvironment())
         interpreter.seedOverride = seed
         let reader: any LineReader
@@ -146,7 +156,8 @@ public enum GantryCommand {
         } else {
             reader = PlainLineReader()
         }
-        return REPL(interpreter: interpreter, reader: reader).run(showBanner: TerminalInfo.standardInputIsTerminal)
+        return REPL(interpreter: interpreter, reader: reader).run(showBanner: TerminalInfo.standardInputIsTerminal,
+                                                                  firstCommand: firstCommand)
     }
 
     static func script(seed: UInt64?, keepGoing: Bool, _ body: (Interpreter) -> Bool) throws -> Int32 {

@@ -94,6 +94,8 @@ public final class Interpreter {
     /// The live view of `watch on`: redraw every this many iterations (0: about 50 frames per step), or
     /// nil when off.
     var watchEvery: Int?
+    /// The guided tour's lesson and language while it is on.
+    var tour: TourProgress?
     /// The shortest time between two frames of the live view, so a fast step cannot flood the terminal.
     var liveViewFrameInterval: TimeInterval = 0.1
 

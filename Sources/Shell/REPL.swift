@@ -38,11 +38,17 @@ public final class REPL {
             ?? model.name
     }
 
-    /// Runs until quit or end of input; returns the process exit status (0).
-    public func run(showBanner: Bool) -> Int32 {
+    /// Runs `firstCommand` (`gantry tour` starts the tour), then reads until quit or end of input; returns
+    /// the process exit status (0).
+    public func run(showBanner: Bool, firstCommand: String? = nil) -> Int32 {
         if showBanner { for line in REPL.banner(interpreter.session) { interpreter.say(line) } }
         for warning in reader.warnings { interpreter.environment.writeError("warning: " + warning) }
         interpreter.confirmsLeavingUnsavedTraining = reader.isInteractive
+        if let firstCommand {
+            interpreter.executeSegment(firstCommand, file: "<command line>", firstLine: 1)
+            // Ctrl-C during it left the tour; the prompt that follows starts clean.
+            _ = InterruptFlag.check()
+        }
         // Each entry (a line, with its continuation lines) is a source of its own whose lines count from 1,
         // so an error says `<stdin>:1:6` however long the session has run.
         var buffer: [String] = []

@@ -3,13 +3,17 @@ import Foundation
 import Workbench
 @testable import Shell
 
-/// The session shown in README.md is a transcript: CI replays it and checks every printed line.
+/// The sessions shown in README.md and README.ko.md are transcripts: CI replays them and checks every printed line.
 final class ReadmeTests: XCTestCase {
-    func testTheReadmeSessionReplaysExactly() throws {
+    func testTheReadmeSessionReplaysExactly() throws { try replay("README.md") }
+
+    func testTheKoreanReadmeSessionReplaysExactly() throws { try replay("README.ko.md") }
+
+    func replay(_ name: String) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: root.appendingPathComponent(name), encoding: .utf8)
         let blocks = readme.components(separatedBy: "```gan\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        XCTAssertEqual(blocks.count, 1, "README.md shows one session")
+        XCTAssertEqual(blocks.count, 1, "\(name) shows one session")
         // The session saves a file: run it in a folder of its own.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-readme-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -20,7 +24,7 @@ final class ReadmeTests: XCTestCase {
             try? FileManager.default.removeItem(at: folder)
         }
         for block in blocks {
-            let outcome = try Transcript.check(path: "README.md", text: block)
+            let outcome = try Transcript.check(path: name, text: block)
             XCTAssertTrue(outcome.failures.isEmpty, outcome.failures.joined(separator: "\n"))
             XCTAssertGreaterThan(outcome.passed, 5)
         }

@@ -115,6 +115,7 @@ enum CommandTable {
         RepeatCommand.self,
         SeedsCommand.self,
         EchoCommand.self,
+        TourCommand.self,
         QuitCommand.self,
     ])
 

@@ -22,10 +22,10 @@ enum TextLayout {
                 gap += 1
                 continue
             }
-            for (index, piece) in (word.count > limit ? broken(word, limit: limit) : [word]).enumerated() {
+            for (index, piece) in (columns(word) > limit ? broken(word, limit: limit) : [word]).enumerated() {
                 // The pieces of a broken word each start a line: no space may come between them.
                 let spaces = current.isEmpty ? 0 : gap + 1
-                if !current.isEmpty && (index > 0 || current.count + spaces + piece.count > limit) {
+                if !current.isEmpty && (index > 0 || columns(current) + spaces + columns(piece) > limit) {
                     lines.append(current)
                     current = String(piece)
                 } else {
@@ -36,6 +36,27 @@ enum TextLayout {
         }
         if !current.isEmpty { lines.append(current) }
         return lines
+    }
+
+    /// The terminal columns `text` takes: two for a wide character (Hangul, CJK ideographs, full-width
+    /// forms), one for any other, so Korean lines wrap where they reach the edge.
+    static func columns<Text: StringProtocol>(_ text: Text) -> Int {
+        text.unicodeScalars.reduce(0) { count, scalar in
+            // Combining marks and joiners take no column of their own.
+            if scalar.properties.generalCategory == .nonspacingMark || scalar.value == 0x200D { return count }
+            return count + (isWide(scalar.value) ? 2 : 1)
+        }
+    }
+
+    /// The East Asian Wide and Fullwidth blocks a terminal draws two columns wide.
+    private static func isWide(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6:
+            return true
+        default:
+            return false
+        }
     }
 
     /// An overlong word cut after its last `|` or `,` within each `limit` characters; the pieces are set on
