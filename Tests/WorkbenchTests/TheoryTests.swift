@@ -186,3 +186,57 @@ final class TheoryTests: XCTestCase {
     }
 }
 
+
+/// The densities that make D* computable, and the comparison of a trained D with it.
+final class OptimalDiscriminatorTests: XCTestCase {
+    private func integral(_ f: (Double) -> Double, _ low: Double = -30, _ high: Double = 30) -> Double {
+        let count = 60_000, h = (high - low) / Double(count)
+        return (1..<count).reduce(0.5 * (f(low) + f(high))) { $0 + f(low + Double($1) * h) } * h
+    }
+
+    func testTheDensitiesAreDensitiesOfWhatIsSampled() throws {
+        let mixture = try GaussianMixture1D.make([("means", "-2,3"), ("sigma", "0.5"), ("weights", "1,3")])
+        XCTAssertEqual(integral { mixture.density(at: [$0])! }, 1, accuracy: 1e-9)
+        XCTAssertEqual(integral { $0 * mixture.density(at: [$0])! }, 0.25 * -2 + 0.75 * 3, accuracy: 1e-6)
+        let normal = try NormalNoise(dimension: 1)
+        XCTAssertEqual(normal.density(at: 0)!, 1 / (2 * Double.pi).squareRoot(), accuracy: 1e-15)
+        XCTAssertNil(try NormalNoise(dimension: 2).density(at: 0))
+        XCTAssertEqual(try UniformNoise(dimension: 1, lower: 0, upper: 4).density(at: 1), 0.25)
+        XCTAssertNil(try RingGaussians.make().density(at: [0, 0]))
+
+        // G(z) = μ + σz under normal noise is N(μ, σ²): its density, and the mean and spread of its samples.
+        let session = try Session(seed: 3)
+        _ = try session.setDataset(GaussianMixture1D.make())
+        _ = try session.setNoise(NormalNoise(dimension: 1))
+        try session.setModel(.generator, GaussianModel.make([("mu", "1.5"), ("sigma", "0.5")]))
+        let density = try XCTUnwrap(session.players.generator.model.generatedDensity(of: session.generator, noise: session.noise))
+        XCTAssertEqual(density(1.5), 1 / (0.5 * (2 * Double.pi).squareRoot()), accuracy: 1e-12)
+        XCTAssertEqual(integral { $0 * density($0) }, 1.5, accuracy: 1e-9)
+        let samples = try session.probeSamples(4000).generated.map { $0[0] }
+        let mean = samples.reduce(0, +) / Double(samples.count)
+        let spread = (samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(samples.count)).squareRoot()
+        XCTAssertEqual(mean, 1.5, accuracy: 0.03)
+        XCTAssertEqual(spread, 0.5, accuracy: 0.02)
+        XCTAssertNil(try MLPModel.make().generatedDensity(of: session.generator, noise: session.noise))
+    }
+
+    func testTheOptimumIsComputedOnlyWhereItIsDefined() throws {
+        let session = try Session(seed: 3)
+        XCTAssertEqual(session.optimalDiscriminatorProblem, "D* needs one-dimensional data whose density is known (data mixture1d); ring8 has none")
+        _ = try session.setDataset(GaussianMixture1D.make([("means", "0"), ("sigma", "1")]))
+        _ = try session.setNoise(NormalNoise(dimension: 1))
+        XCTAssertEqual(session.optimalDiscriminatorProblem, "D* needs p_g, the density of what G generates: use generator gaussian mu=… sigma=… with noise normal dim=1 (or uniform dim=1)")
+        try session.setModel(.generator, GaussianModel.make())
+        XCTAssertNil(session.optimalDiscriminatorProblem)
+        // G is the data: D* = ½ everywhere and V(D*, G) = −2 log 2, whatever D has learnt.
+        let comparison = try session.optimalDiscriminatorComparison(points: 2001)
+        XCTAssertTrue(comparison.optimal.allSatisfy { abs($0 - 0.5) < 1e-12 })
+        XCTAssertEqual(comparison.optimalValue, -2 * log(2), accuracy: 1e-4)
+        XCTAssertLessThanOrEqual(comparison.value, comparison.optimalValue + 1e-9)
+        XCTAssertEqual(comparison.gapMax, comparison.trained.output.indices.filter {
+            comparison.real[$0] + comparison.generated[$0] >= 0.01 * 2 * comparison.real.max()!
+        }.map { abs(comparison.trained.output[$0] - 0.5) }.max()!, accuracy: 1e-12)
+        try session.setLoss(try WGANLoss(try ParameterValues(WGANLoss.spec)))
+        XCTAssertEqual(session.optimalDiscriminatorProblem, "D*(x) = p_r/(p_r + p_g) is the optimum of the cross-entropy losses; the loss wgan has another optimum")
+    }
+}
