@@ -2,15 +2,15 @@ import Foundation
 import Plotting
 import Workbench
 
-/// The `profile` command: D's output and its slope along the line, for the session and for snapshots side by side.
+/// The `dprofile` command: D's output and its slope along the line, for the session and for snapshots side by side.
 enum ProfileCommand: ShellCommand {
     static let spec = CommandSpec(
-        "profile", summary: "D's output and slope along the line of 1-D data, for this session and snapshots (WGAN's Figure 2)",
-        discussion: "For one-dimensional data: evaluates D on points= points of an interval holding nearly all real and generated samples, as a probability σ(D) under a cross-entropy loss and as the critic's D otherwise, with its slope d output/dx by automatic differentiation, and prints for each network the mean |slope| at 1000 generated and 1000 real samples, its largest |slope| on the interval and the ratio of the first to the last: near 0 when D is saturated where the generated samples are (a vanishing gradient for G), near 1 when the slope is about the same everywhere (a critic's useful gradient). With SNAPSHOT names it profiles each snapshot's D (with its own loss) instead of the session's, and draws them in one picture; the session is left as it was. expect reads profile.grad_fake, profile.grad_real, profile.grad_max and profile.fake_ratio, or with several networks NAME_fake_ratio and so on. show=output draws the outputs (a critic rescaled to [0, 1] on the interval) over histograms of the samples; show=slope draws each |slope| divided by its largest value. On the terminal with plot=true, or to out=FILE.svg|png.",
+        "dprofile", summary: "D's output and slope along the line of 1-D data, for this session and snapshots (WGAN's Figure 2)",
+        discussion: "For one-dimensional data: evaluates D on points= points of an interval holding nearly all real and generated samples, as a probability σ(D) under a cross-entropy loss and as the critic's D otherwise, with its slope d output/dx by automatic differentiation, and prints for each network the mean |slope| at 1000 generated and 1000 real samples, its largest |slope| on the interval and the ratio of the first to the last: near 0 when D is saturated where the generated samples are (a vanishing gradient for G), near 1 when the slope is about the same everywhere (a critic's useful gradient). With SNAPSHOT names it profiles each snapshot's D (with its own loss) instead of the session's, and draws them in one picture; the session is left as it was. expect reads dprofile.grad_fake, dprofile.grad_real, dprofile.grad_max and dprofile.fake_ratio, or with several networks NAME_fake_ratio and so on. show=output draws the outputs (a critic rescaled to [0, 1] on the interval) over histograms of the samples; show=slope draws each |slope| divided by its largest value. On the terminal with plot=true, or to out=FILE.svg|png.",
         positionals: [PositionalSpec("SNAPSHOT", "snapshots to profile instead of the session", completions: .snapshots,
                                      optional: true, variadic: true)],
         parameters: [points.spec, show.spec, plot.spec, PlotCommand.out.spec, PlotCommand.size.spec],
-        examples: ["profile", "profile gan wgan plot=true", "profile gan wgan show=slope out=figure-2.png"])
+        examples: ["dprofile", "dprofile gan wgan plot=true", "dprofile gan wgan show=slope out=figure-2.png"])
 
     static let points: ParameterKey<Int> = .integer("points", 11...100_001, default: 401, "points of the grid")
     static let show: ParameterKey<Shown> = .choice("show", default: .output, "what the picture draws")
@@ -21,15 +21,15 @@ enum ProfileCommand: ShellCommand {
         case output, slope
     }
 
-    static func run(_ invocation: Invocation, in shell: Interpreter) throws { try shell.profile(invocation) }
+    static func run(_ invocation: Invocation, in shell: Interpreter) throws { try shell.dprofile(invocation) }
 }
 
 extension Interpreter {
-    /// `profile [SNAPSHOT…] [points=N] [show=output|slope] [plot=true] [out=FILE] [size=…]`
-    func profile(_ invocation: Invocation) throws {
+    /// `dprofile [SNAPSHOT…] [points=N] [show=output|slope] [plot=true] [out=FILE] [size=…]`
+    func dprofile(_ invocation: Invocation) throws {
         let parameters = try invocation.commandParameters()
         if session.game != nil {
-            throw invocation.failure("a toy game is being played: profile looks at the networks' D; game off returns to them")
+            throw invocation.failure("a toy game is being played: dprofile looks at the networks' D; game off returns to them")
         }
         let target = parameters[ProfileCommand.plot] || !parameters[PlotCommand.out].isEmpty
             ? try plotTarget(invocation, parameters, history: true) : nil
@@ -73,17 +73,17 @@ extension Interpreter {
                                                   ("fake_ratio", largest > 0 ? fake / largest : 0)]))
             }
         } catch let error as SessionError {
-            throw invocation.failure("profile: \(error.description)")
+            throw invocation.failure("dprofile: \(error.description)")
         }
         if !names.isEmpty { session.install(original) }
         let single = profiled.count == 1
-        latestReports["profile"] = MetricReport(metric: "profile", values: profiled.flatMap { network in
+        latestReports["dprofile"] = MetricReport(metric: "dprofile", values: profiled.flatMap { network in
             network.values.map { (single ? $0.name : "\(network.name)_\($0.name)", $0.value) }
         })
         for network in profiled {
             let what = network.curve.isProbability ? "σ(D)" : "critic D"
             let v = Dictionary(uniqueKeysWithValues: network.values.map { ($0.name, $0.value) })
-            say("profile \(network.name) (\(what), loss \(network.loss)): |slope| at generated samples \(NumberText.format(v["grad_fake"]!)), at real samples \(NumberText.format(v["grad_real"]!)), largest \(NumberText.format(v["grad_max"]!)); generated/largest \(NumberText.format(v["fake_ratio"]!))")
+            say("dprofile \(network.name) (\(what), loss \(network.loss)): |slope| at generated samples \(NumberText.format(v["grad_fake"]!)), at real samples \(NumberText.format(v["grad_real"]!)), largest \(NumberText.format(v["grad_max"]!)); generated/largest \(NumberText.format(v["fake_ratio"]!))")
         }
         guard let target else { return }
         let xs = profiled[0].curve.xs

@@ -7,7 +7,7 @@ public final class GaussianModel: Model {
     static let sigma: ParameterKey<Float> = .real("sigma", 1e-6...1e6, default: 1, "the scale: G's weight at the start")
 
     public static let spec = PluginSpec(
-        kind: .model, name: "gaussian", aliases: ["fixed-gaussian", "affine1d"],
+        kind: .model, name: "gaussian", aliases: ["fixed-gaussian"],
         summary: "a generator that is a known distribution: G(z) = μ + σ·z, N(μ, σ²) under normal noise",
         discussion: """
             One Linear layer 1 → 1 whose weight starts at sigma and whose bias starts at mu, so that with noise \
