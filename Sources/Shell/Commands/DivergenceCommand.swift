@@ -91,6 +91,9 @@ extension Interpreter {
         let shown = try shownDivergences(parameters, invocation)
         let sweepText = parameters[Command.sweep]
         guard !sweepText.isEmpty else {
+            if let alone = invocation.named.first(where: { [Command.points.name, Command.show.name].contains($0.name) }) {
+                throw invocation.failure("\(alone.name)= belongs to a sweep: give sweep=NAME:LOW..HIGH as well", at: alone.nameRange)
+            }
             let distributions = try pair { parameters[$0] }
             let values = distributions.divergences()
             latestReports["divergence"] = MetricReport(metric: "divergence", values: Divergences.Name.allCases.map { ($0.rawValue, values[$0]) })
