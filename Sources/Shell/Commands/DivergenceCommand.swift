@@ -13,7 +13,7 @@ enum DivergenceCommand: ShellCommand {
             + [sweep.spec, points.spec, show.spec, plot.spec, PlotCommand.out.spec, PlotCommand.size.spec],
         examples: ["divergence gaussian mu1=0 sigma1=1 mu2=2 sigma2=1", "divergence uniform a1=0 b1=1 a2=0.5 b2=2",
                    "divergence parallel-lines theta=0.5", "divergence parallel-lines sweep=theta:-1..1 show=w1,js",
-                   "divergence gaussian sweep=sigma2:0.25..4 show=kl,reverse_kl,js", "divergence parallel-lines sweep=theta:-1..1 out=example-1.png"])
+                   "divergence gaussian sweep=sigma2:0.25..4 show=kl,js", "divergence parallel-lines sweep=theta:-1..1 out=w.png"])
 
     static let mu1: ParameterKey<Double> = .real("mu1", -1e6...1e6, default: 0, "gaussian: p's mean")
     static let sigma1: ParameterKey<Double> = .real("sigma1", -1e6...1e6, default: 1, "gaussian: p's standard deviation (> 0)")
