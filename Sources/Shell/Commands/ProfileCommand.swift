@@ -48,6 +48,7 @@ extension Interpreter {
         }
         let names = invocation.positionals.map(\.text)
         let original = session.makeSnapshot()
+        // Put back whatever restoring the snapshots changed, whether or not profiling them succeeded.
         defer { if !names.isEmpty { session.install(original) } }
         var profiled: [Profiled] = []
         var range: ClosedRange<Double>? = nil
@@ -75,7 +76,6 @@ extension Interpreter {
         } catch let error as SessionError {
             throw invocation.failure("dprofile: \(error.description)")
         }
-        if !names.isEmpty { session.install(original) }
         let single = profiled.count == 1
         latestReports["dprofile"] = MetricReport(metric: "dprofile", values: profiled.flatMap { network in
             network.values.map { (single ? $0.name : "\(network.name)_\($0.name)", $0.value) }
