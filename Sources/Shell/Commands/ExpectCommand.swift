@@ -101,7 +101,9 @@ extension Interpreter {
             return try summary(parts[1], of: try values(series, parts[0]), parts[0], invocation, at: range)
         }
         if parts.count == 2 || parts.count == 3 {
-            let metricName = Plugins.metrics.named(parts[0])?.spec.name ?? parts[0]
+            // A command's own figures (divergence, emd) are kept under its name, which may also be a metric's alias.
+            let metricName = latestReports[parts[0]]?.value(parts[1]) != nil && parts.count == 2 ? parts[0]
+                : Plugins.metrics.named(parts[0])?.spec.name ?? parts[0]
             guard let report = latestReports[metricName] else {
                 throw invocation.failure("no measurement of \(parts[0]) yet; run metric \(parts[0]) first", at: range)
             }

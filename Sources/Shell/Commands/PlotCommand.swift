@@ -157,7 +157,7 @@ extension Interpreter {
     static let plotKinds = SpatialView.allCases.map(\.rawValue) + ["discriminator"] + PlotCommand.PlotView.words.filter { SpatialView(rawValue: $0) == nil }
 
     /// The target from `out=` and `size=`: checked before anything is computed.
-    private func plotTarget(_ invocation: Invocation, _ parameters: ParameterValues, history: Bool) throws -> PlotTarget {
+    func plotTarget(_ invocation: Invocation, _ parameters: ParameterValues, history: Bool) throws -> PlotTarget {
         let size = parameters[PlotCommand.size]
         let sizeRange = invocation.valueRange(of: PlotCommand.size)
         guard size.count <= 2 else { throw invocation.failure("size takes WIDTH or WIDTH,HEIGHT", at: sizeRange) }
@@ -188,7 +188,7 @@ extension Interpreter {
     }
 
     /// Prints the figure, or writes its file atomically and says so.
-    private func deliver(_ canvas: Canvas, to target: PlotTarget, _ invocation: Invocation) throws {
+    func deliver(_ canvas: Canvas, to target: PlotTarget, _ invocation: Invocation) throws {
         switch target {
         case .terminal(let width, let height, let style):
             for line in TerminalRenderer(width: width, height: height, style: style).render(canvas) { say(line) }

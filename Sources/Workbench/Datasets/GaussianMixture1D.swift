@@ -62,6 +62,18 @@ public final class GaussianMixture1D: Dataset {
         let total = given.reduce(0, +)
         return given.map { $0 / total }
     }
+    /// Σ_k w_k·N(x; m_k, σ²).
+    public func density(at x: [Double]) -> Double? {
+        let sigma = Double(parameters[Self.sigma])
+        let normalisation: Double = 1 / (sigma * (2 * Double.pi).squareRoot())
+        var sum = 0.0
+        for (mean, weight) in zip(parameters[Self.means], weights) {
+            let z: Double = (x[0] - mean) / sigma
+            sum += weight * normalisation * exp(-0.5 * z * z)
+        }
+        return sum
+    }
+
     /// `count` samples, [count, 1].
     public func sample(_ count: Int, using stream: RandomStream) -> Tensor { mixture.sample(count, using: stream) }
 }

@@ -37,6 +37,10 @@ public protocol Model: Plugin {
     /// The multilayer perceptron this model builds for these widths, when it builds one: memory
     /// estimates, the banner and `generator`'s reply read its widths.
     func perceptron(input: Int, output: Int) -> MLPSpec?
+
+    /// The density of what `network` (a network this model built, as trained so far) generates from `noise`,
+    /// when the model is a map simple enough for it to be known; nil otherwise.
+    func generatedDensity(of network: Sequential, noise: any NoiseDistribution) -> ((Double) -> Double)?
 }
 
 extension Model {
@@ -45,6 +49,9 @@ extension Model {
 
     /// Not a perceptron.
     public func perceptron(input: Int, output: Int) -> MLPSpec? { nil }
+
+    /// Unknown.
+    public func generatedDensity(of network: Sequential, noise: any NoiseDistribution) -> ((Double) -> Double)? { nil }
 
     /// An instance from text assignments such as `[("hidden", "8,8")]`, validated against the spec and
     /// completed with defaults: what the shell does for `generator mlp hidden=8,8`.

@@ -1,3 +1,4 @@
+import Foundation
 import Autodiff
 
 /// `normal`: z ~ N(0, I), the usual input of a GAN's generator.
@@ -25,6 +26,11 @@ public final class NormalNoise: NoiseDistribution {
 
     /// ±2: about 95 % of each coordinate's mass.
     public var typicalRange: ClosedRange<Double> { -2...2 }
+
+    /// φ(z) in one dimension.
+    public func density(at z: Double) -> Double? {
+        dimension == 1 ? exp(-0.5 * z * z) / (2 * Double.pi).squareRoot() : nil
+    }
 
     /// `count` draws, [count, dim].
     public func sample(_ count: Int, using stream: RandomStream) -> Tensor {

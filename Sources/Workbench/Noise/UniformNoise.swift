@@ -33,6 +33,13 @@ public final class UniformNoise: NoiseDistribution {
         bounds = (lower, upper)
     }
 
+    /// 1/(upper − lower) on [lower, upper) in one dimension.
+    public func density(at z: Double) -> Double? {
+        guard dimension == 1 else { return nil }
+        let (lower, upper) = (Double(bounds.lower), Double(bounds.upper))
+        return z >= lower && z < upper ? 1 / (upper - lower) : 0
+    }
+
     /// Uniform noise of `dimension` coordinates on [lower, upper).
     public convenience init(dimension: Int, lower: Float = -1, upper: Float = 1) throws {
         try self.init(ParameterValues(Self.spec, values: [NoiseParameters.dim(dimension), Self.lower(lower), Self.upper(upper)]))

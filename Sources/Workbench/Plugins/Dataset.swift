@@ -28,11 +28,17 @@ public protocol Dataset: Plugin {
     /// The points it read from a file and holds, with the path as given; nil for a data set drawn from a
     /// formula. Checkpoints record their checksum, the memory estimate counts them, the shell reports the read.
     var filePoints: (path: String, points: Tensor)? { get }
+    /// The density of the data at `x` (a point of the data's dimension) when the data set is a formula that
+    /// has one: what the optimal discriminator p_r/(p_r + p_g) needs.
+    func density(at x: [Double]) -> Double?
 }
 
 extension Dataset {
     /// None: most data sets draw from a formula.
     public var filePoints: (path: String, points: Tensor)? { nil }
+
+    /// Unknown.
+    public func density(at x: [Double]) -> Double? { nil }
 
     /// An instance from text assignments such as `[("sigma", "0.02")]`, validated against the spec and
     /// completed with defaults: what the shell does for `data ring8 sigma=0.02`.

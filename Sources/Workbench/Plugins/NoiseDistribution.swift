@@ -12,6 +12,9 @@ public protocol NoiseDistribution: Plugin {
     var typicalRange: ClosedRange<Double> { get }
     /// `count` draws as a [count, dimension] tensor, from `stream` and nothing else.
     func sample(_ count: Int, using stream: RandomStream) -> Tensor
+    /// The density of a one-dimensional z at `z`, when the distribution is one-dimensional and has one: what
+    /// makes the distribution of a generator that is a known map of z known too.
+    func density(at z: Double) -> Double?
 }
 
 /// The parameters every noise distribution declares.
@@ -21,6 +24,9 @@ public enum NoiseParameters {
 }
 
 extension NoiseDistribution {
+    /// Unknown.
+    public func density(at z: Double) -> Double? { nil }
+
     /// An instance from text assignments such as `[("dim", "8")]`, validated against the spec and completed
     /// with defaults: what the shell does for `noise uniform dim=8`.
     public static func make(_ assignments: [(name: String, value: String)] = []) throws -> Self {

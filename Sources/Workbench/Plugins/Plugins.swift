@@ -42,7 +42,7 @@ public enum Plugins {
     public static let games = PluginRegistry<any Game.Type>(.game, [XYGame.self, DiracGame.self], spec: { $0.spec })
 
     /// The network architectures; `mlp` first, the model of a player no command has set.
-    public static let models = PluginRegistry<any Model.Type>(.model, [MLPModel.self, OffsetModel.self], spec: { $0.spec })
+    public static let models = PluginRegistry<any Model.Type>(.model, [MLPModel.self, OffsetModel.self, GaussianModel.self], spec: { $0.spec })
 
     /// The update rules.
     public static let optimizers = PluginRegistry<any UpdateRule.Type>(.optimizer, [
