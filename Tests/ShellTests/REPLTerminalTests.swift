@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import _GantryTestSupport
+@testable import Shell
 
 /// The real `gantry` binary in a pseudo-terminal, driven as a user drives it.
 final class REPLTerminalTests: XCTestCase {
@@ -91,24 +92,27 @@ final class REPLTerminalTests: XCTestCase {
 /// `gantry tour` in a pseudo-terminal: started from the shell, moved through, left with Ctrl-C.
 final class TourTerminalTests: XCTestCase {
     func testStartNextBackControlCAndLeave() throws {
+        let count = TourLessons.all.count
+        let lesson = { (script: String) in TourLessons.all.firstIndex { $0.script == script }! + 1 }
         let gantry = try XCTUnwrap(PseudoTerminal.productExecutable(named: "gantry"))
         let terminal = try PseudoTerminal(executable: gantry, arguments: ["tour", "2", "lang=ko"], environment: ["NO_COLOR": "1"])
-        try terminal.expect("레슨 2/13 · Problems in GANs 1. Hard to achieve Nash equilibrium")
-        try terminal.expect("» game xy lr=0.1 x=1 y=1")
+        try terminal.expect("레슨 2/\(count) · GAN loss의 수학적 해석")
+        try terminal.expect("» data mixture1d means=-2,2 sigma=0.5")
         try terminal.expect("tour next: 레슨 3")
         try terminal.expectPrompt("gantry> ")
         try terminal.send("tour back\r")
-        try terminal.expect("레슨 1/13 · GAN loss의 수학적 해석")
+        try terminal.expect("레슨 1/\(count) · GAN loss의 수학적 해석")
         try terminal.expect("tour next: 레슨 2")
         try terminal.expectPrompt("gantry> ")
         try terminal.send("tour next lang=en\r")
-        try terminal.expect("Lesson 2 of 13 · Problems in GANs 1. Hard to achieve Nash equilibrium")
+        try terminal.expect("Lesson 2 of \(count) · What the GAN loss measures")
         try terminal.expectPrompt("gantry> ")
-        // Lesson 11 trains three seeds three times over: Ctrl-C once its first block is under way.
-        try terminal.send("tour 11\r")
+        // The virtual-batch-norm lesson trains three seeds three times over: Ctrl-C once its first block is under way.
+        let long = lesson("remedy-5-virtual-batch-norm.gan")
+        try terminal.send("tour \(long)\r")
         try terminal.expect("» seeds 1,2,3 { step 1000; metric modes; metric batch-dependence }")
         try terminal.send("\u{3}")
-        try terminal.expect("Ctrl-C: left the tour during lesson 11")
+        try terminal.expect("Ctrl-C: left the tour during lesson \(long)")
         try terminal.expectPrompt("gantry> ")
         // The tour is off and the session usable.
         try terminal.send("tour off\r")

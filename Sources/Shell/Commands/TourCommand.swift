@@ -150,10 +150,12 @@ extension Interpreter {
             : "Running \(shownPath); each command is shown before it runs:"
         for line in TextLayout.wrap(running, width: environment.width) { say(line) }
         guard showAndRun(commands, source: source, index: index, language: language) else { return }
-        say("")
-        say(language == .ko ? "그림:" : "The picture:")
-        let picture = try Parser.parseScript(lesson.picture.joined(separator: "\n"), file: "<tour \(index + 1)>")
-        guard showAndRun(picture, source: lesson.picture.joined(separator: "\n"), index: index, language: language) else { return }
+        if !lesson.picture.isEmpty {
+            say("")
+            say(language == .ko ? "그림:" : "The picture:")
+            let picture = try Parser.parseScript(lesson.picture.joined(separator: "\n"), file: "<tour \(index + 1)>")
+            guard showAndRun(picture, source: lesson.picture.joined(separator: "\n"), index: index, language: language) else { return }
+        }
         say("")
         say(language == .ko ? "다음에 해 볼 것:" : "Try next:")
         for line in TextLayout.wrap(lesson.tryNext(language), width: environment.width) { say(line) }

@@ -66,8 +66,9 @@ struct TourLesson {
     let script: String
     /// Two to five sentences on the idea and on what the script does.
     let idea: TourText
-    /// Commands run after the script to draw what it left. A script that ends in a `seeds` block has put
-    /// the session back as it was before the block, so its picture trains the last seed again first.
+    /// Commands run after the script to draw what it left, or none when the script draws its own. A script
+    /// that ends in a `seeds` block has put the session back as it was before the block, so its picture
+    /// trains the last seed again first.
     let picture: [String]
     /// One thing to try next, in the session the lesson leaves: a question…
     let tryNext: TourText

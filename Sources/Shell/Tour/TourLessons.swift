@@ -3,6 +3,26 @@
 enum TourLessons {
     static let all: [TourLesson] = [
         TourLesson(
+            section: .loss, script: "07-kl-is-asymmetric.gan",
+            idea: TourText(
+                en: "The document reads the GAN loss as a divergence, so first the divergences themselves, computed from their formulas with nothing trained. KL(p‖q) weighs the log-ratio where p has mass, so it is asymmetric: for N(0, 1) against N(1, 2²) it is 0.443 one way and 1.307 the other. JS averages the two directions through the mixture and is symmetric, 0.128 both ways. The sweep draws the three as q widens.",
+                ko: "문서는 GAN loss를 divergence로 읽으므로, 먼저 divergence 자체를 아무것도 학습하지 않고 공식으로 계산합니다. KL(p‖q)는 p에 질량이 있는 곳에서 로그 비율을 재므로 비대칭입니다. N(0, 1)과 N(1, 2²) 사이에서 한쪽으로는 0.443, 반대쪽으로는 1.307입니다. JS는 두 분포의 혼합을 거쳐 두 방향을 평균하므로 대칭이며, 어느 쪽으로나 0.128입니다. sweep은 q가 넓어질 때 세 값을 그립니다."),
+            picture: [],
+            tryNext: TourText(
+                en: "Move q instead of widening it: is KL still asymmetric when only the means differ?",
+                ko: "q를 넓히지 말고 옮겨 보세요. 평균만 다를 때도 KL이 비대칭인가요?"),
+            tryCommands: ["divergence gaussian mu1=0 sigma1=1 sigma2=1 sweep=mu2:-3..3 points=7 show=kl,reverse_kl,js"]),
+        TourLesson(
+            section: .loss, script: "10-optimal-discriminator.gan",
+            idea: TourText(
+                en: "Against a fixed G the best discriminator is D*(x) = p_r(x) / (p_r(x) + p_g(x)) (Goodfellow et al. 2014, Proposition 1). To know D* exactly, G here is a known distribution, N(0, 1), frozen, and the data a mixture of two Gaussians. After 2000 updates σ(D) lies within 0.02 of D* on average over the line, and the value V(D, G) is within 0.005 of V(D*, G) = 2·JS − 2 log 2 = −0.6537.",
+                ko: "G가 고정되어 있으면 가장 좋은 판별자는 D*(x) = p_r(x) / (p_r(x) + p_g(x))입니다 (Goodfellow 등 2014, Proposition 1). D*를 정확히 알 수 있도록 여기서 G는 알려진 분포 N(0, 1)로 고정하고, 데이터는 가우시안 두 개의 혼합입니다. 2000번 학습 후 σ(D)는 직선 위에서 평균 0.02 이내로 D*에 붙고, V(D, G)는 V(D*, G) = 2·JS − 2 log 2 = −0.6537과 0.005 이내로 같습니다."),
+            picture: [],
+            tryNext: TourText(
+                en: "Move G towards one of the modes and train D again: where does D* cross ½ now?",
+                ko: "G를 한 모드 쪽으로 옮기고 D를 다시 학습해 보세요. 이제 D*는 어디서 ½을 지나나요?"),
+            tryCommands: ["generator gaussian mu=1.5 sigma=1", "seed 1", "step 2000", "dstar plot=true"]),
+        TourLesson(
             section: .loss, script: "01-gan-loss-is-js.gan",
             idea: TourText(
                 en: "With G held fixed, the best discriminator is D*(x) = p(x) / (p(x) + q(x)), and its loss is then 2·log 2 − 2·JS(p‖q): the GAN loss measures the Jensen–Shannon divergence between the data p and the generator's distribution q. The script freezes a freshly initialised G on a 1-D mixture of two Gaussians, trains D for 2000 updates, and compares D's own estimate log 2 − ½·L_D with an independent one that only counts samples in 400 bins.",
@@ -12,6 +32,16 @@ enum TourLessons {
                 en: "Another G, further from the data: does D's estimate still follow the histogram's?",
                 ko: "데이터에서 더 먼 다른 G로 해 보세요. D의 추정값이 여전히 히스토그램의 값을 따라가나요?"),
             tryCommands: ["generator mlp hidden=16 init=normal std=3", "seed 2", "step 2000", "metric histogram n=100000 bins=400", "metric critic n=100000"]),
+        TourLesson(
+            section: .loss, script: "11-optimum-when-g-is-the-data.gan",
+            idea: TourText(
+                en: "When G generates the data distribution itself, no discriminator can tell the two apart: D*(x) = ½ everywhere and V(D*, G) = −2 log 2, the global optimum of the GAN game (Goodfellow et al. 2014, Theorem 1). G is N(0, 1), frozen, and so is the data; D trains 1000 updates, and its loss settles at 2 log 2 ≈ 1.386 with σ(D) within 0.05 of ½.",
+                ko: "G가 데이터 분포 자체를 생성하면 어떤 판별자도 둘을 구분할 수 없습니다. D*(x) = ½이 모든 곳에서 성립하고 V(D*, G) = −2 log 2로, GAN 게임의 전역 최적점입니다 (Goodfellow 등 2014, Theorem 1). G는 N(0, 1)로 고정되고 데이터도 N(0, 1)입니다. D를 1000번 학습하면 손실이 2 log 2 ≈ 1.386에 머물고 σ(D)는 ½에서 0.05 이내에 있습니다."),
+            picture: ["plot history d_loss"],
+            tryNext: TourText(
+                en: "Make G only slightly different from the data: how far below 2 log 2 does D's loss fall?",
+                ko: "G를 데이터와 아주 조금만 다르게 해 보세요. D의 손실이 2 log 2보다 얼마나 내려가나요?"),
+            tryCommands: ["generator gaussian mu=0.2 sigma=1", "seed 1", "step 1000", "dstar"]),
         TourLesson(
             section: .problem(1), script: "02-nash-equilibrium.gan",
             idea: TourText(
@@ -42,6 +72,16 @@ enum TourLessons {
                 en: "The last run with instance noise added: what does the noise do to the gradient G gets?",
                 ko: "마지막 실행에 instance noise를 더해 보세요. 노이즈는 G가 받는 그라디언트를 어떻게 바꾸나요?"),
             tryCommands: ["trick on instance-noise sigma=0.3", "step 2000", "plot history grad_norm_g log"]),
+        TourLesson(
+            section: .problem(3), script: "12-wgan-figure-2.gan",
+            idea: TourText(
+                en: "WGAN's Figure 2 in one picture: on two Gaussians far apart, a GAN discriminator trained to optimality is a step, flat where the generated samples are, so G's gradient vanishes (below 1e-6). A WGAN critic with weight clipping, trained on the same data, stays close to a ramp: its slope at the generated samples is half its largest, and G's gradient through it is four orders of magnitude larger.",
+                ko: "WGAN 논문의 Figure 2를 한 그림으로 봅니다. 멀리 떨어진 두 가우시안에서 최적까지 학습한 GAN 판별자는 계단 모양이라 생성된 샘플이 있는 곳에서 평평하므로, G의 그라디언트가 사라집니다 (1e-6 미만). 같은 데이터에서 weight clipping으로 학습한 WGAN critic은 경사로에 가깝게 남습니다. 생성된 샘플에서의 기울기가 최대 기울기의 절반이고, 이를 거친 G의 그라디언트는 네 자릿수 더 큽니다."),
+            picture: [],
+            tryNext: TourText(
+                en: "A looser clipping bound, c = 0.1, for a fresh critic: does it stay a ramp?",
+                ko: "새 critic에 더 느슨한 clipping 한계 c = 0.1을 주어 보세요. 여전히 경사로로 남나요?"),
+            tryCommands: ["critic mlp hidden=64,64", "loss wgan clip=0.1", "step 100", "snapshot looser", "dprofile gan looser plot=true"]),
         TourLesson(
             section: .problem(4), script: "05-mode-collapse.gan",
             idea: TourText(
@@ -132,5 +172,25 @@ enum TourLessons {
                 en: "The original WGAN, with weight clipping, at the same critic steps: how does it compare?",
                 ko: "weight clipping을 쓰는 원래의 WGAN을 같은 critic 스텝으로 해 보세요. 어떻게 다른가요?"),
             tryCommands: ["loss wgan clip=0.01 critic_steps=5", "seeds 1,2,3 { step 1000; metric modes }"]),
+        TourLesson(
+            section: .remedy(7), script: "08-wgan-example-1.gan",
+            idea: TourText(
+                en: "WGAN's Example 1, computed exactly: two parallel segments of the plane, θ apart. For every θ ≠ 0, KL is infinite, JS is log 2 and the total variation is 1, however small θ is; only the Wasserstein distance, |θ|, shrinks smoothly as the segments approach. That is why a loss built on W gives G a gradient where one built on JS does not.",
+                ko: "WGAN 논문의 Example 1을 정확히 계산합니다. 평면 위에 θ만큼 떨어진 평행한 두 선분이 있습니다. θ ≠ 0이면 θ가 아무리 작아도 KL은 무한대, JS는 log 2, total variation은 1입니다. Wasserstein 거리 |θ|만이 두 선분이 가까워지면서 부드럽게 줄어듭니다. 그래서 W에 기반한 loss는 JS에 기반한 loss가 주지 못하는 그라디언트를 G에 줍니다."),
+            picture: [],
+            tryNext: TourText(
+                en: "Zoom in around θ = 0: does anything but W1 change before the segments meet?",
+                ko: "θ = 0 근처를 확대해 보세요. 두 선분이 만나기 전에 W1 말고 변하는 값이 있나요?"),
+            tryCommands: ["divergence parallel-lines sweep=theta:-0.1..0.1 points=9 show=w1,js,tv"]),
+        TourLesson(
+            section: .remedy(7), script: "09-earth-movers-distance.gan",
+            idea: TourText(
+                en: "The earth mover's distance is the least work needed to move one pile of earth into the shape of another. The document's example moves P = 3, 2, 1, 4 onto Q = 1, 2, 4, 3, bins one unit apart: carrying what is left over from bin to bin, 2 + 2 + 1 = 5 units of work. emd prints that distance and the plan that attains it.",
+                ko: "Earth mover's distance는 흙더미 하나를 다른 흙더미 모양으로 옮기는 데 드는 최소의 일입니다. 문서의 예는 한 칸씩 떨어진 구간에서 P = 3, 2, 1, 4를 Q = 1, 2, 4, 3으로 옮깁니다. 남는 흙을 칸에서 칸으로 나르면 2 + 2 + 1 = 5만큼의 일이 듭니다. emd는 그 거리와 그것을 이루는 운송 계획을 출력합니다."),
+            picture: [],
+            tryNext: TourText(
+                en: "Move all the earth to the far end: how does the work grow with the distance carried?",
+                ko: "흙을 모두 반대쪽 끝으로 옮겨 보세요. 나르는 거리에 따라 일이 어떻게 늘어나나요?"),
+            tryCommands: ["emd p=10,0,0,0 q=0,0,0,10"]),
     ]
 }
