@@ -15,6 +15,7 @@ public enum Plugins {
         MinibatchDiscrimination.self, VirtualBatchNormalization.self,
         TTURTrick.self, SpectralNormTrick.self, PackingTrick.self, EMAGeneratorTrick.self, ReplayBufferTrick.self,
         ConsensusTrick.self,
+        ExtragradientTrick.self, UnrolledGANTrick.self,
     ].map(TrickEntry.init), spec: { $0.spec })
 
     /// The data sets: mode-collapse benchmarks first, then the WGAN-GP toys, GAN Lab's four, the analytic
