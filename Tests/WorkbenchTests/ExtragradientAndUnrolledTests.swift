@@ -152,6 +152,14 @@ final class ExtragradientAndUnrolledTests: XCTestCase {
         XCTAssertGreaterThan(abs(analytic), 1e-4)
     }
 
+    func testUnrolledGANUnrollsAPackedDiscriminatorOnPackedBatches() throws {
+        let session = try smallSession()
+        try switchOn(PackingTrick.self, [("m", "2")], in: session)
+        try switchOn(UnrolledGANTrick.self, [("steps", "2")], in: session)
+        try session.train(iterations: 2)
+        XCTAssertEqual(session.iteration, 2)
+    }
+
     func testUnrolledGANRefusesGradientPenaltiesAndBatchStatistics() throws {
         let session = try smallSession()
         try session.setLoss(try WGANGPLoss(try ParameterValues(WGANGPLoss.spec)))

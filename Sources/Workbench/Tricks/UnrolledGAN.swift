@@ -74,9 +74,15 @@ public final class UnrolledGANTrick: StatelessTrick {
             for (parameter, leaf) in zip(weights, leaves) {
                 parameter.value = differentiate ? try parameter.value + (leaf - leaf.detached()) : leaf
             }
-            let real = session.dataset.sample(session.batchSize, using: stream)
+            var real = session.dataset.sample(session.batchSize, using: stream)
             let z = session.noise.sample(session.batchSize, using: stream)
-            let generated = try session.generator.forward(z, ForwardContext(training: true))
+            var generated = try session.generator.forward(z, ForwardContext(training: true))
+            // D may read m samples per row (packing): consecutive samples side by side, as D's input expects.
+            let m = session.discriminatorInputWidth / session.dataset.dimension
+            if m > 1 {
+                real = try real.reshaped([real.shape[0] / m, m * real.shape[1]])
+                generated = try generated.reshaped([generated.shape[0] / m, m * generated.shape[1]])
+            }
             let unrolledFake = differentiate ? generated : generated.detached()
             let lossInput = DiscriminatorLossInput(
                 realScores: try critic(real), fakeScores: try critic(unrolledFake), real: real, fake: unrolledFake,
