@@ -31,10 +31,18 @@ extension Session {
             let masks = RandomStream(seed: seed, name: "metrics.dropout")
             return try withoutGradients { try copy.forward(z, ForwardContext(training: true, stream: masks)) }
         })
+        let network = discriminator
+        // Evaluation mode: batch normalisation uses its running statistics, so only a layer that compares
+        // the samples of a batch makes a score depend on other rows.
+        let criticProbe = DiscriminatorProbe(
+            scores: { try network.forward($0, ForwardContext(training: false)) },
+            isRowwise: !network.comparesSamples,
+            weights: network.namedParameters(prefix: "D").map { ($0.name, $0.parameter.value) })
         let report = try metric.measure(MetricInput(real: real, generated: generated, modes: dataset.modes,
                                                     stream: metricStream,
                                                     critic: scoresSingleSamples ? discriminatorScores : nil,
-                                                    generator: probe))
+                                                    generator: probe,
+                                                    discriminator: scoresSingleSamples ? criticProbe : nil))
         history.record(Measurement(iteration: iteration, report: report))
         return report
     }

@@ -131,6 +131,13 @@ final class CheckpointTests: XCTestCase {
         try assertLoadedSessionContinuesExactly("game dirac noise=0.3 samples=50 averaging=0.2; step 40",
                                                 then: "step 25; show game")
         try assertLoadedSessionContinuesExactly("game xy update=alternating consensus=0.5; step 10", then: "step 5")
+        try assertLoadedSessionContinuesExactly("game dirac update=extragradient unroll=2 noise=0.3 samples=20; step 12",
+                                                then: "step 5")
+        // The subspace data and generator, with the unrolled and extragradient tricks on together.
+        try assertLoadedSessionContinuesExactly("""
+            data subspace k=2 n=5 basis=3; noise normal dim=2; generator subspace basis=4; critic mlp hidden=8; batch 16
+            trick on unrolled-gan steps=2 lr=0.1; trick on extragradient; step 3
+            """, then: "step 2")
         // WGAN Example 1's one-parameter generator, frozen, then trained on.
         try assertLoadedSessionContinuesExactly("""
             data parallel-lines; noise uniform dim=1 lower=0 upper=1; generator offset theta=0.7

@@ -48,7 +48,7 @@ final class HelpLayoutTests: XCTestCase {
         XCTAssertEqual(table, [
             "  WHAT                                          samples, critic, gradients,",
             "                                                manifold; or history [SERIES…]",
-            "                                                [log]; or games",
+            "                                                [log]; or games; or weights",
             "  out=\"\"                text                    write an .svg or .png file",
             "                                                instead of drawing on the",
             "                                                terminal",

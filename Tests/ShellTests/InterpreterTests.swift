@@ -123,4 +123,24 @@ final class InterpreterTests: XCTestCase {
         for (a, b) in zip(replay.session.history.rows, original.session.history.rows) { XCTAssertTrue(a.isReproduction(of: b)) }
         XCTAssertTrue(script.contains("step 2\nmetric modes n=200\nstep 2\nmetric modes n=200\nstep d\nstep g\n"), script)
     }
+
+    func testSavedScriptsWithExtragradientAndUnrolledDReplayToIdenticalWeights() throws {
+        let (original, drain) = try makeInterpreter()
+        original.execute("""
+            seed 5; data subspace k=2 n=4; noise normal dim=2; generator subspace basis=3; critic mlp hidden=8; batch 16
+            trick on extragradient; step 3
+            trick on unrolled-gan steps=2 lr=0.05; step 2
+            trick off extragradient; step 2
+            game xy update=extragradient unroll=2; step 7; game off; step 1
+            """, file: "session")
+        XCTAssertEqual(original.failureCount, 0, "\(drain().errors)")
+        let script = original.savedScript()
+        let (replay, _) = try makeInterpreter()
+        XCTAssertTrue(replay.execute(script, file: "saved.gan"))
+        XCTAssertEqual(replay.session.iteration, original.session.iteration)
+        XCTAssertEqual(fingerprint(replay.session).split(separator: "\n").dropFirst().joined(),
+                       fingerprint(original.session).split(separator: "\n").dropFirst().joined())
+        for (a, b) in zip(replay.session.history.rows, original.session.history.rows) { XCTAssertTrue(a.isReproduction(of: b)) }
+        XCTAssertTrue(script.contains("trick on extragradient\nstep 3\n"), script)
+    }
 }

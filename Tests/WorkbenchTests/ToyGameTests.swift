@@ -68,6 +68,53 @@ final class ToyGameTests: XCTestCase {
         XCTAssertEqual(Double(g.second), 3 + 0.1 * x, accuracy: 1e-6)
     }
 
+    func testAnExtragradientStepUsesTheGradientsOfTheExtrapolatedPoint() throws {
+        var g = try game(XYGame.self, [("update", "extragradient"), ("x", "2"), ("y", "3")])
+        try play(&g, 1)
+        // Trial point (x − ηy, y + ηx); the step from (x, y) with the field there.
+        let (xt, yt) = (2 - 0.1 * 3.0, 3 + 0.1 * 2.0)
+        XCTAssertEqual(Double(g.first), 2 - 0.1 * yt, accuracy: 1e-6)
+        XCTAssertEqual(Double(g.second), 3 + 0.1 * xt, accuracy: 1e-6)
+        var d = try game(DiracGame.self, [("update", "extragradient"), ("theta", "0.8"), ("psi", "-0.6")])
+        try play(&d, 1)
+        let v = Self.diracField("minimax", 0.8, -0.6)
+        let w = Self.diracField("minimax", 0.8 + 0.2 * v.0, -0.6 + 0.2 * v.1)
+        XCTAssertEqual(Double(d.first), 0.8 + 0.2 * w.0, accuracy: 2e-6)
+        XCTAssertEqual(Double(d.second), -0.6 + 0.2 * w.1, accuracy: 2e-6)
+    }
+
+    func testExtragradientContractsTheBilinearGameAtTheAnalyticRate() throws {
+        var g = try game(XYGame.self, [("update", "extragradient")])
+        try play(&g, 1000)
+        XCTAssertEqual(g.radius, 2.0.squareRoot() * pow(1 - 0.01 + 0.0001, 500), accuracy: 1e-7)
+    }
+
+    func testAnUnrolledStepDifferentiatesThroughTheUnrolling() throws {
+        // y_K = y + Kηx, so x's gradient of x·y_K is y + 2Kηx; y steps as usual.
+        for k in [1, 3] {
+            var g = try game(XYGame.self, [("unroll", "\(k)"), ("x", "2"), ("y", "3")])
+            try play(&g, 1)
+            XCTAssertEqual(Double(g.first), 2 - 0.1 * (3 + 2 * Double(k) * 0.1 * 2), accuracy: 1e-6, "K \(k)")
+            XCTAssertEqual(Double(g.second), 3 + 0.1 * 2, accuracy: 1e-6, "K \(k)")
+        }
+        // The Dirac-GAN, minimax, one unrolled step: ψ₁ = ψ + h·θ·σ(−ψθ), θ's loss log σ(ψ₁θ) + log 2 (up
+        // to constants), differentiated in θ through ψ₁, checked against a central difference.
+        func thetaLoss(_ theta: Double) -> Double {
+            let psi1 = -0.6 + 0.2 * theta * Self.sigmoid(0.6 * theta)
+            return log(Self.sigmoid(psi1 * theta))
+        }
+        let slope = (thetaLoss(0.8 + 1e-5) - thetaLoss(0.8 - 1e-5)) / 2e-5
+        var d = try game(DiracGame.self, [("unroll", "1"), ("theta", "0.8"), ("psi", "-0.6")])
+        try play(&d, 1)
+        XCTAssertEqual(Double(d.first), 0.8 - 0.2 * slope, accuracy: 1e-5)
+    }
+
+    func testUnrollAndConsensusTogetherAreRefused() throws {
+        XCTAssertThrowsError(try game(XYGame.self, [("unroll", "2"), ("consensus", "1")])) { error in
+            XCTAssertTrue("\(error)".contains("unroll= and consensus= cannot be combined"), "\(error)")
+        }
+    }
+
     func testHistoricalAveragingPullsTowardsTheMeanOfPastValues() throws {
         var g = try game(XYGame.self, [("averaging", "0.5")])
         try play(&g, 2)

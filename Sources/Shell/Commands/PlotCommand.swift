@@ -6,8 +6,8 @@ import Workbench
 enum PlotCommand: ShellCommand {
     static let spec = CommandSpec(
         "plot", summary: "draw the session on the terminal or to an SVG or PNG file: samples, critic, gradients, manifold, history, games",
-        discussion: "plot samples shows real and generated samples (two dimensions as points, one as overlaid histograms, more through the first two coordinates or projection=pca, as the caption says). plot critic (alias discriminator) shows D's output over the plane as a heat map with contour lines, samples on top. plot gradients draws arrows where G's loss pushes generated samples (−∇ₓ L_G, along ∇ₓD where G wants D larger). plot manifold draws G's image of a regular grid of noise (with more than two noise dimensions the first two vary). These views combine: plot critic gradients. plot history [SERIES…] [log] draws history columns (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js, seconds) and measured values (modes.modes, w1.w1) over iterations, on a logarithmic axis with log or when every series is a gradient norm. plot games draws the trajectories of a two-player toy game. Without WHAT, plot critic. out=FILE.svg or out=FILE.png writes a picture instead (size=WIDTH,HEIGHT in pixels); on the terminal size=COLUMNS,ROWS. Plots draw samples from a stream of their own and never change the session.",
-        positionals: [PositionalSpec("WHAT", "samples, critic, gradients, manifold; or history [SERIES…] [log]; or games",
+        discussion: "plot samples shows real and generated samples (two dimensions as points, one as overlaid histograms, more through the first two coordinates or projection=pca, as the caption says). plot critic (alias discriminator) shows D's output over the plane as a heat map with contour lines, samples on top. plot gradients draws arrows where G's loss pushes generated samples (−∇ₓ L_G, along ∇ₓD where G wants D larger). plot manifold draws G's image of a regular grid of noise (with more than two noise dimensions the first two vary). These views combine: plot critic gradients. plot history [SERIES…] [log] draws history columns (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js, seconds) and measured values (modes.modes, w1.w1) over iterations, on a logarithmic axis with log or when every series is a gradient norm. plot games draws the trajectories of a two-player toy game. plot weights draws the histogram of D's weights and biases (weight clipping piles them at ±c). Without WHAT, plot critic. out=FILE.svg or out=FILE.png writes a picture instead (size=WIDTH,HEIGHT in pixels); on the terminal size=COLUMNS,ROWS. Plots draw samples from a stream of their own and never change the session.",
+        positionals: [PositionalSpec("WHAT", "samples, critic, gradients, manifold; or history [SERIES…] [log]; or games; or weights",
                                      completions: .words(PlotView.words + ["discriminator", HistoryScale.log.rawValue]
                                                          + History.columns.dropFirst()),
                                      optional: true, variadic: true)],
@@ -25,6 +25,7 @@ enum PlotCommand: ShellCommand {
     /// What `plot` draws first: a view of the plane (several combine), the history, or a game.
     enum PlotView: String, CommandWord {
         case samples, critic, gradients, manifold, history, games
+        case weights
 
         static func alias(_ word: String) -> PlotView? { word == "discriminator" ? .critic : nil }
 
@@ -62,6 +63,7 @@ extension Interpreter {
         let canvas = switch first {
         case .history: try historyCanvas(words.dropFirst(), figures, invocation)
         case .games: try plottedGame(words, invocation)
+        case .weights: try weightsCanvas(words, figures, invocation)
         case .samples, .critic, .gradients, .manifold: try spatialCanvas(words, first, &figures, target, invocation)
         }
         try deliver(canvas, to: target, invocation)
@@ -85,6 +87,12 @@ extension Interpreter {
             series.append(node.text)
         }
         return try figures.history(series, logarithmic: logarithmic)
+    }
+
+    /// `plot weights`
+    private func weightsCanvas(_ words: [ValueNode], _ figures: SessionFigures, _ invocation: Invocation) throws -> Canvas {
+        if let extra = words.dropFirst().first { throw invocation.failure("plot weights takes no further words", at: extra.range) }
+        return try figures.weights()
     }
 
     /// `plot games`

@@ -44,10 +44,11 @@ public final class DiracGame: Game {
         return PluginSpec(
             kind: .game, name: "dirac", aliases: ["dirac-gan"],
             summary: "the Dirac-GAN: data δ₀, generator δ_θ, discriminator D(x) = ψ·x",
-            discussion: "A GAN with one parameter per player, whose equilibrium is θ = ψ = 0. As in the paper, D maximises L(θ, ψ) = mean f(D(fake)) + mean f(−D(real)) — its D scores fake samples high — and G minimises L, or −mean f(−D(fake)) when non-saturating. The objectives: \(forms). Regularisers: r1=γ adds γ/2·|∇ₓD(real)|² to D's objective; noise=σ is instance noise (both players see samples of x + N(0, σ²), samples draws per step from the stream game); consensus=γ and averaging=λ as in the x·y game. Every gradient, including the penalties' gradients of gradients, comes from the engine's automatic differentiation.",
+            discussion: "A GAN with one parameter per player, whose equilibrium is θ = ψ = 0. As in the paper, D maximises L(θ, ψ) = mean f(D(fake)) + mean f(−D(real)) — its D scores fake samples high — and G minimises L, or −mean f(−D(fake)) when non-saturating. The objectives: \(forms). Regularisers: r1=γ adds γ/2·|∇ₓD(real)|² to D's objective; noise=σ is instance noise (both players see samples of x + N(0, σ²), samples draws per step from the stream game); consensus=γ, averaging=λ, update=extragradient and unroll=K (θ's gradient sees ψ unrolled K steps ahead, Metz et al. 2017) as in the x·y game. Every gradient, including the penalties' gradients of gradients, comes from the engine's automatic differentiation.",
             parameters: [loss.spec, lr.spec, theta.spec, psi.spec, GameParameters.update.spec]
                 + lossSettings.map(\.setting)
-                + [r1.spec, noise.spec, samples.spec, GameParameters.consensus.spec, GameParameters.averaging.spec],
+                + [r1.spec, noise.spec, samples.spec, GameParameters.consensus.spec, GameParameters.averaging.spec,
+                   GameParameters.unroll.spec],
             reference: "Mescheder, Geiger, Nowozin 2018, Which Training Methods for GANs do actually Converge?")
     }
 
@@ -62,6 +63,7 @@ public final class DiracGame: Game {
 
     /// Refuses settings that the chosen loss does not read, and `samples` without instance noise.
     public init(_ parameters: ParameterValues) throws {
+        try GameParameters.check(parameters, game: Self.spec.name)
         self.parameters = parameters
         let lossName = parameters[Self.loss]
         guard let form = Plugins.losses.named(lossName)?.diracForm else {

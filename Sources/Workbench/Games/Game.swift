@@ -42,18 +42,34 @@ public enum GameParameters {
         case simultaneous
         /// The first player steps, then the second answers from the new point.
         case alternating
+        /// Both players take a trial step from the same point, then step from the original point along their
+        /// gradients at the trial point (Korpelevich's extragradient; Gidel et al. 2019).
+        case extragradient
     }
 
     /// The turn order.
     public static let update: ParameterKey<Update> = .choice(
         "update", default: .simultaneous,
-        "simultaneous: both players step from the same point; alternating: the first player (x, θ) steps, then the second answers from the new point")
+        "simultaneous: both players step from the same point; alternating: the first player (x, θ) steps, then the second answers from the new point; extragradient: both extrapolate one step, then step from where they were with the gradients found there")
+    /// K of unrolled optimisation.
+    public static let unroll: ParameterKey<Int> = .integer(
+        "unroll", 0...100, default: 0,
+        "unrolled second player: the first player's gradient sees the second unrolled this many steps ahead, differentiated through the unrolling (0: off)")
     /// γ of consensus optimisation.
     public static let consensus: ParameterKey<Double> = .real(
         "consensus", 0...1e3, default: 0, "γ of consensus optimisation (0: off)")
     /// λ of historical averaging.
     public static let averaging: ParameterKey<Float> = .real(
         "averaging", 0...1e3, default: 0, "λ of historical averaging (0: off)")
+
+    /// Refuses settings that cannot be played together: consensus differentiates the players' gradients
+    /// once more, and an unrolled gradient is already a second derivative.
+    public static func check(_ parameters: ParameterValues, game: String) throws {
+        if parameters[unroll] > 0 && parameters[consensus] > 0 {
+            throw SessionError("game \(game): unroll= and consensus= cannot be combined (consensus would differentiate "
+                               + "the unrolled gradient again, a third derivative): choose one")
+        }
+    }
 
     /// A player's starting value, named after the player.
     static func start(_ name: String, default value: Double, _ summary: String) -> ParameterKey<Float> {

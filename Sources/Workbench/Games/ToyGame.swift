@@ -77,14 +77,20 @@ public struct ToyGame: Sendable {
 
     /// The game's settings as data, stating those that apply (as `canonicalText` writes them).
     public var setting: PluginSetting {
-        let applying = parameters.entries.map(\.name).filter(rules.applies)
+        let applying = parameters.entries.map(\.name).filter(stated)
         return PluginSetting(kind: spec.kind, name: spec.name, parameters: parameters.stating(applying))
+    }
+
+    /// Whether the setting called `name` is written out: it applies, and it is not `unroll` left off (a
+    /// setting added after scripts and checkpoints had recorded games without it, which they still replay).
+    private func stated(_ name: String) -> Bool {
+        rules.applies(name) && (name != GameParameters.unroll.name || unrollSteps > 0)
     }
 
     /// The command that sets this game up again: every setting that applies, defaults included (a loss's
     /// settings only with that loss, samples only with noise), so that it replays as it was given.
     public var canonicalText: String {
-        let applying = parameters.assignments().filter { rules.applies(String($0.prefix { $0 != "=" })) }
+        let applying = parameters.assignments().filter { stated(String($0.prefix { $0 != "=" })) }
         return ([spec.name] + applying).joined(separator: " ")
     }
 
@@ -101,7 +107,8 @@ public struct ToyGame: Sendable {
     public var radius: Double { (Double(first) * Double(first) + Double(second) * Double(second)).squareRoot() }
 
     private var learningRate: Float { rules.learningRate }
-    private var alternating: Bool { parameters[GameParameters.update] == .alternating }
+    private var order: GameParameters.Update { parameters[GameParameters.update] }
+    private var unrollSteps: Int { parameters[GameParameters.unroll] }
 
     /// Plays one step: both players at once, or the first then the second. Instance noise draws from
     /// `stream`. A non-finite value stops the step with the game unchanged and says which one.
@@ -109,15 +116,25 @@ public struct ToyGame: Sendable {
         var next = self
         let firstLoss: Float
         let secondLoss: Float
-        if alternating {
+        switch order {
+        case .alternating:
             let (move, loss) = try next.moves(at: (first, second), players: [0], stream: stream)
             next.first -= learningRate * move[0]
             firstLoss = loss.first
             let (answer, answerLoss) = try next.moves(at: (next.first, second), players: [1], stream: stream)
             next.second -= learningRate * answer[1]
             secondLoss = answerLoss.second
-        } else {
+        case .simultaneous:
             let (move, loss) = try next.moves(at: (first, second), players: [0, 1], stream: stream)
+            next.first -= learningRate * move[0]
+            next.second -= learningRate * move[1]
+            (firstLoss, secondLoss) = loss
+        case .extragradient:
+            // The trial point is constrained like any step (WGAN's clipping), and the real step starts from
+            // where the players were, with the gradients of the trial point: one step, two evaluations.
+            let (trial, loss) = try next.moves(at: (first, second), players: [0, 1], stream: stream)
+            let extrapolated = (first - learningRate * trial[0], rules.constrained(second: second - learningRate * trial[1]))
+            let (move, _) = try next.moves(at: extrapolated, players: [0, 1], stream: stream)
             next.first -= learningRate * move[0]
             next.second -= learningRate * move[1]
             (firstLoss, secondLoss) = loss
@@ -137,6 +154,27 @@ public struct ToyGame: Sendable {
         return row
     }
 
+    /// The first player's gradient against the second unrolled `unroll` steps ahead (Metz et al. 2017):
+    /// b₀ = b, b_{k+1} = b_k − η·∂L_b/∂b(a, b_k), and the gradient of L_a(a, b_K) with respect to a
+    /// through every b_k, a second derivative per step. The unrolled steps ignore the game's constraint
+    /// (clipping has no useful derivative) and the other regularisers, as the paper's unrolling uses the
+    /// plain objective.
+    private func unrolledGradient(at point: (Float, Float), stream: RandomStream) throws -> Tensor {
+        let a = Tensor(point.0).requiringGradient()
+        var b = Tensor(point.1)
+        for _ in 0..<unrollSteps {
+            let leaf = b.detached().requiringGradient()
+            // ∂L_b/∂b at b_k as a function of a: L_b is evaluated at the leaf, whose value is b_k, and the
+            // dependence of b_k on a is carried by adding (b − leaf.detached()), which is zero.
+            let current = try b + (leaf - leaf.detached())
+            let lossB = try rules.objectives(a, current, stream: stream).1
+            let slope = try gradients(of: lossB, wrt: [leaf], createGraph: true)[0]
+            b = try current - slope * learningRate
+        }
+        let lossA = try rules.objectives(a, b, stream: stream).0
+        return try gradients(of: lossA, wrt: [a])[0]
+    }
+
     /// The descent directions (gradients of each player's full objective, penalties included) of the
     /// players asked for, at `point`, and both players' objectives there.
     private func moves(at point: (Float, Float), players: [Int], stream: RandomStream) throws
@@ -145,7 +183,10 @@ public struct ToyGame: Sendable {
         let b = Tensor(point.1).requiringGradient()
         let (lossA, lossB) = try rules.objectives(a, b, stream: stream)
         let consensus = parameters[GameParameters.consensus]
-        let gradientA = try gradients(of: lossA, wrt: [a], createGraph: consensus > 0)[0]
+        var gradientA = try gradients(of: lossA, wrt: [a], createGraph: consensus > 0)[0]
+        if unrollSteps > 0 && players.contains(0) {
+            gradientA = try unrolledGradient(at: point, stream: stream)
+        }
         let gradientB = try gradients(of: lossB, wrt: [b], createGraph: consensus > 0)[0]
         var totalA = gradientA
         var totalB = gradientB

@@ -15,16 +15,39 @@ public struct MetricInput {
     public let critic: ((Tensor) throws -> Tensor)?
     /// G as training runs it, for metrics of G itself rather than of its samples.
     public let generator: GeneratorProbe?
+    /// D itself, for metrics of D rather than of its scores: nil under packing, like `critic`.
+    public let discriminator: DiscriminatorProbe?
 
     /// Bundles the inputs of one measurement.
     public init(real: Tensor, generated: Tensor, modes: ModeLayout?, stream: RandomStream,
-                critic: ((Tensor) throws -> Tensor)? = nil, generator: GeneratorProbe? = nil) {
+                critic: ((Tensor) throws -> Tensor)? = nil, generator: GeneratorProbe? = nil,
+                discriminator: DiscriminatorProbe? = nil) {
         self.real = real
         self.generated = generated
         self.modes = modes
         self.stream = stream
         self.critic = critic
         self.generator = generator
+        self.discriminator = discriminator
+    }
+}
+
+/// The discriminator as metrics see it: its weights and its scores as a differentiable function of its
+/// input (evaluation mode), so a metric can take ∇ₓD(x).
+public struct DiscriminatorProbe {
+    /// D's raw scores of a batch, recording the graph (the caller's input may require gradients).
+    public let scores: (Tensor) throws -> Tensor
+    /// Whether every score depends on its own row alone (no batch statistics in evaluation mode, no
+    /// layer comparing samples), so that the gradient of the summed scores is each sample's own gradient.
+    public let isRowwise: Bool
+    /// D's parameters, by name, in the network's order.
+    public let weights: [(name: String, value: Tensor)]
+
+    /// A probe from its parts.
+    public init(scores: @escaping (Tensor) throws -> Tensor, isRowwise: Bool, weights: [(name: String, value: Tensor)]) {
+        self.scores = scores
+        self.isRowwise = isRowwise
+        self.weights = weights
     }
 }
 

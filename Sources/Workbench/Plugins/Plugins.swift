@@ -15,6 +15,7 @@ public enum Plugins {
         MinibatchDiscrimination.self, VirtualBatchNormalization.self,
         TTURTrick.self, SpectralNormTrick.self, PackingTrick.self, EMAGeneratorTrick.self, ReplayBufferTrick.self,
         ConsensusTrick.self,
+        ExtragradientTrick.self, UnrolledGANTrick.self,
     ].map(TrickEntry.init), spec: { $0.spec })
 
     /// The data sets: mode-collapse benchmarks first, then the WGAN-GP toys, GAN Lab's four, the analytic
@@ -24,6 +25,7 @@ public enum Plugins {
         EightGaussians.self, TwentyFiveGaussians.self, SwissRoll.self,
         GANLabLine.self, GANLabTwoGaussians.self, GANLabRing.self, GANLabDisjoint.self,
         ParallelLines.self, GaussianMixture1D.self, UniformCube.self, PointCloud.self,
+        Subspace.self,
     ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The distributions of the generator's input.
@@ -36,13 +38,17 @@ public enum Plugins {
         ModesMetric.self, W1Metric.self, SlicedWassersteinMetric.self, MMDMetric.self, EnergyMetric.self,
         PrecisionRecallMetric.self, DensityCoverageMetric.self, HistogramMetric.self, CriticMetric.self,
         BatchDependenceMetric.self,
+        LipschitzMetric.self,
     ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The two-player toy games.
     public static let games = PluginRegistry<any Game.Type>(.game, [XYGame.self, DiracGame.self], spec: { $0.spec })
 
     /// The network architectures; `mlp` first, the model of a player no command has set.
-    public static let models = PluginRegistry<any Model.Type>(.model, [MLPModel.self, OffsetModel.self, GaussianModel.self], spec: { $0.spec })
+    public static let models = PluginRegistry<any Model.Type>(.model, [
+        MLPModel.self, OffsetModel.self, GaussianModel.self,
+        SubspaceModel.self,
+    ], spec: { $0.spec })
 
     /// The update rules.
     public static let optimizers = PluginRegistry<any UpdateRule.Type>(.optimizer, [

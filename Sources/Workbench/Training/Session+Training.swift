@@ -80,6 +80,7 @@ extension Session {
         if iterations > 0 {
             try checkMemoryBudget()
             try checkPenaltiesSeeSingleSamples()
+            try checkExtrapolation()
         }
         for done in 0..<iterations {
             if shouldStop() { return TrainingReport(iterationsRun: done, interrupted: true) }
@@ -103,6 +104,39 @@ extension Session {
     /// One generator iteration; the caller records its row, and undoes the iteration when it throws
     /// (`StoppedBetweenUpdates` when `shouldStop` says so before one of its updates but the first).
     func runIteration(shouldStop: () -> Bool = { false }) throws -> HistoryRow {
+        guard hooks.contains(where: \.extrapolatesIterations) else { return try ordinaryIteration(shouldStop: shouldStop) }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let players = Player.allCases.map { network($0).parameters }
+        let start = players.map { $0.map(\.value) }
+        _ = try ordinaryIteration(shouldStop: shouldStop)
+        let extrapolated = players.map { $0.map(\.value) }
+        let row = try ordinaryIteration(shouldStop: shouldStop)
+        try withoutGradients {
+            for (index, parameters) in players.enumerated() {
+                for (parameter, (before, (trial, now))) in zip(parameters, zip(start[index], zip(extrapolated[index], parameters.map(\.value)))) {
+                    parameter.value = try (before + (now - trial)).requiringGradient()
+                }
+            }
+            let critic = discriminator.parameters
+            if let projected = try loss.afterDiscriminatorUpdate(critic.map(\.value)) {
+                for (parameter, value) in zip(critic, projected) { parameter.value = value.requiringGradient() }
+            }
+        }
+        var whole = row
+        whole.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9
+        return whole
+    }
+
+    /// Refuses an extrapolating trick (extragradient) together with one that accumulates over updates:
+    /// checked before training, whichever was switched on first.
+    public func checkExtrapolation() throws {
+        guard hooks.contains(where: \.extrapolatesIterations),
+              let other = hooks.first(where: { $0.accumulatesOverUpdates }) else { return }
+        throw SessionError(ExtragradientTrick.refusal(besides: other.name))
+    }
+
+    /// The session's iteration: n_critic D updates, then one G update.
+    private func ordinaryIteration(shouldStop: () -> Bool) throws -> HistoryRow {
         let started = DispatchTime.now().uptimeNanoseconds
         let context = TrainingContext(session: self, iteration: iteration)
         let number = iteration + 1
@@ -133,6 +167,7 @@ extension Session {
     /// One D update, on its own (GAN Lab's "step D"): it does not complete an iteration, but the next
     /// `stepGenerator` row reports it. Rolls back and throws like `train` on a non-finite number.
     public func stepDiscriminator() throws -> UpdateReport {
+        try refuseHalfIteration()
         try checkMemoryBudget()
         try checkPenaltiesSeeSingleSamples()
         let point = rollbackPoint()
@@ -154,6 +189,7 @@ extension Session {
     /// One G update, on its own (GAN Lab's "step G"): it completes an iteration and records its row,
     /// with the D statistics of the last D update.
     public func stepGenerator() throws -> UpdateReport {
+        try refuseHalfIteration()
         try checkMemoryBudget()
         let point = rollbackPoint()
         do {
@@ -172,6 +208,13 @@ extension Session {
             roll(backTo: point)
             throw error
         }
+    }
+
+    /// A single D or G update is half of an extragradient iteration's extrapolation, not a step of it.
+    private func refuseHalfIteration() throws {
+        guard let hook = hooks.first(where: \.extrapolatesIterations) else { return }
+        throw SessionError("trick \(hook.name) makes every iteration an extrapolation and an update of both players: step d "
+                           + "and step g would take half of one; use step N, or switch the trick off")
     }
 
     private func changeNorm(_ before: [Tensor], _ after: [Tensor]) -> Double {

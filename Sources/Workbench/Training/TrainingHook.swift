@@ -77,6 +77,12 @@ public protocol TrainingHook: AnyObject {
     var discriminatorInputMultiplier: Int { get }
     /// The network to sample G from for metrics and plots instead of the trained G (an EMA copy), or nil.
     var samplingGenerator: Sequential? { get }
+    /// Whether each iteration is an extrapolation followed by the real update from the point before it
+    /// (extragradient): the session then runs the iteration's updates twice.
+    var extrapolatesIterations: Bool { get }
+    /// Whether it accumulates something at every update (averages, a pool of samples), so that an update
+    /// that is later undone (an extrapolation) would leave its trace there.
+    var accumulatesOverUpdates: Bool { get }
 }
 
 extension TrainingHook {
@@ -119,4 +125,8 @@ extension TrainingHook {
     public var discriminatorInputMultiplier: Int { 1 }
     /// The trained G.
     public var samplingGenerator: Sequential? { nil }
+    /// One update per update.
+    public var extrapolatesIterations: Bool { false }
+    /// Nothing kept across updates.
+    public var accumulatesOverUpdates: Bool { false }
 }

@@ -57,6 +57,9 @@ public final class EMAGeneratorTrick: Trick {
     public var samplingGenerator: Sequential? { average }
 
     /// Moves the average towards the G just updated.
+    /// Its average moves at every update.
+    public var accumulatesOverUpdates: Bool { true }
+
     public func afterGeneratorUpdate(_ context: TrainingContext) throws {
         let generator = context.session.generator
         defer { lastIteration = context.iteration }

@@ -121,6 +121,9 @@ public final class HistoricalAveraging: Trick {
     /// The penalty for G.
     public func generatorPenalty(_ context: TrainingContext) throws -> Tensor? { try penalty(.generator, context) }
     /// D's average takes in the new parameters.
+    /// Its average moves at every update.
+    public var accumulatesOverUpdates: Bool { true }
+
     public func afterDiscriminatorUpdate(_ context: TrainingContext) throws { try update(.discriminator, context) }
     /// G's average takes in the new parameters.
     public func afterGeneratorUpdate(_ context: TrainingContext) throws { try update(.generator, context) }

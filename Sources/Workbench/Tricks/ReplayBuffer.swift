@@ -97,6 +97,9 @@ public final class ReplayBufferTrick: Trick {
     }
 
     /// An independent copy with its own pool (the pool is a value).
+    /// Its pool takes samples at every D update.
+    public var accumulatesOverUpdates: Bool { true }
+
     public func copy() -> any TrainingHook { ReplayBufferTrick(parameters, pool: pool) }
 
     // MARK: Checkpoints
