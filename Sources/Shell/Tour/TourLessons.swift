@@ -53,6 +53,16 @@ enum TourLessons {
                 ko: "스텝을 열 배 줄이고 열 배 오래 해 보세요. 동시 업데이트가 수렴하나요?"),
             tryCommands: ["game xy lr=0.01", "step 1000", "plot games"]),
         TourLesson(
+            section: .problem(1), script: "remedy-8-extragradient.gan",
+            idea: TourText(
+                en: "Extragradient (Korpelevich 1976; Gidel et al. 2019) is the document's remedy for the Nash-equilibrium problem: each step first looks one step ahead along both players' gradients, then moves them from where they were along the gradients found there. On the x·y game it shrinks the distance to the equilibrium by √(1 − η² + η⁴) per step where simultaneous steps grow it by √(1 + η²): from (1, 1) the radius is 0.86 after 100 steps and 0.0098 after 1000, as the formula says. In the Dirac-GAN it moves inwards too.",
+                ko: "Extragradient(Korpelevich 1976; Gidel 등 2019)는 내쉬 균형 문제에 대한 해결책입니다. 각 스텝에서 먼저 두 플레이어의 그라디언트를 따라 한 스텝 앞을 내다본 뒤, 원래 자리에서 그곳의 그라디언트를 따라 움직입니다. x·y 게임에서 동시 업데이트는 평형점까지의 거리를 스텝마다 √(1 + η²)배 늘리지만, extragradient는 √(1 − η² + η⁴)배로 줄입니다. (1, 1)에서 시작하면 반지름이 100스텝 후 0.86, 1000스텝 후 0.0098로 공식과 같습니다. Dirac-GAN에서도 안쪽으로 움직입니다."),
+            picture: ["plot games"],
+            tryNext: TourText(
+                en: "A larger step, η = 0.5: does extragradient still converge?",
+                ko: "더 큰 스텝 η = 0.5로 해 보세요. extragradient가 여전히 수렴하나요?"),
+            tryCommands: ["game xy lr=0.5 x=1 y=1 update=extragradient", "step 100", "plot games"]),
+        TourLesson(
             section: .problem(2), script: "03-low-dimensional-supports.gan",
             idea: TourText(
                 en: "Real and generated data lie on thin sets that almost never meet, so a discriminator that separates them perfectly exists. WGAN's Example 1 makes this exact: the data is the segment (0, z) and G makes (θ, z). A cross-entropy D reaches 100 % accuracy and its JS estimate sits at log 2 ≈ 0.693 whether θ is 1 or 0.1, while a WGAN-GP critic's estimate follows |θ|. Last, G learns from θ = 1: the critic's gradient carries it to the data.",
@@ -62,6 +72,16 @@ enum TourLessons {
                 en: "G back at θ = 1 and trained under the minimax loss, D and G together: does θ move?",
                 ko: "G를 θ = 1로 되돌리고 minimax loss로 D와 G를 함께 학습해 보세요. θ가 움직이나요?"),
             tryCommands: ["generator offset theta=1", "seed 1", "freeze none", "step 1000", "metric w1"]),
+        TourLesson(
+            section: .problem(2), script: "low-dimensional-supports-in-higher-dimensions.gan",
+            idea: TourText(
+                en: "The document's argument in numbers: two planes placed at random in R^n meet in a line when n = 3 and only at a point from n = 4 on, so the larger the space, the more surely two low-dimensional supports miss each other. The data lie on one random plane and G's samples on another; a fresh D is trained at n = 3, 4, 8, 32 and 128. At n = 3 it errs near the shared line; from n = 4 its accuracy is above 0.999 and its JS estimate climbs to log 2 ≈ 0.693.",
+                ko: "문서의 논증을 숫자로 봅니다. Rⁿ 안에 무작위로 놓인 두 평면은 n = 3이면 직선에서 만나고, n = 4부터는 한 점에서만 만납니다. 공간이 클수록 두 저차원 support가 서로 어긋날 것이 더 확실해집니다. 데이터는 한 무작위 평면 위에, G의 샘플은 다른 평면 위에 있고, n = 3, 4, 8, 32, 128에서 새 D를 학습합니다. n = 3에서는 공유하는 직선 근처에서 틀리지만, n = 4부터는 정확도가 0.999를 넘고 JS 추정값이 log 2 ≈ 0.693까지 올라갑니다."),
+            picture: ["plot critic"],
+            tryNext: TourText(
+                en: "G on the data's own plane (the supports coincide): what can D do now?",
+                ko: "G를 데이터와 같은 평면 위에 두어 보세요 (support가 일치). 이제 D는 무엇을 할 수 있나요?"),
+            tryCommands: ["generator subspace basis=1", "seed 1", "step 300", "metric critic"]),
         TourLesson(
             section: .problem(3), script: "04-vanishing-gradients.gan",
             idea: TourText(
@@ -92,6 +112,16 @@ enum TourLessons {
                 en: "Packing four samples instead of two: does more packing help more?",
                 ko: "샘플을 둘이 아니라 넷씩 묶어 보세요. 더 많이 묶으면 더 좋아지나요?"),
             tryCommands: ["trick on packing m=4", "seeds 1,2,3 { step 1000; metric modes }"]),
+        TourLesson(
+            section: .problem(4), script: "remedy-9-unrolled-gan.gan",
+            idea: TourText(
+                en: "Unrolled GANs (Metz et al. 2017), a baseline of the mode-collapse tables: G's loss is taken against D as it would be five updates later, differentiated through those updates, so a G that hops onto the mode D likes today is penalised for what D would do next. The small ring8 GAN that collapses to 3.3 of 8 modes finds 7 with it, and the reverse KL over the modes falls from 1.46 to 0.52.",
+                ko: "Unrolled GAN(Metz 등 2017)은 모드 붕괴 표의 기준선 중 하나입니다. G의 loss를 다섯 번 업데이트한 뒤의 D에 대해 계산하고 그 업데이트를 거쳐 미분하므로, 지금 D가 좋아하는 모드로 뛰어드는 G는 D가 다음에 할 일 때문에 벌을 받습니다. 8개 중 3.3개의 모드로 붕괴하던 작은 ring8 GAN이 이 방법으로 7개를 찾고, 모드에 대한 reverse KL은 1.46에서 0.52로 줄어듭니다."),
+            picture: ["seed 3", "step 1000", "plot samples"],
+            tryNext: TourText(
+                en: "The first-order variant, without the gradient through the unrolling: does the second derivative matter here?",
+                ko: "unrolling을 거치는 그라디언트 없이 1차 변형으로 해 보세요. 여기서 2차 미분이 중요한가요?"),
+            tryCommands: ["trick on unrolled-gan steps=5 lr=0.01 through=false", "seeds 1,2,3 { step 1000; metric modes }"]),
         TourLesson(
             section: .problem(5), script: "06-no-proper-metric.gan",
             idea: TourText(
@@ -163,15 +193,15 @@ enum TourLessons {
                 ko: "Dirac-GAN에서 노이즈를 줄여 보세요. 수렴하려면 얼마나 필요한가요?"),
             tryCommands: ["game dirac noise=0.2", "step 500", "plot games"]),
         TourLesson(
-            section: .remedy(7), script: "remedy-7-wasserstein.gan",
+            section: .remedy(7), script: "09-earth-movers-distance.gan",
             idea: TourText(
-                en: "The JS divergence means nothing when the supports do not overlap; the Wasserstein (earth mover's) distance stays informative and gives G a gradient towards every mode it misses. WGAN-GP trains its critic five times per G update, and that alone explains most of its gain in modes, so the comparison is made at equal critic steps: both find all eight modes, and the Wasserstein loss spreads G's mass evenly over them (a small reverse KL).",
-                ko: "두 분포의 support가 겹치지 않으면 JS divergence는 의미 있는 값을 주지 않습니다. Wasserstein(earth mover's) 거리는 그때도 정보를 주며, G가 놓친 모든 모드 쪽으로 그라디언트를 줍니다. WGAN-GP는 G를 한 번 업데이트할 때 critic을 다섯 번 학습하는데, 모드가 늘어나는 것의 대부분은 그것만으로 설명됩니다. 그래서 같은 critic 스텝 수에서 비교합니다. 둘 다 여덟 모드를 모두 찾고, Wasserstein loss는 G의 질량을 모드에 고르게 나눕니다 (작은 reverse KL)."),
-            picture: ["seed 3", "step 1000", "plot samples"],
+                en: "The earth mover's distance is the least work needed to move one pile of earth into the shape of another. The document's example moves P = 3, 2, 1, 4 onto Q = 1, 2, 4, 3, bins one unit apart: carrying what is left over from bin to bin, 2 + 2 + 1 = 5 units of work. emd prints that distance and the plan that attains it.",
+                ko: "Earth mover's distance는 흙더미 하나를 다른 흙더미 모양으로 옮기는 데 드는 최소의 일입니다. 문서의 예는 한 칸씩 떨어진 구간에서 P = 3, 2, 1, 4를 Q = 1, 2, 4, 3으로 옮깁니다. 남는 흙을 칸에서 칸으로 나르면 2 + 2 + 1 = 5만큼의 일이 듭니다. emd는 그 거리와 그것을 이루는 운송 계획을 출력합니다."),
+            picture: [],
             tryNext: TourText(
-                en: "The original WGAN, with weight clipping, at the same critic steps: how does it compare?",
-                ko: "weight clipping을 쓰는 원래의 WGAN을 같은 critic 스텝으로 해 보세요. 어떻게 다른가요?"),
-            tryCommands: ["loss wgan clip=0.01 critic_steps=5", "seeds 1,2,3 { step 1000; metric modes }"]),
+                en: "Move all the earth to the far end: how does the work grow with the distance carried?",
+                ko: "흙을 모두 반대쪽 끝으로 옮겨 보세요. 나르는 거리에 따라 일이 어떻게 늘어나나요?"),
+            tryCommands: ["emd p=10,0,0,0 q=0,0,0,10"]),
         TourLesson(
             section: .remedy(7), script: "08-wgan-example-1.gan",
             idea: TourText(
@@ -183,14 +213,24 @@ enum TourLessons {
                 ko: "θ = 0 근처를 확대해 보세요. 두 선분이 만나기 전에 W1 말고 변하는 값이 있나요?"),
             tryCommands: ["divergence parallel-lines sweep=theta:-0.1..0.1 points=9 show=w1,js,tv"]),
         TourLesson(
-            section: .remedy(7), script: "09-earth-movers-distance.gan",
+            section: .remedy(7), script: "remedy-7-wasserstein.gan",
             idea: TourText(
-                en: "The earth mover's distance is the least work needed to move one pile of earth into the shape of another. The document's example moves P = 3, 2, 1, 4 onto Q = 1, 2, 4, 3, bins one unit apart: carrying what is left over from bin to bin, 2 + 2 + 1 = 5 units of work. emd prints that distance and the plan that attains it.",
-                ko: "Earth mover's distance는 흙더미 하나를 다른 흙더미 모양으로 옮기는 데 드는 최소의 일입니다. 문서의 예는 한 칸씩 떨어진 구간에서 P = 3, 2, 1, 4를 Q = 1, 2, 4, 3으로 옮깁니다. 남는 흙을 칸에서 칸으로 나르면 2 + 2 + 1 = 5만큼의 일이 듭니다. emd는 그 거리와 그것을 이루는 운송 계획을 출력합니다."),
+                en: "The JS divergence means nothing when the supports do not overlap; the Wasserstein (earth mover's) distance stays informative and gives G a gradient towards every mode it misses. WGAN-GP trains its critic five times per G update, and that alone explains most of its gain in modes, so the comparison is made at equal critic steps: both find all eight modes, and the Wasserstein loss spreads G's mass evenly over them (a small reverse KL).",
+                ko: "두 분포의 support가 겹치지 않으면 JS divergence는 의미 있는 값을 주지 않습니다. Wasserstein(earth mover's) 거리는 그때도 정보를 주며, G가 놓친 모든 모드 쪽으로 그라디언트를 줍니다. WGAN-GP는 G를 한 번 업데이트할 때 critic을 다섯 번 학습하는데, 모드가 늘어나는 것의 대부분은 그것만으로 설명됩니다. 그래서 같은 critic 스텝 수에서 비교합니다. 둘 다 여덟 모드를 모두 찾고, Wasserstein loss는 G의 질량을 모드에 고르게 나눕니다 (작은 reverse KL)."),
+            picture: ["seed 3", "step 1000", "plot samples"],
+            tryNext: TourText(
+                en: "The original WGAN, with weight clipping, at the same critic steps: how does it compare?",
+                ko: "weight clipping을 쓰는 원래의 WGAN을 같은 critic 스텝으로 해 보세요. 어떻게 다른가요?"),
+            tryCommands: ["loss wgan clip=0.01 critic_steps=5", "seeds 1,2,3 { step 1000; metric modes }"]),
+        TourLesson(
+            section: .remedy(7), script: "lipschitz-clipping-vs-gradient-penalty.gan",
+            idea: TourText(
+                en: "The Wasserstein distance needs a 1-Lipschitz critic. Weight clipping keeps it Lipschitz by leaving it almost no room: at c = 0.01 most of its weights pile up at ±c and its slope ‖∇ₓD‖ ends far below 1 everywhere, a critic too simple to measure W1 (Gulrajani et al. 2017, Figure 1). The gradient penalty holds ‖∇ₓD‖ near 1 between real and generated samples instead, with the weights spread out; metric lipschitz and plot weights show both.",
+                ko: "Wasserstein 거리에는 1-Lipschitz critic이 필요합니다. Weight clipping은 critic에 거의 여유를 주지 않는 방식으로 Lipschitz 조건을 지킵니다. c = 0.01에서는 대부분의 가중치가 ±c에 몰리고 기울기 ‖∇ₓD‖가 모든 곳에서 1보다 훨씬 작아져, W1을 재기에는 너무 단순한 critic이 됩니다 (Gulrajani 등 2017, Figure 1). Gradient penalty는 대신 진짜와 가짜 샘플 사이에서 ‖∇ₓD‖를 1 근처로 유지하고 가중치는 고르게 퍼집니다. metric lipschitz와 plot weights가 둘을 보여 줍니다."),
             picture: [],
             tryNext: TourText(
-                en: "Move all the earth to the far end: how does the work grow with the distance carried?",
-                ko: "흙을 모두 반대쪽 끝으로 옮겨 보세요. 나르는 거리에 따라 일이 어떻게 늘어나나요?"),
-            tryCommands: ["emd p=10,0,0,0 q=0,0,0,10"]),
+                en: "Clipping at a wider bound, c = 0.1: do the weights still pile up at the bounds?",
+                ko: "clipping 한계를 c = 0.1로 넓혀 보세요. 가중치가 여전히 한계에 몰리나요?"),
+            tryCommands: ["loss wgan clip=0.1", "seed 1", "step 300", "metric lipschitz", "plot weights"]),
     ]
 }
