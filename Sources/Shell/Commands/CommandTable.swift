@@ -116,6 +116,7 @@ enum CommandTable {
         SeedsCommand.self,
         EchoCommand.self,
         QuitCommand.self,
+        PluginCommand.self,
     ])
 
     /// Every command.
