@@ -205,6 +205,23 @@ final class CompiledPluginTests: XCTestCase {
         }
     }
 
+    /// Top-k with k kept at the batch (floor 1) trains G on every sample: the plain loss, bit for bit; with
+    /// k decaying below the batch, G learns from fewer samples and the weights differ.
+    func testTopKAtTheWholeBatchIsThePlainLossAndBelowItIsNot() throws {
+        let library = try ExamplePlugin.library()
+        try isolated {
+            func weights(_ trick: String) throws -> [[UInt32]] {
+                let (shell, drain) = try makeTestInterpreter()
+                let source = "plugin load \"\(library)\"; generator mlp hidden=16; critic mlp hidden=16; batch 16; \(trick); step 8"
+                XCTAssertTrue(shell.execute(source, file: "test"), drain().errors.joined(separator: "\n"))
+                return (shell.session.generator.parameters + shell.session.discriminator.parameters).map { $0.value.scalars.map(\.bitPattern) }
+            }
+            let plain = try weights("echo plain")
+            XCTAssertEqual(try weights("trick on top-k floor=1"), plain)
+            XCTAssertNotEqual(try weights("trick on top-k gamma=0.5 floor=0.25"), plain)
+        }
+    }
+
     /// Trained, saved, replayed in a new process to the same bits; checkpointed and continued in a new
     /// process to the same bits; a changed or missing library is refused, naming it, and never ignored.
     func testTheExamplePluginTrainsSavesReplaysAndCheckpointsAcrossProcesses() throws {

@@ -147,7 +147,7 @@ public enum PluginLibraries {
     /// changes nothing and returns `alreadyLoaded`.
     public static func load(_ path: String, expecting expected: String? = nil) throws
         -> (record: PluginLibraryRecord, plugins: [PluginSpec], alreadyLoaded: Bool) {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let absolute = absolutePath(path)
         let bytes = try contents(of: path)
         let sha256 = SHA256.hex(bytes)
         if let expected, expected != sha256 {
@@ -192,17 +192,13 @@ public enum PluginLibraries {
     /// before it is opened (reading a FIFO would wait for a writer), a file without the platform's header
     /// before it is given to the dynamic loader.
     private static func contents(of path: String) throws -> [UInt8] {
-        let attributes: [FileAttributeKey: Any]
-        do {
-            attributes = try FileManager.default.attributesOfItem(atPath: path)
-        } catch {
-            throw SessionError("\(path): no such file")
-        }
-        let type = attributes[.type] as? FileAttributeType
-        if type == .typeDirectory {
+        // stat, not FileManager's attributes: those load Foundation's ICU data, some 40 ms at start-up.
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw SessionError("\(path): no such file") }
+        if status.st_mode & S_IFMT == S_IFDIR {
             throw SessionError("\(path) is a folder, not a shared library (give the .so file that `swift build` made)")
         }
-        guard type == .typeRegular else { throw SessionError("\(path) is not a regular file, so not a shared library") }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw SessionError("\(path) is not a regular file, so not a shared library") }
         guard let data = FileManager.default.contents(atPath: path) else { throw SessionError("\(path) cannot be read") }
         let bytes = [UInt8](data)
         #if canImport(Darwin)
@@ -214,6 +210,19 @@ public enum PluginLibraries {
         #endif
         guard header else { throw SessionError("\(path) is not a shared library (it has no \(format) header)") }
         return bytes
+    }
+
+    /// `path` from the root, without `.` and `..` components, as a session records it.
+    static func absolutePath(_ path: String) -> String {
+        var parts: [Substring] = []
+        if !path.hasPrefix("/") {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            if let folder = getcwd(&buffer, buffer.count) { parts = String(cString: folder).split(separator: "/") }
+        }
+        for part in path.split(separator: "/") where part != "." {
+            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     /// Opens the library and takes its contents, after the version handshake.
