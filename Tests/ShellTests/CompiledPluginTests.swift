@@ -196,6 +196,7 @@ final class CompiledPluginTests: XCTestCase {
             let text = drain().output.joined(separator: "\n")
             XCTAssertTrue(text.contains("ragan "), text)
             XCTAssertTrue(text.contains("Sinha, Zhao, Goyal, Raffel & Odena"), text)
+            XCTAssertTrue(text.replacingOccurrences(of: "\n  ", with: " ").contains("loaded from the plugin library \(library) (sha256 "), text)
             XCTAssertTrue(Completer(interpreter: shell).candidates("loss rag").contains("ragan"))
             XCTAssertFalse(shell.execute("trick on top-k gamma=2", file: "test"))
             XCTAssertTrue(drain().errors.joined().contains("gamma"))
