@@ -153,6 +153,24 @@ final class CompiledPluginTests: XCTestCase {
         XCTAssertNil(Plugins.losses.named("clash-test"))
     }
 
+    /// Another build of a file already loaded is refused (its types may be in use), the first one kept. The
+    /// loaded one is recorded directly: opening two builds of one Swift module in a process would map two
+    /// copies of its types, which is what the refusal prevents.
+    func testAnotherBuildOfALoadedFileIsRefused() throws {
+        try isolated {
+            let library = try cLibrary("rebuilt", "int something(void) { return 2; }\n")
+            let first = PluginLibraryRecord(path: library, sha256: String(repeating: "c", count: 64))
+            ClashingLoss.name = "rebuilt-test"
+            defer { ClashingLoss.name = "hinge" }
+            try PluginLibraries.install(PluginLibraryContents(losses: [ClashingLoss.self]), as: first, from: library)
+            XCTAssertThrowsError(try PluginLibraries.load(library)) {
+                XCTAssertEqual("\($0)", "\(library) was loaded already with other content (sha256 \(first.sha256)); a loaded library "
+                    + "cannot be replaced: start gantry again to load the new build")
+            }
+            XCTAssertEqual(PluginLibraries.loaded, [first])
+        }
+    }
+
     /// The example's RaGAN against the formula computed by hand in Double, on fixed scores, for D and G.
     func testTheLoadedRelativisticLossEqualsAHandComputation() throws {
         let library = try ExamplePlugin.library()
