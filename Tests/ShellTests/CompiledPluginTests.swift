@@ -167,6 +167,14 @@ final class CompiledPluginTests: XCTestCase {
                 XCTAssertEqual("\($0)", "\(library) was loaded already with other content (sha256 \(first.sha256)); a loaded library "
                     + "cannot be replaced: start gantry again to load the new build")
             }
+            // The same library name elsewhere: another build of the same plugin package.
+            let elsewhere = folder + "/elsewhere"
+            try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: library, toPath: elsewhere + "/librebuilt.so")
+            XCTAssertThrowsError(try PluginLibraries.load(elsewhere + "/librebuilt.so")) {
+                XCTAssertEqual("\($0)", "\(elsewhere)/librebuilt.so: a library called librebuilt.so is loaded already, from \(library) "
+                    + "with other content (sha256 \(first.sha256)); two builds of one plugin cannot share a process: start gantry again")
+            }
             XCTAssertEqual(PluginLibraries.loaded, [first])
         }
     }

@@ -168,6 +168,13 @@ public enum PluginLibraries {
             throw SessionError("\(path) was loaded already with other content (sha256 \(other.sha256)); a loaded library cannot "
                 + "be replaced: start gantry again to load the new build")
         }
+        // A library's file name is its product's, and so its module's: two builds of one plugin package (a
+        // copy moved elsewhere, say) would map two copies of the same Swift types, which can crash.
+        let name = absolute.split(separator: "/").last.map(String.init) ?? absolute
+        if let other = loaded.first(where: { $0.path.split(separator: "/").last.map(String.init) == name }) {
+            throw SessionError("\(path): a library called \(name) is loaded already, from \(other.path) with other content "
+                + "(sha256 \(other.sha256)); two builds of one plugin cannot share a process: start gantry again")
+        }
         try install(try open(path, absolute: absolute), as: record, from: path)
         return (record, plugins(of: record).compactMap { Plugins.spec($0.kind, named: $0.name) }, false)
     }
