@@ -1,22 +1,18 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The numeric targets are always compiled optimised, even in debug builds, so that `swift test` runs the
-// kernels at full speed. On x86-64 they target Haswell (AVX2 + FMA): without an explicit CPU, SIMD
-// fused multiply-adds become one libm call per lane. `HostCPU` is compiled without these flags, so it can
-// check the processor and explain the problem before any AVX2 instruction runs.
+// The engine (Kernels … Workbench) is the package in `Sources/Package.swift`, linked as one dynamic library,
+// the plugin API, that compiled plugins link too (see there). Every target here that uses the engine
+// depends on that one product, never on its targets, so the process holds one copy of its types.
 #if arch(x86_64)
 let vectorISA = ["-target-cpu", "haswell"]
-// One GEMM micro-kernel is also built for AVX-512 and chosen at run time where the processor has it; it
-// keeps the same fused multiply-add chain per element, so results stay bit-identical.
-let wideVectorISA = ["-target-cpu", "skylake-avx512"]
 #else
-let vectorISA: [String] = []  // arm64: NEON and FMA are part of the baseline architecture.
-let wideVectorISA: [String] = []
+let vectorISA: [String] = []
 #endif
 let numericSettings: [SwiftSetting] = [
     .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"] + vectorISA),
 ]
+let engine: Target.Dependency = .product(name: "GantryPluginAPI", package: "Sources")
 
 let package = Package(
     name: "Gantry",
@@ -25,34 +21,26 @@ let package = Package(
         .executable(name: "gantry-bench", targets: ["GantryBench"]),
         .executable(name: "gantry-fuzz", targets: ["GantryFuzz"]),
     ],
+    dependencies: [.package(path: "Sources")],
     targets: [
-        .target(name: "HostCPU"),
-        .target(name: "KernelsAVX512", swiftSettings: [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"] + wideVectorISA)]),
-        .target(name: "Kernels", dependencies: ["HostCPU", "KernelsAVX512"], swiftSettings: numericSettings),
-        .target(name: "Autodiff", dependencies: ["Kernels"], swiftSettings: numericSettings),
-        .target(name: "NeuralNet", dependencies: ["Autodiff", "Kernels"]),
-        // Decompression of data files (gzip); optimised in debug builds too, as it runs over whole files.
-        .target(name: "Inflate", swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "Workbench", dependencies: ["NeuralNet", "Autodiff", "Kernels", "Inflate"]),
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // Figures for the terminal and for files; it knows nothing of tensors or GANs. Optimised even in
         // debug builds: painting and compressing a picture loops over every pixel.
         .target(name: "Plotting", swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "Shell", dependencies: ["Workbench", "NeuralNet", "Autodiff", "Kernels", "Plotting", "CLibEdit"]),
-        .target(name: "_GantryTestSupport", dependencies: ["Autodiff", "Kernels"], swiftSettings: numericSettings),
-        .executableTarget(name: "gantry", dependencies: ["HostCPU", "Shell"]),
+        .target(name: "Shell", dependencies: [engine, "Plotting", "CLibEdit"]),
+        .target(name: "_GantryTestSupport", dependencies: [engine], swiftSettings: numericSettings),
+        .executableTarget(name: "gantry", dependencies: [engine, "Shell"]),
         // Fuzzing of the script parser, the checkpoint loader and the data-file readers (see Sources/GantryFuzz/main.swift).
-        .target(name: "GantryFuzzing", dependencies: ["Shell", "Workbench", "Autodiff", "Inflate", "Plotting"]),
+        .target(name: "GantryFuzzing", dependencies: ["Shell", engine, "Plotting"]),
         .executableTarget(name: "GantryFuzz", dependencies: ["GantryFuzzing"]),
-        .executableTarget(name: "GantryBench", dependencies: ["HostCPU", "Autodiff", "Kernels", "Workbench"], swiftSettings: numericSettings),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "HostCPU", "_GantryTestSupport"]),
-        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Kernels", "HostCPU", "_GantryTestSupport"]),
-        .testTarget(name: "InflateTests", dependencies: ["Inflate", "_GantryTestSupport"]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff", "Kernels", "_GantryTestSupport"]),
+        .executableTarget(name: "GantryBench", dependencies: [engine], swiftSettings: numericSettings),
+        .testTarget(name: "KernelsTests", dependencies: [engine, "_GantryTestSupport"]),
+        .testTarget(name: "AutodiffTests", dependencies: [engine, "_GantryTestSupport"]),
+        .testTarget(name: "InflateTests", dependencies: [engine, "_GantryTestSupport"]),
+        .testTarget(name: "NeuralNetTests", dependencies: [engine, "_GantryTestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"], exclude: ["Snapshots"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Workbench", "Autodiff", "Plotting", "_GantryTestSupport",
-                                                       "GantryFuzzing"],
+        .testTarget(name: "ShellTests", dependencies: ["Shell", engine, "Plotting", "_GantryTestSupport", "GantryFuzzing"],
                     exclude: ["Transcripts"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NeuralNet", "Autodiff", "_GantryTestSupport"]),
+        .testTarget(name: "WorkbenchTests", dependencies: [engine, "_GantryTestSupport"]),
     ]
 )

@@ -24,11 +24,15 @@ public enum GantryCommand {
           gantry sweep plan|run|launch|status|collect …
                                        run a script over a grid of settings and seeds, here, with GNU parallel
                                        or on Slurm (gantry sweep shows how)
+          gantry plugin new NAME [DIR]  write a Swift package for a compiled plugin (see help plugin)
           gantry --help | --version
 
         options:
           --seed N                     use seed N for the session and every seed command
           --keep-going                 continue a script after an error (the exit status still reports it)
+
+        environment:
+          GANTRY_PLUGINS               plugin libraries to load at start: .so files or folders of them, separated by :
 
         Inside gantry, type help for the commands. Scripts use the same language as the prompt.
         """
@@ -39,6 +43,19 @@ public enum GantryCommand {
         if arguments.first == "sweep" {
             if let problem = ComputeThreads.environmentProblem { return fail(problem) }
             return SweepCommand.main(Array(arguments.dropFirst()))
+        }
+        if arguments.first == "plugin" {
+            guard arguments.count >= 3, arguments.count <= 4, arguments[1] == PluginCommand.PluginAction.new.rawValue else {
+                return fail("usage: gantry plugin new NAME [DIR]")
+            }
+            do {
+                let folder = try PluginTemplate.write(name: arguments[2], folder: arguments.count == 4 ? arguments[3] : nil)
+                print("wrote the plugin package \(folder): build it with swift build -c release there, then plugin load "
+                      + "\(folder)/.build/release/lib\(arguments[2]).so")
+                return 0
+            } catch {
+                return fail("plugin new: \(error)")
+            }
         }
         var seed: UInt64?
         var keepGoing = false
@@ -85,6 +102,11 @@ public enum GantryCommand {
             index += 1
         }
         if let problem = ComputeThreads.environmentProblem { return fail(problem) }
+        do {
+            try PluginCommand.loadStartupLibraries()
+        } catch {
+            return fail("\(error)")
+        }
         InterruptFlag.install()
         TerminalResize.install()
         do {

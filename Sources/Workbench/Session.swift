@@ -123,6 +123,7 @@ public final class Session {
             batchSize: c.batchSize)
         state.game = try c.game.map { ToyGame(try Plugins.games.entry(for: $0).init($0.parameters)) }
         state.definitions = c.definitions
+        state.libraries = c.libraries
         let session = Session(state: state, buildingNetworks: buildingNetworks)
         session.memoryBudget = memoryBudget
         for player in Player.allCases { try session.checkModel(player) }
@@ -144,7 +145,7 @@ public final class Session {
             loss: PluginSetting(loss),
             optimizers: PerPlayer(generator: PluginSetting(rule(.generator)), discriminator: PluginSetting(rule(.discriminator))),
             batchSize: batchSize, frozen: PerPlayer(generator: isFrozen(.generator), discriminator: isFrozen(.discriminator)),
-            game: game?.setting, definitions: state.definitions)
+            game: game?.setting, definitions: state.definitions, libraries: state.libraries)
     }
 
     /// Makes `definition` a plugin (`PluginDefinition.register`) that this session's configuration keeps;
@@ -161,6 +162,11 @@ public final class Session {
     /// session's configuration lacks it (a snapshot or a `seeds` block put back from before the `define`),
     /// so that `save` always writes a definition before its use.
     public func record(_ entry: JournalEntry) {
+        // Likewise the library of a compiled plugin, so that `save` writes `plugin load` before its use.
+        if let library = PluginLibraries.needed(by: entry), !state.libraries.contains(library) {
+            state.libraries.append(library)
+            journal.append(.library(library))
+        }
         if let definition = PluginDefinition.needed(by: entry), !state.definitions.contains(definition) {
             state.definitions.append(definition)
             journal.append(.define(definition))

@@ -85,6 +85,8 @@ public struct SessionState {
     var pendingCritic: CriticOutcome?
     /// The plugins defined in the language, in the order defined (`SessionConfiguration.definitions`).
     public internal(set) var definitions: [PluginDefinition] = []
+    /// The compiled plugin libraries used, in the order first used (`SessionConfiguration.libraries`).
+    public internal(set) var libraries: [PluginLibraryRecord] = []
     /// What was done to make this state, in order (`Session.journal`).
     public internal(set) var journal: [JournalEntry] = []
 

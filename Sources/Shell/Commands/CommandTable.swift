@@ -121,6 +121,7 @@ enum CommandTable {
         EchoCommand.self,
         TourCommand.self,
         QuitCommand.self,
+        PluginCommand.self,
     ])
 
     /// Every command.

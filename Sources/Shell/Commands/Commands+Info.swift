@@ -29,6 +29,9 @@ extension Interpreter {
         if !spec.parameters.isEmpty { say("parameters:") }
         sayParameters(spec.parameters)
         if let reference = spec.reference { sayParagraph("source: \(reference)", rest: "  ") }
+        if let library = PluginLibraries.library(providing: spec.kind, named: spec.name) {
+            sayParagraph("loaded from the plugin library \(library.path) (sha256 \(library.sha256))", rest: "  ")
+        }
         for line in remedyNotes(spec) { sayParagraph(line) }
     }
 

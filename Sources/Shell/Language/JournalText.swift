@@ -22,6 +22,7 @@ enum JournalText {
         case .update(let player): "\(StepCommand.spec.name) " + (player == .generator ? StepCommand.SingleUpdate.g : .d).rawValue
         case .metric(let setting): "\(MetricCommand.spec.name) " + text(setting)
         case .define(let definition): DefineCommand.line(definition)
+        case .library(let library): PluginCommand.line(library)
         }
     }
 

@@ -35,6 +35,8 @@ public enum JournalEntry: Equatable, Sendable {
     case metric(PluginSetting)
     /// A plugin defined in the language.
     case define(PluginDefinition)
+    /// A compiled plugin library, by path and content hash, recorded before the first use of one of its plugins.
+    case library(PluginLibraryRecord)
 
     /// The generator iterations (or game steps) it trains.
     public var iterations: Int {
@@ -67,6 +69,7 @@ public enum JournalEntry: Equatable, Sendable {
         case .update(let player): return entry("update", [("player", .string(player.rawValue))])
         case .metric(let setting): return entry("metric", [("plugin", setting.record)])
         case .define(let definition): return entry("define", [("definition", definition.record)])
+        case .library(let library): return entry("library", [("library", library.record)])
         }
     }
 
@@ -121,6 +124,12 @@ public enum JournalEntry: Equatable, Sendable {
             let definition = try PluginDefinition.decode(value)
             try definition.registerAsRead()
             return .define(definition)
+        case "library":
+            // Reading a journal never loads code: the library must be loaded already, with this content.
+            guard let value = record["library"] else { throw SessionError("library has no library") }
+            let library = try PluginLibraryRecord.decode(value)
+            try PluginLibraries.requireLoaded(library)
+            return .library(library)
         default: throw SessionError("'\(word)' is not a journal entry")
         }
     }

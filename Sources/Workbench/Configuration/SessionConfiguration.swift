@@ -47,10 +47,14 @@ public struct SessionConfiguration: Equatable, Sendable {
     /// The plugins defined in the language, in the order defined: the configuration's plugins may be
     /// among them, and a new seed keeps them.
     public var definitions: [PluginDefinition] = []
+    /// The compiled plugin libraries the configuration's or the journal's plugins come from, in the order
+    /// first used; a new seed keeps them.
+    public var libraries: [PluginLibraryRecord] = []
 
     /// The journal entries that set this configuration up, in the order every journal starts with.
     public var entries: [JournalEntry] {
-        var entries: [JournalEntry] = [.seed(seed)] + definitions.map(JournalEntry.define) + [.dataset(dataset), .noise(noise)]
+        var entries: [JournalEntry] = [.seed(seed)] + libraries.map(JournalEntry.library) + definitions.map(JournalEntry.define)
+            + [.dataset(dataset), .noise(noise)]
         for player in Player.allCases { entries.append(.model(player, models[player])) }
         entries.append(.loss(loss))
         for player in Player.allCases { entries.append(.optimizer(player, optimizers[player])) }
@@ -75,6 +79,7 @@ public struct SessionConfiguration: Equatable, Sendable {
             for player in Player.allCases { next.frozen[player] = change.frozen(player, wasFrozen: frozen[player]) }
         case .game(let setting): next.game = setting
         case .define(let definition): if !definitions.contains(definition) { next.definitions.append(definition) }
+        case .library(let library): if !libraries.contains(library) { next.libraries.append(library) }
         case .trickOn, .trickOff, .steps, .update, .metric: break
         }
         return next
@@ -95,6 +100,7 @@ public struct SessionConfiguration: Equatable, Sendable {
         if frozen != other.frozen { names.append("frozen players") }
         if game != other.game { names.append("toy game") }
         if definitions != other.definitions { names.append("definitions") }
+        if libraries != other.libraries { names.append("plugin libraries") }
         return names
     }
 
@@ -102,7 +108,8 @@ public struct SessionConfiguration: Equatable, Sendable {
 
     /// The configuration as a checkpoint record.
     var record: JSONValue {
-        .object([
+        let libraries: [(String, JSONValue)] = libraries.isEmpty ? [] : [("libraries", .array(libraries.map(\.record)))]
+        return .object([
             ("seed", .number(String(seed))), ("data", dataset.record), ("noise", noise.record),
             ("models", .object(Player.allCases.map { ($0.rawValue, models[$0].record) })),
             ("loss", loss.record),
@@ -110,7 +117,7 @@ public struct SessionConfiguration: Equatable, Sendable {
             ("batch", .integer(batchSize)),
             ("frozen", .array(Player.allCases.filter { frozen[$0] }.map { .string($0.rawValue) })),
             ("game", game?.record ?? .null),
-        ] + (definitions.isEmpty ? [] : [("definitions", .array(definitions.map(\.record)))]))
+        ] + (definitions.isEmpty ? [] : [("definitions", .array(definitions.map(\.record)))]) + libraries)
     }
 
     /// The configuration a record describes, every plugin and value checked against this build's
@@ -138,7 +145,17 @@ public struct SessionConfiguration: Equatable, Sendable {
             guard let name, let player = Player(rawValue: name), !frozen[player] else { throw SessionError("has an unreadable frozen list") }
             frozen[player] = true
         }
-        // Definitions first: the plugins below may be among them. Checkpoints without any have no member.
+        // Libraries and definitions first: the plugins below may be among them. Checkpoints without any have
+        // no member. A library must be loaded already: reading a checkpoint never loads code.
+        var libraries: [PluginLibraryRecord] = []
+        if let records = record["libraries"] {
+            guard let list = records.arrayValue else { throw SessionError("has plugin libraries that are not a list") }
+            for entry in list {
+                let library = try PluginLibraryRecord.decode(entry)
+                try PluginLibraries.requireLoaded(library)
+                libraries.append(library)
+            }
+        }
         var definitions: [PluginDefinition] = []
         if let records = record["definitions"] {
             guard let list = records.arrayValue else { throw SessionError("has definitions that are not a list") }
@@ -154,6 +171,6 @@ public struct SessionConfiguration: Equatable, Sendable {
             noise: try PluginSetting.decode(try member("noise"), kind: .noise), models: try perPlayer("models", .model),
             loss: try PluginSetting.decode(try member("loss"), kind: .loss), optimizers: try perPlayer("optimizers", .optimizer),
             batchSize: batch, frozen: frozen, game: game == .null ? nil : try PluginSetting.decode(game, kind: .game),
-            definitions: definitions)
+            definitions: definitions, libraries: libraries)
     }
 }

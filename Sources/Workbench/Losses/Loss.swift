@@ -46,6 +46,11 @@ public protocol Loss: Plugin {
     func discriminatorLoss(_ input: DiscriminatorLossInput) throws -> Tensor
     /// G's loss from D's raw outputs on a generated batch.
     func generatorLoss(fakeScores: Tensor) throws -> Tensor
+    /// Whether G's loss also reads D's outputs on a real batch (a relativistic loss): the G update then draws
+    /// one from the data stream and calls `generatorLoss(fakeScores:realScores:)`.
+    var generatorReadsRealScores: Bool { get }
+    /// G's loss from D's raw outputs on a generated and a real batch, for a loss that reads both.
+    func generatorLoss(fakeScores: Tensor, realScores: Tensor) throws -> Tensor
     /// Whether D is a classifier trained with cross-entropy (so log 2 − ½·L_D estimates JS, and label
     /// smoothing applies).
     var isCrossEntropy: Bool { get }
@@ -66,6 +71,12 @@ public protocol Loss: Plugin {
 extension Loss {
     /// A cross-entropy loss reads the targets; another has none.
     public var readsLabelTargets: Bool { isCrossEntropy }
+
+    /// Only the generated batch's scores by default.
+    public var generatorReadsRealScores: Bool { false }
+
+    /// The loss of the generated batch's scores alone by default.
+    public func generatorLoss(fakeScores: Tensor, realScores: Tensor) throws -> Tensor { try generatorLoss(fakeScores: fakeScores) }
 
     /// Not playable in the Dirac-GAN by default.
     public static var diracForm: DiracGameForm? { nil }
@@ -96,7 +107,7 @@ extension Loss {
     }
 
     /// `loss` plus the R1 penalty when it is on.
-    func withR1(_ loss: Tensor, _ input: DiscriminatorLossInput) throws -> Tensor {
+    public func withR1(_ loss: Tensor, _ input: DiscriminatorLossInput) throws -> Tensor {
         guard let penalty = try r1Penalty(input) else { return loss }
         return try loss + penalty
     }

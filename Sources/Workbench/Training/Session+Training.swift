@@ -318,6 +318,15 @@ extension Session {
         for hook in hooks where replacement == nil {
             replacement = try hook.generatorObjective(fake: fake, fakeScores: fakeScores, context)
         }
+        if replacement == nil, loss.generatorReadsRealScores {
+            // A real batch of its own for G's step; losses that do not read one draw nothing, so their
+            // batches stay those of every earlier version.
+            // D sees it as sampled: the tricks' input preparation has side effects (a replay buffer's pool) that
+            // belong to D's update.
+            let real = dataset.sample(batchSize, using: stream("data"))
+            let realScores = try discriminator.forward(real, ForwardContext(training: true, stream: stream("dropout.D"))).detached()
+            replacement = try loss.generatorLoss(fakeScores: fakeScores, realScores: realScores)
+        }
         var objective = try replacement ?? loss.generatorLoss(fakeScores: fakeScores)
         for hook in hooks {
             if let penalty = try hook.generatorPenalty(context) { objective = try objective + penalty }
