@@ -309,9 +309,9 @@ public enum PluginLibraries {
         do {
             try add(Plugins.losses, contents.losses.map(PluginEntry.init))
             try add(Plugins.tricks, contents.tricks.map(TrickEntry.init))
-            try add(Plugins.datasets, contents.datasets)
+            try add(Plugins.datasets, contents.datasets.map(PluginEntry.init))
             try add(Plugins.noise, contents.noise)
-            try add(Plugins.metrics, contents.metrics)
+            try add(Plugins.metrics, contents.metrics.map(PluginEntry.init))
             try add(Plugins.models, contents.models)
             try add(Plugins.optimizers, contents.optimizers)
         } catch {
