@@ -169,9 +169,9 @@ final class ConvolutionTests: XCTestCase {
     /// The check's central differences are in Float, like every op's. A convolution is linear in each
     /// single element of each operand (and so is the contracted gradient of the second-order check), so a
     /// central difference has no truncation error at any step: a step of 0.05 instead of 0.001 divides the
-    /// rounding noise, ε·|L|/h, by 50 (at 0.001 the error reached 0.011 on these outputs, whose Σ|y| runs from
-    /// 38 to 1118, and failed the tolerance) without hiding a
-    /// wrong rule, which is off by the size of the gradient.
+    /// rounding noise, ε·|L|/h, by 50 (at 0.001 the error reached 0.011 on these outputs, whose Σ|y| runs
+    /// from 38 to 1118, and failed the tolerance) without hiding a wrong rule, which is off by the size of
+    /// the gradient.
     static let step: Float = 0.05
 
     func testFirstOrderGradientCheck() throws {
