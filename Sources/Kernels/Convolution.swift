@@ -25,6 +25,10 @@ public struct ConvolutionGeometry: Equatable, Sendable {
     var outPlane: Int { outHeight * outWidth }
     /// Window positions in the whole batch: the columns of the unfolded input.
     var positions: Int { batch * outPlane }
+    /// Values of one input image (C·H·W).
+    var inputImage: Int { inChannels * height * width }
+    /// Values of one output image (O·Ho·Wo).
+    var outputImage: Int { outChannels * outPlane }
 
     /// The output columns whose window column `kernelColumn` lands inside the input (others read padding).
     @inline(__always)
@@ -39,13 +43,14 @@ public struct ConvolutionGeometry: Equatable, Sendable {
 
 /// Convolutions as products: the input's windows are unfolded into the columns of a matrix (im2col), so
 /// that the convolution, its input gradient (the transposed convolution) and its weight gradient are each
-/// one `GEMM.multiply` over the whole batch. Unfolding, folding and reordering copy or add values in a fixed
+/// one `GEMM.multiply` per chunk of images. Unfolding, folding and reordering copy or add values in a fixed
 /// order and the products are bit-deterministic, so every result is the same in every bit for any thread
-/// count and on either vector path.
+/// count and on either vector path, and an image's output does not depend on the batch around it.
 ///
 /// Layouts: x is [N, C, H, W], y [N, O, Ho, Wo], the weight [O, C, kH, kW], all row-major. The unfolded
-/// input is [C·kH·kW, N·Ho·Wo] and the products run over that long second dimension, which keeps the GEMM
-/// in its efficient regime where one image's 7×7 output would leave it mostly padding.
+/// input is [C·kH·kW, n·Ho·Wo] for a chunk of n images, and the products run over that long second
+/// dimension, which keeps the GEMM in its efficient regime where one image's 7×7 output would leave it
+/// mostly padding.
 public enum Convolution {
     /// Below this many copied values, unfolding and folding stay on the calling thread.
     static let parallelThreshold = 1 << 16
@@ -53,6 +58,13 @@ public enum Convolution {
     /// y = x ⋆ w (+ bias[o] on output channel o).
     public static func forward(_ g: ConvolutionGeometry, input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
                                bias: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>) {
+        forEachChunk(g) { chunk, first in
+            forwardChunk(chunk, input: x + first * g.inputImage, weight: w, bias: bias, output: y + first * g.outputImage)
+        }
+    }
+
+    static func forwardChunk(_ g: ConvolutionGeometry, input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
+                             bias: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>) {
         let (depth, positions, channels) = (g.patchLength, g.positions, g.outChannels)
         if positions == 0 || channels == 0 { return }
         let columns = scratch(depth * positions)
@@ -82,6 +94,15 @@ public enum Convolution {
     public static func backwardInput(_ g: ConvolutionGeometry, outputGradient dy: UnsafePointer<Float>,
                                      weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                      into dx: UnsafeMutablePointer<Float>) {
+        forEachChunk(g) { chunk, first in
+            backwardInputChunk(chunk, outputGradient: dy + first * g.outputImage, weight: w, bias: bias,
+                               into: dx + first * g.inputImage)
+        }
+    }
+
+    static func backwardInputChunk(_ g: ConvolutionGeometry, outputGradient dy: UnsafePointer<Float>,
+                                   weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                   into dx: UnsafeMutablePointer<Float>) {
         let (depth, positions, channels) = (g.patchLength, g.positions, g.outChannels)
         let columns = scratch(depth * positions)
         defer { columns.deallocate() }
@@ -96,14 +117,41 @@ public enum Convolution {
     /// x under it: the gradient of `forward` with respect to its weight.
     public static func backwardWeight(_ g: ConvolutionGeometry, input x: UnsafePointer<Float>,
                                       outputGradient dy: UnsafePointer<Float>, into dw: UnsafeMutablePointer<Float>) {
-        let (depth, positions, channels) = (g.patchLength, g.positions, g.outChannels)
-        let columns = scratch(depth * positions)
-        defer { columns.deallocate() }
-        unfold(g, x, into: columns)
-        withChannelsFirst(g, dy) { gathered in
-            GEMM.multiply(m: channels, n: depth, k: positions, a: gathered, lda: positions, transposeA: false,
-                          b: columns, ldb: positions, transposeB: true, c: dw, ldc: depth, accumulate: false)
+        if g.positions == 0 {
+            dw.update(repeating: 0, count: g.outChannels * g.patchLength)
+            return
         }
+        // Each chunk continues every element's chain where the previous one stopped (accumulate), so the
+        // chains run over the whole batch in order, as one product over all of it would.
+        forEachChunk(g) { chunk, first in
+            let (depth, positions, channels) = (chunk.patchLength, chunk.positions, chunk.outChannels)
+            let columns = scratch(depth * positions)
+            defer { columns.deallocate() }
+            unfold(chunk, x + first * g.inputImage, into: columns)
+            withChannelsFirst(chunk, dy + first * g.outputImage) { gathered in
+                GEMM.multiply(m: channels, n: depth, k: positions, a: gathered, lda: positions, transposeA: false,
+                              b: columns, ldb: positions, transposeB: true, c: dw, ldc: depth, accumulate: first > 0)
+            }
+        }
+    }
+
+    /// The most unfolded values a chunk of images holds at once (1 MiB): the unfolded chunk stays in the
+    /// cache between being written and being packed by the product, where a whole batch's (12.8 MB for
+    /// 64 images of 64 × 14 × 14 under a 4 × 4 kernel) would go out to memory and back.
+    static let chunkValues = 1 << 18
+
+    /// `body(chunk, first)` for consecutive runs of whole images, each small enough for `chunkValues`:
+    /// `chunk` is the geometry of images first..<first + chunk.batch.
+    static func forEachChunk(_ g: ConvolutionGeometry, _ body: (ConvolutionGeometry, Int) -> Void) {
+        let perImage = Swift.max(1, g.patchLength * g.outPlane)
+        let images = Swift.max(1, chunkValues / perImage)
+        var first = 0
+        repeat {
+            var chunk = g
+            chunk.batch = Swift.min(images, g.batch - first)
+            body(chunk, first)
+            first += chunk.batch
+        } while first < g.batch
     }
 
     /// An uninitialised buffer of `count` floats, on a cache line.

@@ -142,9 +142,16 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// Cases large enough that the batch is cut into chunks of images (2 of 3 images, 2 of 10 and 2): the
+    /// weight gradient's chains continue from one chunk to the next.
+    static let chunkedCases = [
+        ConvolutionCase(input: [6, 8, 20, 20], weight: [4, 8, 5, 5], padding: 2),
+        ConvolutionCase(transposed: true, input: [12, 8, 10, 10], weight: [8, 16, 4, 4], stride: 2, padding: 1),
+    ]
+
     func testValuesAndGradientsMatchANaiveLoopInDouble() throws {
-        for test in convolutionCases {
-            for seed: UInt64 in [1, 2] {
+        for (index, test) in (convolutionCases + Self.chunkedCases).enumerated() {
+            for seed: UInt64 in index < convolutionCases.count ? [1, 2] : [1] {
                 let values = test.inputs(seed: seed)
                 let variables = values.map { $0.requiringGradient() }
                 let y = try test.apply(variables)
@@ -246,6 +253,28 @@ final class ConvolutionTests: XCTestCase {
                         XCTAssertTrue(got.isBitwiseEqual(to: want), "\(test): result \(i) differs with \(threads) threads, wide \(wide)")
                     }
                 }
+            }
+        }
+    }
+
+    /// Each image of a batch gets the bits it gets alone, for the value and the input's gradient, across
+    /// chunk boundaries.
+    func testAnImageGetsTheSameBitsInAnyBatch() throws {
+        for test in Self.chunkedCases {
+            let values = test.inputs(seed: 7)
+            let batch = test.input[0]
+            func run(_ x: Tensor) throws -> (Tensor, Tensor) {
+                let variable = x.requiringGradient()
+                let y = try test.apply([variable] + values.dropFirst())
+                let g = Tensor.full(y.shape, 0.5)
+                return (y, try gradients(of: (y * g).sum(), wrt: [variable])[0])
+            }
+            let (y, dx) = try run(values[0])
+            for image in [0, batch / 2, batch - 1] {
+                let (alone, aloneGradient) = try run(values[0].slice(axis: 0, image..<(image + 1)))
+                XCTAssertTrue(try y.slice(axis: 0, image..<(image + 1)).isBitwiseEqual(to: alone), "\(test) image \(image)")
+                XCTAssertTrue(try dx.slice(axis: 0, image..<(image + 1)).isBitwiseEqual(to: aloneGradient),
+                              "\(test) image \(image) gradient")
             }
         }
     }
