@@ -20,6 +20,7 @@ let allSuites: [BenchmarkSuite] = [
     elementwiseSuite,
     mathAccuracySuite,
     metricSuite,
+    convolutionSuite,
 ] + trainingSuites
 
 /// The thread counts the training and GEMM suites measure (`--threads 1,2` by default).

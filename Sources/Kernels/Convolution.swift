@@ -1,0 +1,254 @@
+/// The sizes of one 2-D convolution over NCHW images: `batch` inputs of `inChannels` × `height` × `width`
+/// (x), a kernel of `kernelHeight` × `kernelWidth` taking `inChannels` to `outChannels`, moved by `stride`
+/// over x padded with `padding` zeros on every side, giving outputs of `outChannels` × `outHeight` ×
+/// `outWidth` (y). A transposed convolution is the same geometry read backwards (from y's shape to x's).
+public struct ConvolutionGeometry: Equatable, Sendable {
+    public var batch: Int, inChannels: Int, height: Int, width: Int
+    public var outChannels: Int, kernelHeight: Int, kernelWidth: Int
+    public var stride: Int, padding: Int
+
+    /// A geometry; the caller has checked that the kernel fits the padded input and stride ≥ 1.
+    public init(batch: Int, inChannels: Int, height: Int, width: Int, outChannels: Int,
+                kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int) {
+        (self.batch, self.inChannels, self.height, self.width) = (batch, inChannels, height, width)
+        (self.outChannels, self.kernelHeight, self.kernelWidth) = (outChannels, kernelHeight, kernelWidth)
+        (self.stride, self.padding) = (stride, padding)
+    }
+
+    /// Rows of the output: the number of window positions down the padded input.
+    public var outHeight: Int { (height + 2 * padding - kernelHeight) / stride + 1 }
+    /// Columns of the output.
+    public var outWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
+    /// Values under one window (C·kH·kW): the depth of the products.
+    var patchLength: Int { inChannels * kernelHeight * kernelWidth }
+    /// Pixels of one output plane.
+    var outPlane: Int { outHeight * outWidth }
+    /// Window positions in the whole batch: the columns of the unfolded input.
+    var positions: Int { batch * outPlane }
+    /// Values of one input image (C·H·W).
+    var inputImage: Int { inChannels * height * width }
+    /// Values of one output image (O·Ho·Wo).
+    var outputImage: Int { outChannels * outPlane }
+
+    /// The output columns whose window column `kernelColumn` lands inside the input (others read padding).
+    @inline(__always)
+    func validColumns(_ kernelColumn: Int) -> Range<Int> {
+        let offset = kernelColumn - padding  // input column = output column · stride + offset
+        let first = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        let last = width - 1 - offset >= 0 ? (width - 1 - offset) / stride : -1
+        let end = Swift.min(outWidth, last + 1)
+        return first < end ? first..<end : 0..<0
+    }
+}
+
+/// Convolutions as products: the input's windows are unfolded into the columns of a matrix (im2col), so
+/// that the convolution, its input gradient (the transposed convolution) and its weight gradient are each
+/// one `GEMM.multiply` per chunk of images. Unfolding, folding and reordering copy or add values in a fixed
+/// order and the products are bit-deterministic, so every result is the same in every bit for any thread
+/// count and on either vector path, and an image's output does not depend on the batch around it.
+///
+/// Layouts: x is [N, C, H, W], y [N, O, Ho, Wo], the weight [O, C, kH, kW], all row-major. The unfolded
+/// input is [C·kH·kW, n·Ho·Wo] for a chunk of n images, and the products run over that long second
+/// dimension, which keeps the GEMM in its efficient regime where one image's 7×7 output would leave it
+/// mostly padding.
+public enum Convolution {
+    /// Below this many copied values, unfolding and folding stay on the calling thread.
+    static let parallelThreshold = 1 << 16
+
+    /// y = x ⋆ w (+ bias[o] on output channel o).
+    public static func forward(_ g: ConvolutionGeometry, input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
+                               bias: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>) {
+        forEachChunk(g) { chunk, first in
+            forwardChunk(chunk, input: x + first * g.inputImage, weight: w, bias: bias, output: y + first * g.outputImage)
+        }
+    }
+
+    static func forwardChunk(_ g: ConvolutionGeometry, input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
+                             bias: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>) {
+        let (depth, positions, channels) = (g.patchLength, g.positions, g.outChannels)
+        if positions == 0 || channels == 0 { return }
+        let columns = scratch(depth * positions)
+        defer { columns.deallocate() }
+        unfold(g, x, into: columns)
+        let product = scratch(channels * positions)
+        defer { product.deallocate() }
+        GEMM.multiply(m: channels, n: positions, k: depth, a: w, lda: depth, transposeA: false,
+                      b: columns, ldb: positions, transposeB: false, c: product, ldc: positions, accumulate: false)
+        let plane = g.outPlane
+        for n in 0..<g.batch {
+            for o in 0..<channels {
+                let source = product + o * positions + n * plane, target = y + (n * channels + o) * plane
+                if let bias {
+                    let b = bias[o]
+                    for i in 0..<plane { target[i] = source[i] + b }
+                } else {
+                    target.update(from: source, count: plane)
+                }
+            }
+        }
+    }
+
+    /// x-shaped result of the transposed convolution of `outputGradient` (y-shaped) with the weight: the
+    /// gradient of `forward` with respect to its input, and a transposed-convolution layer's forward pass.
+    /// Adds bias[c] on channel c when given.
+    public static func backwardInput(_ g: ConvolutionGeometry, outputGradient dy: UnsafePointer<Float>,
+                                     weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                     into dx: UnsafeMutablePointer<Float>) {
+        forEachChunk(g) { chunk, first in
+            backwardInputChunk(chunk, outputGradient: dy + first * g.outputImage, weight: w, bias: bias,
+                               into: dx + first * g.inputImage)
+        }
+    }
+
+    static func backwardInputChunk(_ g: ConvolutionGeometry, outputGradient dy: UnsafePointer<Float>,
+                                   weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                   into dx: UnsafeMutablePointer<Float>) {
+        let (depth, positions, channels) = (g.patchLength, g.positions, g.outChannels)
+        let columns = scratch(depth * positions)
+        defer { columns.deallocate() }
+        withChannelsFirst(g, dy) { gathered in
+            GEMM.multiply(m: depth, n: positions, k: channels, a: w, lda: depth, transposeA: true,
+                          b: gathered, ldb: positions, transposeB: false, c: columns, ldc: positions, accumulate: false)
+        }
+        fold(g, columns, bias: bias, into: dx)
+    }
+
+    /// The weight-shaped gradient Σ over the batch and output positions of dy[n, o, ·] times the window of
+    /// x under it: the gradient of `forward` with respect to its weight.
+    public static func backwardWeight(_ g: ConvolutionGeometry, input x: UnsafePointer<Float>,
+                                      outputGradient dy: UnsafePointer<Float>, into dw: UnsafeMutablePointer<Float>) {
+        if g.positions == 0 {
+            dw.update(repeating: 0, count: g.outChannels * g.patchLength)
+            return
+        }
+        // Each chunk continues every element's chain where the previous one stopped (accumulate), so the
+        // chains run over the whole batch in order, as one product over all of it would.
+        forEachChunk(g) { chunk, first in
+            let (depth, positions, channels) = (chunk.patchLength, chunk.positions, chunk.outChannels)
+            let columns = scratch(depth * positions)
+            defer { columns.deallocate() }
+            unfold(chunk, x + first * g.inputImage, into: columns)
+            withChannelsFirst(chunk, dy + first * g.outputImage) { gathered in
+                GEMM.multiply(m: channels, n: depth, k: positions, a: gathered, lda: positions, transposeA: false,
+                              b: columns, ldb: positions, transposeB: true, c: dw, ldc: depth, accumulate: first > 0)
+            }
+        }
+    }
+
+    /// The most unfolded values a chunk of images holds at once (1 MiB): the unfolded chunk stays in the
+    /// cache between being written and being packed by the product, where a whole batch's (12.8 MB for
+    /// 64 images of 64 × 14 × 14 under a 4 × 4 kernel) would go out to memory and back.
+    static let chunkValues = 1 << 18
+
+    /// `body(chunk, first)` for consecutive runs of whole images, each small enough for `chunkValues`:
+    /// `chunk` is the geometry of images first..<first + chunk.batch.
+    static func forEachChunk(_ g: ConvolutionGeometry, _ body: (ConvolutionGeometry, Int) -> Void) {
+        let perImage = Swift.max(1, g.patchLength * g.outPlane)
+        let images = Swift.max(1, chunkValues / perImage)
+        var first = 0
+        repeat {
+            var chunk = g
+            chunk.batch = Swift.min(images, g.batch - first)
+            body(chunk, first)
+            first += chunk.batch
+        } while first < g.batch
+    }
+
+    /// An uninitialised buffer of `count` floats, on a cache line.
+    static func scratch(_ count: Int) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: Swift.max(count, 1))
+    }
+
+    /// `body` with y-shaped `dy` laid out as [O, N·Ho·Wo] (itself when the batch is one image).
+    static func withChannelsFirst(_ g: ConvolutionGeometry, _ dy: UnsafePointer<Float>,
+                                  _ body: (UnsafePointer<Float>) -> Void) {
+        if g.batch == 1 {
+            body(dy)
+            return
+        }
+        let (plane, channels, positions) = (g.outPlane, g.outChannels, g.positions)
+        let gathered = scratch(channels * positions)
+        defer { gathered.deallocate() }
+        for n in 0..<g.batch {
+            for o in 0..<channels {
+                (gathered + o * positions + n * plane).update(from: dy + (n * channels + o) * plane, count: plane)
+            }
+        }
+        body(gathered)
+    }
+
+    /// Runs `body` over `count` items in contiguous ranges, one per thread when the work is large enough.
+    static func forEachRange(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        let pieces = work < parallelThreshold ? 1 : Swift.min(ComputeThreads.count, count)
+        ComputeThreads.forEachPiece(pieces) { piece in
+            body((piece * count / pieces)..<((piece + 1) * count / pieces))
+        }
+    }
+
+    /// The unfolded input: row (c, kh, kw), column (n, oh, ow) holds x[n, c, oh·s − p + kh, ow·s − p + kw],
+    /// or 0 where that falls in the padding.
+    static func unfold(_ g: ConvolutionGeometry, _ x: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
+        let (positions, plane, outHeight, outWidth) = (g.positions, g.outPlane, g.outHeight, g.outWidth)
+        let kernelArea = g.kernelHeight * g.kernelWidth
+        forEachRange(g.patchLength, work: g.patchLength * positions) { rows in
+            for row in rows {
+                let (c, kh, kw) = (row / kernelArea, row % kernelArea / g.kernelWidth, row % g.kernelWidth)
+                let valid = g.validColumns(kw)
+                let offset = kw - g.padding
+                for n in 0..<g.batch {
+                    let image = x + (n * g.inChannels + c) * g.height * g.width
+                    for oh in 0..<outHeight {
+                        let target = columns + row * positions + n * plane + oh * outWidth
+                        let ih = oh * g.stride - g.padding + kh
+                        guard ih >= 0 && ih < g.height, !valid.isEmpty else {
+                            target.update(repeating: 0, count: outWidth)
+                            continue
+                        }
+                        target.update(repeating: 0, count: valid.lowerBound)
+                        let source = image + ih * g.width + offset
+                        if g.stride == 1 {
+                            (target + valid.lowerBound).update(from: source + valid.lowerBound, count: valid.count)
+                        } else {
+                            for ow in valid { target[ow] = source[ow * g.stride] }
+                        }
+                        (target + valid.upperBound).update(repeating: 0, count: outWidth - valid.upperBound)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The inverse walk of `unfold`: each x element becomes the sum of the unfolded entries that read it,
+    /// added in order of (kh, kw) (one entry per kernel position at most), then bias[c].
+    static func fold(_ g: ConvolutionGeometry, _ columns: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                     into x: UnsafeMutablePointer<Float>) {
+        let (positions, plane, outHeight, outWidth) = (g.positions, g.outPlane, g.outHeight, g.outWidth)
+        let imagePlane = g.height * g.width
+        forEachRange(g.batch * g.inChannels, work: g.patchLength * positions) { planes in
+            for index in planes {
+                let (n, c) = (index / g.inChannels, index % g.inChannels)
+                let image = x + index * imagePlane
+                image.update(repeating: 0, count: imagePlane)
+                for kh in 0..<g.kernelHeight {
+                    for kw in 0..<g.kernelWidth {
+                        let valid = g.validColumns(kw)
+                        if valid.isEmpty { continue }
+                        let row = (c * g.kernelHeight + kh) * g.kernelWidth + kw
+                        for oh in 0..<outHeight {
+                            let ih = oh * g.stride - g.padding + kh
+                            guard ih >= 0 && ih < g.height else { continue }
+                            let source = columns + row * positions + n * plane + oh * outWidth
+                            let target = image + ih * g.width + kw - g.padding
+                            for ow in valid { target[ow * g.stride] += source[ow] }
+                        }
+                    }
+                }
+                if let bias {
+                    let b = bias[c]
+                    for i in 0..<imagePlane { image[i] += b }
+                }
+            }
+        }
+    }
+}
