@@ -147,7 +147,7 @@ enum TourLessons {
             idea: TourText(
                 en: "Minibatch discrimination (Salimans et al. 2016) gives D, for each sample, how close it is to the others in its batch. A collapsed G makes batches of near-copies, which D can now see, so G is pushed to spread out. After 500 iterations the plain GAN has collapsed and the one with the layer finds seven or eight modes.",
                 ko: "Minibatch discrimination(Salimans 등 2016)은 D에게 각 샘플이 배치 안의 다른 샘플들과 얼마나 가까운지를 함께 줍니다. 붕괴한 G는 거의 같은 샘플들로 된 배치를 만드는데, 이제 D가 그것을 알아볼 수 있으므로 G는 퍼지도록 밀려납니다. 500번 학습 후 보통의 GAN은 붕괴하고, 이 층을 넣은 GAN은 일곱 개나 여덟 개의 모드를 찾습니다."),
-            picture: ["seed 3", "step 500", "plot samples"],
+            picture: [],
             tryNext: TourText(
                 en: "A smaller layer: how small can it be and still help?",
                 ko: "층을 더 작게 해 보세요. 얼마나 작아도 여전히 도움이 되나요?"),
