@@ -35,6 +35,22 @@ public struct SessionView {
     /// The stream "trick.NAME" of the trick called `trick`: a trick draws from its own stream only, so
     /// that switching it on never moves the data, noise or initialisation streams.
     public func stream(of trick: String) -> RandomStream { session.stream("trick." + trick) }
+
+    /// Refuses what a trick that differentiates the players' updates again cannot work with: a loss with a
+    /// gradient penalty (its derivative would be a third one) and networks with batch statistics or dropout,
+    /// which would change with the trick's extra passes. `differentiation` says what the trick differentiates
+    /// ("consensus differentiates the players' gradients again"), `passes` what it runs more ("consensus
+    /// evaluates both networks once more per update") and `change` how the layers would change ("with that
+    /// pass").
+    public func refuseHigherDerivatives(_ differentiation: String, passes: String, change: String) throws {
+        if loss.gradientPenalties > 0 {
+            throw SessionError("\(differentiation); loss \(loss.name) already has a gradient penalty (third derivatives): "
+                               + "use a loss without one (r1=0)")
+        }
+        guard generator.isRowwise && discriminator.isRowwise else {
+            throw SessionError("\(passes); batch normalisation or dropout would change \(change): use norm=none and dropout=0")
+        }
+    }
 }
 
 /// What a trick may do to a session when it is switched on (`init`, `attach`), switched off (`detach`),

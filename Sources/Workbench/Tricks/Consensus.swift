@@ -37,15 +37,8 @@ public final class ConsensusTrick: StatelessTrick {
     /// Refuses gradient-penalty losses and networks with batch statistics or dropout; checked again at
     /// every update, since `loss` and `generator`/`discriminator` commands do not consult tricks.
     static func check(_ session: SessionView) throws {
-        let loss = session.loss
-        if loss.gradientPenalties > 0 {
-            throw SessionError("consensus differentiates the players' gradients again; loss \(loss.name) "
-                               + "already has a gradient penalty (third derivatives): use a loss without one (r1=0)")
-        }
-        guard session.generator.isRowwise && session.discriminator.isRowwise else {
-            throw SessionError("consensus evaluates both networks once more per update; batch normalisation or dropout "
-                               + "would change with that pass: use norm=none and dropout=0")
-        }
+        try session.refuseHigherDerivatives("consensus differentiates the players' gradients again",
+                                            passes: "consensus evaluates both networks once more per update", change: "with that pass")
     }
 
     /// R = ½(Σ‖∂L_G/∂θ‖² + Σ‖∂L_D/∂φ‖²), differentiable in both players' weights.

@@ -44,15 +44,8 @@ public final class UnrolledGANTrick: StatelessTrick {
     /// Refuses gradient-penalty losses and networks with batch statistics or dropout; checked again at
     /// every update, since `loss` and `generator`/`discriminator` commands do not consult tricks.
     static func check(_ session: SessionView) throws {
-        let loss = session.loss
-        if loss.gradientPenalties > 0 {
-            throw SessionError("unrolled-gan differentiates D's updates; loss \(loss.name) already has a gradient penalty "
-                               + "(third derivatives): use a loss without one (r1=0)")
-        }
-        guard session.generator.isRowwise && session.discriminator.isRowwise else {
-            throw SessionError("unrolled-gan runs both networks K more times per G update; batch normalisation or dropout "
-                               + "would change with those passes: use norm=none and dropout=0")
-        }
+        try session.refuseHigherDerivatives("unrolled-gan differentiates D's updates",
+                                            passes: "unrolled-gan runs both networks K more times per G update", change: "with those passes")
     }
 
     /// G's loss against D unrolled K steps.
