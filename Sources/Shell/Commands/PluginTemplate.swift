@@ -27,17 +27,16 @@ enum PluginTemplate {
     /// The Gantry checkout: the first folder above the running executable that holds the engine package
     /// (`Sources/Package.swift`), as a build of the checkout leaves `gantry` in `.build/…`.
     static func checkout() throws -> URL {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var folder = executable.deletingLastPathComponent()
-        while folder.path != "/" {
+        let executable = RunningProgram.executable
+        let found = RunningProgram.folder(above: executable) { folder in
             let manifest = folder.appendingPathComponent("Sources/Package.swift")
-            if let text = try? String(contentsOf: manifest, encoding: .utf8), text.contains("GantryPluginAPI") {
-                return folder
-            }
-            folder = folder.deletingLastPathComponent()
+            return (try? String(contentsOf: manifest, encoding: .utf8))?.contains("GantryPluginAPI") == true
         }
-        throw SessionError("cannot find the Gantry checkout this gantry was built from (no folder above \(executable.path) "
-            + "holds Sources/Package.swift): run the gantry of a checkout, as scripts/gantry does")
+        guard let found else {
+            throw SessionError("cannot find the Gantry checkout this gantry was built from (no folder above \(executable) "
+                + "holds Sources/Package.swift): run the gantry of a checkout, as scripts/gantry does")
+        }
+        return found
     }
 
     /// Writes the package for plugin `name` into `folder` (default: `name`), which must not exist yet;

@@ -30,15 +30,6 @@ struct SweepLauncher {
     /// The default of -j: the local engines use every core; a Slurm array runs at most this many tasks at once.
     static func defaultJobs(_ engine: SweepEngine) -> Int { engine == .slurm ? 16 : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
-    /// This program, as other processes (and other machines with the same paths) can start it.
-    static var executable: String {
-        var buffer = [CChar](repeating: 0, count: 4097)
-        let count = readlink("/proc/self/exe", &buffer, 4096)
-        if count > 0 { return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
-        let first = CommandLine.arguments.first ?? "gantry"
-        return first.hasPrefix("/") ? first : FileManager.default.currentDirectoryPath + "/" + first
-    }
-
     /// `text` quoted for a POSIX shell when it needs to be.
     static func shellQuoted(_ text: String) -> String {
         let plain = text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/._-=:,+%@".contains($0)) }
@@ -46,7 +37,7 @@ struct SweepLauncher {
     }
 
     /// The command that runs one task (`{}` or a shell variable in place of N for the engines).
-    func taskCommand(_ task: String) -> [String] { [Self.executable, "sweep", "run", folder.path, "--task", task] }
+    func taskCommand(_ task: String) -> [String] { [RunningProgram.executable, "sweep", "run", folder.path, "--task", task] }
 
     func run() throws -> Int32 {
         var toRun: [SweepTask] = []
@@ -204,7 +195,7 @@ struct SweepLauncher {
             #SBATCH --cpus-per-task=1
             #SBATCH --output=\(folder.path)/slurm/task-%a.out
             export GANTRY_THREADS="${SLURM_CPUS_PER_TASK:-1}"
-            exec \(quoted(Self.executable)) sweep run \(quoted(folder.path)) --task "$SLURM_ARRAY_TASK_ID"
+            exec \(quoted(RunningProgram.executable)) sweep run \(quoted(folder.path)) --task "$SLURM_ARRAY_TASK_ID"
 
             """
     }

@@ -11,28 +11,17 @@ enum ExampleScripts {
 
     /// The folder, or an error saying where it was looked for and how to name it.
     static func folder(environment: [String: String] = ProcessInfo.processInfo.environment,
-                       executable: String = executablePath) throws -> String {
+                       executable: String = RunningProgram.executable) throws -> String {
         if let named = environment["GANTRY_EXAMPLES"], !named.isEmpty {
             guard holdsExamples(named) else {
                 throw TourError("GANTRY_EXAMPLES is \(named), which holds no \(marker): it must name the scripts/examples folder of Gantry's source")
             }
             return named
         }
-        var folder = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        for _ in 0..<searchDepth {
-            let candidate = folder.appendingPathComponent("scripts/examples").path
-            if holdsExamples(candidate) { return candidate }
-            let parent = folder.deletingLastPathComponent()
-            if parent.path == folder.path { break }
-            folder = parent
+        if let checkout = RunningProgram.folder(above: executable, depth: searchDepth, where: { holdsExamples($0.appendingPathComponent("scripts/examples").path) }) {
+            return checkout.appendingPathComponent("scripts/examples").path
         }
         throw TourError("the tour's lessons are the scripts in scripts/examples of Gantry's source, and none was found above \(executable); set GANTRY_EXAMPLES to that folder")
-    }
-
-    /// The running program's file, symbolic links followed (`scripts/gantry` may run a linked copy).
-    static var executablePath: String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
     }
 
     private static func holdsExamples(_ folder: String) -> Bool {
