@@ -1,4 +1,5 @@
 import Autodiff
+import NeuralNet
 
 /// The centres and spread of a mixture of Gaussians, for mode statistics.
 public struct ModeLayout: Sendable, Equatable {
@@ -31,6 +32,8 @@ public protocol Dataset: Plugin {
     /// The density of the data at `x` (a point of the data's dimension) when the data set is a formula that
     /// has one: what the optimal discriminator p_r/(p_r + p_g) needs.
     func density(at x: [Double]) -> Double?
+    /// The layout of each sample when the samples are images (rows in NCHW order); nil for points and vectors.
+    var imageShape: ImageShape? { get }
 }
 
 extension Dataset {
@@ -39,6 +42,9 @@ extension Dataset {
 
     /// Unknown.
     public func density(at x: [Double]) -> Double? { nil }
+
+    /// Not images.
+    public var imageShape: ImageShape? { nil }
 
     /// An instance from text assignments such as `[("sigma", "0.02")]`, validated against the spec and
     /// completed with defaults: what the shell does for `data ring8 sigma=0.02`.
