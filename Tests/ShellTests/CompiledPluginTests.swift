@@ -184,7 +184,7 @@ final class CompiledPluginTests: XCTestCase {
         let library = try ExamplePlugin.library()
         try isolated {
             let loaded = try PluginLibraries.load(library)
-            XCTAssertEqual(loaded.plugins.map(\.name), ["ragan", "top-k"])
+            XCTAssertEqual(loaded.plugins.map(\.name), ["ragan", "top-k", "moons", "truncated", "one-nn", "orthogonal-mlp", "optimistic", "quadratic"])
             let entry = try XCTUnwrap(Plugins.losses.named("relativistic-average"))
             let loss = try entry.make(try ParameterValues(entry.spec, assignments: []))
             let real: [Float] = [0.5, -1, 2, 0.25], fake: [Float] = [0.1, 0.3, -0.7, -2]
@@ -212,12 +212,12 @@ final class CompiledPluginTests: XCTestCase {
         try isolated {
             let (shell, drain) = try makeTestInterpreter()
             XCTAssertTrue(shell.execute("plugin load \"\(library)\"", file: "test"))
-            XCTAssertEqual(drain().output, ["loaded loss ragan, trick top-k from \(library)"])
+            XCTAssertEqual(drain().output.first?.hasPrefix("loaded loss ragan, trick top-k, "), true)
             XCTAssertTrue(shell.execute("plugin load \"\(library)\"", file: "test"))
             XCTAssertEqual(drain().output, [])
             XCTAssertEqual(Plugins.losses.names.filter { $0 == "ragan" }.count, 1)
             XCTAssertTrue(shell.execute("plugin list", file: "test"))
-            XCTAssertEqual(drain().output.first?.hasSuffix("): loss ragan, trick top-k"), true)
+            XCTAssertEqual(drain().output.first?.contains("): loss ragan, trick top-k, "), true)
             XCTAssertTrue(shell.execute("list losses; help top-k", file: "test"))
             let text = drain().output.joined(separator: "\n")
             XCTAssertTrue(text.contains("ragan "), text)

@@ -117,6 +117,7 @@ enum PluginTemplate {
         @_cdecl("gantry_plugin_api_version")
         public func gantryPluginAPIVersion() -> Int32 { PluginLibraryContents.apiVersion }
 
+        // One list per kind: losses, tricks, datasets, noise, metrics, models, optimizers and games.
         @_cdecl("gantry_plugin_contents")
         public func gantryPluginContents() -> UnsafeMutableRawPointer {
             PluginLibraryContents(losses: [\(name)Loss.self]).retained()

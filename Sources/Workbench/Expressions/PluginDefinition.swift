@@ -504,7 +504,11 @@ public struct PluginDefinition: Equatable, Sendable {
         let known = registered
         if known.found {
             guard let definition = known.definition else {
-                throw SessionError("\(name) is a built-in \(kind == .dataset ? "data set" : kind.rawValue); a definition needs a name of its own")
+                let what = kind == .dataset ? "data set" : kind.rawValue
+                if let owner = Plugins.spec(kind, named: name), let library = PluginLibraries.library(providing: kind, named: owner.name) {
+                    throw SessionError("\(name) is a \(what) of the plugin library \(library.path); a definition needs a name of its own")
+                }
+                throw SessionError("\(name) is a built-in \(what); a definition needs a name of its own")
             }
             guard definition == self else {
                 throw SessionError("\(word) \(definition.name) is already defined (at \(definition.origin)) differently; "

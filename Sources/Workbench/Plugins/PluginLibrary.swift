@@ -24,11 +24,13 @@ public final class PluginLibraryContents {
     public let models: [any Model.Type]
     /// The update rules.
     public let optimizers: [any UpdateRule.Type]
+    /// The two-player toy games.
+    public let games: [any Game.Type]
 
     /// A library's plugins.
     public init(losses: [any Loss.Type] = [], tricks: [any Trick.Type] = [], datasets: [any Dataset.Type] = [],
                 noise: [any NoiseDistribution.Type] = [], metrics: [any Metric.Type] = [], models: [any Model.Type] = [],
-                optimizers: [any UpdateRule.Type] = []) {
+                optimizers: [any UpdateRule.Type] = [], games: [any Game.Type] = []) {
         self.losses = losses
         self.tricks = tricks
         self.datasets = datasets
@@ -36,6 +38,7 @@ public final class PluginLibraryContents {
         self.metrics = metrics
         self.models = models
         self.optimizers = optimizers
+        self.games = games
     }
 
     /// The version of the plugin API. Emitted into the plugin when it is compiled (a stored constant would
@@ -53,7 +56,7 @@ public final class PluginLibraryContents {
         // Closures, not key paths: a key path through an existential metatype crashes Swift 6.3's SIL generation.
         var specs: [PluginSpec] = losses.map { $0.spec } + tricks.map { $0.spec }
         specs += datasets.map { $0.spec } + noise.map { $0.spec } + metrics.map { $0.spec }
-        return specs + models.map { $0.spec } + optimizers.map { $0.spec }
+        return specs + models.map { $0.spec } + optimizers.map { $0.spec } + games.map { $0.spec }
     }
 }
 
@@ -292,7 +295,9 @@ public enum PluginLibraries {
         switch kind {
         case .loss: Plugins.losses.named(name)?.definition != nil
         case .trick: Plugins.tricks.named(name)?.definition != nil
-        default: false
+        case .metric: Plugins.metrics.named(name)?.definition != nil
+        case .dataset: Plugins.datasets.named(name)?.definition != nil
+        case .noise, .model, .optimizer, .game: false
         }
     }
 
@@ -314,6 +319,7 @@ public enum PluginLibraries {
             try add(Plugins.metrics, contents.metrics.map(PluginEntry.init))
             try add(Plugins.models, contents.models)
             try add(Plugins.optimizers, contents.optimizers)
+            try add(Plugins.games, contents.games)
         } catch {
             for step in undo.reversed() { step() }
             throw SessionError("\(error)")

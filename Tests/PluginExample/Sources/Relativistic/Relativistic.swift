@@ -88,5 +88,7 @@ public func gantryPluginAPIVersion() -> Int32 { PluginLibraryContents.apiVersion
 
 @_cdecl("gantry_plugin_contents")
 public func gantryPluginContents() -> UnsafeMutableRawPointer {
-    PluginLibraryContents(losses: [RelativisticAverageLoss.self], tricks: [TopKTrick.self]).retained()
+    PluginLibraryContents(losses: [RelativisticAverageLoss.self], tricks: [TopKTrick.self], datasets: [TwoMoons.self],
+                          noise: [TruncatedNormalNoise.self], metrics: [NearestNeighbourAccuracy.self], models: [OrthogonalMLP.self],
+                          optimizers: [OptimisticRule.self], games: [QuadraticGame.self]).retained()
 }
