@@ -37,22 +37,21 @@ public final class NearestNeighbourAccuracy: Metric {
         }
         let pool = real.values + generated.values
         let count = real.count + generated.count
-        var distances = [Double](repeating: 0, count: count * count)
-        pool.withUnsafeBufferPointer { points in
-            distances.withUnsafeMutableBufferPointer { out in
-                PairwiseDistances.distanceMatrix(points.baseAddress!, count: count, points.baseAddress!, count: count,
-                                                 dimension: real.dimension, into: out.baseAddress!)
-            }
-        }
+        // One row of distances at a time: memory O(n), not the O(n²) of the whole matrix.
+        var distances = [Double](repeating: 0, count: count)
         var right = (real: 0, fake: 0)
-        for i in 0..<count {
-            var nearest = -1, best = Double.infinity
-            for j in 0..<count where j != i && distances[i * count + j] < best {
-                (nearest, best) = (j, distances[i * count + j])
-            }
-            let isReal = i < real.count
-            if (nearest < real.count) == isReal {
-                if isReal { right.real += 1 } else { right.fake += 1 }
+        pool.withUnsafeBufferPointer { points in
+            distances.withUnsafeMutableBufferPointer { row in
+                for i in 0..<count {
+                    PairwiseDistances.distanceMatrix(points.baseAddress! + i * real.dimension, count: 1, points.baseAddress!,
+                                                     count: count, dimension: real.dimension, into: row.baseAddress!)
+                    var nearest = -1, best = Double.infinity
+                    for j in 0..<count where j != i && row[j] < best { (nearest, best) = (j, row[j]) }
+                    let isReal = i < real.count
+                    if (nearest < real.count) == isReal {
+                        if isReal { right.real += 1 } else { right.fake += 1 }
+                    }
+                }
             }
         }
         return MetricReport(metric: Self.spec.name, values: [

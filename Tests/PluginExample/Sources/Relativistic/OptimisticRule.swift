@@ -49,7 +49,7 @@ public final class OptimisticGradientDescent: Optimizer {
             }
             let gradient = gradient.detached()
             let slots = state.existingSlots(for: parameter)
-            let direction = try slots.map { try gradient * 2 - $0.buffers[0] } ?? gradient
+            let direction = try slots?.buffers.first.map { try gradient * 2 - $0 } ?? gradient
             parameter.value = (try parameter.value.detached() - direction * learningRate).requiringGradient()
             state.restore(step: (slots?.step ?? 0) + 1, buffers: [gradient], for: parameter)
         }
