@@ -18,7 +18,8 @@ public final class OrthogonalMLP: Model {
             checkpoints and layer tricks treat it as one. Each weight W [out, in] starts as gain·Q: for out ≥ in, \
             Q has orthonormal columns, made by Gram–Schmidt from a Gaussian matrix drawn from the model's stream \
             (which with R's diagonal positive is a uniformly random orthogonal Q); for out < in, Qᵀ is made so. \
-            Layers are drawn in order, each matrix column by column.
+            Layers are drawn in order, each matrix column by column. Summaries and checkpoints label the \
+            layers init pytorch, as for every Linear layer whose weights a model sets itself (subspace's too).
             """,
         parameters: [hidden.spec, slope.spec, gain.spec],
         reference: "Saxe, McClelland & Ganguli, Exact solutions to the nonlinear dynamics of learning in deep linear neural "
