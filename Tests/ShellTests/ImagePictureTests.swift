@@ -249,7 +249,7 @@ final class ImagePictureTests: XCTestCase {
             Dashboard(session: shell.session, width: 60, height: 20, style: .ascii, imageStyle: .text).lines()
         }
         let before = frame()
-        XCTAssertEqual(before.first, "generated samples at iteration 0, the same noise in every frame")
+        XCTAssertEqual(before.first, "G(fixed z) at iteration 0")
         // 17 rows hold two rows of full-height text images (6 rows and a blank each); 60 columns hold 8 images of 6.
         let grid = try shell.session.fixedGeneratedImages(2 * 8)
         XCTAssertEqual(Array(before[1..<(before.count - 1)]),
@@ -262,8 +262,70 @@ final class ImagePictureTests: XCTestCase {
         XCTAssertEqual(frame(), before)
         XCTAssertTrue(shell.execute("step 3", file: "t"))
         let after = frame()
-        XCTAssertEqual(after.first, "generated samples at iteration 3, the same noise in every frame")
+        XCTAssertEqual(after.first, "G(fixed z) at iteration 3")
         XCTAssertNotEqual(Array(after.dropFirst().dropLast()), Array(before.dropFirst().dropLast()))
+    }
+
+    /// An interpreter on a terminal of `width × height` (colour on) whose raw terminal text is returned.
+    func terminalSession(width: Int, height: Int, colour: Bool) throws -> (Interpreter, () -> String) {
+        final class Screen { var text = "" }
+        let screen = Screen()
+        // Lines of output and the live region's raw text, as a terminal would show them; the live view's
+        // frames are checked on their own, where the last line of a frame (the progress line) has no newline.
+        let environment = ShellEnvironment(writeOutput: { screen.text += $0 + "\n" }, writeError: { screen.text += $0 + "\n" },
+                                           isTerminal: true, width: width, colour: colour, height: height,
+                                           writeTerminal: { screen.text += $0 })
+        let shell = Interpreter(session: try Session(seed: 2), environment: environment)
+        shell.liveViewFrameInterval = 0
+        XCTAssertTrue(shell.execute("data bars size=6 channels=3; generator mlp hidden=8; critic mlp hidden=8", file: "setup"))
+        return (shell, { defer { screen.text = "" }; return screen.text })
+    }
+
+    func testAColourTerminalShowsHalfBlocksIn256ColoursOr24BitWhenItSaysSo() throws {
+        unsetenv("COLORTERM")
+        defer { unsetenv("COLORTERM") }
+        let (shell, screen) = try terminalSession(width: 80, height: 30, colour: true)
+        _ = screen()
+        XCTAssertTrue(shell.execute("plot data rows=1 columns=2", file: "t"))
+        let palette = screen()
+        XCTAssertTrue(palette.contains("▀"), palette)
+        XCTAssertNotNil(palette.range(of: "\u{1b}\\[38;5;[0-9]+m", options: .regularExpression), palette)
+        XCTAssertNil(palette.range(of: "\u{1b}\\[38;2;", options: .regularExpression))
+        // 6 pixel rows in 3 text rows, between the title and the legend.
+        XCTAssertEqual(palette.split(separator: "\n").count, 1 + 3 + 1)
+        setenv("COLORTERM", "truecolor", 1)
+        XCTAssertTrue(shell.execute("plot data rows=1 columns=2", file: "t"))
+        let full = screen()
+        let real = shell.session.realImages(1)[0]
+        // The first cell: the top pixel's red, green and blue in front, the one below behind.
+        let top = [0, 36, 72].map { byte(real[$0]) }, bottom = [6, 42, 78].map { byte(real[$0]) }
+        XCTAssertTrue(full.contains("\u{1b}[38;2;\(top[0]);\(top[1]);\(top[2])m\u{1b}[48;2;\(bottom[0]);\(bottom[1]);\(bottom[2])m▀"), full)
+    }
+
+    func testTheLiveViewRedrawsTheImageGridInPlaceAndFitsTheWindow() throws {
+        let (shell, screen) = try terminalSession(width: 80, height: 24, colour: true)
+        _ = screen()
+        XCTAssertTrue(shell.execute("step 4 watch=2", file: "t"))
+        let text = screen()
+        let frames = text.components(separatedBy: "G(fixed z) at iteration ").dropFirst().map { $0.prefix { $0.isNumber } }
+        XCTAssertEqual(frames, ["2", "4"])
+        XCTAssertTrue(text.contains("▀"))
+        XCTAssertNotNil(text.range(of: "\u{1b}\\[[0-9]+A", options: .regularExpression), "the second frame moves up over the first")
+        for (width, height) in [(80, 24), (40, 12), (30, 30), (80, 6)] {
+            let (shell, screen) = try terminalSession(width: width, height: height, colour: true)
+            _ = screen()
+            XCTAssertTrue(shell.execute("step 2 watch=2", file: "t"))
+            // One frame: everything up to the progress line that closes it.
+            let frame = String(screen().split(separator: "\n", omittingEmptySubsequences: false).dropLast(2).joined(separator: "\n"))
+            let lines = frame.components(separatedBy: "\n")
+            XCTAssertLessThanOrEqual(lines.count + 1, height - 1, "\(width)×\(height)")
+            XCTAssertEqual(frame.contains("G(fixed z) at iteration 2"), height >= 8, "\(width)×\(height)")
+            for line in lines {
+                let visible = line.replacingOccurrences(of: "\u{1b}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
+                    .replacingOccurrences(of: "\r", with: "")
+                XCTAssertLessThanOrEqual(visible.count, width, "\(width)×\(height): \(visible)")
+            }
+        }
     }
 }
 

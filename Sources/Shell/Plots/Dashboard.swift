@@ -60,7 +60,8 @@ struct Dashboard {
         let gridRows = min(4, rows / (renderer.textRows(height: figures.shape.height) + 1))
         do {
             let images = try session.fixedGeneratedImages(gridRows * columns)
-            return ["generated samples at iteration \(session.iteration), the same noise in every frame"]
+            // The same z in every frame: what changes is what G makes of it.
+            return [String("G(fixed z) at iteration \(session.iteration)".prefix(width - 1))]
                 + renderer.render(figures.grid(images, columns: columns))
         } catch {
             return ["(no picture: \(error))"]
