@@ -48,7 +48,8 @@ final class HelpLayoutTests: XCTestCase {
         XCTAssertEqual(table, [
             "  WHAT                                          samples, critic, gradients,",
             "                                                manifold; or history [SERIES…]",
-            "                                                [log]; or games; or weights",
+            "                                                [log]; or games; or weights; or",
+            "                                                data, interpolate (images)",
             "  out=\"\"                text                    write an .svg or .png file",
             "                                                instead of drawing on the",
             "                                                terminal",
@@ -60,6 +61,17 @@ final class HelpLayoutTests: XCTestCase {
             "                                                draw",
             "  projection=first-two  one of first-two|pca    how data of more than two",
             "                                                dimensions is shown",
+            "  rows=0                integer in [0, 64]      rows of images (0: 2 on the",
+            "                                                terminal, 8 in a file; strips: 2",
+            "                                                and 4)",
+            "  columns=0             integer in [0, 64]      images across a grid (0: 8, or",
+            "                                                as many as fit the terminal)",
+            "  range=-1,1            list of reals           LOW,HIGH: the image values shown",
+            "                                                black and white",
+            "  steps=8               integer in [2, 64]      images along each interpolation",
+            "                                                strip, both ends included",
+            "  stream=interpolate    text                    the name of the stream the ends",
+            "                                                of the strips are drawn from",
         ])
     }
 

@@ -6,14 +6,15 @@ import Workbench
 enum PlotCommand: ShellCommand {
     static let spec = CommandSpec(
         "plot", summary: "draw the session on the terminal or to an SVG or PNG file: samples, critic, gradients, manifold, history, games",
-        discussion: "plot samples shows real and generated samples (two dimensions as points, one as overlaid histograms, more through the first two coordinates or projection=pca, as the caption says). plot critic (alias discriminator) shows D's output over the plane as a heat map with contour lines, samples on top. plot gradients draws arrows where G's loss pushes generated samples (−∇ₓ L_G, along ∇ₓD where G wants D larger). plot manifold draws G's image of a regular grid of noise (with more than two noise dimensions the first two vary). These views combine: plot critic gradients. plot history [SERIES…] [log] draws history columns (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js, seconds) and measured values (modes.modes, w1.w1) over iterations, on a logarithmic axis with log or when every series is a gradient norm. plot games draws the trajectories of a two-player toy game. plot weights draws the histogram of D's weights and biases (weight clipping piles them at ±c). Without WHAT, plot critic. out=FILE.svg or out=FILE.png writes a picture instead (size=WIDTH,HEIGHT in pixels); on the terminal size=COLUMNS,ROWS. Plots draw samples from a stream of their own and never change the session.",
-        positionals: [PositionalSpec("WHAT", "samples, critic, gradients, manifold; or history [SERIES…] [log]; or games; or weights",
+        discussion: "plot samples shows real and generated samples (two dimensions as points, one as overlaid histograms, more through the first two coordinates or projection=pca, as the caption says). plot critic (alias discriminator) shows D's output over the plane as a heat map with contour lines, samples on top. plot gradients draws arrows where G's loss pushes generated samples (−∇ₓ L_G, along ∇ₓD where G wants D larger). plot manifold draws G's image of a regular grid of noise (with more than two noise dimensions the first two vary). These views combine: plot critic gradients. plot history [SERIES…] [log] draws history columns (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js, seconds) and measured values (modes.modes, w1.w1) over iterations, on a logarithmic axis with log or when every series is a gradient norm. plot games draws the trajectories of a two-player toy game. plot weights draws the histogram of D's weights and biases (weight clipping piles them at ±c). When the data are images, plot samples draws a grid of generated images (the same batch of noise every time), plot data a grid of real ones, and plot interpolate strips of G's images along the way between two noise vectors of a named stream (steps=, stream=; the great circle for normal noise, whose draws lie near a sphere, the straight line otherwise): rows= and columns= lay out the grid, values map from −1 (black) to 1 (white) unless range=LOW,HIGH says otherwise; on a colour terminal two pixel rows share a text row of coloured half blocks, and without colour every pixel is a shade character. Without WHAT, plot critic (plot samples for images). out=FILE.svg or out=FILE.png writes a picture instead (size=WIDTH,HEIGHT in pixels); on the terminal size=COLUMNS,ROWS. Plots draw samples from a stream of their own and never change the session.",
+        positionals: [PositionalSpec("WHAT", "samples, critic, gradients, manifold; or history [SERIES…] [log]; or games; or weights; or data, interpolate (images)",
                                      completions: .words(PlotView.words + ["discriminator", HistoryScale.log.rawValue]
                                                          + History.columns.dropFirst()),
                                      optional: true, variadic: true)],
-        parameters: [out.spec, size.spec, n.spec, projection.spec],
+        parameters: [out.spec, size.spec, n.spec, projection.spec, rows.spec, columns.spec, range.spec, steps.spec, stream.spec],
         examples: ["plot", "plot samples", "plot critic gradients out=critic.png", "plot manifold size=60,20",
-                   "plot history d_loss g_loss", "plot history grad_norm_g grad_norm_d log", "plot samples projection=pca"])
+                   "plot history d_loss g_loss", "plot history grad_norm_g grad_norm_d log", "plot samples projection=pca",
+                   "plot samples rows=4 columns=8 out=samples.png", "plot interpolate steps=10 rows=3"])
 
     static let out: ParameterKey<String> = .text("out", default: "", "write an .svg or .png file instead of drawing on the terminal")
     static let size: ParameterKey<[Int]> = .integers("size", 1...8192, default: [],
@@ -21,11 +22,20 @@ enum PlotCommand: ShellCommand {
     static let n: ParameterKey<Int> = .integer("n", 1...100_000, default: 500, "real and generated samples to draw")
     static let projection: ParameterKey<DataPlane.Kind> = .choice("projection", default: .firstTwo,
                                                                   "how data of more than two dimensions is shown")
+    static let rows: ParameterKey<Int> = .integer("rows", 0...64, default: 0,
+                                                  "rows of images (0: 2 on the terminal, 8 in a file; strips: 2 and 4)")
+    static let columns: ParameterKey<Int> = .integer("columns", 0...64, default: 0,
+                                                     "images across a grid (0: 8, or as many as fit the terminal)")
+    static let range: ParameterKey<[Double]> = .reals("range", default: [-1, 1], "LOW,HIGH: the image values shown black and white")
+    static let steps: ParameterKey<Int> = .integer("steps", 2...64, default: 8, "images along each interpolation strip, both ends included")
+    static let stream: ParameterKey<String> = .text("stream", default: "interpolate",
+                                                    "the name of the stream the ends of the strips are drawn from")
 
     /// What `plot` draws first: a view of the plane (several combine), the history, or a game.
     enum PlotView: String, CommandWord {
         case samples, critic, gradients, manifold, history, games
         case weights
+        case data, interpolate
 
         static func alias(_ word: String) -> PlotView? { word == "discriminator" ? .critic : nil }
 
@@ -50,7 +60,18 @@ extension Interpreter {
         let first = try words.first.map { node in
             guard let view = View.named(node.text) else { throw unknownPlot(node, invocation) }
             return view
-        } ?? (session.discriminatorProbeProblem == nil ? .critic : .samples)
+        } ?? (session.discriminatorProbeProblem == nil && session.dataset.imageShape == nil ? .critic : .samples)
+        if let figures = ImageFigures(session: session), first == .data || first == .interpolate
+            || (first == .samples && words.count <= 1 && invocation.valueRange(of: PlotCommand.projection) == nil) {
+            return try plotImages(first, figures, parameters, invocation)
+        }
+        if first == .data || first == .interpolate { throw notImages(first, invocation) }
+        for key in [PlotCommand.rows, PlotCommand.columns, PlotCommand.steps].map(\.name) + [PlotCommand.range.name, PlotCommand.stream.name] {
+            if let given = invocation.named.first(where: { $0.name == key }) {
+                throw invocation.failure("\(key)= lays out pictures of images (plot samples, data or interpolate on image data), "
+                                         + "not plot \(first.rawValue)\(session.dataset.imageShape == nil ? " of points" : "")", at: given.nameRange)
+            }
+        }
         let target = try plotTarget(invocation, parameters, history: first == .history)
         var figures = SessionFigures(session: session)
         figures.sampleCount = parameters[PlotCommand.n]
@@ -65,6 +86,7 @@ extension Interpreter {
         case .games: try plottedGame(words, invocation)
         case .weights: try weightsCanvas(words, figures, invocation)
         case .samples, .critic, .gradients, .manifold: try spatialCanvas(words, first, &figures, target, invocation)
+        case .data, .interpolate: throw notImages(first, invocation)
         }
         try deliver(canvas, to: target, invocation)
     }

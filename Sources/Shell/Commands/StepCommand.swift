@@ -164,7 +164,7 @@ private final class StepDisplay {
             lastFrame = Date()
             lastProgress = lastFrame
             let dashboard = Dashboard(session: shell.session, width: environment.width, height: environment.height,
-                                      style: environment.colour ? .colour : .ascii)
+                                      style: environment.colour ? .colour : .ascii, imageStyle: shell.imageCellStyle)
             environment.armStopNotice(false)
             live.draw(dashboard.lines() + [shell.progressLine(done: done, of: count, row: row, elapsed: elapsed)])
             environment.armStopNotice(true)

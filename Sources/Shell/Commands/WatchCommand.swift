@@ -6,7 +6,7 @@ import Workbench
 enum WatchCommand: ShellCommand {
     static let spec = CommandSpec(
         "watch", summary: "show a live view while step trains on a terminal: watch on [every=K] | watch off",
-        discussion: "With watch on, step N on a terminal redraws a compact view in place every K iterations (every=0: about 50 times per step, at most ten frames a second): the samples over D's heat map, sparklines of both losses, and the progress line; step N watch=K does it for one step. Ctrl-C stops before the next D or G update with the session consistent (an iteration cut short is undone) and the terminal restored (cursor shown, colours reset). The view follows the window when it is resized. Output that is not a terminal gets no live view. watch alone says whether it is on.",
+        discussion: "With watch on, step N on a terminal redraws a compact view in place every K iterations (every=0: about 50 times per step, at most ten frames a second): the samples over D's heat map (a grid of G's images of one fixed batch of noise when the data are images), sparklines of both losses, and the progress line; step N watch=K does it for one step. Ctrl-C stops before the next D or G update with the session consistent (an iteration cut short is undone) and the terminal restored (cursor shown, colours reset). The view follows the window when it is resized. Output that is not a terminal gets no live view. watch alone says whether it is on.",
         positionals: [PositionalSpec(WatchSwitch.choice, "switch the live view \(WatchSwitch.alternatives)", completions: WatchSwitch.completions,
                                      optional: true)],
         parameters: [every.spec],

@@ -37,6 +37,12 @@ public struct TerminalInfo {
                       noColor: environment("NO_COLOR"), term: environment("TERM"))
     }
 
+    /// Whether the terminal takes 24-bit colour escapes: it says so in `COLORTERM` (`truecolor` or `24bit`),
+    /// the convention most terminals that can follow. Others get the 256-colour palette.
+    public static var trueColourEnabled: Bool {
+        ["truecolor", "24bit"].contains(environment("COLORTERM")?.lowercased() ?? "")
+    }
+
     /// The width rule on explicit inputs (also the height rule, with `$LINES` and 24): a positive terminal
     /// size wins, then a positive integer in `$COLUMNS`, then 80. A terminal reporting 0 columns (some serial consoles and pseudo-terminals
     /// nobody sized) counts as no answer.

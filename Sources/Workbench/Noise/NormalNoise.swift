@@ -27,6 +27,9 @@ public final class NormalNoise: NoiseDistribution {
     /// ±2: about 95 % of each coordinate's mass.
     public var typicalRange: ClosedRange<Double> { -2...2 }
 
+    /// Yes: |z| is close to √dim for nearly every draw once dim is more than a few.
+    public var concentratesOnASphere: Bool { true }
+
     /// φ(z) in one dimension.
     public func density(at z: Double) -> Double? {
         dimension == 1 ? exp(-0.5 * z * z) / (2 * Double.pi).squareRoot() : nil

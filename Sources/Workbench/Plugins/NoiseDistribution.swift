@@ -15,6 +15,10 @@ public protocol NoiseDistribution: Plugin {
     /// The density of a one-dimensional z at `z`, when the distribution is one-dimensional and has one: what
     /// makes the distribution of a generator that is a known map of z known too.
     func density(at z: Double) -> Double?
+    /// Whether nearly all the mass lies near a sphere about the origin (an isotropic Gaussian in many
+    /// dimensions): then the points between two draws are taken on the great circle through them, whose
+    /// norms stay typical, rather than on the straight line, whose middle G has almost never seen.
+    var concentratesOnASphere: Bool { get }
 }
 
 /// The parameters every noise distribution declares.
@@ -26,6 +30,9 @@ public enum NoiseParameters {
 extension NoiseDistribution {
     /// Unknown.
     public func density(at z: Double) -> Double? { nil }
+
+    /// No: the straight line between two draws stays inside a convex support such as a cube.
+    public var concentratesOnASphere: Bool { false }
 
     /// An instance from text assignments such as `[("dim", "8")]`, validated against the spec and completed
     /// with defaults: what the shell does for `noise uniform dim=8`.

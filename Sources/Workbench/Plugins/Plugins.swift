@@ -26,6 +26,7 @@ public enum Plugins {
         GANLabLine.self, GANLabTwoGaussians.self, GANLabRing.self, GANLabDisjoint.self,
         ParallelLines.self, GaussianMixture1D.self, UniformCube.self, PointCloud.self,
         Subspace.self,
+        BarsAndStripes.self,
     ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The distributions of the generator's input.
