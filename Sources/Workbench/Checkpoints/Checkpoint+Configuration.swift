@@ -57,7 +57,9 @@ extension Checkpoint {
             case .generator: (fresh.noise.dimension, fresh.dataset.dimension)
             case .discriminator: (fresh.dataset.dimension * plan.samplesPerDiscriminatorRow, 1)
             }
-            let layers = fresh.model(player).declaredLayers(input: input, output: output)
+            let image = player == .generator
+                ? fresh.dataset.imageShape : fresh.dataset.imageShape?.stacking(plan.samplesPerDiscriminatorRow)
+            let layers = fresh.model(player).declaredLayers(player, input: input, output: output, image: image)
             var walk = ArchitectureWalk(player: player, declared: layers, width: input, checkpoint: self, entries: entries)
             walk.insertedLayers = network.insertedLayers
             try walk.run(networks[player.rawValue]?.arrayValue ?? [])
@@ -84,6 +86,10 @@ public enum DeclaredLayer: Equatable {
     case activation(String, setting: (key: String, value: Float)?)
     case dropout(Float)
     case offset
+    /// Conv2d or ConvTranspose2d.
+    case convolution(ConvolutionSettings)
+    case batchNorm2d(ImageShape)
+    case upsample(ImageShape, factor: Int)
 
     public static func == (a: DeclaredLayer, b: DeclaredLayer) -> Bool { a.description == b.description }
 
@@ -96,6 +102,9 @@ public enum DeclaredLayer: Equatable {
         case .activation(let type, let setting): return type + (setting.map { "(\($0.key) \($0.value))" } ?? "")
         case .dropout(let probability): return "Dropout(\(probability))"
         case .offset: return "PrependedOffset"
+        case .convolution(let settings): return settings.description
+        case .batchNorm2d(let image): return "BatchNorm2d(\(image))"
+        case .upsample(let image, let factor): return "Upsample(\(image), factor \(factor))"
         }
     }
 
@@ -104,8 +113,10 @@ public enum DeclaredLayer: Equatable {
         switch self {
         case .linear(let inputs, let outputs): return inputs * outputs + outputs
         case .batchNorm(let features), .layerNorm(let features): return 2 * features
-        case .activation, .dropout: return 0
+        case .activation, .dropout, .upsample: return 0
         case .offset: return 1
+        case .convolution(let settings): return settings.parameterCount
+        case .batchNorm2d(let image): return 2 * image.channels
         }
     }
 
@@ -261,7 +272,8 @@ struct ArchitectureWalk {
                 let stored = DeclaredLayer.dropout(try fields.float("probability"))
                 _ = try take(path, stored.description) { $0 == stored }
             default:
-                throw fields.failure("an unknown layer type '\(type)'")
+                guard let kind = NetworkRecord.imageKinds[type] else { throw fields.failure("an unknown layer type '\(type)'") }
+                try kind.check(fields, path: path, &self)
             }
         }
         guard next == declared.count else {

@@ -26,6 +26,7 @@ public enum Plugins {
         GANLabLine.self, GANLabTwoGaussians.self, GANLabRing.self, GANLabDisjoint.self,
         ParallelLines.self, GaussianMixture1D.self, UniformCube.self, PointCloud.self,
         Subspace.self,
+        UniformImages.self,
     ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The distributions of the generator's input.
@@ -48,6 +49,7 @@ public enum Plugins {
     public static let models = PluginRegistry<any Model.Type>(.model, [
         MLPModel.self, OffsetModel.self, GaussianModel.self,
         SubspaceModel.self,
+        DCGANModel.self,
     ], spec: { $0.spec })
 
     /// The update rules.

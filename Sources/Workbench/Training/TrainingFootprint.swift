@@ -238,7 +238,8 @@ extension Session {
             let optimizer = rule(player).makeOptimizer()
             let architecture = model(player)
             return TrainingPlan.Network(spec: architecture.perceptron(input: input, output: output),
-                                        otherParameters: architecture.declaredParameterCount(input: input, output: output),
+                                        otherParameters: architecture.declaredParameterCount(player, input: input, output: output,
+                                                                                             image: imageShape(player)),
                                         optimizerBuffers: optimizer.bufferNames.count, optimizerName: optimizer.name)
         }
         var plan = TrainingPlan(
