@@ -168,4 +168,27 @@ final class DCGANModelTests: XCTestCase {
         XCTAssertTrue(refusal(3, set("stride", .integer(1_000_000))).hasSuffix("layer G.3 has no integer 'stride' in [1, 256]"))
         XCTAssertEqual(refusal(3, { _ in }), "accepted")
     }
+    /// A checkpoint whose image layer records disagree with the configuration is refused before anything is
+    /// built, naming the layer; the same file unchanged restores.
+    func testACheckpointWhoseImageLayersDisagreeWithItsConfigurationIsRefused() throws {
+        let session = try imageSession(critic: [("width", "4")])
+        try session.train(iterations: 1)
+        let saved = try Checkpoint.capture(session)
+        func restoring(_ edit: (String) -> String) -> String {
+            var file = saved
+            file.metadata = saved.metadata.map { $0.key == "gantry.networks" ? ($0.key, edit($0.value)) : $0 }
+            do {
+                _ = try Checkpoint(file, path: "c.safetensors", verifyingChecksum: false).restore()
+                return "restored"
+            } catch {
+                return "\(error)"
+            }
+        }
+        XCTAssertEqual(restoring { $0 }, "restored")
+        let kernel = restoring { $0.replacingOccurrences(of: #""kernel":4"#, with: #""kernel":3"#) }
+        XCTAssertTrue(kernel.hasSuffix("layer G.3 is a ConvTranspose2d(8×2×2 → 4×3×3, kernel 3, stride 2, padding 1), but the configuration "
+                                       + "declares ConvTranspose2d(8×2×2 → 4×4×4, kernel 4, stride 2, padding 1) there"), kernel)
+        let norm = restoring { $0.replacingOccurrences(of: #""type":"BatchNorm2d","input":[4,4,4]"#, with: #""type":"BatchNorm2d","input":[4,2,8]"#) }
+        XCTAssertTrue(norm.hasSuffix("layer G.4 is a BatchNorm2d(4×2×8), but the configuration declares BatchNorm2d(4×4×4) there"), norm)
+    }
 }

@@ -44,10 +44,11 @@ public final class DCGANModel: Model {
             [BatchNorm2d, except after the first] → LeakyReLU(slope), then Linear(c·s·t → 1). norm applies to \
             the player it is given for. Rows stay flat [batch, C·H·W] in NCHW order: the layers read them as \
             images, so no reshape layers are needed, and parameters are named like PyTorch's nn.Sequential of \
-            the same layers without the Unflatten/Flatten modules (G.0.weight, G.3.weight, …). The dcgan-small \
-            benchmark of 28×28 greyscale images is `noise normal dim=100`, `generator dcgan` and \
-            `critic dcgan norm=none` (width 64, depth 2); dcgan-wgangp adds `loss wgan-gp lambda=10 \
-            critic_steps=5`.
+            the same layers without the Unflatten/Flatten modules (G.0.weight, G.3.weight, …). Issue 18's \
+            dcgan-small benchmark is `data uniform-images size=28`, `noise normal dim=100`, `generator dcgan`, \
+            `critic dcgan norm=none`, `loss nonsaturating`, `optimizer both adam lr=2e-4 beta1=0.5 beta2=0.999`, \
+            `batch 64`; dcgan-wgangp is the same with `loss wgan-gp lambda=10 critic_steps=5` and `optimizer \
+            both adam lr=1e-4 beta1=0.5 beta2=0.9` (scripts/benchmarks/dcgan-*.gan).
             """,
         parameters: [width.spec, depth.spec, norm.spec, slope.spec, initialization.spec, std.spec],
         reference: "Radford, Metz & Chintala 2016, Unsupervised Representation Learning with Deep Convolutional GANs (ICLR)")
