@@ -80,6 +80,15 @@ final class DCGANModelTests: XCTestCase {
         XCTAssertEqual(session.dataset.imageShape, ImageShape(channels: 1, height: 14, width: 14))
     }
 
+    /// Images of another layout but as many values per row are another input: the networks are rebuilt for it.
+    func testANewImageLayoutOfTheSameWidthRebuildsTheNetworks() throws {
+        let session = try imageSession(size: 16)
+        let note = try session.setDataset(try UniformImages.make([("size", "8"), ("channels", "4")]))
+        XCTAssertEqual(note, "the image layout changed from 1×16×16 to 4×8×8: G and D were rebuilt with fresh weights")
+        XCTAssertEqual(session.discriminator.layers.first?.summary, "Conv2d(4×8×8 → 4×4×4, kernel 4, stride 2, padding 1, init pytorch)")
+        XCTAssertEqual(session.generator.outputWidth(forInputWidth: 4), 256)
+    }
+
     /// The penalties differentiate ‖∇ₓD‖ with respect to D's weights: second order through both convolutions.
     /// With the penalty on, one step moves D's weights elsewhere than with it off.
     func testGradientPenaltiesTrainTheConvolutionalCritic() throws {
