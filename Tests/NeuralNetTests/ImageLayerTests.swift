@@ -121,6 +121,21 @@ final class ImageLayerTests: XCTestCase {
         }
     }
 
+    /// Flatten and Unflatten name PyTorch's modules; rows are already flat, so they only check the width.
+    func testReshapePassesRowsThroughAndChecksTheirWidth() throws {
+        let image = ImageShape(channels: 2, height: 3, width: 3)
+        let rows = Tensor.randomNormal([2, 18], using: RandomStream(seed: 3, name: "x"))
+        for layer in [Reshape(.unflatten, image), Reshape(.flatten, image)] {
+            XCTAssertTrue(try layer.forward(rows, training).isBitwiseEqual(to: rows))
+            XCTAssertEqual(layer.outputWidth(forInputWidth: 18), 18)
+            XCTAssertNil(layer.outputWidth(forInputWidth: 9))
+        }
+        XCTAssertEqual(Reshape(.unflatten, image).summary, "Unflatten(18 → 2×3×3)")
+        XCTAssertThrowsError(try Reshape(.flatten, image).forward(Tensor.zeros([2, 9]), training)) {
+            XCTAssertEqual("\($0)", "Flatten(2×3×3 → 18) expects rows of 18 values, got [2, 9]")
+        }
+    }
+
     func testUpsampleRepeatsEveryPixelIntoABlock() throws {
         let x = try Tensor((0..<12).map(Float.init), shape: [1, 2, 2, 3])
         let y = try x.upsampledNearest(factor: 2)

@@ -21,7 +21,8 @@ final class DCGANModelTests: XCTestCase {
         return session
     }
 
-    /// dcgan-small of issue 18, counted by hand (PyTorch's modules, every bias on):
+    /// dcgan-small of issue 18, counted by hand (PyTorch's modules, every bias on; ReLU, Unflatten, Flatten, Tanh
+    /// and LeakyReLU hold nothing):
     /// G: Linear(100 → 6272) 100·6272 + 6272 = 633 472; BatchNorm1d(6272) 2·6272 = 12 544;
     ///    ConvTranspose2d(128 → 64, k 4) 128·64·16 + 64 = 131 136; BatchNorm2d(64) 128;
     ///    ConvTranspose2d(64 → 1, k 4) 64·16 + 1 = 1 025; total 778 305.
@@ -30,20 +31,20 @@ final class DCGANModelTests: XCTestCase {
     func testDCGANSmallIsTheIssuesArchitecture() throws {
         let session = try imageSession(size: 28, noise: 100, generator: [], critic: [("norm", "none")], batch: 64)
         XCTAssertEqual(session.generator.layers.map(\.summary), [
-            "Linear(100 → 6272, init pytorch)", "BatchNorm(6272)", "ReLU",
+            "Linear(100 → 6272, init pytorch)", "BatchNorm(6272)", "ReLU", "Unflatten(6272 → 128×7×7)",
             "ConvTranspose2d(128×7×7 → 64×14×14, kernel 4, stride 2, padding 1, init pytorch)", "BatchNorm2d(64×14×14)", "ReLU",
             "ConvTranspose2d(64×14×14 → 1×28×28, kernel 4, stride 2, padding 1, init pytorch)", "Tanh",
         ])
         XCTAssertEqual(session.discriminator.layers.map(\.summary), [
             "Conv2d(1×28×28 → 64×14×14, kernel 4, stride 2, padding 1, init pytorch)", "LeakyReLU(0.2)",
             "Conv2d(64×14×14 → 128×7×7, kernel 4, stride 2, padding 1, init pytorch)", "LeakyReLU(0.2)",
-            "Linear(6272 → 1, init pytorch)",
+            "Flatten(128×7×7 → 6272)", "Linear(6272 → 1, init pytorch)",
         ])
         XCTAssertEqual(session.generator.layers.map { $0.parameters.map(\.shape) }, [
-            [[6272, 100], [6272]], [[6272], [6272]], [], [[128, 64, 4, 4], [64]], [[64], [64]], [], [[64, 1, 4, 4], [1]], [],
+            [[6272, 100], [6272]], [[6272], [6272]], [], [], [[128, 64, 4, 4], [64]], [[64], [64]], [], [[64, 1, 4, 4], [1]], [],
         ])
         XCTAssertEqual(session.discriminator.layers.map { $0.parameters.map(\.shape) }, [
-            [[64, 1, 4, 4], [64]], [], [[128, 64, 4, 4], [128]], [], [[1, 6272], [1]],
+            [[64, 1, 4, 4], [64]], [], [[128, 64, 4, 4], [128]], [], [], [[1, 6272], [1]],
         ])
         XCTAssertEqual(session.generator.parameterCount, 778_305)
         XCTAssertEqual(session.discriminator.parameterCount, 138_561)
@@ -140,7 +141,7 @@ final class DCGANModelTests: XCTestCase {
         let norm = BatchNorm2d(up.output, momentum: 0.2, epsilon: 1e-4)
         norm.runningMean.value = Tensor([0.5, -1, 2]).requiringGradient()
         let network = Sequential([ConvTranspose2d(up, using: stream), norm, try Upsample(up.output, factor: 2),
-                                  Conv2d(down, initialization: .normal(standardDeviation: 0.1), using: stream)])
+                                  Conv2d(down, initialization: .normal(standardDeviation: 0.1), using: stream), Reshape(.flatten, down.output)])
         var file = SafeTensorsFile()
         let records = try NetworkRecord.encode(network, prefix: "G", into: &file)
         XCTAssertEqual(file.entries.map(\.name), ["G.0.weight", "G.0.bias", "G.1.weight", "G.1.bias", "G.1.running_mean", "G.1.running_var",
@@ -175,6 +176,9 @@ final class DCGANModelTests: XCTestCase {
             "layer G.1 has no image 'input' [channels, height, width] with channels in [1, 16384] and sides in [1, 16384]"))
         XCTAssertTrue(refusal(2, set("factor", .integer(0))).hasSuffix("layer G.2 has no integer 'factor' in [1, 256]"))
         XCTAssertTrue(refusal(3, set("stride", .integer(1_000_000))).hasSuffix("layer G.3 has no integer 'stride' in [1, 256]"))
+        XCTAssertTrue(refusal(4, set("image", .string("2×5×5"))).hasSuffix("layer G.4 has no image 'image' [channels, height, width] "
+                                                                          + "with channels in [1, 16384] and sides in [1, 16384]"))
+        XCTAssertTrue(refusal(4, set("type", .string("Squash"))).hasSuffix("layer G.4 has an unknown layer type 'Squash'"))
         XCTAssertEqual(refusal(3, { _ in }), "accepted")
     }
     /// A checkpoint whose image layer records disagree with the configuration is refused before anything is
@@ -195,9 +199,9 @@ final class DCGANModelTests: XCTestCase {
         }
         XCTAssertEqual(restoring { $0 }, "restored")
         let kernel = restoring { $0.replacingOccurrences(of: #""kernel":4"#, with: #""kernel":3"#) }
-        XCTAssertTrue(kernel.hasSuffix("layer G.3 is a ConvTranspose2d(8×2×2 → 4×3×3, kernel 3, stride 2, padding 1), but the configuration "
+        XCTAssertTrue(kernel.hasSuffix("layer G.4 is a ConvTranspose2d(8×2×2 → 4×3×3, kernel 3, stride 2, padding 1), but the configuration "
                                        + "declares ConvTranspose2d(8×2×2 → 4×4×4, kernel 4, stride 2, padding 1) there"), kernel)
         let norm = restoring { $0.replacingOccurrences(of: #""type":"BatchNorm2d","input":[4,4,4]"#, with: #""type":"BatchNorm2d","input":[4,2,8]"#) }
-        XCTAssertTrue(norm.hasSuffix("layer G.4 is a BatchNorm2d(4×2×8), but the configuration declares BatchNorm2d(4×4×4) there"), norm)
+        XCTAssertTrue(norm.hasSuffix("layer G.5 is a BatchNorm2d(4×2×8), but the configuration declares BatchNorm2d(4×4×4) there"), norm)
     }
 }

@@ -90,6 +90,8 @@ public enum DeclaredLayer: Equatable {
     case convolution(ConvolutionSettings)
     case batchNorm2d(ImageShape)
     case upsample(ImageShape, factor: Int)
+    /// Flatten or Unflatten between rows and an image.
+    case reshape(Reshape.Direction, ImageShape)
 
     public static func == (a: DeclaredLayer, b: DeclaredLayer) -> Bool { a.description == b.description }
 
@@ -105,6 +107,7 @@ public enum DeclaredLayer: Equatable {
         case .convolution(let settings): return settings.description
         case .batchNorm2d(let image): return "BatchNorm2d(\(image))"
         case .upsample(let image, let factor): return "Upsample(\(image), factor \(factor))"
+        case .reshape(let direction, let image): return Reshape(direction, image).summary
         }
     }
 
@@ -113,7 +116,7 @@ public enum DeclaredLayer: Equatable {
         switch self {
         case .linear(let inputs, let outputs): return inputs * outputs + outputs
         case .batchNorm(let features), .layerNorm(let features): return 2 * features
-        case .activation, .dropout, .upsample: return 0
+        case .activation, .dropout, .upsample, .reshape: return 0
         case .offset: return 1
         case .convolution(let settings): return settings.parameterCount
         case .batchNorm2d(let image): return 2 * image.channels

@@ -18,7 +18,8 @@ protocol ImageLayerRecord {
 extension NetworkRecord {
     /// The image layers' records, by type.
     static var imageKinds: [String: any ImageLayerRecord.Type] {
-        let kinds: [any ImageLayerRecord.Type] = [Conv2dRecord.self, ConvTranspose2dRecord.self, BatchNorm2dRecord.self, UpsampleRecord.self]
+        let kinds: [any ImageLayerRecord.Type] = [Conv2dRecord.self, ConvTranspose2dRecord.self, BatchNorm2dRecord.self, UpsampleRecord.self,
+                                                  UnflattenRecord.self, FlattenRecord.self]
         return Dictionary(uniqueKeysWithValues: kinds.map { ($0.type, $0) })
     }
 }
@@ -166,4 +167,37 @@ private enum UpsampleRecord: ImageLayerRecord {
         _ = try walk.take(path, stored.description) { $0 == stored }
         walk.width = upsample.output.elementCount
     }
+}
+
+/// What `Unflatten` and `Flatten` records share: the image on the convolutional side, no tensors.
+private protocol ReshapeRecord: ImageLayerRecord {
+    static var direction: Reshape.Direction { get }
+}
+
+extension ReshapeRecord {
+    static var type: String { direction.rawValue }
+
+    static func encode(_ layer: any Layer) -> JSONValue? {
+        guard let reshape = layer as? Reshape, reshape.direction == direction else { return nil }
+        return .object([("type", .string(type)), ("image", imageValue(reshape.image))])
+    }
+
+    static func decode(_ fields: NetworkRecord.Fields, path: String, _ tensors: inout TensorReader) throws -> any Layer {
+        Reshape(direction, try fields.image("image"))
+    }
+
+    static func check(_ fields: NetworkRecord.Fields, path: String, _ walk: inout ArchitectureWalk) throws {
+        let stored = DeclaredLayer.reshape(direction, try fields.image("image"))
+        _ = try walk.take(path, stored.description) { $0 == stored }
+    }
+}
+
+/// An `Unflatten`: rows read as images from here on.
+private enum UnflattenRecord: ReshapeRecord {
+    static let direction = Reshape.Direction.unflatten
+}
+
+/// A `Flatten`: images read as rows from here on.
+private enum FlattenRecord: ReshapeRecord {
+    static let direction = Reshape.Direction.flatten
 }

@@ -37,14 +37,15 @@ public final class DCGANModel: Model {
         discussion: """
             Sized from the data's image layout C×H×W (H and W divisible by 2^depth; 8, 16, 28 and 32 with the \
             default depth 2), which the data set must have. With s = H/2^depth, t = W/2^depth and \
-            c = width·2^(depth−1): G is Linear(noise → c·s·t) → [BatchNorm] → ReLU, then depth \
-            ConvTranspose2d(kernel 4, stride 2, padding 1) halving the channels (the last one to C), each \
+            c = width·2^(depth−1): G is Linear(noise → c·s·t) → [BatchNorm] → ReLU → Unflatten(c×s×t), then \
+            depth ConvTranspose2d(kernel 4, stride 2, padding 1) halving the channels (the last one to C), each \
             but the last followed by [BatchNorm2d] → ReLU, then Tanh. D is depth Conv2d(kernel 4, stride 2, \
             padding 1) from C (times the packing) to width, 2·width, …, c channels, each followed by \
-            [BatchNorm2d, except after the first] → LeakyReLU(slope), then Linear(c·s·t → 1). norm applies to \
-            the player it is given for. Rows stay flat [batch, C·H·W] in NCHW order: the layers read them as \
-            images, so no reshape layers are needed, and parameters are named like PyTorch's nn.Sequential of \
-            the same layers without the Unflatten/Flatten modules (G.0.weight, G.3.weight, …). Issue 18's \
+            [BatchNorm2d, except after the first] → LeakyReLU(slope), then Flatten → Linear(c·s·t → 1). norm \
+            applies to the player it is given for. Rows stay flat [batch, C·H·W] in NCHW order throughout (each \
+            image layer reads them by its layout), so Unflatten and Flatten pass them through unchanged: they are \
+            there so that parameters are numbered as in PyTorch's nn.Sequential of the same modules (G.0.weight, \
+            G.4.weight, …) and state dicts move between the two without renaming. Issue 18's \
             dcgan-small benchmark is `data uniform-images size=28`, `noise normal dim=100`, `generator dcgan`, \
             `critic dcgan norm=none`, `loss nonsaturating`, `optimizer both adam lr=2e-4 beta1=0.5 beta2=0.999`, \
             `batch 64`; dcgan-wgangp is the same with `loss wgan-gp lambda=10 critic_steps=5` and `optimizer \
@@ -87,6 +88,7 @@ public final class DCGANModel: Model {
             layers.append(.linear(inputs: input, outputs: inner.elementCount))
             if batch { layers.append(.batchNorm(inner.elementCount)) }
             layers.append(.activation("ReLU", setting: nil))
+            layers.append(.reshape(.unflatten, inner))
             var current = inner
             for stage in 0..<depth {
                 let last = stage == depth - 1
@@ -110,6 +112,7 @@ public final class DCGANModel: Model {
                 if batch && stage > 0 { layers.append(.batchNorm2d(current)) }
                 layers.append(.activation("LeakyReLU", setting: ("slope", parameters[Self.slope])))
             }
+            layers.append(.reshape(.flatten, current))
             layers.append(.linear(inputs: current.elementCount, outputs: output))
         }
         return layers
@@ -143,6 +146,7 @@ public final class DCGANModel: Model {
             case .convolution(let settings) where settings.transposed:
                 return ConvTranspose2d(settings, initialization: initialization, using: stream)
             case .convolution(let settings): return Conv2d(settings, initialization: initialization, using: stream)
+            case .reshape(let direction, let image): return Reshape(direction, image)
             case .activation("ReLU", _): return ReLU()
             case .activation("Tanh", _): return Tanh()
             case .activation("LeakyReLU", let setting?): return LeakyReLU(slope: setting.value)
