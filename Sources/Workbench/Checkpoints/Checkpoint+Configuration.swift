@@ -123,6 +123,35 @@ public enum DeclaredLayer: Equatable {
         }
     }
 
+    /// Whether it reads its rows as images.
+    var isImageLayer: Bool {
+        switch self {
+        case .convolution, .batchNorm2d, .upsample, .reshape: return true
+        default: return false
+        }
+    }
+
+    /// Floats one batch row keeps through a forward pass with gradients, from an input of width `input`:
+    /// the input, each layer's output, and a normalisation's centred and scaled values besides.
+    static func floatsPerRow(of layers: [DeclaredLayer], input: Int) -> Int {
+        var (width, total) = (input, input)
+        for layer in layers {
+            switch layer {
+            case .linear(_, let outputs): width = outputs
+            case .convolution(let settings): width = settings.output.elementCount
+            case .upsample(let image, let factor): width = image.elementCount * factor * factor
+            case .offset: width += 1
+            case .activation("Maxout", let setting?): width /= max(Int(setting.value), 1)
+            case .batchNorm, .batchNorm2d, .layerNorm: total += 3 * width
+            case .dropout: total += width
+            case .activation, .reshape: break
+            }
+            if case .reshape = layer { continue }
+            total += width
+        }
+        return total
+    }
+
     /// The layers `MLPSpec.build` makes for `spec`.
     public static func layers(of spec: MLPSpec) -> [DeclaredLayer] {
         let activation: DeclaredLayer
