@@ -137,6 +137,15 @@ final class DCGANModelTests: XCTestCase {
         XCTAssertFalse(session.generator.layers.contains { $0 is VirtualBatchNorm })
     }
 
+    func testSpectralNormRefusesAConvolutionalCritic() throws {
+        let session = try imageSession()
+        XCTAssertThrowsError(try SpectralNormTrick(try ParameterValues(SpectralNormTrick.spec), environment: session.trickEnvironment)) {
+            XCTAssertEqual("\($0)", "spectral-norm normalises D's Linear layers, and D has convolutions (Conv2d(1×8×8 → 4×4×4, kernel 4, "
+                           + "stride 2, padding 1, init pytorch)) whose weights it would leave unnormalised; use it with a D of Linear "
+                           + "layers (critic mlp …)")
+        }
+    }
+
     /// Every image layer is written and read back with its tensors; records that cannot be are refused by name.
     func testImageLayerRecordsRoundTripAndCorruptOnesAreRefused() throws {
         let stream = RandomStream(seed: 8, name: "init")
