@@ -77,8 +77,8 @@ public struct ConvolutionSettings: Sendable, Hashable, CustomStringConvertible {
 
     /// "Conv2d(1×28×28 → 64×14×14, kernel 4, stride 2, padding 1)".
     public var description: String {
-        let sizes = input.channels >= 1 && outputHeight >= 1 && outputWidth >= 1
-            ? "\(input) → \(output)" : "\(input) → \(outChannels) channels"
+        // Settings being refused for leaving no pixels are described without an output image.
+        let sizes = outputHeight >= 1 && outputWidth >= 1 ? "\(input) → \(output)" : "\(input) → \(outChannels) channels"
         return "\(typeName)(\(sizes), kernel \(kernel), stride \(stride), padding \(padding)"
             + (outputPadding > 0 ? ", output padding \(outputPadding)" : "") + (bias ? "" : ", no bias") + ")"
     }

@@ -87,11 +87,6 @@ extension Model {
 
     /// Whether `other` is this model with the same parameters (rebuilding for it would change nothing).
     func isSame(as other: any Model) -> Bool { name == other.name && parameters == other.parameters }
-
-    /// Trainable scalars of the declared layers: the memory estimate of a model that is not a perceptron.
-    func declaredParameterCount(_ player: Player, input: Int, output: Int, image: ImageShape?) -> Int {
-        declaredLayers(player, input: input, output: output, image: image).reduce(0) { $0 + $1.parameterCount }
-    }
 }
 
 extension Plugins {
