@@ -20,6 +20,8 @@ struct TrainingConfiguration: Sendable {
     let loss: String
     let lossAssignments: [(String, String)]
     let adam: [(String, String)]
+    /// The model plugin of both players (`generator` and `discriminator` are its assignments).
+    var model = "mlp"
 }
 
 let trainingConfigurations: [TrainingConfiguration] = [
@@ -44,6 +46,16 @@ let trainingConfigurations: [TrainingConfiguration] = [
         generator: [("hidden", "256,512,1024"), ("activation", "leaky-relu"), ("slope", "0.2"), ("output", "tanh")],
         discriminator: [("hidden", "512,256"), ("activation", "leaky-relu"), ("slope", "0.2")], batch: 64,
         loss: "nonsaturating", lossAssignments: [], adam: [("lr", "2e-4"), ("beta1", "0.5"), ("beta2", "0.999")]),
+    // Issue 18's convolutional pair on 28×28 greyscale images: the commands of the dcgan model's help.
+    TrainingConfiguration(
+        name: "dcgan-small", dataset: "uniform-images", datasetAssignments: [("channels", "1"), ("size", "28")], noiseDimension: 100,
+        generator: [], discriminator: [("norm", "none")], batch: 64,
+        loss: "nonsaturating", lossAssignments: [], adam: [("lr", "2e-4"), ("beta1", "0.5"), ("beta2", "0.999")], model: "dcgan"),
+    TrainingConfiguration(
+        name: "dcgan-wgangp", dataset: "uniform-images", datasetAssignments: [("channels", "1"), ("size", "28")], noiseDimension: 100,
+        generator: [], discriminator: [("norm", "none")], batch: 64,
+        loss: "wgan-gp", lossAssignments: [("lambda", "10"), ("critic_steps", "5")],
+        adam: [("lr", "1e-4"), ("beta1", "0.5"), ("beta2", "0.9")], model: "dcgan"),
 ]
 
 /// A session set up as a configuration describes, through the public Session API.
@@ -54,8 +66,9 @@ func makeSession(_ configuration: TrainingConfiguration) throws -> Session {
     }
     try session.setDataset(try datasetType.make(try ParameterValues(datasetType.spec, assignments: configuration.datasetAssignments)))
     try session.setNoise(NormalNoise(dimension: configuration.noiseDimension))
-    try session.setModel(.generator, try MLPModel.make(configuration.generator))
-    try session.setModel(.discriminator, try MLPModel.make(configuration.discriminator))
+    guard let modelType = Plugins.models.named(configuration.model) else { throw SessionError("no model \(configuration.model)") }
+    try session.setModel(.generator, try modelType.init(try ParameterValues(modelType.spec, assignments: configuration.generator)))
+    try session.setModel(.discriminator, try modelType.init(try ParameterValues(modelType.spec, assignments: configuration.discriminator)))
     guard let lossType = Plugins.losses.named(configuration.loss) else { throw SessionError("no loss \(configuration.loss)") }
     try session.setLoss(try lossType.make(try ParameterValues(lossType.spec, assignments: configuration.lossAssignments)))
     let adam = try AdamRule.make(configuration.adam)

@@ -208,6 +208,15 @@ public final class Session {
         }
     }
 
+    /// The image layout of a player's data end, when the data are images: what G writes, and what D reads
+    /// with the images of every packed sample side by side as channels.
+    public func imageShape(_ player: Player) -> ImageShape? {
+        switch player {
+        case .generator: dataset.imageShape
+        case .discriminator: dataset.imageShape?.stacking(discriminatorInputWidth / dataset.dimension)
+        }
+    }
+
     /// A freshly initialised network for `player` from its model. The weights come from the
     /// stream "init.G" / "init.D" started afresh for every build, so they depend only on the seed and the
     /// architecture, never on how often the network was rebuilt before: a saved script replays to the same
@@ -215,14 +224,14 @@ public final class Session {
     func buildNetwork(_ player: Player) throws -> Sequential {
         try checkModel(player)
         let (input, output) = widths(player)
-        return try model(player).build(player, input: input, output: output,
+        return try model(player).build(player, input: input, output: output, image: imageShape(player),
                                        using: RandomStream(seed: seed, name: "init." + player.rawValue))
     }
 
     /// Refuses a model that does not fit the player or the dimensions (checked without building it).
     func checkModel(_ player: Player) throws {
         let (input, output) = widths(player)
-        try model(player).check(player, input: input, output: output)
+        try model(player).check(player, input: input, output: output, image: imageShape(player))
     }
 
     /// Replaces the data set. When its dimension differs, both networks are rebuilt (freshly initialised,
@@ -231,7 +240,7 @@ public final class Session {
     /// wide as the data).
     @discardableResult
     public func setDataset(_ newDataset: any Dataset) throws -> String? {
-        let rebuild = newDataset.dimension != dataset.dimension
+        let rebuild = newDataset.dimension != dataset.dimension || newDataset.imageShape != dataset.imageShape
         let previous = dataset
         let before = trainingFootprint
         dataset = newDataset
@@ -243,7 +252,10 @@ public final class Session {
             throw error
         }
         guard rebuild else { return nil }
-        return "the data dimension changed from \(previous.dimension) to \(newDataset.dimension): G and D were rebuilt with fresh weights"
+        let change = newDataset.dimension != previous.dimension
+            ? "the data dimension changed from \(previous.dimension) to \(newDataset.dimension)"
+            : "the image layout changed from \(previous.imageShape.map { "\($0)" } ?? "none") to \(newDataset.imageShape.map { "\($0)" } ?? "none")"
+        return change + ": G and D were rebuilt with fresh weights"
     }
 
     /// Replaces the noise distribution; a new dimension rebuilds G (and says so).

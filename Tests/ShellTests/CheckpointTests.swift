@@ -148,6 +148,14 @@ final class CheckpointTests: XCTestCase {
                                                 then: "step 2; game off; step 2")
     }
 
+    /// Convolutions, both batch normalisations and their running statistics, packed into D's channels.
+    func testADCGANSessionContinuesExactly() throws {
+        try assertLoadedSessionContinuesExactly("""
+            data uniform-images size=8; noise normal dim=3; generator dcgan width=2; critic dcgan width=2 norm=batch
+            batch 8; trick on packing; step 2
+            """, then: "step 2")
+    }
+
     func testAGameRecordThatDoesNotFitItsGameIsRefused() throws {
         let (interpreter, drain) = try makeInterpreter()
         run(interpreter, "game xy; step 3\ncheckpoint save \"\(path("game.safetensors"))\"", drain)

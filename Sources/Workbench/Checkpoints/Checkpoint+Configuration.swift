@@ -57,7 +57,9 @@ extension Checkpoint {
             case .generator: (fresh.noise.dimension, fresh.dataset.dimension)
             case .discriminator: (fresh.dataset.dimension * plan.samplesPerDiscriminatorRow, 1)
             }
-            let layers = fresh.model(player).declaredLayers(input: input, output: output)
+            let image = player == .generator
+                ? fresh.dataset.imageShape : fresh.dataset.imageShape?.stacking(plan.samplesPerDiscriminatorRow)
+            let layers = fresh.model(player).declaredLayers(player, input: input, output: output, image: image)
             var walk = ArchitectureWalk(player: player, declared: layers, width: input, checkpoint: self, entries: entries)
             walk.insertedLayers = network.insertedLayers
             try walk.run(networks[player.rawValue]?.arrayValue ?? [])
@@ -84,6 +86,12 @@ public enum DeclaredLayer: Equatable {
     case activation(String, setting: (key: String, value: Float)?)
     case dropout(Float)
     case offset
+    /// Conv2d or ConvTranspose2d.
+    case convolution(ConvolutionSettings)
+    case batchNorm2d(ImageShape)
+    case upsample(ImageShape, factor: Int)
+    /// Flatten or Unflatten between rows and an image.
+    case reshape(Reshape.Direction, ImageShape)
 
     public static func == (a: DeclaredLayer, b: DeclaredLayer) -> Bool { a.description == b.description }
 
@@ -96,6 +104,10 @@ public enum DeclaredLayer: Equatable {
         case .activation(let type, let setting): return type + (setting.map { "(\($0.key) \($0.value))" } ?? "")
         case .dropout(let probability): return "Dropout(\(probability))"
         case .offset: return "PrependedOffset"
+        case .convolution(let settings): return settings.description
+        case .batchNorm2d(let image): return "BatchNorm2d(\(image))"
+        case .upsample(let image, let factor): return "Upsample(\(image), factor \(factor))"
+        case .reshape(let direction, let image): return Reshape(direction, image).summary
         }
     }
 
@@ -104,9 +116,40 @@ public enum DeclaredLayer: Equatable {
         switch self {
         case .linear(let inputs, let outputs): return inputs * outputs + outputs
         case .batchNorm(let features), .layerNorm(let features): return 2 * features
-        case .activation, .dropout: return 0
+        case .activation, .dropout, .upsample, .reshape: return 0
         case .offset: return 1
+        case .convolution(let settings): return settings.parameterCount
+        case .batchNorm2d(let image): return 2 * image.channels
         }
+    }
+
+    /// Whether it reads its rows as images.
+    var isImageLayer: Bool {
+        switch self {
+        case .convolution, .batchNorm2d, .upsample, .reshape: return true
+        default: return false
+        }
+    }
+
+    /// Floats one batch row keeps through a forward pass with gradients, from an input of width `input`:
+    /// the input, each layer's output, and a normalisation's centred and scaled values besides.
+    static func floatsPerRow(of layers: [DeclaredLayer], input: Int) -> Int {
+        var (width, total) = (input, input)
+        for layer in layers {
+            switch layer {
+            case .linear(_, let outputs): width = outputs
+            case .convolution(let settings): width = settings.output.elementCount
+            case .upsample(let image, let factor): width = image.elementCount * factor * factor
+            case .offset: width += 1
+            case .activation("Maxout", let setting?): width /= max(Int(setting.value), 1)
+            case .batchNorm, .batchNorm2d, .layerNorm: total += 3 * width
+            case .dropout: total += width
+            case .activation, .reshape: break
+            }
+            if case .reshape = layer { continue }
+            total += width
+        }
+        return total
     }
 
     /// The layers `MLPSpec.build` makes for `spec`.
@@ -261,7 +304,8 @@ struct ArchitectureWalk {
                 let stored = DeclaredLayer.dropout(try fields.float("probability"))
                 _ = try take(path, stored.description) { $0 == stored }
             default:
-                throw fields.failure("an unknown layer type '\(type)'")
+                guard let kind = NetworkRecord.imageKinds[type] else { throw fields.failure("an unknown layer type '\(type)'") }
+                try kind.check(fields, path: path, &self)
             }
         }
         guard next == declared.count else {

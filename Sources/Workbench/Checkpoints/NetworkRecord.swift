@@ -40,6 +40,9 @@ enum NetworkRecord {
             return .object([("type", .string("BatchNorm")), ("momentum", float(norm.momentum)), ("epsilon", float(norm.epsilon))])
         case let norm as LayerNorm: return .object([("type", .string("LayerNorm")), ("epsilon", float(norm.epsilon))])
         default:
+            for kind in imageKinds.values {
+                if let record = kind.encode(layer) { return record }
+            }
             for kind in insertedKinds.values {
                 if let record = try kind.encode(layer, path: path, into: &file) { return record }
             }
@@ -81,6 +84,7 @@ enum NetworkRecord {
             norm.shift.value = shift.requiringGradient()
             return norm
         case let other:
+            if let kind = imageKinds[other] { return try kind.decode(fields, path: path, &tensors) }
             guard let kind = insertedKinds[other] else { throw fields.failure("an unknown layer type '\(other)'") }
             return try kind.decode(fields, path: path, &tensors)
         }

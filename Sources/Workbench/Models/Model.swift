@@ -38,6 +38,17 @@ public protocol Model: Plugin {
     /// estimates, the banner and `generator`'s reply read its widths.
     func perceptron(input: Int, output: Int) -> MLPSpec?
 
+    /// `check` knowing the image layout of the player's data end: the images G writes, or the images D reads
+    /// (with the channels of every sample packed into one row); nil when the data are not images. By default
+    /// the layout is ignored, so an architecture that never looks at it implements only the widths' version.
+    func check(_ player: Player, input: Int, output: Int, image: ImageShape?) throws
+
+    /// `build` knowing the image layout of the player's data end (see `check(_:input:output:image:)`).
+    func build(_ player: Player, input: Int, output: Int, image: ImageShape?, using stream: RandomStream) throws -> Sequential
+
+    /// `declaredLayers` knowing the player and the image layout of its data end.
+    func declaredLayers(_ player: Player, input: Int, output: Int, image: ImageShape?) -> [DeclaredLayer]
+
     /// The density of what `network` (a network this model built, as trained so far) generates from `noise`,
     /// when the model is a map simple enough for it to be known; nil otherwise.
     func generatedDensity(of network: Sequential, noise: any NoiseDistribution) -> ((Double) -> Double)?
@@ -46,6 +57,21 @@ public protocol Model: Plugin {
 extension Model {
     /// Any player and any widths.
     public func check(_ player: Player, input: Int, output: Int) throws {}
+
+    /// The widths' check: the layout does not matter.
+    public func check(_ player: Player, input: Int, output: Int, image: ImageShape?) throws {
+        try check(player, input: input, output: output)
+    }
+
+    /// The widths' build: the layout does not matter.
+    public func build(_ player: Player, input: Int, output: Int, image: ImageShape?, using stream: RandomStream) throws -> Sequential {
+        try build(player, input: input, output: output, using: stream)
+    }
+
+    /// The widths' layers: the same for both players whatever the layout.
+    public func declaredLayers(_ player: Player, input: Int, output: Int, image: ImageShape?) -> [DeclaredLayer] {
+        declaredLayers(input: input, output: output)
+    }
 
     /// Not a perceptron.
     public func perceptron(input: Int, output: Int) -> MLPSpec? { nil }
@@ -61,11 +87,6 @@ extension Model {
 
     /// Whether `other` is this model with the same parameters (rebuilding for it would change nothing).
     func isSame(as other: any Model) -> Bool { name == other.name && parameters == other.parameters }
-
-    /// Trainable scalars of the declared layers: the memory estimate of a model that is not a perceptron.
-    func declaredParameterCount(input: Int, output: Int) -> Int {
-        declaredLayers(input: input, output: output).reduce(0) { $0 + $1.parameterCount }
-    }
 }
 
 extension Plugins {

@@ -27,6 +27,7 @@ public enum Plugins {
         ParallelLines.self, GaussianMixture1D.self, UniformCube.self, PointCloud.self,
         Subspace.self,
         BarsAndStripes.self,
+        UniformImages.self,
     ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The distributions of the generator's input.
@@ -49,6 +50,7 @@ public enum Plugins {
     public static let models = PluginRegistry<any Model.Type>(.model, [
         MLPModel.self, OffsetModel.self, GaussianModel.self,
         SubspaceModel.self,
+        DCGANModel.self,
     ], spec: { $0.spec })
 
     /// The update rules.

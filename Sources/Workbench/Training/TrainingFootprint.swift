@@ -18,6 +18,9 @@ public struct TrainingPlan {
         public var extraBuffers = 0
         /// Floats per batch row a forward pass keeps for the backward pass, added by tricks.
         public var extraFloatsPerRow = 0
+        /// Floats per batch row the declared layers of a model that is not a perceptron keep (what
+        /// `DeclaredLayer.floatsPerRow` counts; convolutional feature maps are most of a DCGAN's memory).
+        public var otherFloatsPerRow = 0
         /// The record types of the layers tricks put into this network, each with the parameters of the
         /// trick that puts it in: what a checkpoint's layer records are checked against.
         public var insertedLayers: [String: ParameterValues] = [:]
@@ -43,7 +46,7 @@ public struct TrainingPlan {
         /// other activations keep their output too, normalisations their centred and scaled values,
         /// dropout its mask).
         public var floatsPerRow: Int {
-            guard let spec else { return 2 + extraFloatsPerRow }
+            guard let spec else { return 2 + otherFloatsPerRow + extraFloatsPerRow }
             let fused: Bool
             switch spec.activation {
             case .relu, .leakyRelu: fused = spec.normalization == .none
@@ -237,9 +240,13 @@ extension Session {
         func network(_ player: Player, input: Int, output: Int) -> TrainingPlan.Network {
             let optimizer = rule(player).makeOptimizer()
             let architecture = model(player)
-            return TrainingPlan.Network(spec: architecture.perceptron(input: input, output: output),
-                                        otherParameters: architecture.declaredParameterCount(input: input, output: output),
-                                        optimizerBuffers: optimizer.bufferNames.count, optimizerName: optimizer.name)
+            let spec = architecture.perceptron(input: input, output: output)
+            let declared = spec == nil ? architecture.declaredLayers(player, input: input, output: output, image: imageShape(player)) : []
+            var network = TrainingPlan.Network(spec: spec, otherParameters: declared.reduce(0) { $0 + $1.parameterCount },
+                                               optimizerBuffers: optimizer.bufferNames.count, optimizerName: optimizer.name)
+            // Image networks only: the one-layer models' estimates (a few floats per row) stay as they were.
+            if declared.contains(where: \.isImageLayer) { network.otherFloatsPerRow = DeclaredLayer.floatsPerRow(of: declared, input: input) }
+            return network
         }
         var plan = TrainingPlan(
             generator: network(.generator, input: noise.dimension, output: dataset.dimension),

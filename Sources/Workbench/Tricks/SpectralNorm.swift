@@ -113,10 +113,19 @@ public final class SpectralNormTrick: StatelessTrick {
         guard Self.linearIndices(network) != [] || !Self.wrapped(network).isEmpty else {
             throw SessionError("spectral-norm normalises D's Linear layers, but D has none")
         }
+        try Self.refuseConvolutions(network)
         self.init(restoring: parameters)
     }
 
     public init(restoring parameters: ParameterValues) { self.parameters = parameters }
+
+    /// Refuses a D with convolutions: their weights would stay unnormalised, so D would not be what the trick says.
+    static func refuseConvolutions(_ network: Sequential) throws {
+        if let convolution = network.layers.first(where: { $0 is Conv2d || $0 is ConvTranspose2d }) {
+            throw SessionError("spectral-norm normalises D's Linear layers, and D has convolutions (\(convolution.summary)) "
+                               + "whose weights it would leave unnormalised; use it with a D of Linear layers (critic mlp …)")
+        }
+    }
 
     /// The positions of D's bare Linear layers.
     static func linearIndices(_ network: Sequential) -> [Int] {
@@ -131,6 +140,7 @@ public final class SpectralNormTrick: StatelessTrick {
     /// Wraps every bare Linear of D (all of them on `trick on`; after a rebuild of D, the new ones).
     func wrapLinears(of session: SessionView) throws {
         let network = session.discriminator
+        try Self.refuseConvolutions(network)
         for index in Self.linearIndices(network) {
             let linear = network.remove(at: index) as! Linear
             network.insert(try SpectralNormLinear(linear, using: session.stream(of: Self.spec.name)), at: index)

@@ -190,6 +190,10 @@ public final class VirtualBatchNormalization: StatelessTrick {
             throw SessionError("vbn replaces batch normalisation, and \(label) uses layer normalisation; "
                                + "rebuild \(label) with norm=none or norm=batch first")
         }
+        if network.layers.contains(where: { $0 is BatchNorm2d }) {
+            throw SessionError("vbn normalises features with a reference batch, and \(label) normalises image channels (BatchNorm2d), "
+                               + "which vbn does not replace; rebuild \(label) with norm=none first")
+        }
         if player == .discriminator {
             for other in session.hooks where other.readsDiscriminatorBatchAsAWhole {
                 throw SessionError("vbn in D conflicts with \(other.name), which would treat the reference rows as "
