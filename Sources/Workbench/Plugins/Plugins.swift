@@ -26,6 +26,7 @@ public enum Plugins {
         GANLabLine.self, GANLabTwoGaussians.self, GANLabRing.self, GANLabDisjoint.self,
         ParallelLines.self, GaussianMixture1D.self, UniformCube.self, PointCloud.self,
         Subspace.self,
+        FashionMNIST.self, MNIST.self, Digits.self, PNGFolder.self, StackedImages.self,
     ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The distributions of the generator's input.
