@@ -143,6 +143,25 @@ final class ImageDatasetTests: XCTestCase {
         XCTAssertNil(try RingGaussians.make().fileLabels)
     }
 
+    /// Data sets made again from the same files share one copy of the pixels while one is in use; a file
+    /// rewritten in place (same name, same size, within the clock's granularity) is read again.
+    func testTheSameFilesShareTheirPixelsUntilRewritten() throws {
+        let (images, labels) = try ImageFixtures.writeIDXSet(in: folder, count: 4, height: 2, width: 2, classes: 2) { UInt8($0) }
+        let first = try make(MNIST.self, [("images", images), ("labels", labels)])
+        let again = try make(MNIST.self, [("images", images), ("labels", labels)])
+        XCTAssertTrue(first.collection === again.collection)
+        XCTAssertFalse(try make(MNIST.self, [("images", images), ("labels", labels), ("range", "unit")]).collection === first.collection)
+        XCTAssertFalse(try make(MNIST.self, [("images", images)]).collection === first.collection)
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: images))
+        try handle.seek(toOffset: 16)
+        try handle.write(contentsOf: Data([255]))
+        try handle.close()
+        let rewritten = try make(MNIST.self, [("images", images), ("labels", labels)])
+        XCTAssertFalse(rewritten.collection === first.collection)
+        XCTAssertEqual(rewritten.filePoints!.points.scalars[0], 1)
+        XCTAssertEqual(first.filePoints!.points.scalars[0], -1)
+    }
+
     // MARK: digits
 
     /// A digits file of three lines, scaled and labelled; a value out of range is refused at its row.
@@ -235,21 +254,26 @@ final class ImageDatasetTests: XCTestCase {
 
     func testStackedRefusesBasesItCannotStack() throws {
         let (images, _) = try ImageFixtures.writeIDXSet(in: folder, count: 4, height: 2, width: 2, classes: 2) { UInt8($0) }
-        func refusal(_ base: String) -> String { message { try self.make(StackedImages.self, [("base", base)]) } }
-        let owner = "dataset stacked: base="
-        XCTAssertEqual(refusal("ring8"), owner + "ring8 is not valid; expected a greyscale image data set (ring8's samples are not images)")
-        XCTAssertEqual(refusal("mnist images=\(images)"),
-                       owner + "mnist images=\(images) is not valid; expected a data set with labels (mnist has none here)")
-        XCTAssertEqual(refusal("fashion-mnst"), owner + "fashion-mnst is not valid; expected a labelled greyscale image data set "
-                       + "such as fashion-mnist, digits or mnist ('fashion-mnst' is none; did you mean fashion-mnist?)")
-        XCTAssertEqual(refusal("mnist images=\"\(images)"), owner + "mnist images=\"\(images) is not valid; expected a closing quote in the base's parameters")
-        XCTAssertEqual(refusal(""), owner + " is not valid; expected a data set's name, then its parameters")
-        XCTAssertEqual(refusal("mnist size=3"), owner + "mnist size=3 is not valid; expected parameters mnist accepts "
-                       + "(unknown parameter 'size' for dataset mnist)")
+        // The refusal of `base`, and the start every refusal has: the value as `save` would write it.
+        func refusal(_ base: String) -> (message: String, start: String) {
+            (message { try self.make(StackedImages.self, [("base", base)]) },
+             "dataset stacked: base=" + ParameterValue.text(base).description + " is not valid; expected ")
+        }
+        func assertRefused(_ base: String, _ expected: String, line: UInt = #line) {
+            let (message, start) = refusal(base)
+            XCTAssertEqual(message, start + expected, line: line)
+        }
+        assertRefused("ring8", "a greyscale image data set (ring8's samples are not images)")
+        assertRefused("mnist images=\(images)", "a data set with labels (mnist has none here)")
+        assertRefused("fashion-mnst", "a labelled greyscale image data set such as fashion-mnist, digits or mnist "
+                      + "('fashion-mnst' is none; did you mean fashion-mnist?)")
+        assertRefused("mnist images=\"\(images)", "a closing quote in the base's parameters")
+        assertRefused("", "a data set's name, then its parameters")
+        assertRefused("mnist size=3", "parameters mnist accepts (unknown parameter 'size' for dataset mnist)")
+        XCTAssertTrue(refusal("ring8").message.hasPrefix("dataset stacked: base=ring8 is not valid"))
         // A stacked set is three channels, so it cannot be stacked again.
         let (labelled, labels) = try ImageFixtures.writeIDXSet(in: folder, name: "l", count: 4, height: 2, width: 2, classes: 2) { UInt8($0) }
         let inner = "mnist images=\\\"\(labelled)\\\" labels=\\\"\(labels)\\\""
-        XCTAssertEqual(refusal("stacked base=\"\(inner)\""),
-                       owner + "stacked base=\"\(inner)\" is not valid; expected a greyscale image data set (stacked's samples are 3×2×2 images)")
+        assertRefused("stacked base=\"\(inner)\"", "a greyscale image data set (stacked's samples are 3×2×2 images)")
     }
 }

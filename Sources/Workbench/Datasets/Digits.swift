@@ -11,7 +11,7 @@ public final class Digits: Dataset {
 
     /// Where `python3-sklearn` puts the file.
     static let installedFile = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz"
-    static let installHint = "the 8×8 digits come with Debian's python3-sklearn; install it with "
+    static let installHint = "The 8×8 digits come with Debian's python3-sklearn; install it with "
         + "`sudo apt-get install --no-install-recommends python3-sklearn` (scripts/setup test does), or give file= "
         + "the digits.csv.gz of any scikit-learn (sklearn/datasets/data/digits.csv.gz)"
 
@@ -43,14 +43,23 @@ public final class Digits: Dataset {
         guard stat(path, &info) == 0 else {
             throw DataFileError(path: path, "\(PointFile.openFailure(errno, path: path)). \(Self.installHint)")
         }
-        let table = try PointFile.read(path: path)
+        let range = parameters[Self.range]
+        let file = try PointFile.readBytes(path: path)
+        collection = try ImageCollection.shared(key: ["digits", path, range.rawValue, ImageCollection.contentKey(file)]) {
+            try Self.decode(file, path: path, range: range)
+        }
+    }
+
+    /// The file's digits, checked and scaled.
+    private static func decode(_ file: [UInt8], path: String, range: PixelRange) throws -> ImageCollection {
+        let table = try PointFile.decode(file, path: path)
         let (rows, columns) = (table.shape[0], table.shape[1])
         guard columns == 65 else {
             throw DataFileError(path: path, "has \(columns) values per line; the digits file has 65 (64 pixels, then the digit)")
         }
         guard rows > 0 else { throw DataFileError(path: path, "holds no digits") }
         let shape = ImageShape(channels: 1, height: 8, width: 8)
-        let scale = ImageCollection.table(maximum: 16, range: parameters[Self.range])
+        let scale = ImageCollection.table(maximum: 16, range: range)
         var labels: [Int] = []
         labels.reserveCapacity(rows)
         var problem: String?
@@ -71,8 +80,7 @@ public final class Digits: Dataset {
             }
         }
         if let problem { throw DataFileError(path: path, problem) }
-        collection = ImageCollection(path: path, pixels: pixels, shape: shape, labels: labels,
-                                     classNames: (0...9).map(String.init))
+        return ImageCollection(path: path, pixels: pixels, shape: shape, labels: labels, classNames: (0...9).map(String.init))
     }
 
     public var dimension: Int { 64 }

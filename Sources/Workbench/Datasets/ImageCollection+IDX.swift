@@ -1,6 +1,7 @@
 import Foundation
 import Autodiff
 import NeuralNet
+import Kernels
 
 extension ImageCollection {
     /// Images from an IDX file of unsigned bytes shaped [count, height, width] (MNIST's and Fashion-MNIST's
@@ -9,25 +10,17 @@ extension ImageCollection {
     /// then be below their number); otherwise the classes are "0" … the largest label.
     static func readIDX(images imagesPath: String, labels labelsPath: String?, range: PixelRange,
                         classNames known: [String]? = nil) throws -> ImageCollection {
-        let key = [imagesPath, labelsPath ?? "", range.rawValue, (known ?? []).joined(separator: "\n"),
-                   fileIdentity(imagesPath), labelsPath.map(fileIdentity) ?? ""]
-        if let reused = RecentIDXRead.shared.collection(for: key) { return reused }
-        let collection = try decodeIDX(images: imagesPath, labels: labelsPath, range: range, classNames: known)
-        RecentIDXRead.shared.keep(collection, for: key)
-        return collection
+        let imageFile = try PointFile.readBytes(path: imagesPath)
+        let labelFile = try labelsPath.map { try PointFile.readBytes(path: $0) }
+        return try shared(key: [imagesPath, labelsPath ?? "", range.rawValue, (known ?? []).joined(separator: "\n"),
+                                contentKey(imageFile), labelFile.map(contentKey) ?? ""]) {
+            try decodeIDX(images: imagesPath, imageFile, labels: labelsPath, labelFile, range: range, classNames: known)
+        }
     }
 
-    /// The file's device, inode, size and modification time: what changes when the file is replaced or
-    /// rewritten ("" when it cannot be examined, which reading will then explain).
-    private static func fileIdentity(_ path: String) -> String {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return "" }
-        return "\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
-    }
-
-    private static func decodeIDX(images imagesPath: String, labels labelsPath: String?, range: PixelRange,
-                                  classNames known: [String]?) throws -> ImageCollection {
-        let images = try idxBytes(imagesPath, what: "images", rank: 3)
+    private static func decodeIDX(images imagesPath: String, _ imageFile: [UInt8], labels labelsPath: String?, _ labelFile: [UInt8]?,
+                                  range: PixelRange, classNames known: [String]?) throws -> ImageCollection {
+        let images = try idxBytes(imageFile, imagesPath, what: "images", rank: 3)
         let (count, height, width) = (images.dimensions[0], images.dimensions[1], images.dimensions[2])
         guard count > 0 else { throw DataFileError(path: imagesPath, "holds no images (dimensions \(images.dimensions))") }
         guard height > 0 && width > 0 else {
@@ -39,14 +32,14 @@ extension ImageCollection {
         let pixels = SampleBuffer.matrix(rows: count, columns: shape.elementCount) { out in
             images.bytes.withUnsafeBufferPointer { source in
                 table.withUnsafeBufferPointer { table in
-                    let start = source.baseAddress! + images.dataStart
-                    for index in 0..<out.count { out[index] = table[Int(start[index])] }
+                    ByteLookup.map(source.baseAddress! + images.dataStart, count: out.count, table: table.baseAddress!,
+                                   into: out.baseAddress!)
                 }
             }
         }
         var labels: [Int]?, names = known
-        if let labelsPath {
-            let file = try idxBytes(labelsPath, what: "labels", rank: 1)
+        if let labelsPath, let labelFile {
+            let file = try idxBytes(labelFile, labelsPath, what: "labels", rank: 1)
             guard file.dimensions[0] == count else {
                 throw DataFileError(path: labelsPath, "holds \(file.dimensions[0]) labels, but \(imagesPath) holds \(count) images")
             }
@@ -64,8 +57,8 @@ extension ImageCollection {
 
     /// The bytes of an IDX file of unsigned bytes with `rank` dimensions, checked against its header: its
     /// dimensions and where its data starts. Compressed files are inflated only as far as the header declares.
-    private static func idxBytes(_ path: String, what: String, rank: Int) throws -> (bytes: [UInt8], dimensions: [Int], dataStart: Int) {
-        let bytes = try PointFile.decompressedIfGzip(try PointFile.readBytes(path: path), path: path, expecting: .idx)
+    private static func idxBytes(_ file: [UInt8], _ path: String, what: String, rank: Int) throws -> (bytes: [UInt8], dimensions: [Int], dataStart: Int) {
+        let bytes = try PointFile.decompressedIfGzip(file, path: path, expecting: .idx)
         let header = try PointFile.idxHeader(bytes, path: path)
         guard bytes[2] == 0x08 else {
             throw DataFileError(path: path, "holds \(PointFile.idxTypes[bytes[2]]!.name)s; IDX \(what) must be unsigned bytes (0 to 255)")
@@ -80,23 +73,5 @@ extension ImageCollection {
                                 + "dimensions \(header.dimensions) need \(header.needed) bytes of data, and \(available) follow the header")
         }
         return (bytes, header.dimensions, header.dataStart)
-    }
-}
-
-/// The last IDX set read and the key it was read with (paths, options, files' identities): making the same
-/// data set again (`stacked` over it, `save` → `run`, the fresh session a checkpoint loads into) reuses its
-/// decoded images instead of reading and scaling Fashion-MNIST's 47 million pixels again. One entry only, so
-/// it keeps at most one set alive beyond the session's own.
-private final class RecentIDXRead: @unchecked Sendable {
-    static let shared = RecentIDXRead()
-    private let lock = NSLock()
-    private var entry: (key: [String], collection: ImageCollection)?
-
-    func collection(for key: [String]) -> ImageCollection? {
-        lock.withLock { entry?.key == key ? entry?.collection : nil }
-    }
-
-    func keep(_ collection: ImageCollection, for key: [String]) {
-        lock.withLock { entry = (key, collection) }
     }
 }

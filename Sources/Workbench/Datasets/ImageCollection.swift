@@ -1,6 +1,7 @@
 import Foundation
 import Autodiff
 import NeuralNet
+import Inflate
 
 /// The range image data sets map their pixels to.
 public enum PixelRange: String, ParameterChoice {
@@ -16,8 +17,9 @@ public enum PixelRange: String, ParameterChoice {
 ///
 /// The image data sets (`fashion-mnist`, `mnist`, `digits`, `png`) read their files into one of these and
 /// draw from it as `points` draws rows: one `nextInt(below: n)` per sample, with replacement, so every batch
-/// depends on the data stream alone and sessions replay bit for bit.
-struct ImageCollection {
+/// depends on the data stream alone and sessions replay bit for bit. A class, so that data sets made again
+/// from the same files share one copy of the pixels.
+final class ImageCollection {
     /// The file or folder the images came from, as given.
     let path: String
     /// The images, [count, channels·height·width].
@@ -28,6 +30,15 @@ struct ImageCollection {
     let labels: [Int]?
     /// The name of each class, when the data has labels.
     let classNames: [String]?
+
+    /// Images and what is known of them.
+    init(path: String, pixels: Tensor, shape: ImageShape, labels: [Int]?, classNames: [String]?) {
+        self.path = path
+        self.pixels = pixels
+        self.shape = shape
+        self.labels = labels
+        self.classNames = classNames
+    }
 
     /// The declaration of the parameter every image data set shares.
     static let range: ParameterKey<PixelRange> = .choice(
@@ -78,6 +89,45 @@ struct ImageCollection {
         guard !overflow && !tooLarge && bytes <= PointFile.memoryLimit else {
             throw DataFileError(path: path, "\(count) images of \(shape) would need more than "
                                 + "\(PointFile.sizeText(PointFile.memoryLimit)), the most this machine reads into memory")
+        }
+    }
+}
+
+extension ImageCollection {
+    /// The collection a data set in use already holds under `key` (the paths and options it was read with,
+    /// and the `contentKey` of each file's bytes), or what `read` makes, kept for the next one. Making the
+    /// same data set again (`stacked` over it, `save` → `run`, the fresh session a checkpoint loads into) then
+    /// shares the decoded images instead of inflating and scaling Fashion-MNIST's 47 million pixels again;
+    /// a file rewritten since has another key. The references are weak, so a collection no data set holds any
+    /// more is freed as before.
+    static func shared(key: [String], _ read: () throws -> ImageCollection) throws -> ImageCollection {
+        if let kept = SharedCollections.shared.collection(for: key) { return kept }
+        let collection = try read()
+        SharedCollections.shared.keep(collection, for: key)
+        return collection
+    }
+
+    /// A file's content in a few characters: its length and CRC-32 (read, unlike a modification time, whose
+    /// clock can be too coarse to tell two writes apart).
+    static func contentKey(_ bytes: [UInt8]) -> String { "\(bytes.count):\(CRC32.checksum(of: bytes))" }
+}
+
+/// Weak references to the collections data sets hold, by key (see `ImageCollection.shared`).
+private final class SharedCollections: @unchecked Sendable {
+    static let shared = SharedCollections()
+    private let lock = NSLock()
+    private var entries: [(key: [String], collection: WeakCollection)] = []
+
+    private struct WeakCollection { weak var value: ImageCollection? }
+
+    func collection(for key: [String]) -> ImageCollection? {
+        lock.withLock { entries.first { $0.key == key }?.collection.value }
+    }
+
+    func keep(_ collection: ImageCollection, for key: [String]) {
+        lock.withLock {
+            entries.removeAll { $0.key == key || $0.collection.value == nil }
+            entries.append((key, WeakCollection(value: collection)))
         }
     }
 }

@@ -42,7 +42,8 @@ public final class StackedImages: Dataset {
         self.parameters = parameters
         let text = parameters[Self.base]
         func refuse(_ expected: String) -> ParameterError {
-            ParameterError.invalid(owner: "dataset \(Self.spec.name)", name: Self.base.name, value: text, expected: expected)
+            ParameterError.invalid(owner: "dataset \(Self.spec.name)", name: Self.base.name,
+                                   value: ParameterValue.text(text).description, expected: expected)
         }
         let words = try Self.words(text, refuse)
         guard let name = words.first, !name.contains("=") else { throw refuse("a data set's name, then its parameters") }
