@@ -198,6 +198,7 @@ final class ImageDatasetTests: XCTestCase {
             return XCTFail("python3-sklearn is not installed: scripts/setup test installs it")
         }
         let data = try Digits.make()
+        XCTAssertEqual(data.filePoints?.path, Digits.installedFile)
         XCTAssertEqual(data.filePoints?.points.shape, [1797, 64])
         let labels = try XCTUnwrap(data.fileLabels)
         let script = """

@@ -6,7 +6,8 @@ import NeuralNet
 /// (and with it Debian's `python3-sklearn`).
 public final class Digits: Dataset {
     static let file: ParameterKey<String> = .text(
-        "file", default: installedFile, "scikit-learn's digits.csv.gz (Debian's python3-sklearn's by default)")
+        "file", default: "installed",
+        "scikit-learn's digits.csv.gz; installed: the one Debian's python3-sklearn puts in /usr/lib/python3/dist-packages")
     static let range = ImageCollection.range
 
     /// Where `python3-sklearn` puts the file.
@@ -20,7 +21,8 @@ public final class Digits: Dataset {
         kind: .dataset, name: "digits", aliases: ["digits8"],
         summary: "the 1797 handwritten 8×8 digits scikit-learn ships (Debian's python3-sklearn), 10 classes, labels kept",
         discussion: """
-            Reads scikit-learn's digits.csv.gz (from Debian's python3-sklearn by default, or file=): 1797 lines \
+            Reads scikit-learn's digits.csv.gz (file=installed, the default, reads the one Debian's \
+            python3-sklearn installs; file=PATH any other copy): 1797 lines \
             of 65 integers, the 64 pixels of an 8×8 image row by row, each 0…16 (the count of set pixels in a \
             4×4 block of the original 32×32 bitmap), then the digit 0…9. Each sample is one 1×8×8 image; \
             range=symmetric (the default) maps 0…16 to [−1, 1] as (2v − 16)/16 and range=unit to [0, 1] as \
@@ -38,7 +40,7 @@ public final class Digits: Dataset {
     /// Reads the file; throws `DataFileError` naming the file, and the package when it is missing.
     public init(_ parameters: ParameterValues) throws {
         self.parameters = parameters
-        let path = parameters[Self.file]
+        let path = parameters[Self.file] == "installed" ? Self.installedFile : parameters[Self.file]
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw DataFileError(path: path, "\(PointFile.openFailure(errno, path: path)). \(Self.installHint)")
