@@ -353,6 +353,8 @@ final class DatasetTests: XCTestCase {
     }
 
     func testSpecsAreCompleteAndDefaultsValid() throws {
+        // Kept alive, so that stacked shares the images fashion-mnist read instead of reading them again.
+        var kept: [any Dataset] = []
         for type in Plugins.datasets.all {
             let spec = type.spec
             XCTAssertEqual(spec.kind, .dataset, spec.name)
@@ -369,6 +371,7 @@ final class DatasetTests: XCTestCase {
             if spec.parameters.allSatisfy({ $0.defaultValue != nil }) {
                 XCTAssertNotNil(spec.reference, "\(spec.name) names its source")
                 let made = try type.make(ParameterValues(spec))
+                kept.append(made)
                 XCTAssertEqual(made.canonicalText, ([spec.name] + made.parameters.assignments()).joined(separator: " "))
             }
         }
