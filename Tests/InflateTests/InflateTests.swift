@@ -127,6 +127,32 @@ final class InflateTests: XCTestCase {
         XCTAssertEqual(CRC32.checksum(of: Array("123456789".utf8)), 0xCBF4_3926)
     }
 
+    /// The eight-bytes-at-a-time CRC equals the definition (one bit at a time) for every length around the
+    /// eight-byte steps, at every alignment, and taken in pieces.
+    func testCRC32EqualsTheBitwiseDefinition() {
+        func bitwise(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes {
+                crc ^= UInt32(byte)
+                for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+            }
+            return ~crc
+        }
+        var state: UInt32 = 12345
+        let bytes = (0..<300).map { _ -> UInt8 in
+            state = state &* 1_103_515_245 &+ 12345
+            return UInt8(truncatingIfNeeded: state >> 16)
+        }
+        for start in 0..<9 {
+            for end in start...(start + 70) {
+                XCTAssertEqual(CRC32.checksum(of: bytes[start..<end]), bitwise(bytes[start..<end]), "\(start)..<\(end)")
+            }
+        }
+        var pieces = CRC32()
+        for cut in stride(from: 0, to: 300, by: 37) { pieces.update(bytes[cut..<min(300, cut + 37)]) }
+        XCTAssertEqual(pieces.value, bitwise(bytes[...]))
+    }
+
     func testDamageIsAnErrorNeverATrap() throws {
         let original = samples()[3].bytes
         let compressed = try gzip(original)

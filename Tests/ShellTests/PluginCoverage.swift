@@ -36,14 +36,17 @@ struct PluginCoverage {
     }
 
     /// Assignments that make a valid, quick instance: a value for each required parameter (a text one gets a
-    /// small CSV file of 2-D points), and a small sample count where the plugin declares one.
+    /// small CSV file of 2-D points, or the image files an image data set reads), and a small sample count where the plugin declares one.
     func arguments(for spec: PluginSpec) throws -> [String] {
         var arguments: [String] = []
         for parameter in spec.parameters {
             switch (parameter.kind, parameter.defaultValue) {
             case (.text, nil):
-                let path = (folder as NSString).appendingPathComponent("points.csv")
+                var path = (folder as NSString).appendingPathComponent("points.csv")
                 try "x,y\n0,1\n1,0\n-1,0\n0,-1\n0.5,0.5\n".write(toFile: path, atomically: true, encoding: .utf8)
+                if let fixture = try ImageFixtures.datasetFixture(dataset: spec.name, parameter: parameter.name, in: folder) {
+                    path = fixture
+                }
                 arguments.append("\(parameter.name)=\"\(path)\"")
             case (_, nil):
                 XCTFail("\(spec.name): give the coverage a value for the required parameter \(parameter.name)")

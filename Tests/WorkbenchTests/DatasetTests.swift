@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import Autodiff
+import _GantryTestSupport
 @testable import Workbench
 
 /// The built-in data sets: shapes, determinism, the exact definitions, mode statistics and validation.
@@ -48,7 +49,8 @@ final class DatasetTests: XCTestCase {
         return (within3, within4, counts)
     }
 
-    /// A default instance of every registered data set (points from a small temporary CSV file).
+    /// A default instance of every registered data set (points from a small temporary CSV file, images from small
+    /// IDX or PNG files).
     func everyDataset() throws -> [any Dataset] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-datasets-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -57,7 +59,9 @@ final class DatasetTests: XCTestCase {
         try "x,y,z\n1,2,3\n4,5,6\n7,8,9\n".write(toFile: file, atomically: true, encoding: .utf8)
         // A required text parameter is a file to read; every other parameter has a default.
         return try Plugins.datasets.all.map { type in
-            try type.make(ParameterValues(type.spec, assignments: type.spec.parameters.filter { $0.defaultValue == nil && $0.kind == .text }.map { ($0.name, file) }))
+            try type.make(ParameterValues(type.spec, assignments: type.spec.parameters.filter { $0.defaultValue == nil && $0.kind == .text }.map {
+                ($0.name, try ImageFixtures.datasetFixture(dataset: type.spec.name, parameter: $0.name, in: folder.path) ?? file)
+            }))
         }
     }
 
@@ -349,6 +353,8 @@ final class DatasetTests: XCTestCase {
     }
 
     func testSpecsAreCompleteAndDefaultsValid() throws {
+        // Kept alive, so that stacked shares the images fashion-mnist read instead of reading them again.
+        var kept: [any Dataset] = []
         for type in Plugins.datasets.all {
             let spec = type.spec
             XCTAssertEqual(spec.kind, .dataset, spec.name)
@@ -365,6 +371,7 @@ final class DatasetTests: XCTestCase {
             if spec.parameters.allSatisfy({ $0.defaultValue != nil }) {
                 XCTAssertNotNil(spec.reference, "\(spec.name) names its source")
                 let made = try type.make(ParameterValues(spec))
+                kept.append(made)
                 XCTAssertEqual(made.canonicalText, ([spec.name] + made.parameters.assignments()).joined(separator: " "))
             }
         }

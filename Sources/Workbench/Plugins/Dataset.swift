@@ -34,6 +34,16 @@ public protocol Dataset: Plugin {
     func density(at x: [Double]) -> Double?
     /// The layout of each sample when the samples are images (rows in NCHW order); nil for points and vectors.
     var imageShape: ImageShape? { get }
+    /// The names of the classes its labels number (label k is `classNames[k]`), when its samples have labels:
+    /// a classifier and mode counting read them. Nil for unlabelled data.
+    var classNames: [String]? { get }
+    /// `count` samples with the label of each, drawn exactly as `sample(count, using:)` draws them (the same
+    /// numbers from `stream`, the same samples), so a labelled batch replays like a plain one; nil when the
+    /// data has no labels.
+    func labelledSample(_ count: Int, using stream: RandomStream) -> (samples: Tensor, labels: [Int])?
+    /// The label of every row of `filePoints`, in order, when the file has labels: a whole split at once,
+    /// for a classifier's test accuracy or a real-vs-real floor.
+    var fileLabels: [Int]? { get }
 }
 
 extension Dataset {
@@ -45,6 +55,15 @@ extension Dataset {
 
     /// Not images.
     public var imageShape: ImageShape? { nil }
+
+    /// Unlabelled.
+    public var classNames: [String]? { nil }
+
+    /// Unlabelled.
+    public func labelledSample(_ count: Int, using stream: RandomStream) -> (samples: Tensor, labels: [Int])? { nil }
+
+    /// Unlabelled.
+    public var fileLabels: [Int]? { nil }
 
     /// An instance from text assignments such as `[("sigma", "0.02")]`, validated against the spec and
     /// completed with defaults: what the shell does for `data ring8 sigma=0.02`.

@@ -28,6 +28,7 @@ public enum Plugins {
         Subspace.self,
         BarsAndStripes.self,
         UniformImages.self,
+        FashionMNIST.self, MNIST.self, Digits.self, PNGFolder.self, StackedImages.self,
     ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The distributions of the generator's input.
