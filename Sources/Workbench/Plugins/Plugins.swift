@@ -26,6 +26,7 @@ public enum Plugins {
         GANLabLine.self, GANLabTwoGaussians.self, GANLabRing.self, GANLabDisjoint.self,
         ParallelLines.self, GaussianMixture1D.self, UniformCube.self, PointCloud.self,
         Subspace.self,
+        ImageBlobs.self,
     ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The distributions of the generator's input.
@@ -39,6 +40,8 @@ public enum Plugins {
         PrecisionRecallMetric.self, DensityCoverageMetric.self, HistogramMetric.self, CriticMetric.self,
         BatchDependenceMetric.self,
         LipschitzMetric.self,
+        FrechetDistanceMetric.self, KernelDistanceMetric.self, FeaturePrecisionRecallMetric.self,
+        FeatureDensityCoverageMetric.self, ClassifierScoreMetric.self, StackedModesMetric.self,
     ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The two-player toy games.
