@@ -37,7 +37,7 @@ public final class ClassifierScoreMetric: Metric {
 
     /// The score of the generated samples and of the real ones.
     public func measure(_ input: MetricInput) throws -> MetricReport {
-        let name = Self.spec.name, map = FeatureSpaceSetting.map(classifier, input)
+        let name = Self.spec.name, map = FeatureSpaceSetting.map(classifier, input, forClasses: true)
         let splits = parameters[Self.splits]
         func probabilities(_ rows: Tensor, _ role: String) throws -> SampleMatrix {
             let (p, blocks) = try FeatureSpaceSetting.blockProbabilities(rows, map, role: role, metric: name)

@@ -49,18 +49,32 @@ public struct SampleSpaceFeatures: FeatureMap {
                               + "mode centres")
         }
         let x = try SampleMatrix(rows, role: "real", metric: "classifier")
+        guard modes.centres.allSatisfy({ $0.count == x.dimension }) else {
+            throw MetricError("the data set's mixture components have \(modes.centres[0].count) values, but the samples "
+                              + "have \(x.dimension): give classifier=FILE")
+        }
         let k = modes.centres.count, width = Double(2 * modes.standardDeviation * modes.standardDeviation)
-        var out = [Float](repeating: 0, count: x.count * k)
-        var logits = [Double](repeating: 0, count: k)
-        for r in 0..<x.count {
-            for (c, centre) in modes.centres.enumerated() {
-                var s = 0.0
-                for j in 0..<x.dimension { let e = x[r, j] - Double(centre[j]); s += e * e }
-                logits[c] = -s / width
+        let centres = modes.centres.flatMap { $0.map(Double.init) }
+        var distances = [Double](repeating: 0, count: x.count * k)
+        x.values.withUnsafeBufferPointer { rows in
+            centres.withUnsafeBufferPointer { c in
+                distances.withUnsafeMutableBufferPointer { out in
+                    PairwiseDistances.distanceMatrix(rows.baseAddress!, count: x.count, c.baseAddress!, count: k,
+                                                     dimension: x.dimension, into: out.baseAddress!)
+                }
             }
-            let top = logits.max()!
-            let weights = logits.map { Foundation.exp($0 - top) }
-            let total = weights.reduce(0, +)
+        }
+        var out = [Float](repeating: 0, count: x.count * k)
+        var weights = [Double](repeating: 0, count: k)
+        for r in 0..<x.count {
+            var nearest = Double.infinity
+            for c in 0..<k { nearest = Swift.min(nearest, distances[r * k + c]) }
+            var total = 0.0
+            for c in 0..<k {
+                let distance = distances[r * k + c]
+                weights[c] = Foundation.exp((nearest * nearest - distance * distance) / width)
+                total += weights[c]
+            }
             for c in 0..<k { out[r * k + c] = Float(weights[c] / total) }
         }
         return try Tensor(out, shape: [x.count, k])
@@ -107,8 +121,15 @@ public enum FeatureSpaceSetting {
     }
 
     /// The feature map a measurement uses: the classifier when one was given, else the samples themselves.
-    static func map(_ classifier: ImageClassifier?, _ input: MetricInput) -> any FeatureMap {
-        classifier ?? SampleSpaceFeatures(inputWidth: input.real.shape.rank == 2 ? input.real.shape[1] : 1, modes: input.modes)
+    /// For class probabilities (`forClasses`) the samples are read in blocks of the mixture's width, so that
+    /// stacked samples of a mixture data set are classified block by block.
+    static func map(_ classifier: ImageClassifier?, _ input: MetricInput, forClasses: Bool = false) -> any FeatureMap {
+        if let classifier { return classifier }
+        let width = input.real.shape.rank == 2 ? input.real.shape[1] : 1
+        if forClasses, let centre = input.modes?.centres.first, !centre.isEmpty, width % centre.count == 0 {
+            return SampleSpaceFeatures(inputWidth: centre.count, modes: input.modes)
+        }
+        return SampleSpaceFeatures(inputWidth: width, modes: input.modes)
     }
 
     /// A second real set of `count` samples, independent of `input.real`, for the real-vs-real floor.

@@ -37,7 +37,7 @@ public final class StackedModesMetric: Metric {
 
     /// The mode counts of the generated samples and of real ones.
     public func measure(_ input: MetricInput) throws -> MetricReport {
-        let name = Self.spec.name, map = FeatureSpaceSetting.map(classifier, input)
+        let name = Self.spec.name, map = FeatureSpaceSetting.map(classifier, input, forClasses: true)
         let model = try Self.count(input.generated, map, role: "generated", metric: name)
         let floor = try Self.count(input.real, map, role: "real", metric: name)
         return MetricReport(metric: name, values: [
