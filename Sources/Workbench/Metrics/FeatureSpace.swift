@@ -106,7 +106,8 @@ public enum FeatureSpaceSetting {
         }
         guard path != "none" else {
             if isHash {
-                throw MetricError("metric \(spec.name): sha256=\(expected) checks a classifier file, but classifier=none")
+                throw ParameterError.invalid(owner: "\(spec.kind.rawValue) \(spec.name)", name: sha256.name, value: expected,
+                                             expected: "any: classifier=none reads no file to check")
             }
             return (parameters, nil)
         }
