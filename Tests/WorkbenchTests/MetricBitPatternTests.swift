@@ -112,6 +112,7 @@ final class MetricBitPatternTests: XCTestCase {
         out["fd.d3"] = Self.hex(FrechetDistanceMetric.distance(x3, y3))
         out["fd.d2"] = Self.hex(FrechetDistanceMetric.distance(x2, tied))
         out["kid.d3"] = Self.hex(KernelDistanceMetric.unbiasedMMD2(x3, z3))
+        out["kid.d9"] = Self.hex(KernelDistanceMetric.unbiasedMMD2(Self.samples(20, 9, seed: 11), Self.samples(20, 9, seed: 12)))
         let kid = KernelDistanceMetric.estimate(x3, z3, subsets: 4, subsetSize: 20, using: RandomStream(seed: 4, name: "test.kid"))
         out["kid.subsets"] = Self.hex(kid.mean) + " " + Self.hex(kid.standardDeviation)
         let probabilities = SampleMatrix(count: 40, dimension: 2, values: x2.values.enumerated().map { i, v in
@@ -172,8 +173,8 @@ final class MetricBitPatternTests: XCTestCase {
         "energy.eq": "3f751e0bddf7a700",
         "energy.mn": "bf84f15cc5397400",
         "energy.nm": "bf84f15cc5397200",
-        "fd.d2": "3facbc06de571fe0",
-        "fd.d3": "3fbb2c94dc8e36e0",
+        "fd.d2": "3facbc06de572000",
+        "fd.d3": "3fbb2c94dc8e3730",
         "held.1": "8e14c2925d816784",
         "held.3": "80e0cc71426d9de5",
         "histogram.js": "3fd2efb19596ff83",
@@ -182,6 +183,7 @@ final class MetricBitPatternTests: XCTestCase {
         "histogram.outside_real": "0",
         "histogram.reverse_kl": "4004bcd74e9966d4",
         "kid.d3": "bfaf7237b19e2c80",
+        "kid.d9": "3f7e7a38ce0faa00",
         "kid.subsets": "bfb3acc10570c6b8 3fa6de08faad9f55",
         "knn.1": "be10323729e3acf3",
         "knn.3": "d0f0b9a0285a967a",
