@@ -22,7 +22,9 @@ public final class ImageBlobs: LabelledDataset {
             own, independent of the session's seed), so classifier train can learn from it. Batches draw \
             from the data stream like any mixture: the classes first, then the noise.
             """,
-        parameters: [classes.spec, side.spec, sigma.spec, trainCount.spec, testCount.spec])
+        parameters: [classes.spec, side.spec, sigma.spec, trainCount.spec, testCount.spec],
+        reference: "isotropic Gaussian blobs as in scikit-learn's make_blobs (Pedregosa et al. 2011, Scikit-learn: "
+            + "Machine Learning in Python, JMLR 12:2825–2830), laid out as images")
 
     /// The parameters it was made with.
     public let parameters: ParameterValues

@@ -8,7 +8,7 @@ public final class ClassifierScoreMetric: Metric {
 
     /// The declaration.
     public static let spec = PluginSpec(
-        kind: .metric, name: "classifier-score", aliases: ["cs", "inception-score"],
+        kind: .metric, name: "classifier-score", aliases: ["cs"],
         summary: "exp E[KL(p(y|x) ‖ p(y))] under a classifier (the Inception score's formula), with the real data's own score",
         discussion: """
             The Inception score's formula with classifier=FILE in place of Inception: the n generated samples \

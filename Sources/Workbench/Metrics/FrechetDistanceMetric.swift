@@ -7,7 +7,7 @@ public final class FrechetDistanceMetric: Metric {
 
     /// The declaration.
     public static let spec = PluginSpec(
-        kind: .metric, name: "fd", aliases: ["fid", "frechet"],
+        kind: .metric, name: "fd", aliases: ["frechet"],
         summary: "Fréchet distance between Gaussians fitted to classifier features (FID's formula), with its real-vs-real floor",
         discussion: """
             Fits a Gaussian to the features of each set (mean μ, covariance Σ with divisor n − 1) and reports \
