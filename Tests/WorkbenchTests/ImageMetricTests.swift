@@ -247,6 +247,12 @@ final class ImageMetricTests: XCTestCase {
         XCTAssertEqual(read.architecture, result.classifier.architecture)
         XCTAssertEqual(read.trainedOn, "blobs classes=3 side=4 sigma=0.5 train=300 test=200")
         XCTAssertEqual(read.testAccuracy, result.testAccuracy)
+        XCTAssertEqual(read.classNames, ["0", "1", "2"])
+        let named = ImageClassifier(architecture: read.architecture, network: read.network, classNames: ["T-shirt/top", "a, b", "\"c\""],
+                                    trainedOn: "x", testAccuracy: 0.5)
+        let namedPath = (folder as NSString).appendingPathComponent("named.safetensors")
+        try named.write(to: namedPath)
+        XCTAssertEqual(try ImageClassifier.read(path: namedPath).classNames, ["T-shirt/top", "a, b", "\"c\""])
         XCTAssertTrue(try read.features(test.rows).isBitwiseEqual(to: result.classifier.features(test.rows)))
         XCTAssertEqual(try read.features(test.rows).shape, [200, 16])
         XCTAssertTrue(try read.classProbabilities(test.rows).isBitwiseEqual(to: result.classifier.classProbabilities(test.rows)))

@@ -129,7 +129,8 @@ public final class ImageClassifier: FeatureMap {
             ("architecture", "mlp"),
             ("image_shape", "\(shape.channels),\(shape.height),\(shape.width)"),
             ("hidden", architecture.hidden.map(String.init).joined(separator: ",")),
-            ("classes", classNames.joined(separator: ",")),
+            // A JSON array, so that a class name may hold any character (Fashion-MNIST's "T-shirt/top").
+            ("classes", JSONValue.array(classNames.map(JSONValue.string)).serialized),
             ("trained_on", trainedOn),
             ("test_accuracy", String(testAccuracy)),
         ]
@@ -153,7 +154,8 @@ public final class ImageClassifier: FeatureMap {
         }
         let shape = (file.metadata("image_shape") ?? "").split(separator: ",").compactMap { Int($0) }
         let hidden = (file.metadata("hidden") ?? "").split(separator: ",").compactMap { Int($0) }
-        let classes = (file.metadata("classes") ?? "").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let classText = Array((file.metadata("classes") ?? "").utf8)[...]
+        let classes = ((try? JSONValue.parse(classText, maximumDepth: 2))?.arrayValue ?? []).compactMap(\.stringValue)
         guard shape.count == 3, shape.allSatisfy({ (1...4096).contains($0) }), hidden.allSatisfy({ (1...65536).contains($0) }),
               classes.count >= 2, let accuracy = Double(file.metadata("test_accuracy") ?? "") else {
             throw failure("has corrupt classifier metadata (image_shape, hidden, classes or test_accuracy)")
