@@ -31,7 +31,7 @@ extension Session {
             let masks = RandomStream(seed: seed, name: "metrics.dropout")
             return try withoutGradients { try copy.forward(z, ForwardContext(training: true, stream: masks)) }
         })
-        let network = discriminator
+        let network = discriminator, data = dataset
         // Evaluation mode: batch normalisation uses its running statistics, so only a layer that compares
         // the samples of a batch makes a score depend on other rows.
         let criticProbe = DiscriminatorProbe(
@@ -42,7 +42,8 @@ extension Session {
                                                     stream: metricStream,
                                                     critic: scoresSingleSamples ? discriminatorScores : nil,
                                                     generator: probe,
-                                                    discriminator: scoresSingleSamples ? criticProbe : nil))
+                                                    discriminator: scoresSingleSamples ? criticProbe : nil,
+                                                    drawReal: { data.sample($0, using: metricStream) }))
         history.record(Measurement(iteration: iteration, report: report))
         return report
     }

@@ -106,6 +106,25 @@ final class MetricBitPatternTests: XCTestCase {
                                    standardDeviation: 0.1, threshold: 3)
         out["modes"] = Self.digest(modes.histogram) + " \(modes.highQualityCount) " + Self.hex(modes.reverseKL)
 
+        // The feature-space metrics' numerics: Fréchet distance (covariances, two Jacobi eigendecompositions),
+        // the polynomial-kernel MMD², the classifier score and stacked mode counts.
+        let z3 = Self.samples(37, 3, seed: 7)
+        out["fd.d3"] = Self.hex(FrechetDistanceMetric.distance(x3, y3))
+        out["fd.d2"] = Self.hex(FrechetDistanceMetric.distance(x2, tied))
+        out["kid.d3"] = Self.hex(KernelDistanceMetric.unbiasedMMD2(x3, z3))
+        out["kid.d9"] = Self.hex(KernelDistanceMetric.unbiasedMMD2(Self.samples(20, 9, seed: 11), Self.samples(20, 9, seed: 12)))
+        let kid = KernelDistanceMetric.estimate(x3, z3, subsets: 4, subsetSize: 20, using: RandomStream(seed: 4, name: "test.kid"))
+        out["kid.subsets"] = Self.hex(kid.mean) + " " + Self.hex(kid.standardDeviation)
+        let probabilities = SampleMatrix(count: 40, dimension: 2, values: x2.values.enumerated().map { i, v in
+            i % 2 == 0 ? (v + 1) / 2 : 1 - (x2.values[i - 1] + 1) / 2 })
+        let score = ClassifierScoreMetric.score(probabilities, splits: 3)
+        out["cs"] = Self.hex(score.mean) + " " + Self.hex(score.standardDeviation)
+        let stacked = try StackedModesMetric.count(try Tensor(y2.values.map(Float.init) + x2.values.map(Float.init), shape: [40, 4]),
+                                                   SampleSpaceFeatures(inputWidth: 2, modes: ModeLayout(
+                                                    centres: (0..<5).map { Array(centres[2 * $0 ..< 2 * $0 + 2]).map(Float.init) },
+                                                    standardDeviation: 0.3)), role: "generated", metric: "t")
+        out["stacked"] = "\(stacked.modes) " + Self.hex(stacked.kl)
+
         // The plugins end to end, on ring data with some modes dropped.
         let real = F.ring(120), fake = F.ring(90, modes: [0, 1, 2, 5], sigma: 0.03, seed: 2)
         let metrics: [any Metric] = [
@@ -144,6 +163,7 @@ final class MetricBitPatternTests: XCTestCase {
         "balls.3": "f8c07cd1a6465cc1",
         "balls.first.1": "377f0b641b122be5",
         "balls.first.3": "6ef9e274149553e5",
+        "cs": "3ff1b2a219c2e21b 3f97c57a77eec979",
         "dc.1": "0 0",
         "dc.3": "3fe6666666666666 3fe8ba2e8ba2e8ba",
         "density-coverage.coverage": "3fd8888888888889",
@@ -153,6 +173,8 @@ final class MetricBitPatternTests: XCTestCase {
         "energy.eq": "3f751e0bddf7a700",
         "energy.mn": "bf84f15cc5397400",
         "energy.nm": "bf84f15cc5397200",
+        "fd.d2": "3facbc06de572000",
+        "fd.d3": "3fbb2c94dc8e3730",
         "held.1": "8e14c2925d816784",
         "held.3": "80e0cc71426d9de5",
         "histogram.js": "3fd2efb19596ff83",
@@ -160,6 +182,9 @@ final class MetricBitPatternTests: XCTestCase {
         "histogram.outside_generated": "0",
         "histogram.outside_real": "0",
         "histogram.reverse_kl": "4004bcd74e9966d4",
+        "kid.d3": "bfaf7237b19e2c80",
+        "kid.d9": "3f7e7a38ce0faa00",
+        "kid.subsets": "bfb3acc10570c6b8 3fa6de08faad9f55",
         "knn.1": "be10323729e3acf3",
         "knn.3": "d0f0b9a0285a967a",
         "knn.tied.1": "9e75518fa8bfeea5",
@@ -207,6 +232,7 @@ final class MetricBitPatternTests: XCTestCase {
         "sliced.1.0": "3fc28f2519dc00b3 3f8733b277363262",
         "sliced.1.5": "3fc499cbc38a3947 3f89ccecd89c38c2",
         "sliced.2.0": "3fc653d77586b641 3f8c5a66b068d40b",
+        "stacked": "15 3fe58b31f384777e",
         "w1.d2": "3fd247af4ce4a10c b4ad6a7ddd4be45",
         "w1.d3": "3fdef0c0a5a7d5ea c24275312eca3ae1",
         "w1.n": "4056800000000000",

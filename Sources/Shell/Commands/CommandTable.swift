@@ -122,6 +122,7 @@ enum CommandTable {
         TourCommand.self,
         QuitCommand.self,
         PluginCommand.self,
+        ClassifierCommand.self,
     ])
 
     /// Every command.

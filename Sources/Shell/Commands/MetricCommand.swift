@@ -20,7 +20,13 @@ extension Interpreter {
     func metric(_ invocation: Invocation) throws {
         let type = try plugin(invocation, "metric", Plugins.metrics.all, spec: { $0.spec }, named: Plugins.metrics.named)
         let parameters = try ParameterValues(type.spec, assignments: invocation.assignments)
-        let metric = try type.make(parameters)
+        let metric: any Metric
+        do {
+            metric = try type.make(parameters)
+        } catch let error as DataFileError {
+            // A metric that reads a file (a classifier) is refused at the value that names it.
+            throw invocation.failure("\(error)", at: invocation.named.last { $0.value.text == error.path }?.value.range)
+        }
         if session.game != nil {
             throw invocation.failure("a toy game is being played: metrics measure the networks' samples; game off returns to them")
         }

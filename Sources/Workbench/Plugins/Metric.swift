@@ -17,11 +17,14 @@ public struct MetricInput {
     public let generator: GeneratorProbe?
     /// D itself, for metrics of D rather than of its scores: nil under packing, like `critic`.
     public let discriminator: DiscriminatorProbe?
+    /// More real samples, independent of `real`, drawn from the measurement's stream on demand: the second
+    /// set of a real-vs-real floor. Drawing moves only this measurement's stream.
+    public let drawReal: ((Int) -> Tensor)?
 
     /// Bundles the inputs of one measurement.
     public init(real: Tensor, generated: Tensor, modes: ModeLayout?, stream: RandomStream,
                 critic: ((Tensor) throws -> Tensor)? = nil, generator: GeneratorProbe? = nil,
-                discriminator: DiscriminatorProbe? = nil) {
+                discriminator: DiscriminatorProbe? = nil, drawReal: ((Int) -> Tensor)? = nil) {
         self.real = real
         self.generated = generated
         self.modes = modes
@@ -29,6 +32,7 @@ public struct MetricInput {
         self.critic = critic
         self.generator = generator
         self.discriminator = discriminator
+        self.drawReal = drawReal
     }
 }
 

@@ -29,6 +29,7 @@ public enum Plugins {
         BarsAndStripes.self,
         UniformImages.self,
         FashionMNIST.self, MNIST.self, Digits.self, PNGFolder.self, StackedImages.self,
+        ImageBlobs.self,
     ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The distributions of the generator's input.
@@ -42,6 +43,8 @@ public enum Plugins {
         PrecisionRecallMetric.self, DensityCoverageMetric.self, HistogramMetric.self, CriticMetric.self,
         BatchDependenceMetric.self,
         LipschitzMetric.self,
+        FrechetDistanceMetric.self, KernelDistanceMetric.self, FeaturePrecisionRecallMetric.self,
+        FeatureDensityCoverageMetric.self, ClassifierScoreMetric.self, StackedModesMetric.self,
     ].map(PluginEntry.init), spec: { $0.spec })
 
     /// The two-player toy games.
