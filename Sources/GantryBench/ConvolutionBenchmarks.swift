@@ -8,6 +8,15 @@ private struct ConvolutionLayerCase {
     let input: Shape
     let weight: Shape
 
+    /// The convolution whose kernels the layer runs: a transposed layer's is read from its output back to
+    /// its input.
+    func geometry(output: Shape) -> ConvolutionGeometry {
+        let (image, channels) = transposed ? (output, weight[0]) : (input, weight[0])
+        return ConvolutionGeometry(batch: input[0], inChannels: image[1], height: image[2], width: image[3],
+                                   outChannels: channels, kernelHeight: weight[2], kernelWidth: weight[3],
+                                   stride: 2, padding: 1)
+    }
+
     func apply(_ x: Tensor, _ w: Tensor, _ b: Tensor) throws -> Tensor {
         transposed ? try x.convTranspose2d(weight: w, bias: b, stride: 2, padding: 1)
                    : try x.conv2d(weight: w, bias: b, stride: 2, padding: 1)
@@ -23,8 +32,9 @@ private let dcganLayers: [ConvolutionLayerCase] = [
 ]
 
 /// Times each layer's forward pass (no recording) and forward plus backward (gradients of Σ y ⊙ G with
-/// respect to the input, weight and bias, as in training), on each thread count; and, to show what the
-/// unfolding and reordering around it cost, the one product the forward pass makes (`forward_gemm_ms`).
+/// respect to the input, weight and bias, as in training), on each thread count; the two kernels of the
+/// backward pass alone (`input_gradient_ms`, `weight_gradient_ms`); and, to show what the unfolding and
+/// reordering around it cost, the one product the forward pass makes (`forward_gemm_ms`).
 let convolutionSuite = BenchmarkSuite(
     name: "conv",
     summary: "dcgan-small's conv2d and convTranspose2d layers (batch 64, k4 s2 p1): forward and forward+backward ms"
@@ -44,6 +54,7 @@ let convolutionSuite = BenchmarkSuite(
             let soloBefore = ComputeThreads.soloPeriodCount
             let forward = withoutGradients { medianSecondsPerCall { _ = try! layer.apply(x, w, b) } }
             let product = forwardProductSeconds(layer, output: y.shape)
+            let (inputGradient, weightGradient) = backwardKernelSeconds(layer, x: x, w: w, g: g)
             let both = medianSecondsPerCall {
                 let out = try! layer.apply(xv, wv, bv)
                 _ = try! gradients(of: (out * g).sum(), wrt: [xv, wv, bv])
@@ -55,6 +66,8 @@ let convolutionSuite = BenchmarkSuite(
             line.add("forward_ms", forward * 1e3)
             line.add("forward_gemm_ms", product * 1e3)
             line.add("forward_backward_ms", both * 1e3)
+            line.add("input_gradient_ms", inputGradient * 1e3)
+            line.add("weight_gradient_ms", weightGradient * 1e3)
             line.add("solo_periods", ComputeThreads.soloPeriodCount - soloBefore)
             emit(line)
         }
@@ -80,4 +93,40 @@ private func forwardProductSeconds(_ layer: ConvolutionLayerCase, output: Shape)
             }
         }
     }
+}
+
+/// The times of the two kernels a layer's backward pass calls, given the gradient `g` of its output: the
+/// input's gradient (the transposed convolution of `g`, or for a transposed layer the convolution of `g`)
+/// and the weight's (the windows of the convolution's input against its output's gradient).
+private func backwardKernelSeconds(_ layer: ConvolutionLayerCase, x: Tensor, w: Tensor, g: Tensor) -> (Double, Double) {
+    let geometry = layer.geometry(output: g.shape)
+    var dx = Tensor.zeros(x.shape), dw = Tensor.zeros(w.shape)
+    // The convolution's input and its output's gradient: for a transposed layer, g and x.
+    let (image, imageGradient) = layer.transposed ? (g, x) : (x, g)
+    let inputSeconds = g.withUnsafeBufferPointer { g in
+        w.withUnsafeBufferPointer { w in
+            dx.withUnsafeMutableBufferPointer { dx in
+                medianSecondsPerCall {
+                    if layer.transposed {
+                        Convolution.forward(geometry, input: g.baseAddress!, weight: w.baseAddress!, bias: nil,
+                                            output: dx.baseAddress!)
+                    } else {
+                        Convolution.backwardInput(geometry, outputGradient: g.baseAddress!, weight: w.baseAddress!,
+                                                  bias: nil, into: dx.baseAddress!)
+                    }
+                }
+            }
+        }
+    }
+    let weightSeconds = image.withUnsafeBufferPointer { image in
+        imageGradient.withUnsafeBufferPointer { imageGradient in
+            dw.withUnsafeMutableBufferPointer { dw in
+                medianSecondsPerCall {
+                    Convolution.backwardWeight(geometry, input: image.baseAddress!, outputGradient: imageGradient.baseAddress!,
+                                               into: dw.baseAddress!)
+                }
+            }
+        }
+    }
+    return (inputSeconds, weightSeconds)
 }

@@ -186,33 +186,63 @@ public enum Convolution {
         }
     }
 
+    /// Where each window reads: entry (kh·kW + kw)·Ho·Wo + oh·Wo + ow holds the offset in an input plane of
+    /// x[oh·s − p + kh, ow·s − p + kw], or −1 where that falls in the padding. One table serves every
+    /// channel and image, so folding becomes flat loops over it instead of a walk that works out the valid
+    /// columns of every output row (7 values on dcgan-small's second layer) again and again.
+    static func windowTable(_ g: ConvolutionGeometry) -> [Int32] {
+        let (plane, outHeight, outWidth) = (g.outPlane, g.outHeight, g.outWidth)
+        var table = [Int32](repeating: -1, count: g.kernelHeight * g.kernelWidth * plane)
+        for kh in 0..<g.kernelHeight {
+            for kw in 0..<g.kernelWidth {
+                let base = (kh * g.kernelWidth + kw) * plane
+                for oh in 0..<outHeight {
+                    let ih = oh * g.stride - g.padding + kh
+                    guard ih >= 0 && ih < g.height else { continue }
+                    for ow in g.validColumns(kw) {
+                        table[base + oh * outWidth + ow] = Int32(ih * g.width + ow * g.stride - g.padding + kw)
+                    }
+                }
+            }
+        }
+        return table
+    }
+
     /// The unfolded input: row (c, kh, kw), column (n, oh, ow) holds x[n, c, oh·s − p + kh, ow·s − p + kw],
     /// or 0 where that falls in the padding.
     static func unfold(_ g: ConvolutionGeometry, _ x: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
-        let (positions, plane, outHeight, outWidth) = (g.positions, g.outPlane, g.outHeight, g.outWidth)
+        let (positions, plane, imagePlane) = (g.positions, g.outPlane, g.height * g.width)
         let kernelArea = g.kernelHeight * g.kernelWidth
-        forEachRange(g.patchLength, work: g.patchLength * positions) { rows in
-            for row in rows {
-                let (c, kh, kw) = (row / kernelArea, row % kernelArea / g.kernelWidth, row % g.kernelWidth)
-                let valid = g.validColumns(kw)
-                let offset = kw - g.padding
-                for n in 0..<g.batch {
-                    let image = x + (n * g.inChannels + c) * g.height * g.width
-                    for oh in 0..<outHeight {
-                        let target = columns + row * positions + n * plane + oh * outWidth
-                        let ih = oh * g.stride - g.padding + kh
-                        guard ih >= 0 && ih < g.height, !valid.isEmpty else {
-                            target.update(repeating: 0, count: outWidth)
-                            continue
-                        }
-                        target.update(repeating: 0, count: valid.lowerBound)
-                        let source = image + ih * g.width + offset
-                        if g.stride == 1 {
-                            (target + valid.lowerBound).update(from: source + valid.lowerBound, count: valid.count)
-                        } else {
-                            for ow in valid { target[ow] = source[ow * g.stride] }
-                        }
-                        (target + valid.upperBound).update(repeating: 0, count: outWidth - valid.upperBound)
+        // Each plane is first copied inside a border of zeros as wide as the padding, so that every window
+        // reads the copy: the walk is then a plain gather through one offset table, with no test per value.
+        let (paddedHeight, paddedWidth) = (g.height + 2 * g.padding, g.width + 2 * g.padding)
+        var table = [Int32](repeating: 0, count: kernelArea * plane)
+        for kh in 0..<g.kernelHeight {
+            for kw in 0..<g.kernelWidth {
+                for oh in 0..<g.outHeight {
+                    for ow in 0..<g.outWidth {
+                        table[((kh * g.kernelWidth + kw) * g.outHeight + oh) * g.outWidth + ow] =
+                            Int32((oh * g.stride + kh) * paddedWidth + ow * g.stride + kw)
+                    }
+                }
+            }
+        }
+        table.withUnsafeBufferPointer { table in
+            let table = table.baseAddress!
+            forEachRange(g.inChannels * g.batch, work: g.patchLength * positions) { planes in
+                let padded = scratch(paddedHeight * paddedWidth)
+                defer { padded.deallocate() }
+                padded.update(repeating: 0, count: paddedHeight * paddedWidth)
+                for index in planes {
+                    let (c, n) = (index / g.batch, index % g.batch)
+                    let image = x + (n * g.inChannels + c) * imagePlane
+                    for h in 0..<g.height {
+                        (padded + (h + g.padding) * paddedWidth + g.padding).update(from: image + h * g.width, count: g.width)
+                    }
+                    for k in 0..<kernelArea {
+                        let window = table + k * plane
+                        let target = columns + (c * kernelArea + k) * positions + n * plane
+                        for i in 0..<plane { target[i] = padded[Int(window[i])] }
                     }
                 }
             }
@@ -220,34 +250,78 @@ public enum Convolution {
     }
 
     /// The inverse walk of `unfold`: each x element becomes the sum of the unfolded entries that read it,
-    /// added in order of (kh, kw) (one entry per kernel position at most), then bias[c].
+    /// added in order of (kh, kw) (one entry per kernel position at most) to 0, then bias[c].
     static func fold(_ g: ConvolutionGeometry, _ columns: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                      into x: UnsafeMutablePointer<Float>) {
-        let (positions, plane, outHeight, outWidth) = (g.positions, g.outPlane, g.outHeight, g.outWidth)
-        let imagePlane = g.height * g.width
+        let (positions, plane, imagePlane) = (g.positions, g.outPlane, g.height * g.width)
+        let kernelArea = g.kernelHeight * g.kernelWidth
+        // The entries each input pixel q receives, as offsets from its image and channel's first unfolded
+        // entry ((kh·kW + kw)·positions + oh·Wo + ow), in (kh, kw) order. Pixels are grouped by how many
+        // entries they sum, each as a record [q, its offsets…], so that the common counts run as
+        // straight-line sums instead of a loop of unknown length per pixel.
+        let table = windowTable(g)
+        var counts = [Int](repeating: 0, count: imagePlane)
+        for offset in table where offset >= 0 { counts[Int(offset)] += 1 }
+        let most = counts.max() ?? 0
+        var pixels = [Int](repeating: 0, count: most + 1)
+        for count in counts { pixels[count] += 1 }
+        var groupStart = [0]
+        for count in 0...most { groupStart.append(groupStart[count] + pixels[count] * (count + 1)) }
+        var records = [Int](repeating: 0, count: groupStart[most + 1])
+        var (next, record) = (groupStart, [Int](repeating: 0, count: imagePlane))
+        for q in 0..<imagePlane {
+            record[q] = next[counts[q]]
+            records[record[q]] = q
+            next[counts[q]] += counts[q] + 1
+        }
+        var filled = [Int](repeating: 0, count: imagePlane)
+        for k in 0..<kernelArea {
+            for i in 0..<plane where table[k * plane + i] >= 0 {
+                let q = Int(table[k * plane + i])
+                filled[q] += 1
+                records[record[q] + filled[q]] = k * positions + i
+            }
+        }
         forEachRange(g.batch * g.inChannels, work: g.patchLength * positions) { planes in
             for index in planes {
                 let (n, c) = (index / g.inChannels, index % g.inChannels)
+                let source = columns + c * kernelArea * positions + n * plane
                 let image = x + index * imagePlane
-                image.update(repeating: 0, count: imagePlane)
-                for kh in 0..<g.kernelHeight {
-                    for kw in 0..<g.kernelWidth {
-                        let valid = g.validColumns(kw)
-                        if valid.isEmpty { continue }
-                        let row = (c * g.kernelHeight + kh) * g.kernelWidth + kw
-                        for oh in 0..<outHeight {
-                            let ih = oh * g.stride - g.padding + kh
-                            guard ih >= 0 && ih < g.height else { continue }
-                            let source = columns + row * positions + n * plane + oh * outWidth
-                            let target = image + ih * g.width + kw - g.padding
-                            for ow in valid { target[ow * g.stride] += source[ow] }
-                        }
+                records.withUnsafeBufferPointer { records in
+                    for count in 0...most where pixels[count] > 0 {
+                        sumGroup(count: count, records.baseAddress! + groupStart[count], pixels[count], source, image)
                     }
                 }
                 if let bias {
                     let b = bias[c]
                     for i in 0..<imagePlane { image[i] += b }
                 }
+            }
+        }
+    }
+
+    /// image[q] = 0 + source[r₁] + … + source[r_count], left to right, for each record [q, r₁ … r_count].
+    @inline(__always)
+    static func sumGroup(count: Int, _ e: UnsafePointer<Int>, _ records: Int,
+                         _ source: UnsafePointer<Float>, _ image: UnsafeMutablePointer<Float>) {
+        switch count {
+        case 0:
+            for r in 0..<records { image[e[r]] = 0 }
+        case 1:
+            for r in 0..<records { let p = e + 2 * r; image[p[0]] = 0 + source[p[1]] }
+        case 2:
+            for r in 0..<records { let p = e + 3 * r; image[p[0]] = 0 + source[p[1]] + source[p[2]] }
+        case 4:
+            for r in 0..<records {
+                let p = e + 5 * r
+                image[p[0]] = 0 + source[p[1]] + source[p[2]] + source[p[3]] + source[p[4]]
+            }
+        default:
+            for r in 0..<records {
+                let p = e + (count + 1) * r
+                var sum: Float = 0
+                for j in 0..<count { sum += source[p[1 + j]] }
+                image[p[0]] = sum
             }
         }
     }
