@@ -7,7 +7,7 @@ public final class StackedModesMetric: Metric {
 
     /// The declaration.
     public static let spec = PluginSpec(
-        kind: .metric, name: "stacked-modes", aliases: ["stacked"],
+        kind: .metric, name: "stacked-modes", aliases: [],
         summary: "modes captured and KL to uniform over the class combinations of stacked images (PacGAN's protocol)",
         discussion: """
             A stacked sample holds c images of the classifier's size side by side (the channels of an NCHW \
