@@ -195,7 +195,9 @@ final class CompiledPluginKindsTests: XCTestCase {
         }
         try isolated {
             let (shell, drain) = try makeTestInterpreter()
-            XCTAssertTrue(shell.execute("plugin load \"\(library)\"", file: "test"))
+            guard shell.execute("plugin load \"\(library)\"", file: "test") else {
+                return XCTFail("the example library did not load: \(drain().errors.joined())")
+            }
             _ = drain()
             let journal = shell.session.journal
             for (kind, name, line) in definitions {
