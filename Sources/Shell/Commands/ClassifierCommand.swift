@@ -51,21 +51,21 @@ extension Interpreter {
                 throw invocation.failure("data set \(name): \(error)", at: range(ClassifierCommand.data))
             }
         }
-        guard let labelled = dataset as? any LabelledDataset else {
+        guard dataset.classNames != nil else {
             throw invocation.failure("data set \(dataset.name) has no labels; classifier train needs a labelled data set "
                                      + "(one with classes and a train and test split)",
                                      at: name.isEmpty ? node.range : range(ClassifierCommand.data))
         }
         let plan = ClassifierTraining(epochs: parameters[ClassifierCommand.epochs], batchSize: parameters[ClassifierCommand.batch],
                                       hidden: parameters[ClassifierCommand.hidden], seed: session.seed)
-        let result = try plan.run(on: labelled, shouldStop: environment.interruptRequested)
+        let result = try plan.run(on: dataset, shouldStop: environment.interruptRequested)
         do {
             try result.classifier.write(to: path)
         } catch {
             throw invocation.failure("\(error)", at: range(ClassifierCommand.out))
         }
         let written = try ImageClassifier.read(path: path)
-        say("trained \(written.architecture) on \(labelled.canonicalText) for \(plan.epochs) epoch\(plan.epochs == 1 ? "" : "s") "
+        say("trained \(written.architecture) on \(dataset.canonicalText) for \(plan.epochs) epoch\(plan.epochs == 1 ? "" : "s") "
             + "(\(result.trainCount) training examples)")
         say("test accuracy \(NumberText.format(result.testAccuracy)) on \(result.testCount) test examples "
             + "(train \(NumberText.format(result.trainAccuracy)))")

@@ -39,10 +39,13 @@ public struct ClassifierTraining {
 
     /// Trains on `data`'s train split and measures on its test split; `shouldStop` is polled between
     /// updates (an interrupted training throws and leaves nothing behind).
-    public func run(on data: any LabelledDataset, shouldStop: () -> Bool = { false }) throws -> Result {
-        let train = try data.examples(.train), test = try data.examples(.test)
-        let classes = data.classNames.count
+    public func run(on data: any Dataset, shouldStop: () -> Bool = { false }) throws -> Result {
         let name = "classifier train"
+        guard let classNames = data.classNames, let train = try data.examples(.train), let test = try data.examples(.test) else {
+            throw SessionError("\(name): data set \(data.name) has no labels here; a classifier learns from a labelled data set "
+                               + "(one with classes and a train and test split)")
+        }
+        let classes = classNames.count
         guard classes >= 2 else { throw SessionError("\(name): the data set has \(classes) class; a classifier needs two or more") }
         for (split, examples) in [("train", train), ("test", test)] {
             guard examples.labels.count > 0 else { throw SessionError("\(name): the \(split) split is empty") }
@@ -78,10 +81,10 @@ public struct ClassifierTraining {
                 try optimizer.update(parameters, gradients: try gradients(of: loss, wrt: parameters.map(\.value)))
             }
         }
-        let draft = ImageClassifier(architecture: architecture, network: network, classNames: data.classNames,
+        let draft = ImageClassifier(architecture: architecture, network: network, classNames: classNames,
                                     trainedOn: data.canonicalText, testAccuracy: 0)
         let accuracy = try draft.accuracy(test)
-        let classifier = ImageClassifier(architecture: architecture, network: network, classNames: data.classNames,
+        let classifier = ImageClassifier(architecture: architecture, network: network, classNames: classNames,
                                          trainedOn: data.canonicalText, testAccuracy: accuracy)
         return Result(classifier: classifier, testAccuracy: accuracy, trainAccuracy: try draft.accuracy(train),
                       trainCount: n, testCount: test.labels.count)

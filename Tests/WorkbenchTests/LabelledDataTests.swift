@@ -1,0 +1,74 @@
+import XCTest
+import Foundation
+import Autodiff
+import NeuralNet
+import _GantryTestSupport
+@testable import Workbench
+
+/// Every labelled data set answers the same two requirements (`classNames`, `examples(split)`), and the
+/// classifier and `stacked` read labels through them alone.
+final class LabelledDataTests: XCTestCase {
+    var folder = ""
+    override func setUpWithError() throws { folder = try ScratchFolder.make("labelled-data") }
+    override func tearDownWithError() throws { ScratchFolder.remove(folder) }
+
+    /// `blobs` answers the optional `classNames` (it used to answer nil there, so `stacked` refused it), draws
+    /// labelled batches exactly as plain ones, and stacks into K³ modes.
+    func testStackedOverBlobs() throws {
+        let blobs = try ImageBlobs.make()
+        XCTAssertEqual(blobs.classNames, ["0", "1", "2"])
+        let (samples, labels) = try XCTUnwrap(blobs.labelledSample(50, using: RandomStream(seed: 4, name: "data")))
+        XCTAssertTrue(samples.isBitwiseEqual(to: blobs.sample(50, using: RandomStream(seed: 4, name: "data"))))
+        let centres = blobs.mixture.centres
+        for (row, label) in labels.enumerated() {
+            let distances = centres.map { c in zip(c, samples.scalars[(row * 16)..<((row + 1) * 16)]).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) }
+            XCTAssertEqual(distances.firstIndex(of: distances.min()!), label, "row \(row) is nearest its own prototype")
+        }
+        let stacked = try StackedImages.make([("base", "blobs")])
+        XCTAssertEqual(stacked.classNames?.count, 27)
+        XCTAssertEqual(stacked.imageShape, ImageShape(channels: 3, height: 4, width: 4))
+        let train = try XCTUnwrap(try stacked.examples(.train)), test = try XCTUnwrap(try stacked.examples(.test))
+        XCTAssertEqual(train.rows.shape, [600, 48])
+        XCTAssertEqual(test.labels.count, 300)
+        XCTAssertTrue(train.rows.isBitwiseEqual(to: try XCTUnwrap(try stacked.examples(.train)).rows))
+        XCTAssertGreaterThan(Set(train.labels).count, 20)
+    }
+
+    /// A single labelled file holds out every fifth image: the splits partition it.
+    func testDigitsSplitHoldsOutEveryFifthImageAndTrainsAClassifier() throws {
+        guard FileManager.default.fileExists(atPath: Digits.installedFile) else {
+            return XCTFail("python3-sklearn is not installed: scripts/setup test installs it")
+        }
+        let data = try Digits.make()
+        let train = try XCTUnwrap(try data.examples(.train)), test = try XCTUnwrap(try data.examples(.test))
+        XCTAssertEqual(train.labels.count, 1438)
+        XCTAssertEqual(test.labels.count, 359)
+        XCTAssertEqual(Array(test.rows.scalars[0..<64]), Array(data.filePoints!.points.scalars[(4 * 64)..<(5 * 64)]))
+        let result = try ClassifierTraining(epochs: 2, seed: 1).run(on: data)
+        XCTAssertEqual(result.trainCount, 1438)
+        XCTAssertEqual(result.testCount, 359)
+        XCTAssertGreaterThan(result.testAccuracy, 0.8)
+    }
+
+    /// A folder of class sub-folders trains a classifier; a folder without them is refused with a reason.
+    func testClassifierOnALabelledPNGFolder() throws {
+        for (sub, value) in [("dark", 20), ("light", 230)] {
+            try FileManager.default.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
+            for index in 0..<10 {
+                try ImageFixtures.write(ImageFixtures.greyPNG(width: 4, height: 4, value: UInt8(value + index)),
+                                        to: "\(folder)/\(sub)/\(index).png")
+            }
+        }
+        let data = try PNGFolder.make([("folder", folder)])
+        XCTAssertEqual(try data.examples(.test)?.labels, [0, 0, 1, 1])
+        let result = try ClassifierTraining(epochs: 20, batchSize: 4, seed: 2).run(on: data)
+        XCTAssertEqual(result.classifier.classNames, ["dark", "light"])
+        XCTAssertEqual(result.testAccuracy, 1)
+        let flat = folder + "/flat"
+        try FileManager.default.createDirectory(atPath: flat, withIntermediateDirectories: true)
+        try ImageFixtures.write(ImageFixtures.greyPNG(width: 4, height: 4, value: 1), to: flat + "/a.png")
+        XCTAssertThrowsError(try ClassifierTraining(epochs: 1, seed: 2).run(on: PNGFolder.make([("folder", flat)]))) {
+            XCTAssertTrue("\($0)".contains("has no labels"), "\($0)")
+        }
+    }
+}
