@@ -44,7 +44,7 @@ final class LabelledDataTests: XCTestCase {
         XCTAssertEqual(train.labels.count, 1438)
         XCTAssertEqual(test.labels.count, 359)
         XCTAssertEqual(Array(test.rows.scalars[0..<64]), Array(data.filePoints!.points.scalars[(4 * 64)..<(5 * 64)]))
-        let result = try ClassifierTraining(epochs: 2, seed: 1).run(on: data)
+        let result = try ClassifierTraining(epochs: 6, seed: 1).run(on: data)
         XCTAssertEqual(result.trainCount, 1438)
         XCTAssertEqual(result.testCount, 359)
         XCTAssertGreaterThan(result.testAccuracy, 0.8)
@@ -69,6 +69,33 @@ final class LabelledDataTests: XCTestCase {
         try ImageFixtures.write(ImageFixtures.greyPNG(width: 4, height: 4, value: 1), to: flat + "/a.png")
         XCTAssertThrowsError(try ClassifierTraining(epochs: 1, seed: 2).run(on: PNGFolder.make([("folder", flat)]))) {
             XCTAssertTrue("\($0)".contains("has no labels"), "\($0)")
+        }
+    }
+
+    /// The classifier is convolutional; a file of the MLP classifier an earlier Gantry wrote is refused with
+    /// what to do, and today's file records the convolutions.
+    func testTheClassifierIsACNNAndAnMLPFileIsRefused() throws {
+        let data = try ImageBlobs.make([("side", "8"), ("train", "64"), ("test", "32")])
+        let result = try ClassifierTraining(epochs: 1, channels: [4, 8], hidden: [6], seed: 3).run(on: data)
+        XCTAssertEqual("\(result.classifier.architecture)", "cnn 1×8×8 → conv 4 → conv 8 → 6 → 3")
+        XCTAssertEqual(result.classifier.network.layers.filter { $0 is Conv2d }.count, 2)
+        XCTAssertEqual(try result.classifier.features(try XCTUnwrap(try data.examples(.test)).rows).shape, [32, 6])
+        let path = folder + "/cnn.safetensors"
+        try result.classifier.write(to: path)
+        XCTAssertEqual(try ImageClassifier.read(path: path).architecture, result.classifier.architecture)
+        var old = result.classifier.file()
+        old.metadata = old.metadata.map { entry in
+            switch entry.key {
+            case "version": return (entry.key, "1")
+            case "architecture": return (entry.key, "mlp")
+            default: return entry
+            }
+        }
+        let oldPath = folder + "/mlp.safetensors"
+        try old.write(to: oldPath)
+        XCTAssertThrowsError(try ImageClassifier.read(path: oldPath)) {
+            XCTAssertEqual("\($0)", "\(oldPath): is an MLP classifier written by an earlier Gantry (version 1); the image metrics "
+                           + "now use a convolutional one: train it again with classifier train")
         }
     }
 }

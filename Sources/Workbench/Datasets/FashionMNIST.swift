@@ -79,7 +79,7 @@ public final class FashionMNIST: Dataset {
     public func examples(_ split: DataSplit) throws -> LabelledExamples? {
         let wanted: Split = split == .train ? .train : .test
         let collection = wanted == parameters[Self.split] ? images : try Self.read(parameters, split: wanted)
-        return collection.labels.map { collection.select(Array(0..<collection.count), labels: $0) }
+        return collection.labels.map { LabelledExamples(rows: collection.pixels, labels: $0) }
     }
 
     public func sample(_ count: Int, using stream: RandomStream) -> Tensor { images.draw(count, using: stream).samples }
