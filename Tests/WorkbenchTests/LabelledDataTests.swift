@@ -98,4 +98,34 @@ final class LabelledDataTests: XCTestCase {
                            + "now use a convolutional one: train it again with classifier train")
         }
     }
+
+    /// With a train and test split the four comparing metrics' floors compare the two splits and say so;
+    /// without one, two independent real batches. The control: splits that are one and the same set give a
+    /// floor of exactly zero distance, which a second real batch never does.
+    func testFloorsCompareTheTrainAndTestSplitsWhenThereAreSome() throws {
+        let data = try ImageBlobs.make([("sigma", "0.3")])
+        let real = data.sample(100, using: RandomStream(seed: 1, name: "r"))
+        let same = data.sample(100, using: RandomStream(seed: 5, name: "same"))
+        func input(splits: Bool) -> MetricInput {
+            let drawn = RandomStream(seed: 9, name: "second")
+            return MetricInput(real: real, generated: real, modes: data.modes, stream: RandomStream(seed: 2, name: "s"),
+                               drawReal: { data.sample($0, using: drawn) },
+                               drawSplits: splits ? { _ in (same, same) } : nil)
+        }
+        let fd = try FrechetDistanceMetric(ParameterValues(FrechetDistanceMetric.spec, values: []))
+        let split = try fd.measure(input(splits: true)), batches = try fd.measure(input(splits: false))
+        XCTAssertEqual(try XCTUnwrap(split.value("fd_floor")), 0, accuracy: 1e-9)
+        XCTAssertGreaterThan(try XCTUnwrap(batches.value("fd_floor")), 1e-3)
+        XCTAssertEqual(split.notes.last, "floor: 100 train-split examples against 100 test-split ones")
+        XCTAssertEqual(batches.notes.last, "floor: two independent real batches of 100")
+        for type in [KernelDistanceMetric.self, FeaturePrecisionRecallMetric.self, FeatureDensityCoverageMetric.self] as [any Metric.Type] {
+            let metric = try type.init(ParameterValues(type.spec, values: []))
+            XCTAssertEqual(try metric.measure(input(splits: true)).notes.last, "floor: 100 train-split examples against 100 test-split ones")
+        }
+        // A session over blobs measures its floor on blobs' splits.
+        let session = try Session(seed: 3)
+        _ = try session.setDataset(ImageBlobs.make())
+        let report = try session.measure(fd)
+        XCTAssertEqual(report.notes.last, "floor: 2000 train-split examples against 2000 test-split ones")
+    }
 }
