@@ -43,7 +43,23 @@ extension Session {
                                                     critic: scoresSingleSamples ? discriminatorScores : nil,
                                                     generator: probe,
                                                     discriminator: scoresSingleSamples ? criticProbe : nil,
-                                                    drawReal: { data.sample($0, using: metricStream) }))
+                                                    drawReal: { data.sample($0, using: metricStream) },
+                                                    drawSplits: { count in
+            guard let train = try data.examples(.train), let test = try data.examples(.test),
+                  !train.labels.isEmpty, !test.labels.isEmpty else { return nil }
+            func draw(_ examples: LabelledExamples) -> Tensor {
+                let indices = (0..<count).map { _ in metricStream.nextInt(below: examples.labels.count) }
+                let d = examples.rows.shape[1]
+                return SampleBuffer.matrix(rows: count, columns: d) { out in
+                    examples.rows.withUnsafeBufferPointer { source in
+                        for (row, index) in indices.enumerated() {
+                            (out.baseAddress! + row * d).update(from: source.baseAddress! + index * d, count: d)
+                        }
+                    }
+                }
+            }
+            return (draw(train), draw(test))
+        }))
         history.record(Measurement(iteration: iteration, report: report))
         return report
     }

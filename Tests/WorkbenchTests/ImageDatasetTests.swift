@@ -36,7 +36,7 @@ final class ImageDatasetTests: XCTestCase {
         XCTAssertEqual(data.filePoints?.points.shape, [10_000, 784])
         XCTAssertEqual(data.filePoints?.path, images)
         XCTAssertEqual(data.classNames, FashionMNIST.classes)
-        let labels = try XCTUnwrap(data.fileLabels)
+        let labels = try XCTUnwrap(try data.examples(.test)).labels
         // The test split holds 1000 images of each class.
         XCTAssertEqual((0..<10).map { k in labels.filter { $0 == k }.count }, Array(repeating: 1000, count: 10))
         let pixels = data.filePoints!.points.scalars
@@ -80,14 +80,15 @@ final class ImageDatasetTests: XCTestCase {
         XCTAssertEqual(data.imageShape, ImageShape(channels: 1, height: 2, width: 3))
         XCTAssertEqual(data.filePoints!.points.scalars, pixels.map { (2 * Float($0) - 255) / 255 })
         XCTAssertEqual(data.filePoints!.points.scalars.first, -1)
-        XCTAssertEqual(data.fileLabels, [3, 0, 2, 0, 1])
+        XCTAssertEqual(try data.examples(.train)?.labels, [3, 0, 2, 0])
+        XCTAssertEqual(try data.examples(.test)?.labels, [1], "every fifth image is held out")
         XCTAssertEqual(data.classNames, ["0", "1", "2", "3"])
         XCTAssertEqual(try make(MNIST.self, [("images", images), ("range", "unit")]).filePoints!.points.scalars,
                        pixels.map { Float($0) / 255 })
         // Without labels the data set is unlabelled.
         let unlabelled = try make(MNIST.self, [("images", images)])
         XCTAssertNil(unlabelled.classNames)
-        XCTAssertNil(unlabelled.fileLabels)
+        XCTAssertNil(try unlabelled.examples(.train))
         XCTAssertNil(unlabelled.labelledSample(4, using: stream()))
         // gzip-compressed files (by gzip itself) read the same.
         guard let gzip = ["/usr/bin/gzip", "/bin/gzip"].first(where: FileManager.default.isExecutableFile) else { return }
@@ -97,7 +98,7 @@ final class ImageDatasetTests: XCTestCase {
         }
         let compressed = try make(MNIST.self, [("images", images + ".gz"), ("labels", labels + ".gz")])
         XCTAssertTrue(compressed.filePoints!.points.isBitwiseEqual(to: data.filePoints!.points))
-        XCTAssertEqual(compressed.fileLabels, data.fileLabels)
+        XCTAssertEqual(try compressed.examples(.train)?.labels, try data.examples(.train)?.labels)
     }
 
     func testMNISTRefusesFilesThatAreNotImagesWithTheirLabels() throws {
@@ -140,7 +141,7 @@ final class ImageDatasetTests: XCTestCase {
         // Data sets without labels say so.
         XCTAssertNil(try RingGaussians.make().classNames)
         XCTAssertNil(try RingGaussians.make().labelledSample(3, using: stream()))
-        XCTAssertNil(try RingGaussians.make().fileLabels)
+        XCTAssertNil(try RingGaussians.make().examples(.test))
     }
 
     /// Data sets made again from the same files share one copy of the pixels while one is in use; a file
@@ -174,7 +175,7 @@ final class ImageDatasetTests: XCTestCase {
         try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
         let data = try make(Digits.self, [("file", file)])
         XCTAssertEqual(data.imageShape, ImageShape(channels: 1, height: 8, width: 8))
-        XCTAssertEqual(data.fileLabels, [0, 4, 8])
+        XCTAssertEqual(try data.examples(.train)?.labels, [0, 4, 8])
         XCTAssertEqual(data.classNames, (0...9).map(String.init))
         let second: [Float] = (0..<64).map { (column: Int) -> Float in (2 * Float((column + 1) % 17) - 16) / 16 }
         XCTAssertEqual(Array(data.filePoints!.points.scalars[64..<128]), second)
@@ -200,7 +201,7 @@ final class ImageDatasetTests: XCTestCase {
         let data = try Digits.make()
         XCTAssertEqual(data.filePoints?.path, Digits.installedFile)
         XCTAssertEqual(data.filePoints?.points.shape, [1797, 64])
-        let labels = try XCTUnwrap(data.fileLabels)
+        let labels = try XCTUnwrap(try data.examples(.train)).labels + XCTUnwrap(try data.examples(.test)).labels
         let script = """
             import gzip, sys, numpy as np
             rows = np.loadtxt(gzip.open(sys.argv[1]), delimiter=',')

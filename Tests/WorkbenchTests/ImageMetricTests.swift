@@ -228,8 +228,8 @@ final class ImageMetricTests: XCTestCase {
     func testClassifierLearnsBlobsAndItsFileRoundTripsAndIsPinnedByItsHash() throws {
         let data = try ImageBlobs.make([("train", "300"), ("test", "200")])
         XCTAssertEqual(data.imageShape, ImageShape(channels: 1, height: 4, width: 4))
-        let train = try data.examples(.train), test = try data.examples(.test)
-        XCTAssertTrue(train.rows.isBitwiseEqual(to: try data.examples(.train).rows), "a split is the same on every call")
+        let train = try XCTUnwrap(try data.examples(.train)), test = try XCTUnwrap(try data.examples(.test))
+        XCTAssertTrue(train.rows.isBitwiseEqual(to: try XCTUnwrap(try data.examples(.train)).rows), "a split is the same on every call")
         XCTAssertFalse(train.rows.isBitwiseEqual(to: test.rows))
         XCTAssertEqual(Set(train.labels), [0, 1, 2])
         let plan = ClassifierTraining(epochs: 30, hidden: [32, 16], seed: 5)
@@ -238,7 +238,7 @@ final class ImageMetricTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(result.testAccuracy, 0.95)
         let untrained = ImageClassifier(architecture: result.classifier.architecture,
                                         network: try result.classifier.architecture.network(using: RandomStream(seed: 5, name: "classifier.weights")),
-                                        classNames: data.classNames, trainedOn: "", testAccuracy: 0)
+                                        classNames: try XCTUnwrap(data.classNames), trainedOn: "", testAccuracy: 0)
         XCTAssertLessThan(try untrained.accuracy(test), 0.8)
         let path = (folder as NSString).appendingPathComponent("c.safetensors")
         try result.classifier.write(to: path)

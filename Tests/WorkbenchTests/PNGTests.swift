@@ -188,7 +188,8 @@ final class PNGTests: XCTestCase {
         XCTAssertEqual(data.imageShape, ImageShape(channels: 1, height: 2, width: 3))
         XCTAssertEqual(data.classNames, ["a-shoes", "b-shirts"])
         // "10.png" sorts before "9.png" and "8.png" (bytes, not numbers).
-        XCTAssertEqual(data.fileLabels, [0, 0, 0, 1, 1])
+        XCTAssertEqual(try data.examples(.train)?.labels, [0, 0, 0, 1])
+        XCTAssertEqual(try data.examples(.test)?.labels, [1])
         XCTAssertEqual(stride(from: 0, to: 30, by: 6).map { data.filePoints!.points.scalars[$0] }, [0, 255, 50, 200, 100].map { Float($0) / 255 })
         let (samples, labels) = try XCTUnwrap(data.labelledSample(40, using: RandomStream(seed: 3, name: "data")))
         let values: [[Float]] = [[0, 255, 50], [200, 100]].map { $0.map { Float($0) / 255 } }

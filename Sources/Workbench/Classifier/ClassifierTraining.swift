@@ -9,18 +9,25 @@ public struct ClassifierTraining {
     public var epochs: Int
     /// Examples per update.
     public var batchSize: Int
-    /// Hidden widths of the network.
+    /// Output channels of the network's convolutions.
+    public var channels: [Int]
+    /// Widths of its dense hidden layers.
     public var hidden: [Int]
+    /// Train on the first this many examples of the train split only (nil: all of them), for a quick check.
+    public var limit: Int?
     /// Adam's step size.
     public var learningRate: Float
     /// The seed the streams derive from.
     public var seed: UInt64
 
     /// A training plan.
-    public init(epochs: Int, batchSize: Int = 64, hidden: [Int] = [128, 64], learningRate: Float = 1e-3, seed: UInt64) {
+    public init(epochs: Int, batchSize: Int = 64, channels: [Int] = [16, 32], hidden: [Int] = [64], limit: Int? = nil,
+                learningRate: Float = 1e-3, seed: UInt64) {
         self.epochs = epochs
         self.batchSize = batchSize
+        self.channels = channels
         self.hidden = hidden
+        self.limit = limit
         self.learningRate = learningRate
         self.seed = seed
     }
@@ -39,10 +46,14 @@ public struct ClassifierTraining {
 
     /// Trains on `data`'s train split and measures on its test split; `shouldStop` is polled between
     /// updates (an interrupted training throws and leaves nothing behind).
-    public func run(on data: any LabelledDataset, shouldStop: () -> Bool = { false }) throws -> Result {
-        let train = try data.examples(.train), test = try data.examples(.test)
-        let classes = data.classNames.count
+    public func run(on data: any Dataset, shouldStop: () -> Bool = { false }) throws -> Result {
         let name = "classifier train"
+        guard let classNames = data.classNames, let all = try data.examples(.train), let test = try data.examples(.test) else {
+            throw SessionError("\(name): data set \(data.name) has no labels here; a classifier learns from a labelled data set "
+                               + "(one with classes and a train and test split)")
+        }
+        let classes = classNames.count
+        let train = limit.map { Self.first($0, of: all) } ?? all
         guard classes >= 2 else { throw SessionError("\(name): the data set has \(classes) class; a classifier needs two or more") }
         for (split, examples) in [("train", train), ("test", test)] {
             guard examples.labels.count > 0 else { throw SessionError("\(name): the \(split) split is empty") }
@@ -54,7 +65,7 @@ public struct ClassifierTraining {
             }
         }
         let shape = data.imageShape ?? ImageShape(channels: 1, height: 1, width: data.dimension)
-        let architecture = ImageClassifier.Architecture(imageShape: shape, hidden: hidden, classCount: classes)
+        let architecture = ImageClassifier.Architecture(imageShape: shape, channels: channels, hidden: hidden, classCount: classes)
         let network = try architecture.network(using: RandomStream(seed: seed, name: "classifier.weights"))
         let optimizer = Adam(learningRate: learningRate)
         let order = RandomStream(seed: seed, name: "classifier.order")
@@ -78,13 +89,24 @@ public struct ClassifierTraining {
                 try optimizer.update(parameters, gradients: try gradients(of: loss, wrt: parameters.map(\.value)))
             }
         }
-        let draft = ImageClassifier(architecture: architecture, network: network, classNames: data.classNames,
+        let draft = ImageClassifier(architecture: architecture, network: network, classNames: classNames,
                                     trainedOn: data.canonicalText, testAccuracy: 0)
         let accuracy = try draft.accuracy(test)
-        let classifier = ImageClassifier(architecture: architecture, network: network, classNames: data.classNames,
+        let classifier = ImageClassifier(architecture: architecture, network: network, classNames: classNames,
                                          trainedOn: data.canonicalText, testAccuracy: accuracy)
         return Result(classifier: classifier, testAccuracy: accuracy, trainAccuracy: try draft.accuracy(train),
                       trainCount: n, testCount: test.labels.count)
+    }
+
+    /// The first `count` examples (all when there are fewer).
+    static func first(_ count: Int, of examples: LabelledExamples) -> LabelledExamples {
+        let n = min(count, examples.labels.count), d = examples.rows.shape[1]
+        let rows = SampleBuffer.matrix(rows: n, columns: d) { out in
+            examples.rows.withUnsafeBufferPointer { source in
+                out.baseAddress!.update(from: source.baseAddress!, count: n * d)
+            }
+        }
+        return LabelledExamples(rows: rows, labels: Array(examples.labels[..<n]))
     }
 
     /// The mean over rows of log Σ exp(logits) − the target's logit, shifted by each row's (constant) largest

@@ -90,7 +90,7 @@ public final class Digits: Dataset {
     public var imageShape: ImageShape? { collection.shape }
     public var filePoints: (path: String, points: Tensor)? { (collection.path, collection.pixels) }
     public var classNames: [String]? { collection.classNames }
-    public var fileLabels: [Int]? { collection.labels }
+    public func examples(_ split: DataSplit) throws -> LabelledExamples? { collection.examples(split) }
 
     public func sample(_ count: Int, using stream: RandomStream) -> Tensor { collection.draw(count, using: stream).samples }
 

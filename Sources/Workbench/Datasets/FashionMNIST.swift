@@ -50,8 +50,13 @@ public final class FashionMNIST: Dataset {
     /// Reads the split's images and labels; throws `DataFileError` naming the package when they are missing.
     public init(_ parameters: ParameterValues) throws {
         self.parameters = parameters
+        images = try Self.read(parameters, split: parameters[Self.split])
+    }
+
+    /// One split's images and labels; throws `DataFileError` naming the package when they are missing.
+    static func read(_ parameters: ParameterValues, split: Split) throws -> ImageCollection {
         let folder = parameters[Self.folder]
-        let prefix = parameters[Self.split] == .train ? "train" : "t10k"
+        let prefix = split == .train ? "train" : "t10k"
         var info = stat()
         guard stat(folder, &info) == 0 else {
             throw DataFileError(path: folder, "\(PointFile.openFailure(errno, path: folder)). \(Self.installHint)")
@@ -61,8 +66,8 @@ public final class FashionMNIST: Dataset {
         for path in [imagesPath, labelsPath] where stat(path, &info) != 0 {
             throw DataFileError(path: path, "\(PointFile.openFailure(errno, path: path)). \(Self.installHint)")
         }
-        images = try ImageCollection.readIDX(images: imagesPath, labels: labelsPath, range: parameters[Self.range],
-                                             classNames: Self.classes)
+        return try ImageCollection.readIDX(images: imagesPath, labels: labelsPath, range: parameters[Self.range],
+                                           classNames: Self.classes)
     }
 
     public var dimension: Int { images.shape.elementCount }
@@ -70,7 +75,12 @@ public final class FashionMNIST: Dataset {
     public var imageShape: ImageShape? { images.shape }
     public var filePoints: (path: String, points: Tensor)? { (images.path, images.pixels) }
     public var classNames: [String]? { images.classNames }
-    public var fileLabels: [Int]? { images.labels }
+    /// Its two files: train-… for the train split, t10k-… for the test split, whichever split= draws from.
+    public func examples(_ split: DataSplit) throws -> LabelledExamples? {
+        let wanted: Split = split == .train ? .train : .test
+        let collection = wanted == parameters[Self.split] ? images : try Self.read(parameters, split: wanted)
+        return collection.labels.map { LabelledExamples(rows: collection.pixels, labels: $0) }
+    }
 
     public func sample(_ count: Int, using stream: RandomStream) -> Tensor { images.draw(count, using: stream).samples }
 

@@ -73,12 +73,15 @@ struct GaussianMixtureSampler {
     }
 
     /// `count` samples as a [count, dimension] tensor.
-    func sample(_ count: Int, using stream: RandomStream) -> Tensor {
+    func sample(_ count: Int, using stream: RandomStream) -> Tensor { labelledSample(count, using: stream).samples }
+
+    /// `count` samples and the component each was drawn from: the components first, then the noise.
+    func labelledSample(_ count: Int, using stream: RandomStream) -> (samples: Tensor, labels: [Int]) {
         precondition(count >= 0, "cannot draw \(count) samples")
         let d = dimension
         let chosen = components(count, using: stream)
         let noise = Tensor.randomNormal([count, d], using: stream)
-        return SampleBuffer.matrix(rows: count, columns: d) { out in
+        let samples = SampleBuffer.matrix(rows: count, columns: d) { out in
             noise.withUnsafeBufferPointer { z in
                 for row in 0..<count {
                     let centre = centres[chosen[row]]
@@ -89,6 +92,7 @@ struct GaussianMixtureSampler {
                 }
             }
         }
+        return (samples, chosen)
     }
 }
 

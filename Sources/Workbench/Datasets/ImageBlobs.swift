@@ -3,7 +3,7 @@ import NeuralNet
 
 /// `blobs`: tiny labelled images, each a fixed random prototype plus Gaussian noise — a labelled mixture
 /// small enough for tests and transcripts of `classifier train` and the image metrics.
-public final class ImageBlobs: LabelledDataset {
+public final class ImageBlobs: Dataset {
     static let classes: ParameterKey<Int> = .integer("classes", 2...100, default: 3, "number of classes (prototypes)")
     static let side: ParameterKey<Int> = .integer("side", 2...32, default: 4, "image height and width, in pixels")
     static let sigma = GaussianMixtureSampler.sigmaKey(default: 0.5)
@@ -49,23 +49,16 @@ public final class ImageBlobs: LabelledDataset {
     public func sample(_ count: Int, using stream: RandomStream) -> Tensor { mixture.sample(count, using: stream) }
 
     /// "0", "1", …
-    public var classNames: [String] { (0..<mixture.centres.count).map(String.init) }
+    public var classNames: [String]? { (0..<mixture.centres.count).map(String.init) }
 
-    /// The split's examples: components then noise from the split's own stream, as a batch is drawn.
-    public func examples(_ split: DataSplit) throws -> LabelledExamples {
+    public func labelledSample(_ count: Int, using stream: RandomStream) -> (samples: Tensor, labels: [Int])? {
+        mixture.labelledSample(count, using: stream)
+    }
+
+    /// The split's examples: drawn as a batch is, from the split's own stream.
+    public func examples(_ split: DataSplit) throws -> LabelledExamples? {
         let count = parameters[split == .train ? Self.trainCount : Self.testCount]
-        let stream = RandomStream(seed: 0, name: "blobs.\(split.rawValue)")
-        let labels = mixture.components(count, using: stream)
-        let noise = Tensor.randomNormal([count, dimension], using: stream)
-        let d = dimension
-        let rows = SampleBuffer.matrix(rows: count, columns: d) { out in
-            noise.withUnsafeBufferPointer { z in
-                for row in 0..<count {
-                    let centre = mixture.centres[labels[row]]
-                    for column in 0..<d { out[row * d + column] = centre[column] + mixture.sigma * z[row * d + column] }
-                }
-            }
-        }
+        let (rows, labels) = mixture.labelledSample(count, using: RandomStream(seed: 0, name: "blobs.\(split.rawValue)"))
         return LabelledExamples(rows: rows, labels: labels)
     }
 }

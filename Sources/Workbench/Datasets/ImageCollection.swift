@@ -81,6 +81,32 @@ final class ImageCollection {
         return (samples, indices.map { labels[$0] })
     }
 
+    /// Whether image `index` belongs to the test split of a collection that has no split of its own: every
+    /// fifth image (4, 9, 14, …), a fixed rule so that the split is the same in every session and spreads over
+    /// the file's order (files sorted by class, as a PNG folder is, keep every class in both splits).
+    static func isHeldOut(_ index: Int) -> Bool { index % 5 == 4 }
+
+    /// The images of `split` under `isHeldOut`, with their labels, in file order; nil when unlabelled.
+    func examples(_ split: DataSplit) -> LabelledExamples? {
+        guard let labels else { return nil }
+        let chosen = (0..<count).filter { Self.isHeldOut($0) == (split == .test) }
+        return select(chosen, labels: labels)
+    }
+
+    /// The images at `indices` and their labels.
+    func select(_ indices: [Int], labels: [Int]) -> LabelledExamples {
+        let d = shape.elementCount
+        let rows = SampleBuffer.matrix(rows: indices.count, columns: d) { out in
+            pixels.withUnsafeBufferPointer { source in
+                for (row, index) in indices.enumerated() {
+                    UnsafeMutableRawPointer(out.baseAddress! + row * d)
+                        .copyMemory(from: source.baseAddress! + index * d, byteCount: d * MemoryLayout<Float>.size)
+                }
+            }
+        }
+        return LabelledExamples(rows: rows, labels: indices.map { labels[$0] })
+    }
+
     /// Refuses a collection whose pixels would need more memory than this machine reads into memory, before
     /// they are allocated.
     static func checkSize(count: Int, shape: ImageShape, path: String) throws {

@@ -117,6 +117,28 @@ public final class StackedImages: Dataset {
         }
     }
 
+    /// As many stacked examples as the base's split holds, each three of that split's images drawn with
+    /// replacement from a stream of the split's own, so the stacked splits share no image and are the same in
+    /// every session.
+    public func examples(_ split: DataSplit) throws -> LabelledExamples? {
+        guard let base = try stackedBase.examples(split) else { return nil }
+        let n = base.labels.count, d = base.rows.shape[1], k = baseClasses
+        let stream = RandomStream(seed: 0, name: "stacked.\(split.rawValue)")
+        let chosen = (0..<(3 * n)).map { _ in stream.nextInt(below: n) }
+        let rows = SampleBuffer.matrix(rows: n, columns: 3 * d) { out in
+            base.rows.withUnsafeBufferPointer { source in
+                for (row, index) in chosen.enumerated() {
+                    UnsafeMutableRawPointer(out.baseAddress! + row * d)
+                        .copyMemory(from: source.baseAddress! + index * d, byteCount: d * MemoryLayout<Float>.size)
+                }
+            }
+        }
+        let labels = (0..<n).map { i in
+            (base.labels[chosen[3 * i]] * k + base.labels[chosen[3 * i + 1]]) * k + base.labels[chosen[3 * i + 2]]
+        }
+        return LabelledExamples(rows: rows, labels: labels)
+    }
+
     public func sample(_ count: Int, using stream: RandomStream) -> Tensor { labelledSample(count, using: stream)!.samples }
 
     /// The base's labelled batch of 3·count, three consecutive images per sample (red, green, blue).

@@ -12,7 +12,8 @@ public final class FeatureDensityCoverageMetric: Metric {
         discussion: """
             density-coverage (k-NN balls around the real samples; see help density-coverage) computed on the \
             features of classifier=FILE rather than on the raw samples. density_floor and coverage_floor \
-            compare two independent real sets of n samples (coverage ≈ 1 − 2^(−k) for equal distributions). \
+            compare n train-split with n test-split examples, or two independent real sets of n samples for data \
+            without a split (the note says which; coverage ≈ 1 − 2^(−k) for equal distributions). \
             classifier=none uses the samples themselves.
             """,
         parameters: [n.spec, k.spec] + FeatureSpaceSetting.parameters,
@@ -35,17 +36,16 @@ public final class FeatureDensityCoverageMetric: Metric {
         let name = Self.spec.name, k = parameters[Self.k], map = FeatureSpaceSetting.map(classifier, input)
         let real = try FeatureSpaceSetting.features(input.real, map, role: "real", metric: name)
         let generated = try FeatureSpaceSetting.features(input.generated, map, role: "generated", metric: name)
-        let other = try FeatureSpaceSetting.features(try FeatureSpaceSetting.secondReal(input, count: real.count, metric: name),
-                                                     map, role: "real", metric: name)
+        let floorSets = try FeatureSpaceSetting.floorSets(input, real: real, count: real.count, map: map, metric: name)
         guard real.count >= k + 1 else {
             throw MetricError("metric \(name) needs at least \(k + 1) real samples (k = \(k) neighbours besides the "
                               + "sample itself); got \(real.count)")
         }
         let model = NearestNeighbourBalls.densityCoverage(real: real, generated: generated, k: k)
-        let floor = NearestNeighbourBalls.densityCoverage(real: real, generated: other, k: k)
+        let floor = NearestNeighbourBalls.densityCoverage(real: floorSets.first, generated: floorSets.second, k: k)
         return MetricReport(metric: name, values: [
             ("density", model.density), ("coverage", model.coverage),
             ("density_floor", floor.density), ("coverage_floor", floor.coverage),
-        ])
+        ], notes: [floorSets.note])
     }
 }

@@ -12,8 +12,8 @@ public final class FeaturePrecisionRecallMetric: Metric {
         discussion: """
             precision-recall (k-NN balls; see help precision-recall) computed on the features of \
             classifier=FILE rather than on the raw samples, as the published metric is computed on a \
-            network's features. precision_floor and recall_floor compare two independent real sets of n \
-            samples: with finite sets even a perfect generator scores below 1. classifier=none uses the \
+            network's features. precision_floor and recall_floor compare n train-split with n test-split \
+            examples, or two independent real sets of n samples for data without a split (the note says which): with finite sets even a perfect generator scores below 1. classifier=none uses the \
             samples themselves.
             """,
         parameters: [n.spec, k.spec] + FeatureSpaceSetting.parameters,
@@ -36,17 +36,16 @@ public final class FeaturePrecisionRecallMetric: Metric {
         let name = Self.spec.name, k = parameters[Self.k], map = FeatureSpaceSetting.map(classifier, input)
         let real = try FeatureSpaceSetting.features(input.real, map, role: "real", metric: name)
         let generated = try FeatureSpaceSetting.features(input.generated, map, role: "generated", metric: name)
-        let other = try FeatureSpaceSetting.features(try FeatureSpaceSetting.secondReal(input, count: real.count, metric: name),
-                                                     map, role: "real", metric: name)
+        let floorSets = try FeatureSpaceSetting.floorSets(input, real: real, count: real.count, map: map, metric: name)
         for (role, set) in [("real", real), ("generated", generated)] where set.count < k + 1 {
             throw MetricError("metric \(name) needs at least \(k + 1) \(role) samples (k = \(k) neighbours besides the "
                               + "sample itself); got \(set.count)")
         }
         let model = NearestNeighbourBalls.precisionRecall(real: real, generated: generated, k: k)
-        let floor = NearestNeighbourBalls.precisionRecall(real: real, generated: other, k: k)
+        let floor = NearestNeighbourBalls.precisionRecall(real: floorSets.first, generated: floorSets.second, k: k)
         return MetricReport(metric: name, values: [
             ("precision", model.precision), ("recall", model.recall),
             ("precision_floor", floor.precision), ("recall_floor", floor.recall),
-        ])
+        ], notes: [floorSets.note])
     }
 }

@@ -141,6 +141,20 @@ public enum FeatureSpaceSetting {
         return draw(count)
     }
 
+    /// The two real feature sets a real-vs-real floor compares, and a note saying which: `count` examples of
+    /// the data set's train split against `count` of its test split when it has labelled splits (the floor the
+    /// literature reports); otherwise the measured real batch `real` against a second, independent one.
+    static func floorSets(_ input: MetricInput, real: SampleMatrix, count: Int, map: any FeatureMap,
+                          metric: String) throws -> (first: SampleMatrix, second: SampleMatrix, note: String) {
+        if let splits = try input.drawSplits?(count) {
+            return (try features(splits.train, map, role: "train-split", metric: metric),
+                    try features(splits.test, map, role: "test-split", metric: metric),
+                    "floor: \(count) train-split examples against \(count) test-split ones")
+        }
+        let other = try features(try secondReal(input, count: count, metric: metric), map, role: "real", metric: metric)
+        return (real, other, "floor: two independent real batches of \(count)")
+    }
+
     /// The features of `rows` as a Double matrix, after checking the width the map reads.
     static func features(_ rows: Tensor, _ map: any FeatureMap, role: String, metric: String) throws -> SampleMatrix {
         let width = rows.shape.rank == 2 ? rows.shape[1] : 1

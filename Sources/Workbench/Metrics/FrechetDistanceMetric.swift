@@ -16,7 +16,9 @@ public final class FrechetDistanceMetric: Metric {
             numbers are not comparable with published FIDs. The matrix square root comes from two symmetric \
             Jacobi eigendecompositions (eigenvalues within about 1e-15 of the largest of LAPACK's; fd within 1e-14 \
             relative of SciPy's sqrtm on the tests' inputs). fd_floor \
-            is the same distance between two independent real sets of n samples from the data stream: FD is \
+            is the same distance between n examples of the data set's train split and n of its test split \
+            (drawn with replacement), or, for data without a split, between two independent real sets of n \
+            samples from the data stream (the report's note says which): FD is \
             biased upward at finite n, and the floor at the same n is the bias a perfect generator would \
             show. classifier=none uses the samples themselves as features: quick for points, slow for \
             images (each Jacobi sweep is O(d³): 784 pixels take about a minute, a classifier's 64 features \
@@ -42,15 +44,14 @@ public final class FrechetDistanceMetric: Metric {
         let name = Self.spec.name, map = FeatureSpaceSetting.map(classifier, input)
         let real = try FeatureSpaceSetting.features(input.real, map, role: "real", metric: name)
         let generated = try FeatureSpaceSetting.features(input.generated, map, role: "generated", metric: name)
-        let other = try FeatureSpaceSetting.features(try FeatureSpaceSetting.secondReal(input, count: real.count, metric: name),
-                                                     map, role: "real", metric: name)
+        let floorSets = try FeatureSpaceSetting.floorSets(input, real: real, count: real.count, map: map, metric: name)
         for (role, set) in [("real", real), ("generated", generated)] where set.count < 2 {
             throw MetricError("metric fd needs at least 2 \(role) samples for a covariance; got \(set.count)")
         }
         return MetricReport(metric: name, values: [
             ("fd", Self.distance(real, generated)),
-            ("fd_floor", Self.distance(real, other)),
-        ])
+            ("fd_floor", Self.distance(floorSets.first, floorSets.second)),
+        ], notes: [floorSets.note])
     }
 
     /// The Fréchet distance between Gaussians fitted to the rows of `a` and of `b` (each at least 2 rows).

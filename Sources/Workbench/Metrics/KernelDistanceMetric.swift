@@ -19,8 +19,9 @@ public final class KernelDistanceMetric: Metric {
             Σ_{i≠j} k(yᵢ, yⱼ)/(m(m−1)) − 2 Σ_{i,j} k(xᵢ, yⱼ)/m². kid is the mean over subsets and kid_std their \
             standard deviation; the defaults (50 subsets of 1000, degree 3, γ = 1/d, c₀ = 1) are those of the \
             reference code. A subset larger than a set is cut to the set's size. Unbiased, so it is near 0, \
-            possibly negative, when the distributions agree. kid_floor is the same estimate between two \
-            independent real sets of n samples. classifier=none uses the samples themselves as features.
+            possibly negative, when the distributions agree. kid_floor is the same estimate between n \
+            train-split and n test-split examples, or two independent real sets of n samples for data without \
+            a split (the note says which). classifier=none uses the samples themselves as features.
             """,
         parameters: [n.spec, subsets.spec, subsetSize.spec] + FeatureSpaceSetting.parameters,
         reference: "Bińkowski, Sutherland, Arbel & Gretton 2018, Demystifying MMD GANs, ICLR (arXiv:1801.01401)")
@@ -41,8 +42,7 @@ public final class KernelDistanceMetric: Metric {
         let name = Self.spec.name, map = FeatureSpaceSetting.map(classifier, input)
         let real = try FeatureSpaceSetting.features(input.real, map, role: "real", metric: name)
         let generated = try FeatureSpaceSetting.features(input.generated, map, role: "generated", metric: name)
-        let other = try FeatureSpaceSetting.features(try FeatureSpaceSetting.secondReal(input, count: real.count, metric: name),
-                                                     map, role: "real", metric: name)
+        let floorSets = try FeatureSpaceSetting.floorSets(input, real: real, count: real.count, map: map, metric: name)
         let size = min(parameters[Self.subsetSize], real.count, generated.count)
         guard size >= 2 else { throw MetricError("metric kid needs at least 2 samples per set; got \(min(real.count, generated.count))") }
         var notes: [String] = []
@@ -50,11 +50,11 @@ public final class KernelDistanceMetric: Metric {
             notes.append("subsets hold \(size) samples, all there are (subset_size=\(parameters[Self.subsetSize]))")
         }
         let model = Self.estimate(real, generated, subsets: parameters[Self.subsets], subsetSize: size, using: input.stream)
-        let floor = Self.estimate(real, other, subsets: parameters[Self.subsets], subsetSize: size, using: input.stream)
+        let floor = Self.estimate(floorSets.first, floorSets.second, subsets: parameters[Self.subsets], subsetSize: size, using: input.stream)
         return MetricReport(metric: name, values: [
             ("kid", model.mean), ("kid_std", model.standardDeviation),
             ("kid_floor", floor.mean), ("kid_floor_std", floor.standardDeviation),
-        ], notes: notes)
+        ], notes: notes + [floorSets.note])
     }
 
     /// The unbiased MMD² of the cubic polynomial kernel between two sets of equal size m.

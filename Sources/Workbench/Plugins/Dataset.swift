@@ -41,9 +41,10 @@ public protocol Dataset: Plugin {
     /// numbers from `stream`, the same samples), so a labelled batch replays like a plain one; nil when the
     /// data has no labels.
     func labelledSample(_ count: Int, using stream: RandomStream) -> (samples: Tensor, labels: [Int])?
-    /// The label of every row of `filePoints`, in order, when the file has labels: a whole split at once,
-    /// for a classifier's test accuracy or a real-vs-real floor.
-    var fileLabels: [Int]? { get }
+    /// The examples of `split` with their labels, the same on every call, when the data has labels: what
+    /// `classifier train` learns from and is tested on, and what the feature-space metrics' real-vs-real
+    /// floors compare (train against test). Nil for unlabelled data.
+    func examples(_ split: DataSplit) throws -> LabelledExamples?
 }
 
 extension Dataset {
@@ -63,7 +64,7 @@ extension Dataset {
     public func labelledSample(_ count: Int, using stream: RandomStream) -> (samples: Tensor, labels: [Int])? { nil }
 
     /// Unlabelled.
-    public var fileLabels: [Int]? { nil }
+    public func examples(_ split: DataSplit) throws -> LabelledExamples? { nil }
 
     /// An instance from text assignments such as `[("sigma", "0.02")]`, validated against the spec and
     /// completed with defaults: what the shell does for `data ring8 sigma=0.02`.

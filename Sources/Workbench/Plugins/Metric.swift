@@ -20,11 +20,16 @@ public struct MetricInput {
     /// More real samples, independent of `real`, drawn from the measurement's stream on demand: the second
     /// set of a real-vs-real floor. Drawing moves only this measurement's stream.
     public let drawReal: ((Int) -> Tensor)?
+    /// n examples of the data set's train split and n of its test split, drawn with replacement from the
+    /// measurement's stream, when the data set has labelled splits (nil when it has none): what a real-vs-real
+    /// floor compares when there is one.
+    public let drawSplits: ((Int) throws -> (train: Tensor, test: Tensor)?)?
 
     /// Bundles the inputs of one measurement.
     public init(real: Tensor, generated: Tensor, modes: ModeLayout?, stream: RandomStream,
                 critic: ((Tensor) throws -> Tensor)? = nil, generator: GeneratorProbe? = nil,
-                discriminator: DiscriminatorProbe? = nil, drawReal: ((Int) -> Tensor)? = nil) {
+                discriminator: DiscriminatorProbe? = nil, drawReal: ((Int) -> Tensor)? = nil,
+                drawSplits: ((Int) throws -> (train: Tensor, test: Tensor)?)? = nil) {
         self.real = real
         self.generated = generated
         self.modes = modes
@@ -33,6 +38,7 @@ public struct MetricInput {
         self.generator = generator
         self.discriminator = discriminator
         self.drawReal = drawReal
+        self.drawSplits = drawSplits
     }
 }
 
