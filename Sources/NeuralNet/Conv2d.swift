@@ -40,14 +40,8 @@ public final class Conv2d: Layer {
 
     /// The convolution of each row, read as a C×H×W image.
     public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor {
-        let image = settings.input
-        guard input.rank == 2 && input.shape[1] == image.elementCount else {
-            throw LayerError("\(summary) expects rows of \(image) = \(image.elementCount) values, got \(input.shape)")
-        }
-        let batch = input.shape[0]
-        return try input.reshaped(to: [batch, image.channels, image.height, image.width])
-            .conv2d(weight: weight.value, bias: bias?.value, stride: settings.stride, padding: settings.padding)
-            .reshaped(to: [batch, settings.output.elementCount])
+        try settings.rows(try settings.images(input, layer: summary)
+            .conv2d(weight: weight.value, bias: bias?.value, stride: settings.stride, padding: settings.padding))
     }
 
     /// "weight" then "bias".

@@ -41,15 +41,9 @@ public final class ConvTranspose2d: Layer {
 
     /// The transposed convolution of each row, read as a C×H×W image.
     public func forward(_ input: Tensor, _ context: ForwardContext) throws -> Tensor {
-        let image = settings.input
-        guard input.rank == 2 && input.shape[1] == image.elementCount else {
-            throw LayerError("\(summary) expects rows of \(image) = \(image.elementCount) values, got \(input.shape)")
-        }
-        let batch = input.shape[0]
-        return try input.reshaped(to: [batch, image.channels, image.height, image.width])
+        try settings.rows(try settings.images(input, layer: summary)
             .convTranspose2d(weight: weight.value, bias: bias?.value, stride: settings.stride, padding: settings.padding,
-                             outputPadding: settings.outputPadding)
-            .reshaped(to: [batch, settings.output.elementCount])
+                             outputPadding: settings.outputPadding))
     }
 
     /// "weight" then "bias".

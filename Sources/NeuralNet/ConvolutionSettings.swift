@@ -58,6 +58,18 @@ public struct ConvolutionSettings: Sendable, Hashable, CustomStringConvertible {
     /// The layout of each output row.
     public var output: ImageShape { ImageShape(channels: outChannels, height: outputHeight, width: outputWidth) }
 
+    /// `rows` ([batch, C·H·W], the input's layout) as the NCHW batch a convolution takes, sharing its storage;
+    /// `layer` names the layer in the error when the rows do not hold images of the input's layout.
+    func images(_ rows: Tensor, layer: String) throws -> Tensor {
+        guard rows.rank == 2 && rows.shape[1] == input.elementCount else {
+            throw LayerError("\(layer) expects rows of \(input) = \(input.elementCount) values, got \(rows.shape)")
+        }
+        return try rows.reshaped(to: [rows.shape[0], input.channels, input.height, input.width])
+    }
+
+    /// A convolution's NCHW result as rows of the output's layout.
+    func rows(_ images: Tensor) throws -> Tensor { try images.reshaped(to: [images.shape[0], output.elementCount]) }
+
     /// PyTorch's layout of the weight: [out, in, k, k] for a convolution, [in, out, k, k] transposed.
     public var weightShape: [Int] {
         transposed ? [input.channels, outChannels, kernel, kernel] : [outChannels, input.channels, kernel, kernel]
