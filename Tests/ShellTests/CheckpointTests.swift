@@ -156,6 +156,46 @@ final class CheckpointTests: XCTestCase {
             """, then: "step 2")
     }
 
+    /// VBN in both dcgan networks: VirtualBatchNorm2d replacing a BatchNorm2d (kept under `extra.`) and inserted
+    /// after convolutions, the reference rows, and the noise dcgan brought to a session whose noise nobody chose.
+    func testADCGANSessionWithVirtualBatchNormContinuesExactly() throws {
+        try assertLoadedSessionContinuesExactly("""
+            data uniform-images size=8; generator dcgan width=2; critic dcgan width=2 norm=batch
+            batch 8; trick on vbn players=both reference=4; step 2
+            """, then: "step 2; trick off vbn; step 1")
+        try assertLoadedSessionContinuesExactly("""
+            data uniform-images size=8 channels=3; noise normal dim=3; generator dcgan width=2 norm=none
+            critic dcgan width=2 norm=none; batch 8; trick on vbn players=both reference=3; step 2
+            """, then: "step 1; trick off vbn; step 1")
+    }
+
+    /// A record of VirtualBatchNorm2d whose replaced layer is not the BatchNorm2d of its image is refused by name.
+    func testAVirtualBatchNorm2dRecordWithAnotherReplacedLayerIsRefused() throws {
+        let (original, drain) = try makeInterpreter()
+        run(original, """
+            data uniform-images size=8; noise normal dim=3; generator dcgan width=2; critic dcgan width=2 norm=none
+            batch 8; trick on vbn reference=4; checkpoint save "\(path("vbn2d.safetensors"))"
+            """, drain)
+        let saved = try Checkpoint.read(path: path("vbn2d.safetensors")).file
+        var file = SafeTensorsFile()
+        for entry in saved.entries {
+            if let tensor = saved.tensor(entry.name) { file.append(entry.name, tensor) }
+            if let doubles = saved.doubles(entry.name) { file.append(entry.name, doubles: doubles, shape: entry.shape) }
+        }
+        file.metadata = saved.metadata
+        let networks = try XCTUnwrap(saved.metadata("gantry.networks"))
+        XCTAssertTrue(networks.contains("\"replaced\":{\"type\":\"BatchNorm2d\",\"input\":[2,4,4]"), networks)
+        file.metadata = file.metadata.map { key, value in
+            (key: key, value: key == "gantry.networks" ? value.replacingOccurrences(of: "\"replaced\":{\"type\":\"BatchNorm2d\",\"input\":[2,4,4]",
+                                                                        with: "\"replaced\":{\"type\":\"BatchNorm2d\",\"input\":[2,8,2]") : value)
+        }
+        let (loaded, _) = try makeInterpreter()
+        XCTAssertThrowsError(try Interpreter.session(from: try Checkpoint(file, path: "vbn2d.safetensors", verifyingChecksum: false))) {
+            XCTAssertTrue("\($0)".contains("layer G.6 has a replaced layer that is not a BatchNorm2d of 2×4×4"), "\($0)")
+        }
+        XCTAssertEqual(loaded.session.iteration, 0)
+    }
+
     func testAGameRecordThatDoesNotFitItsGameIsRefused() throws {
         let (interpreter, drain) = try makeInterpreter()
         run(interpreter, "game xy; step 3\ncheckpoint save \"\(path("game.safetensors"))\"", drain)

@@ -5,7 +5,8 @@ import NeuralNet
 @testable import Workbench
 
 /// The dcgan model on image data: the benchmark networks layer by layer, refusals, gradient penalties
-/// through convolutions, bit-identity across thread counts, VBN's refusal, and the image layers' records.
+/// through convolutions, bit-identity across thread counts, and the image layers' records (VBN on images:
+/// `VirtualBatchNorm2dTests`).
 final class DCGANModelTests: XCTestCase {
     func bits(_ network: Sequential) -> [[UInt32]] { network.parameters.map { $0.value.scalars.map(\.bitPattern) } }
 
@@ -121,16 +122,6 @@ final class DCGANModelTests: XCTestCase {
             results.append(bits(session.generator) + bits(session.discriminator) + session.generator.buffers.map { $0.value.scalars.map(\.bitPattern) })
         }
         XCTAssertEqual(results[0], results[1])
-    }
-
-    func testVirtualBatchNormRefusesImageBatchNorm() throws {
-        let session = try imageSession()
-        XCTAssertThrowsError(try VirtualBatchNormalization(try ParameterValues(VirtualBatchNormalization.spec),
-                                                           environment: session.trickEnvironment)) {
-            XCTAssertEqual("\($0)", "vbn normalises features with a reference batch, and G normalises image channels (BatchNorm2d), "
-                           + "which vbn does not replace; rebuild G with norm=none first")
-        }
-        XCTAssertFalse(session.generator.layers.contains { $0 is VirtualBatchNorm })
     }
 
     func testSpectralNormRefusesAConvolutionalCritic() throws {

@@ -58,8 +58,8 @@ enum NetworkRecord {
         })
     }
 
-    /// One layer from its record and tensors.
-    private static func layer(_ record: JSONValue, path: String, _ tensors: inout TensorReader) throws -> any Layer {
+    /// One layer from its record and tensors (a replaced layer that an inserted one keeps is read the same way).
+    static func layer(_ record: JSONValue, path: String, _ tensors: inout TensorReader) throws -> any Layer {
         let fields = Fields(record: record, path: path, reader: tensors)
         switch try fields.text("type") {
         case "Linear": return try linear(fields, path: path, &tensors)

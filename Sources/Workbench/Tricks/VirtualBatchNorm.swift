@@ -73,6 +73,23 @@ public final class VirtualBatchNorm: Layer {
     public func copy() -> any Layer { VirtualBatchNorm(copying: self) }
 }
 
+/// A virtual batch normalisation layer, of features or of image channels: what `trick off` takes out again.
+protocol VirtualNormalization: Layer {
+    /// The batch normalisation this layer replaced, given the scale and shift trained since; nil when the
+    /// layer was inserted.
+    func restoringReplaced() -> (any Layer)?
+}
+
+extension VirtualBatchNorm: VirtualNormalization {
+    /// The BatchNorm with the scale and shift trained since, its running statistics untouched.
+    func restoringReplaced() -> (any Layer)? {
+        guard let replaced else { return nil }
+        replaced.scale.value = scale.value
+        replaced.shift.value = shift.value
+        return replaced
+    }
+}
+
 /// Puts the fixed reference input (z_ref for G, x_ref for D) on top of every batch, so each
 /// `VirtualBatchNorm` further in finds the reference batch's activations under the current weights.
 public final class VirtualBatchNormReference: Layer {
@@ -127,18 +144,22 @@ public final class VirtualBatchNormalization: StatelessTrick {
         kind: .trick, name: "vbn", aliases: ["virtual-batch-norm", "virtual-batch-normalization"],
         summary: "virtual batch normalisation: normalise with a fixed reference batch instead of the current one",
         discussion: """
-            Each BatchNorm of the network is replaced by a VirtualBatchNorm (keeping its γ and β); a \
-            network without BatchNorm gets one after every hidden Linear (before its activation). A \
+            Each BatchNorm of the network is replaced by a VirtualBatchNorm and each BatchNorm2d by a \
+            VirtualBatchNorm2d (keeping their γ and β); a network without either gets a VirtualBatchNorm after \
+            every hidden Linear and a VirtualBatchNorm2d after every hidden convolution (before its \
+            activation). A \
             reference input — z_ref for G, drawn once from the noise distribution when the trick is \
             switched on; x_ref for D, real samples drawn once — is put on top of every batch by a \
             VBNReference layer and removed at the end by a VBNStrip layer, so each VirtualBatchNorm sees \
             the reference batch's activations under the current weights: μ_r and ν_r (per-feature mean and \
             mean of squares) are recomputed every step and gradients flow through them. The reference \
             rows are normalised with μ_r, ν_r alone; every other x with μ = w·x + (1 − w)·μ_r, \
-            ν = w·x² + (1 − w)·ν_r, w = 1/(N_ref + 1), out = γ·(x − μ)/√(ε + ν − μ²) + β, ε = 1e-5. Draws \
+            ν = w·x² + (1 − w)·ν_r, w = 1/(N_ref + 1), out = γ·(x − μ)/√(ε + ν − μ²) + β, ε = 1e-5. On \
+            images the statistics are per channel: μ_r, ν_r over the reference batch's N_ref·H·W values, and \
+            x, x² become the image's own channel mean and mean of squares over its H·W values. Draws \
             come from the stream "trick.vbn". A network with layer normalisation is refused, and so is VBN \
             in D together with feature-matching or minibatch-discrimination (they would see the reference \
-            rows). `trick off` restores the BatchNorms (with the trained γ, β) or removes the inserted \
+            rows). `trick off` restores the BatchNorms and BatchNorm2ds (with the trained γ, β) or removes the inserted \
             layers. A rebuilt network gets the layers again at the next update.
             """,
         parameters: [players.spec, reference.spec],
@@ -190,10 +211,6 @@ public final class VirtualBatchNormalization: StatelessTrick {
             throw SessionError("vbn replaces batch normalisation, and \(label) uses layer normalisation; "
                                + "rebuild \(label) with norm=none or norm=batch first")
         }
-        if network.layers.contains(where: { $0 is BatchNorm2d }) {
-            throw SessionError("vbn normalises features with a reference batch, and \(label) normalises image channels (BatchNorm2d), "
-                               + "which vbn does not replace; rebuild \(label) with norm=none first")
-        }
         if player == .discriminator {
             for other in session.hooks where other.readsDiscriminatorBatchAsAWhole {
                 throw SessionError("vbn in D conflicts with \(other.name), which would treat the reference rows as "
@@ -202,7 +219,29 @@ public final class VirtualBatchNormalization: StatelessTrick {
         }
     }
 
-    /// Replaces the BatchNorms (or follows each hidden Linear) with VBN, between a reference and a strip layer.
+    /// The virtual form of a batch normalisation layer (of features or of image channels), or nil.
+    func virtualForm(of layer: any Layer) -> (any Layer)? {
+        switch layer {
+        case let norm as BatchNorm: VirtualBatchNorm(features: norm.features, referenceCount: referenceCount, replacing: norm)
+        case let norm as BatchNorm2d: VirtualBatchNorm2d(norm.image, referenceCount: referenceCount, replacing: norm)
+        default: nil
+        }
+    }
+
+    /// The virtual batch normalisation that follows a weighted layer in a network without normalisation:
+    /// of the features a Linear makes, of the channels of the images a convolution makes; nil after anything else.
+    func virtualNormalization(after layer: any Layer) -> (any Layer)? {
+        switch layer {
+        case let linear as Linear: VirtualBatchNorm(features: linear.outputWidth, referenceCount: referenceCount, replacing: nil)
+        case let convolution as Conv2d: VirtualBatchNorm2d(convolution.settings.output, referenceCount: referenceCount, replacing: nil)
+        case let convolution as ConvTranspose2d:
+            VirtualBatchNorm2d(convolution.settings.output, referenceCount: referenceCount, replacing: nil)
+        default: nil
+        }
+    }
+
+    /// Replaces the batch normalisations (or follows each hidden weighted layer) with VBN, between a
+    /// reference and a strip layer.
     func install(_ player: Player, _ environment: TrickEnvironment) throws {
         let session = environment.session
         let network = session.network(player)
@@ -210,20 +249,19 @@ public final class VirtualBatchNormalization: StatelessTrick {
         let rows = player == .generator
             ? session.noise.sample(referenceCount, using: stream)
             : session.dataset.sample(referenceCount, using: stream)
-        let batchNorms = network.layers.indices.filter { network.layers[$0] is BatchNorm }
-        let lastLinear = network.layers.lastIndex { $0 is Linear }
+        let normalizations = network.layers.indices.filter { virtualForm(of: network.layers[$0]) != nil }
         // From the end backwards so earlier indices stay valid.
-        if batchNorms.isEmpty {
-            for index in network.layers.indices.reversed() where index != lastLinear {
-                guard let linear = network.layers[index] as? Linear else { continue }
-                network.insert(VirtualBatchNorm(features: linear.outputWidth, referenceCount: referenceCount, replacing: nil),
-                               at: index + 1)
+        if normalizations.isEmpty {
+            // The output layer (the last one with weights) is followed by none.
+            let last = network.layers.lastIndex { virtualNormalization(after: $0) != nil }
+            for index in network.layers.indices.reversed() where index != last {
+                guard let norm = virtualNormalization(after: network.layers[index]) else { continue }
+                network.insert(norm, at: index + 1)
             }
         } else {
-            for index in batchNorms.reversed() {
-                let batchNorm = network.remove(at: index) as! BatchNorm
-                network.insert(VirtualBatchNorm(features: batchNorm.features, referenceCount: referenceCount,
-                                                replacing: batchNorm), at: index)
+            for index in normalizations.reversed() {
+                let batchNorm = network.remove(at: index)
+                network.insert(virtualForm(of: batchNorm)!, at: index)
                 environment.forgetOptimizerMemory(of: batchNorm.parameters, player)
             }
         }
@@ -241,15 +279,11 @@ public final class VirtualBatchNormalization: StatelessTrick {
                 switch network.layers[index] {
                 case is VirtualBatchNormReference, is VirtualBatchNormStrip:
                     network.remove(at: index)
-                case let vbn as VirtualBatchNorm:
+                case let vbn as any VirtualNormalization:
                     network.remove(at: index)
                     forgotten += vbn.parameters
-                    if let batchNorm = vbn.replaced {
-                        // The BatchNorm comes back with the affine part VBN trained.
-                        batchNorm.scale.value = vbn.scale.value
-                        batchNorm.shift.value = vbn.shift.value
-                        network.insert(batchNorm, at: index)
-                    }
+                    // The batch normalisation comes back with the affine part VBN trained.
+                    if let batchNorm = vbn.restoringReplaced() { network.insert(batchNorm, at: index) }
                 default: break
                 }
             }
@@ -267,23 +301,32 @@ public final class VirtualBatchNormalization: StatelessTrick {
     /// The reference rows go through D with every batch when D has VBN.
     public var addsRowsToDiscriminatorBatch: Bool { players.contains(.discriminator) }
 
-    /// The reference rows, and per row the dozen tensors of each VirtualBatchNorm (about six hidden widths).
+    /// The reference rows, and per row the dozen tensors of each VirtualBatchNorm (about six hidden widths); in an
+    /// image network, the reference rows' own pass through every layer.
     public static func plan(_ plan: inout TrainingPlan, _ parameters: ParameterValues) {
         let reference = parameters[Self.reference]
         var rows = reference * plan.noiseDimension
         for kind in Self.insertedLayers { plan.generator.insertedLayers[kind.type] = parameters }
+        // An image network's reference rows go through every layer with each batch: their share per batch row.
+        func referenceShare(_ network: TrainingPlan.Network, batchRows: Int) -> Int {
+            network.spec == nil ? (network.otherFloatsPerRow * reference + batchRows - 1) / max(batchRows, 1) : 0
+        }
         plan.generator.extraFloatsPerRow += 6 * (plan.generator.spec?.linearWidths.reduce(0, +) ?? 0)
+            + referenceShare(plan.generator, batchRows: plan.batch)
         if parameters[Self.players] == .both {
             rows += reference * plan.dataDimension * plan.samplesPerDiscriminatorRow
             for kind in Self.insertedLayers { plan.discriminator.insertedLayers[kind.type] = parameters }
             plan.discriminator.extraFloatsPerRow += 6 * (plan.discriminator.spec?.linearWidths.reduce(0, +) ?? 0)
+                + referenceShare(plan.discriminator, batchRows: plan.discriminatorRows)
         }
         plan.trickState.append((spec.name, TrainingFootprint.float * Double(rows)))
     }
 }
 
 extension VirtualBatchNormalization: InsertsLayers {
-    static var insertedLayers: [any InsertedLayerRecord.Type] { [VirtualBatchNormRecord.self, VBNReferenceRecord.self, VBNStripRecord.self] }
+    static var insertedLayers: [any InsertedLayerRecord.Type] {
+        [VirtualBatchNormRecord.self, VirtualBatchNorm2dRecord.self, VBNReferenceRecord.self, VBNStripRecord.self]
+    }
 
     /// The reference rows the trick declares.
     static func referenceRows(_ trick: ParameterValues) -> Int { trick[reference] }
