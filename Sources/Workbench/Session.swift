@@ -124,6 +124,8 @@ public final class Session {
         state.game = try c.game.map { ToyGame(try Plugins.games.entry(for: $0).init($0.parameters)) }
         state.definitions = c.definitions
         state.libraries = c.libraries
+        // The configuration writes the noise out, as a script or a checkpoint holds it: it is chosen.
+        state.noiseIsChosen = true
         let session = Session(state: state, buildingNetworks: buildingNetworks)
         session.memoryBudget = memoryBudget
         for player in Player.allCases { try session.checkModel(player) }
@@ -272,25 +274,37 @@ public final class Session {
             noise = previous
             throw error
         }
+        state.noiseIsChosen = true
         guard rebuild else { return nil }
         return "the noise dimension changed from \(previous.dimension) to \(newNoise.dimension): G was rebuilt with fresh weights"
     }
 
     /// Rebuilds a player's network from a model plugin (fresh weights, optimizer memory cleared). The same
     /// model with the same parameters as now changes nothing (so replaying a saved configuration is exact).
-    /// Refused before building when training would need more memory than allowed.
-    public func setModel(_ player: Player, _ newModel: any Model) throws {
+    /// Refused before building when training would need more memory than allowed. A generator model
+    /// designed for a latent size (`Model.latentDimension`) brings normal noise of that size when nobody
+    /// chose the noise, and the returned note says so.
+    @discardableResult
+    public func setModel(_ player: Player, _ newModel: any Model) throws -> String? {
         let previous = model(player)
-        if previous.isSame(as: newModel) { return }
-        let before = trainingFootprint
+        if previous.isSame(as: newModel) { return nil }
+        let (previousNoise, before) = (noise, trainingFootprint)
+        var latent: Int?
+        if player == .generator && !state.noiseIsChosen, let dimension = newModel.latentDimension, dimension != noise.dimension {
+            noise = try NormalNoise(dimension: dimension)
+            latent = dimension
+        }
         players[player].model = newModel
         do {
             try checkMemoryBudgetOfChange(comparedTo: before)
             try rebuildNetworks([player])
         } catch {
             players[player].model = previous
+            noise = previousNoise
             throw error
         }
+        return latent.map { "the noise dimension changed from \(previousNoise.dimension) to \($0), the latent size \(newModel.name) is "
+            + "designed for: the noise is now normal dim=\($0) (`noise …` chooses another)" }
     }
 
     func rebuildNetworks(_ players: [Player]) throws {

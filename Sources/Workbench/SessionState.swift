@@ -67,6 +67,9 @@ public struct SessionState {
     public internal(set) var dataset: any Dataset
     /// The generator's input.
     public internal(set) var noise: any NoiseDistribution
+    /// Whether the noise was chosen (`noise`, or a script or checkpoint that writes it out) rather than left as
+    /// it starts: only noise nobody chose follows the latent size a generator model is designed for.
+    public internal(set) var noiseIsChosen = false
     /// The objective.
     public internal(set) var loss: any Loss
     /// G and D.

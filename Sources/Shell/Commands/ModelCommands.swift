@@ -32,16 +32,21 @@ extension Interpreter {
         let type = invocation.positionals.isEmpty
             ? Plugins.defaultModel : try plugin(invocation, "model", Plugins.models.all, spec: { $0.spec }, named: Plugins.models.named)
         let model = try type.init(try ParameterValues(type.spec, assignments: invocation.assignments))
+        let note: String?
         do {
-            try session.setModel(player, model)
+            note = try session.setModel(player, model)
         } catch let error as SessionError {
             throw invocation.failure(error.description, at: invocation.positionals.first?.range)
         }
         session.record(.model(player, PluginSetting(model)))
+        // The noise the model brought is journaled after it, so `save` writes it out and a replay gets it whatever
+        // the default then is.
+        if note != nil { session.record(.noise(PluginSetting(session.noise))) }
         let network = session.network(player)
         let (input, output) = session.widths(player)
         let layout = model.perceptron(input: input, output: output).map { "\($0)" }
             ?? network.layers.map(\.summary).joined(separator: " → ")
         say("\(player.rawValue): \(layout); \(network.parameterCount) parameter" + (network.parameterCount == 1 ? "" : "s"))
+        if let note { say("note: " + note) }
     }
 }

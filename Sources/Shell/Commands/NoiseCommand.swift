@@ -5,7 +5,7 @@ import Workbench
 enum NoiseCommand: ShellCommand {
     static let spec = CommandSpec(
         "noise", summary: "choose the generator's input distribution",
-        discussion: "Without a distribution the current one is kept, and without dim the current dimension; a different dimension rebuilds G with fresh weights.",
+        discussion: "Without a distribution the current one is kept, and without dim the current dimension; a different dimension rebuilds G with fresh weights. Until the noise is chosen here (or by a script or checkpoint, which write it out), a generator model designed for a latent size brings normal noise of that size (generator dcgan: dim=100).",
         positionals: [PositionalSpec("DISTRIBUTION", "the distribution of z", completions: .plugins(.noise), optional: true)],
         pluginKind: .noise,
         examples: ["noise normal dim=2", "noise uniform dim=8 lower=-1 upper=1"])

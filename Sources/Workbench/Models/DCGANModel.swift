@@ -42,7 +42,8 @@ public final class DCGANModel: Model {
             but the last followed by [BatchNorm2d] → ReLU, then Tanh. D is depth Conv2d(kernel 4, stride 2, \
             padding 1) from C (times the packing) to width, 2·width, …, c channels, each followed by \
             [BatchNorm2d, except after the first] → LeakyReLU(slope), then Flatten → Linear(c·s·t → 1). norm \
-            applies to the player it is given for. Rows stay flat [batch, C·H·W] in NCHW order throughout (each \
+            applies to the player it is given for. G is designed for z ∈ R¹⁰⁰: while the noise has not been chosen \
+            (`noise …`), `generator dcgan` makes it `normal dim=100`, and says so. Rows stay flat [batch, C·H·W] in NCHW order throughout (each \
             image layer reads them by its layout), so Unflatten and Flatten pass them through unchanged: they are \
             there so that parameters are numbered as in PyTorch's nn.Sequential of the same modules (G.0.weight, \
             G.4.weight, …) and state dicts move between the two without renaming. Issue 18's \
@@ -58,6 +59,9 @@ public final class DCGANModel: Model {
 
     /// A DCGAN of these parameters.
     public init(_ parameters: ParameterValues) throws { self.parameters = parameters }
+
+    /// The paper's z ∈ R¹⁰⁰ (and issue 18's benchmarks').
+    public var latentDimension: Int? { 100 }
 
     private var initialization: Initialization {
         switch parameters[Self.initialization] {

@@ -52,6 +52,10 @@ public protocol Model: Plugin {
     /// The density of what `network` (a network this model built, as trained so far) generates from `noise`,
     /// when the model is a map simple enough for it to be known; nil otherwise.
     func generatedDensity(of network: Sequential, noise: any NoiseDistribution) -> ((Double) -> Double)?
+
+    /// The dimension of the noise the architecture is designed for as G, when it has one (DCGAN's z ∈ R¹⁰⁰):
+    /// a session whose noise nobody chose takes normal noise of this dimension with it. Nil: any noise.
+    var latentDimension: Int? { get }
 }
 
 extension Model {
@@ -78,6 +82,9 @@ extension Model {
 
     /// Unknown.
     public func generatedDensity(of network: Sequential, noise: any NoiseDistribution) -> ((Double) -> Double)? { nil }
+
+    /// None: the noise stays as it is.
+    public var latentDimension: Int? { nil }
 
     /// An instance from text assignments such as `[("hidden", "8,8")]`, validated against the spec and
     /// completed with defaults: what the shell does for `generator mlp hidden=8,8`.
