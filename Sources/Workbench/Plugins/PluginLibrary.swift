@@ -46,7 +46,7 @@ public final class PluginLibraryContents {
     /// before it touches any type of the plugin: a changed protocol or layout would otherwise crash, not
     /// fail. Raise it whenever a public declaration a plugin uses changes.
     @_alwaysEmitIntoClient
-    public static var apiVersion: Int32 { 3 }
+    public static var apiVersion: Int32 { 4 }
 
     /// What the entry point returns: this value, retained, for the host to take.
     public func retained() -> UnsafeMutableRawPointer { Unmanaged.passRetained(self).toOpaque() }
