@@ -6,13 +6,13 @@ import Workbench
 enum ExpectCommand: ShellCommand {
     static let spec = CommandSpec(
         "expect", summary: "check a quantity in a script: expect QUANTITY OP VALUE [tol=…]",
-        discussion: "QUANTITY is iteration, a history column of the last iteration (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js; in a toy game x, y or theta, psi, radius and the players' objectives), a summary of a column over the iterations after `after` (grad_norm_g.first, .last, .min, .max, .mean, .ratio = last / first) or METRIC.VALUE of the latest measurement (modes.modes, w1.w1), or METRIC.VALUE.SUMMARY over the measurements the history kept (w1.w1.ratio). VALUE is a number or another quantity. OP is one of < <= > >= == != ~ (~ means within tol). A failed expectation is an error: a script stops and exits non-zero.",
+        discussion: "QUANTITY is iteration, a history column of the last iteration (d_loss, g_loss, d_real, d_fake, grad_norm_g, grad_norm_d, wasserstein, js; in a toy game x, y or theta, psi, radius and the players' objectives), a summary of a column over the iterations after `after` (grad_norm_g.first, .last, .min, .max, .mean, .ratio = last / first, .maxrise = the largest increase from one value to the next, 0 for a series that never rises) or METRIC.VALUE of the latest measurement (modes.modes, w1.w1), or METRIC.VALUE.SUMMARY over the measurements the history kept (w1.w1.ratio). VALUE is a number or another quantity. OP is one of < <= > >= == != ~ (~ means within tol). A failed expectation is an error: a script stops and exits non-zero.",
         positionals: [PositionalSpec("QUANTITY", "what to check"), PositionalSpec("OP", "comparison",
                                      completions: Comparison.completions),
                       PositionalSpec("VALUE", "the number to compare with")],
         parameters: [tol.spec, after.spec],
         examples: ["expect modes.modes >= 7", "expect js ~ 0.69 tol=0.05", "expect grad_norm_g.ratio < 1e-3 after=500",
-                   "expect critic.js ~ histogram.js tol=0.01"])
+                   "expect critic.js ~ histogram.js tol=0.01", "expect fd.fd.maxrise < 5 after=400"])
     static let runsDuringTraining = true
     static let tol: ParameterKey<Double> = .real("tol", 0...1e30, default: 0, "tolerance for ~ and ==")
     static let after: ParameterKey<Int> = .integer("after", 0...1_000_000_000, default: 0,
@@ -82,8 +82,8 @@ extension Interpreter {
     }
 
     /// The value of a quantity `expect` can check: the iteration, the last value of a recorded column, a
-    /// summary of a column (COLUMN.first, .last, .min, .max, .mean, .ratio = last / first, over the iterations
-    /// after `after`), METRIC.VALUE of the latest measurement, or METRIC.VALUE.SUMMARY over the measurements
+    /// summary of a column (COLUMN.first, .last, .min, .max, .mean, .ratio = last / first, .maxrise, over the
+    /// iterations after `after`), METRIC.VALUE of the latest measurement, or METRIC.VALUE.SUMMARY over the measurements
     /// the history kept.
     func quantity(_ name: String, _ invocation: Invocation, after: Int, at range: SourceRange) throws -> Double {
         if name == "iteration" { return Double(session.game?.rows.count ?? session.iteration) }
@@ -122,11 +122,13 @@ extension Interpreter {
         }
         let columns = session.recordTable.columns.dropFirst().filter { $0 != "seconds" }
         throw invocation.failure("unknown quantity '\(name)'" + (Suggestion.closest(to: name, among: ["iteration"] + columns).map { "; did you mean '\($0)'?" } ?? "")
-                                 + "; expect checks iteration, a recorded column (\(columns.joined(separator: ", "))), COLUMN.SUMMARY, METRIC.VALUE or METRIC.VALUE.SUMMARY (SUMMARY: first, last, min, max, mean, ratio)",
+                                 + "; expect checks iteration, a recorded column (\(columns.joined(separator: ", "))), COLUMN.SUMMARY, METRIC.VALUE or METRIC.VALUE.SUMMARY (SUMMARY: first, last, min, max, mean, ratio, maxrise)",
                                  at: range)
     }
 
-    /// first, last, min, max, mean or ratio (last / first) of a series.
+    /// first, last, min, max, mean, ratio (last / first) or maxrise of a series. maxrise, the largest step up
+    /// between consecutive values, tells a course that falls steadily from one that falls on average but
+    /// jumps back up on the way, which first, last and ratio cannot.
     func summary(_ kind: String, of values: ArraySlice<Double>, _ what: String, _ invocation: Invocation,
                          at range: SourceRange) throws -> Double {
         switch kind {
@@ -136,8 +138,9 @@ extension Interpreter {
         case "max": return values.max()!
         case "mean": return values.reduce(0, +) / Double(values.count)
         case "ratio": return values.last! / values.first!
+        case "maxrise": return zip(values, values.dropFirst()).map { $1 - $0 }.reduce(0, max)
         default:
-            throw invocation.failure("unknown summary '\(kind)' of \(what); expected first, last, min, max, mean or ratio", at: range)
+            throw invocation.failure("unknown summary '\(kind)' of \(what); expected first, last, min, max, mean, ratio or maxrise", at: range)
         }
     }
 }

@@ -232,5 +232,16 @@ enum TourLessons {
                 en: "Clipping at a wider bound, c = 0.1: do the weights still pile up at the bounds?",
                 ko: "clipping 한계를 c = 0.1로 넓혀 보세요. 가중치가 여전히 한계에 몰리나요?"),
             tryCommands: ["loss wgan clip=0.1", "seed 1", "step 300", "metric lipschitz", "plot weights"]),
+        TourLesson(
+            section: .remedy(7), script: "wgan-gp-vs-gan-frechet-distance.gan",
+            idea: TourText(
+                en: "Gulrajani et al. (2017, Figure 3) found on CIFAR-10 that a DCGAN with the usual GAN loss converges sooner in wall-clock time than WGAN-GP, whose score is steadier once it has converged. Here the same small convolutional G and D learn Fashion-MNIST under both losses for the same time, judged by the Fréchet distance in the features of a classifier the script trains first. A WGAN-GP iteration costs about four GAN iterations: in 400 of them its distance falls at nearly every measurement, to about a quarter of its first value, while the GAN's 1600 bring it to a tenth and it stops falling after about 800. Trained for as many iterations as the GAN (1600, four times the cost; two seeds), WGAN-GP ends lower, at 22–24 against 32–34.",
+                ko: "Gulrajani 등(2017, Figure 3)은 CIFAR-10에서 보통의 GAN loss를 쓰는 DCGAN이 WGAN-GP보다 실제 시간으로 더 빨리 수렴하지만, 수렴한 뒤에는 WGAN-GP의 점수가 더 안정적이라는 것을 보였습니다. 여기서는 같은 작은 합성곱 G와 D를 두 loss로 같은 시간 동안 Fashion-MNIST에서 학습하고, 스크립트가 먼저 학습시킨 분류기의 특징 공간에서 Fréchet distance로 평가합니다. WGAN-GP의 반복 한 번은 GAN 반복 네 번만큼의 비용이 듭니다. 400번 반복하는 동안 WGAN-GP의 거리는 거의 측정할 때마다 줄어 처음 값의 4분의 1쯤이 되고, GAN은 1600번 반복으로 10분의 1까지 내려가지만 800번째 반복쯤부터는 더 줄지 않습니다. GAN과 같은 1600번을 학습하면 (비용은 네 배, 두 시드) WGAN-GP는 GAN의 32–34보다 낮은 22–24에서 끝납니다."),
+            picture: ["plot history fd.fd", "plot samples rows=1 columns=2", "restore wgan-gp-400", "plot history fd.fd",
+                      "plot samples rows=1 columns=2"],
+            tryNext: TourText(
+                en: "WGAN-GP from where it stopped, 400 iterations more (about 15 s): does its distance keep falling, down to the GAN's?",
+                ko: "WGAN-GP를 멈춘 곳에서 400번 더 학습해 보세요 (약 15초). 거리가 계속 줄어 GAN의 거리까지 내려가나요?"),
+            tryCommands: ["repeat 8 { step 50; metric fd classifier=fd-classifier.safetensors n=1000 }", "plot history fd.fd"]),
     ]
 }
