@@ -225,6 +225,28 @@ final class ImageMetricTests: XCTestCase {
         XCTAssertThrowsError(try FrechetDistanceMetric(ParameterValues(FrechetDistanceMetric.spec, values: [])).measure(missing))
     }
 
+    /// Many rows go through the classifier a block at a time (so 78 000 channel images take megabytes, not
+    /// gigabytes); the blocks must change no bit and lose or repeat no row. The pieces below (7, then 1000
+    /// at a time from row 7) never line up with the blocks, which start at rows 0, 1000, 2000.
+    func testClassifierOutputsOfManyRowsEqualThoseOfTheRowsInPieces() throws {
+        let architecture = ImageClassifier.Architecture(imageShape: ImageShape(channels: 1, height: 4, width: 4),
+                                                        channels: [2], hidden: [3], classCount: 3)
+        let classifier = ImageClassifier(architecture: architecture,
+                                         network: try architecture.network(using: RandomStream(seed: 2, name: "classifier.weights")),
+                                         classNames: ["a", "b", "c"], trainedOn: "", testAccuracy: 0)
+        let n = 2345
+        let rows = Tensor.randomNormal([n, 16], using: RandomStream(seed: 4, name: "test.rows"))
+        XCTAssertGreaterThan(n, 2 * ImageClassifier.rowsPerBlock)
+        let starts = [0] + Array(stride(from: 7, to: n, by: 1000))
+        func pieces(_ f: (Tensor) throws -> Tensor) throws -> Tensor {
+            try Tensor.concatenate(zip(starts, starts.dropFirst() + [n]).map { try f(try rows.slice(axis: 0, $0..<$1)) }, axis: 0)
+        }
+        let features = try classifier.features(rows)
+        XCTAssertEqual(features.shape, [n, 3])
+        XCTAssertTrue(features.isBitwiseEqual(to: try pieces(classifier.features)))
+        XCTAssertTrue(try classifier.logits(rows).isBitwiseEqual(to: try pieces(classifier.logits)))
+    }
+
     func testClassifierLearnsBlobsAndItsFileRoundTripsAndIsPinnedByItsHash() throws {
         let data = try ImageBlobs.make([("train", "300"), ("test", "200")])
         XCTAssertEqual(data.imageShape, ImageShape(channels: 1, height: 4, width: 4))

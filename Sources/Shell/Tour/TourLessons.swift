@@ -123,6 +123,16 @@ enum TourLessons {
                 ko: "unrolling을 거치는 그라디언트 없이 1차 변형으로 해 보세요. 여기서 2차 미분이 중요한가요?"),
             tryCommands: ["trick on unrolled-gan steps=5 lr=0.01 through=false", "seeds 1,2,3 { step 1000; metric modes }"]),
         TourLesson(
+            section: .problem(4), script: "mode-collapse-stacked-fashion-mnist.gan",
+            idea: TourText(
+                en: "Mode collapse on images: stacked Fashion-MNIST puts three random clothing images in the red, green and blue channels, so it has 1000 modes, and a Fashion-MNIST classifier, trained first, names each channel's class, which counts the modes a generator reaches. A DCGAN whose D has only 3 and 6 channels, as weak as the D of PacGAN's Table 3, makes mostly grey samples, the three channels nearly one image: 42 of the 1000 modes, and a KL of 6.34 to the uniform histogram. PacGAN2 shows the same D two samples side by side as six channels, so a pair that repeats itself stands out, and the same G then reaches 657 modes, with a KL of 1.31.",
+                ko: "이미지에서의 모드 붕괴입니다. stacked Fashion-MNIST는 무작위로 고른 옷 이미지 세 장을 빨강, 초록, 파랑 채널에 넣으므로 모드가 1000개이고, 먼저 학습한 Fashion-MNIST 분류기가 각 채널의 클래스를 매겨 생성기가 닿은 모드를 셉니다. D의 채널이 3개와 6개뿐인 DCGAN은 PacGAN의 Table 3에 나오는 D만큼 약해서, 세 채널이 거의 같은 회색 샘플을 주로 만듭니다. 그래서 1000개 중 42개의 모드에만 닿고, 균등 히스토그램과의 KL은 6.34입니다. PacGAN2는 같은 D에 샘플 두 개를 여섯 채널로 나란히 보여 주어 서로 닮은 짝이 드러나게 하고, 그러면 같은 G가 657개의 모드에 닿으며 KL은 1.31로 줄어듭니다."),
+            picture: [],
+            tryNext: TourText(
+                en: "Pack four samples instead of two (PacGAN4), from the same start: does G reach still more of them?",
+                ko: "같은 출발점에서 샘플을 두 개 대신 네 개씩 묶어 보세요(PacGAN4). D가 빠진 모드를 더 찾아내나요?"),
+            tryCommands: ["restore start", "trick on packing m=4", "step 1000", "metric stacked-modes classifier=stacked-classifier.safetensors n=10000"]),
+        TourLesson(
             section: .problem(5), script: "06-no-proper-metric.gan",
             idea: TourText(
                 en: "A GAN's loss does not say how good its samples are, so it is hard to know when to stop or which model is best. Two runs on ring8 are measured every 500 iterations with the exact W1 between samples and with coverage. Under WGAN-GP the critic's own estimate falls as W1 falls, as the WGAN paper shows; under the non-saturating loss the samples improve just as much while its discriminator's JS estimate rises.",

@@ -162,7 +162,7 @@ public enum FeatureSpaceSetting {
             throw MetricError("metric \(metric): \(role) samples have \(width) values, but \(map.summary) reads rows of "
                               + "\(map.inputWidth)")
         }
-        _ = try SampleMatrix(rows, role: role, metric: metric)
+        try SampleMatrix.check(rows, role: role, metric: metric)
         return try SampleMatrix(try map.features(rows), role: role + " feature", metric: metric)
     }
 
@@ -170,15 +170,15 @@ public enum FeatureSpaceSetting {
     /// stacked image, NCHW), as [n·blocks, classes], block by block within each row; and the block count.
     static func blockProbabilities(_ rows: Tensor, _ map: any FeatureMap, role: String,
                                    metric: String) throws -> (probabilities: SampleMatrix, blocks: Int) {
-        let sample = try SampleMatrix(rows, role: role, metric: metric)
+        let (count, dimension) = try SampleMatrix.check(rows, role: role, metric: metric)
         let width = map.inputWidth
-        guard width > 0, sample.dimension % width == 0 else {
-            throw MetricError("metric \(metric): \(role) samples have \(sample.dimension) values, not a whole number "
+        guard width > 0, dimension % width == 0 else {
+            throw MetricError("metric \(metric): \(role) samples have \(dimension) values, not a whole number "
                               + "of the \(width)-value rows \(map.summary) reads")
         }
-        let blocks = sample.dimension / width
+        let blocks = dimension / width
         // Row r's block b is its values b·width ..< (b + 1)·width: in NCHW, channel b of image r.
-        let split = try Tensor(sample.values.map(Float.init), shape: [sample.count * blocks, width])
+        let split = try rows.reshaped([count * blocks, width])
         let probabilities = try SampleMatrix(try map.classProbabilities(split), role: role + " class", metric: metric)
         return (probabilities, blocks)
     }

@@ -32,10 +32,19 @@ public struct SampleMatrix: Sendable, Equatable {
         self.init(count: rows.count, dimension: dimension, values: flat)
     }
 
-    /// A matrix from a [n, d] tensor (a rank-1 tensor is read as n one-dimensional samples).
-    /// Throws a `MetricError` naming `metric` and `role` ("real", "generated") for any other rank, for no
-    /// samples, and for a NaN or infinite coordinate — a diverged generator must not pass as a number.
+    /// A matrix from a [n, d] tensor (a rank-1 tensor is read as n one-dimensional samples), checked as
+    /// `check` does.
     public init(_ tensor: Tensor, role: String, metric: String) throws {
+        let (rows, columns) = try Self.check(tensor, role: role, metric: metric)
+        self.init(count: rows, dimension: columns, values: tensor.withUnsafeBufferPointer { $0.map(Double.init) })
+    }
+
+    /// The rows and columns of samples a metric may read. Throws a `MetricError` naming `metric` and `role`
+    /// ("real", "generated") for a rank other than 1 or 2, for no samples, and for a NaN or infinite
+    /// coordinate — a diverged generator must not pass as a number. It copies nothing, for metrics that hand
+    /// the tensor on to a classifier.
+    @discardableResult
+    public static func check(_ tensor: Tensor, role: String, metric: String) throws -> (rows: Int, columns: Int) {
         let shape = tensor.shape
         let rows: Int, columns: Int
         switch shape.rank {
@@ -47,23 +56,14 @@ public struct SampleMatrix: Sendable, Equatable {
         guard rows > 0, columns > 0 else {
             throw MetricError("metric \(metric): there are no \(role) samples (shape \(shape))")
         }
-        var flat = [Double](repeating: 0, count: rows * columns)
-        let bad: Int? = tensor.withUnsafeBufferPointer { source in
-            flat.withUnsafeMutableBufferPointer { target in
-                for i in 0..<source.count {
-                    let value = source[i]
-                    if !value.isFinite { return i }
-                    target[i] = Double(value)
-                }
-                return nil
-            }
+        let bad: (index: Int, value: Float)? = tensor.withUnsafeBufferPointer { values in
+            values.firstIndex { !$0.isFinite }.map { ($0, values[$0]) }
         }
         if let bad {
-            let value = tensor.withUnsafeBufferPointer { $0[bad] }
-            throw MetricError("metric \(metric): \(role) sample \(bad / columns) has a non-finite coordinate "
-                              + "(\(value)); the generator may have diverged")
+            throw MetricError("metric \(metric): \(role) sample \(bad.index / columns) has a non-finite coordinate "
+                              + "(\(bad.value)); the generator may have diverged")
         }
-        self.init(count: rows, dimension: columns, values: flat)
+        return (rows, columns)
     }
 
     /// The coordinate `column` of sample `row`.

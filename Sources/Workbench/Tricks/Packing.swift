@@ -10,7 +10,10 @@ public final class PackingTrick: StatelessTrick {
         summary: "D sees m samples concatenated per row (PacGAN); rebuilds D with m times the input width",
         discussion: """
             Before D sees a batch, [batch, d] is reshaped to [batch/m, m·d]: consecutive samples form one \
-            pack, real with real and generated with generated (the paper's packing of i.i.d. samples). D is \
+            pack, real with real and generated with generated (the paper's packing of i.i.d. samples). On images \
+            (rows of C×H×W in NCHW order) a pack is one image of m·C channels, the first sample's channels first, \
+            as PacGAN concatenates stacked-MNIST samples along the channel axis, and a convolutional D is built \
+            for m·C input channels. D is \
             rebuilt with input width m·d and fresh weights from stream init.D (its optimizer memory cleared) \
             when switched on, and again with width d when switched off. The batch size must be a multiple \
             of m. Gradients reach every sample of a pack through the reshape. Packs are scored independently, \
