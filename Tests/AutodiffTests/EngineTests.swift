@@ -234,11 +234,14 @@ final class EngineTests: XCTestCase {
         let (xs, ps) = (x.scalars, perChannel.scalars)
         let saved = ComputeThreads.count
         defer { ComputeThreads.count = saved }
+        let formulas: [(Float, Float) -> Float] = [{ $0 - $1 }, { $0 / $1 }, { $0 * $1 }, { $1 + $0 }, { $1 }, { $0 != 0 ? $1 : 0 }]
+        // Every result is kept until the end, so that no buffer is reused holding an earlier run's values.
+        var kept: [[Tensor]] = []
         for threads in [1, 2, 3] {
             ComputeThreads.count = threads
             let results = [try x - perChannel, try x / perChannel, try x * perChannel, try perChannel + x,
                            try perChannel.expanded(to: x.shape), try Tensor.select(x, perChannel, Tensor(0))]
-            let formulas: [(Float, Float) -> Float] = [{ $0 - $1 }, { $0 / $1 }, { $0 * $1 }, { $1 + $0 }, { $1 }, { $0 != 0 ? $1 : 0 }]
+            kept.append(results)
             for (result, formula) in zip(results, formulas) {
                 let got = result.scalars
                 for i in 0..<got.count where got[i].bitPattern != formula(xs[i], ps[(i / plane) % c]).bitPattern {

@@ -85,6 +85,8 @@ final class WorkerPoolTests: XCTestCase {
         counts.update(repeating: 0, count: 30)
         let shared = UncheckedSendable(counts)
         for _ in 0..<200 {
+            // Not a period alone (which a busy machine can start): the outer pieces must go to the workers.
+            WorkerPool.shared.runAlone(nanoseconds: 0)
             ComputeThreads.forEachPiece(6) { outer in
                 let thread = pthread_self()
                 var sameThread = true
