@@ -130,6 +130,9 @@ final class WorkerPool: @unchecked Sendable {
         if let alone { startSolo(nanoseconds: alone) }
     }
 
+    /// Whether a job is running: a kernel called now runs inside one of its pieces (or beside it).
+    var isRunning: Bool { running.load(ordering: .relaxed) }
+
     /// Periods in which jobs ran on the caller alone because the workers did not get to run, since the
     /// process started.
     var soloPeriodCount: Int { soloPeriods.load(ordering: .relaxed) }
