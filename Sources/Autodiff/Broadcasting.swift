@@ -1,3 +1,5 @@
+import Kernels
+
 extension Shape {
     /// The shape two operands broadcast to (NumPy rules: align trailing dimensions; each pair must be
     /// equal or contain a 1), or nil when they are incompatible.
@@ -75,14 +77,36 @@ enum BroadcastWalk {
         walk(dims: dims, strides: strides, runLength: runLength, runStrides: runStrides, body)
     }
 
+    /// Calls `body` for every run, the runs shared out in contiguous ranges over the kernel threads when
+    /// the result is long (a batch normalisation's per-channel operands broadcast over a batch of images:
+    /// runs of one image plane). `body` must write only its run's part of the output.
     private static func walk(dims: [Int], strides: [[Int]], runLength: Int, runStrides: [Int],
+                             _ body: (Int, [Int], Int, [Int]) -> Void) {
+        let total = dims.reduce(1, *)
+        let pieces = Swift.min(ComputeThreads.count, total, total * runLength / Elementwise.parallelPassThreshold)
+        guard pieces > 1 else {
+            return walk(runs: 0..<total, dims: dims, strides: strides, runLength: runLength, runStrides: runStrides, body)
+        }
+        ComputeThreads.forEachPiece(pieces) { piece in
+            walk(runs: (piece * total / pieces)..<((piece + 1) * total / pieces), dims: dims, strides: strides,
+                 runLength: runLength, runStrides: runStrides, body)
+        }
+    }
+
+    /// The runs numbered `runs` (in the order of the walk over `dims`, last dimension fastest).
+    private static func walk(runs: Range<Int>, dims: [Int], strides: [[Int]], runLength: Int, runStrides: [Int],
                              _ body: (Int, [Int], Int, [Int]) -> Void) {
         let rank = dims.count
         var index = [Int](repeating: 0, count: rank)
         var offsets = [Int](repeating: 0, count: strides.count)
-        var outputOffset = 0
-        let total = dims.reduce(1, *)
-        for _ in 0..<total {
+        var rest = runs.lowerBound
+        for axis in stride(from: rank - 1, through: 0, by: -1) {
+            index[axis] = rest % dims[axis]
+            rest /= dims[axis]
+            for k in 0..<offsets.count { offsets[k] += index[axis] * strides[k][axis] }
+        }
+        var outputOffset = runs.lowerBound * runLength
+        for _ in runs {
             body(outputOffset, offsets, runLength, runStrides)
             outputOffset += runLength
             var axis = rank - 1

@@ -19,6 +19,11 @@ public enum ComputeThreads {
         set { configured.store(max(1, newValue), ordering: .relaxed) }
     }
 
+    /// The threads a kernel called now may split its work over: `count`, or 1 inside a piece of another
+    /// kernel's work, whose pieces already occupy the threads (a piece's own `forEachPiece` runs on its
+    /// thread); a product there is better not cut into pieces that run one after the other.
+    public static var available: Int { count > 1 && WorkerPool.shared.isRunning ? 1 : count }
+
     /// The most threads `GANTRY_THREADS` may ask for.
     public static let maximumRequested = 256
 

@@ -58,7 +58,7 @@ public enum Convolution {
     /// y = x ⋆ w (+ bias[o] on output channel o).
     public static func forward(_ g: ConvolutionGeometry, input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
                                bias: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>) {
-        forEachChunk(g) { chunk, first in
+        forEachChunk(g, concurrently: true) { chunk, first in
             forwardChunk(chunk, input: x + first * g.inputImage, weight: w, bias: bias, output: y + first * g.outputImage)
         }
     }
@@ -75,9 +75,10 @@ public enum Convolution {
         GEMM.multiply(m: channels, n: positions, k: depth, a: w, lda: depth, transposeA: false,
                       b: columns, ldb: positions, transposeB: false, c: product, ldc: positions, accumulate: false)
         let plane = g.outPlane
-        for n in 0..<g.batch {
-            for o in 0..<channels {
-                let source = product + o * positions + n * plane, target = y + (n * channels + o) * plane
+        forEachRange(g.batch * channels, work: channels * positions, threshold: copyThreshold) { planes in
+            for index in planes {
+                let (n, o) = (index / channels, index % channels)
+                let source = product + o * positions + n * plane, target = y + index * plane
                 if let bias {
                     let b = bias[o]
                     for i in 0..<plane { target[i] = source[i] + b }
@@ -94,7 +95,7 @@ public enum Convolution {
     public static func backwardInput(_ g: ConvolutionGeometry, outputGradient dy: UnsafePointer<Float>,
                                      weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                      into dx: UnsafeMutablePointer<Float>) {
-        forEachChunk(g) { chunk, first in
+        forEachChunk(g, concurrently: true) { chunk, first in
             backwardInputChunk(chunk, outputGradient: dy + first * g.outputImage, weight: w, bias: bias,
                                into: dx + first * g.inputImage)
         }
@@ -122,8 +123,9 @@ public enum Convolution {
             return
         }
         // Each chunk continues every element's chain where the previous one stopped (accumulate), so the
-        // chains run over the whole batch in order, as one product over all of it would.
-        forEachChunk(g) { chunk, first in
+        // chains run over the whole batch in order, as one product over all of it would: the chunks run
+        // one after the other, each shared out inside.
+        forEachChunk(g, concurrently: false) { chunk, first in
             let (depth, positions, channels) = (chunk.patchLength, chunk.positions, chunk.outChannels)
             let columns = scratch(depth * positions)
             defer { columns.deallocate() }
@@ -140,19 +142,42 @@ public enum Convolution {
     /// 64 images of 64 × 14 × 14 under a 4 × 4 kernel) would go out to memory and back.
     static let chunkValues = 1 << 18
 
-    /// `body(chunk, first)` for consecutive runs of whole images, each small enough for `chunkValues`:
-    /// `chunk` is the geometry of images first..<first + chunk.batch.
-    static func forEachChunk(_ g: ConvolutionGeometry, _ body: (ConvolutionGeometry, Int) -> Void) {
+    /// The chunks of a batch: consecutive runs of whole images, each small enough for `chunkValues`, as
+    /// (first image, images). Their number is even when there is more than one, and their sizes differ by
+    /// at most one image, so that two threads taking whole chunks get equal shares (13 chunks of 5 images
+    /// on dcgan-small's second layer left one thread a chunk behind); they depend on the geometry alone.
+    static func chunks(_ g: ConvolutionGeometry) -> [(first: Int, images: Int)] {
         let perImage = Swift.max(1, g.patchLength * g.outPlane)
-        let images = Swift.max(1, chunkValues / perImage)
-        var first = 0
-        repeat {
-            var chunk = g
-            chunk.batch = Swift.min(images, g.batch - first)
-            body(chunk, first)
-            first += chunk.batch
-        } while first < g.batch
+        let most = Swift.max(1, chunkValues / perImage)
+        var count = (g.batch + most - 1) / most
+        if count > 1 && count % 2 == 1 && count < g.batch { count += 1 }
+        count = Swift.max(count, 1)
+        return (0..<count).map { i in
+            let first = i * g.batch / count
+            return (first, (i + 1) * g.batch / count - first)
+        }
     }
+
+    /// `body(chunk, first)` for every chunk of the batch (see `chunks`): `chunk` is the geometry of images
+    /// first..<first + chunk.batch. `concurrently`, chunks that write disjoint outputs are shared out over
+    /// the kernel threads, a whole chunk to a thread (its unfolding, product and reordering stay in that
+    /// core's cache, with no wait between them); one chunk, or chunks in order, share out their own work.
+    static func forEachChunk(_ g: ConvolutionGeometry, concurrently: Bool, _ body: (ConvolutionGeometry, Int) -> Void) {
+        let list = chunks(g)
+        func run(_ i: Int) {
+            var chunk = g
+            chunk.batch = list[i].images
+            body(chunk, list[i].first)
+        }
+        if concurrently && list.count > 1 {
+            ComputeThreads.forEachPiece(list.count, run)
+        } else {
+            for i in list.indices { run(i) }
+        }
+    }
+
+    /// Below this many values, reordering a product or a gradient stays on the calling thread.
+    static let copyThreshold = 1 << 14
 
     /// An uninitialised buffer of `count` floats, on a cache line.
     static func scratch(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -170,17 +195,18 @@ public enum Convolution {
         let (plane, channels, positions) = (g.outPlane, g.outChannels, g.positions)
         let gathered = scratch(channels * positions)
         defer { gathered.deallocate() }
-        for n in 0..<g.batch {
-            for o in 0..<channels {
-                (gathered + o * positions + n * plane).update(from: dy + (n * channels + o) * plane, count: plane)
+        forEachRange(g.batch * channels, work: channels * positions, threshold: copyThreshold) { planes in
+            for index in planes {
+                let (n, o) = (index / channels, index % channels)
+                (gathered + o * positions + n * plane).update(from: dy + index * plane, count: plane)
             }
         }
         body(gathered)
     }
 
     /// Runs `body` over `count` items in contiguous ranges, one per thread when the work is large enough.
-    static func forEachRange(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
-        let pieces = work < parallelThreshold ? 1 : Swift.min(ComputeThreads.count, count)
+    static func forEachRange(_ count: Int, work: Int, threshold: Int = parallelThreshold, _ body: (Range<Int>) -> Void) {
+        let pieces = work < threshold ? 1 : Swift.min(ComputeThreads.available, count)
         ComputeThreads.forEachPiece(pieces) { piece in
             body((piece * count / pieces)..<((piece + 1) * count / pieces))
         }

@@ -94,6 +94,21 @@ public enum Elementwise {
     public static func apply(_ operation: UnaryOperation, _ x: UnsafePointer<Float>,
                              into y: UnsafeMutablePointer<Float>, count: Int) {
         switch operation {
+        case .exp, .log, .tanh, .sigmoid:
+            inParallel(x, y, count) { applySlice(operation, $0, $1, $2) }
+        case .power, .cosine, .sine:
+            // A general power splits its own passes; the C library's cosine and sine stay on one thread.
+            applySlice(operation, x, y, count)
+        default:
+            // The memory-bound passes of a large layer's activations (a rectifier over dcgan's 64×64×14×14
+            // images) are shared out like the binary ones.
+            inSlices(count) { start, length in applySlice(operation, x + start, y + start, length) }
+        }
+    }
+
+    private static func applySlice(_ operation: UnaryOperation, _ x: UnsafePointer<Float>,
+                                   _ y: UnsafeMutablePointer<Float>, _ count: Int) {
+        switch operation {
         case .negate: unaryLoop(x, y, count, { -$0 }, { -$0 })
         case .absolute:
             unaryLoop(x, y, count, { unsafeBitCast(unsafeBitCast($0, to: SIMD8<UInt32>.self) & 0x7fff_ffff,
@@ -106,10 +121,10 @@ public enum Elementwise {
         case .leakyRelu(let slope):
             unaryLoop(x, y, count, { $0.replacing(with: $0 * slope, where: $0 .<= 0) },
                       { $0 <= 0 ? $0 * slope : $0 })
-        case .exp: inParallel(x, y, count, FastMath.exp)
-        case .log: inParallel(x, y, count, FastMath.log)
-        case .tanh: inParallel(x, y, count, FastMath.tanh)
-        case .sigmoid: inParallel(x, y, count, FastMath.sigmoid)
+        case .exp: FastMath.exp(x, into: y, count: count)
+        case .log: FastMath.log(x, into: y, count: count)
+        case .tanh: FastMath.tanh(x, into: y, count: count)
+        case .sigmoid: FastMath.sigmoid(x, into: y, count: count)
         case .power(let p): power(x, p, y, count)
         case .clamp(let lower, let upper):
             unaryLoop(x, y, count,
@@ -144,6 +159,15 @@ public enum Elementwise {
                               _ a: UnsafePointer<Float>, stride aStride: Int,
                               _ b: UnsafePointer<Float>, stride bStride: Int,
                               into y: UnsafeMutablePointer<Float>, count: Int) {
+        inSlices(count) { start, length in
+            selectSlice(mask + start * mStride, mStride, a + start * aStride, aStride, b + start * bStride, bStride,
+                        y + start, length)
+        }
+    }
+
+    private static func selectSlice(_ mask: UnsafePointer<Float>, _ mStride: Int, _ a: UnsafePointer<Float>, _ aStride: Int,
+                                    _ b: UnsafePointer<Float>, _ bStride: Int, _ y: UnsafeMutablePointer<Float>,
+                                    _ count: Int) {
         var i = 0
         if mStride == 1 {
             // The mask is contiguous; each branch is contiguous or one repeated value (relu's and
@@ -185,7 +209,7 @@ public enum Elementwise {
 
     /// Elements each thread must get before a memory-bound pass (add, multiply, a rectifier's gradient) is
     /// shared out: 64 Ki floats, about 10 µs of work.
-    static let parallelPassThreshold = 1 << 16
+    public static let parallelPassThreshold = 1 << 16
 
     /// Runs `body(start, length)` over contiguous slices of `count` elements, on the kernel threads when
     /// the pass is long enough to pay for them. Slices start at multiples of 8, so every element is

@@ -113,7 +113,7 @@ public enum GEMM {
         let problem = GEMMProblem(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA,
                                   b: b, ldb: ldb, transposeB: transposeB, c: c, ldc: ldc, accumulate: accumulate,
                                   epilogue: usesWideVectors ? epilogue : nil)
-        let split = split(m: m, n: n, k: k, threads: ComputeThreads.count)
+        let split = split(m: m, n: n, k: k, threads: ComputeThreads.available)
         if split.pieces <= 1 {
             problem.run()
             return

@@ -77,18 +77,40 @@ public enum Reductions {
             for o in 0..<outer { y[o] = sum(x + o * length, count: length) }
             return
         }
-        for o in 0..<outer {
-            let out = y + o * inner
-            let base = x + o * length * inner
-            if length == 0 {
-                out.update(repeating: 0, count: inner)
-                continue
+        // Large sums (a batch normalisation's per-channel sums over a batch of images) are shared out in
+        // slices of j, or of o when there are enough: every y element keeps its one chain over l.
+        let pieces = min(ComputeThreads.count, outer * length * inner / Elementwise.parallelPassThreshold)
+        if pieces > 1 && outer >= pieces {
+            ComputeThreads.forEachPiece(pieces) { piece in
+                for o in (piece * outer / pieces)..<((piece + 1) * outer / pieces) {
+                    sumColumns(x + o * length * inner, length: length, inner: inner, columns: 0..<inner, into: y + o * inner)
+                }
             }
-            out.update(from: base, count: inner)
-            for l in 1..<length {
-                // Sequential over l for each output element; vectorised across j.
-                Elementwise.apply(.add, out, stride: 1, base + l * inner, stride: 1, into: out, count: inner)
+        } else if pieces > 1 && inner >= 8 * pieces {
+            for o in 0..<outer {
+                ComputeThreads.forEachPiece(pieces) { piece in
+                    let columns = ((piece * inner / pieces) & ~7)..<(piece == pieces - 1 ? inner : ((piece + 1) * inner / pieces) & ~7)
+                    sumColumns(x + o * length * inner, length: length, inner: inner, columns: columns, into: y + o * inner)
+                }
             }
+        } else {
+            for o in 0..<outer {
+                sumColumns(x + o * length * inner, length: length, inner: inner, columns: 0..<inner, into: y + o * inner)
+            }
+        }
+    }
+
+    /// out[j] = Σ_l base[l·inner + j] for j in `columns`, sequential over l, vectorised across j.
+    private static func sumColumns(_ base: UnsafePointer<Float>, length: Int, inner: Int, columns: Range<Int>,
+                                   into out: UnsafeMutablePointer<Float>) {
+        let (first, count) = (columns.lowerBound, columns.count)
+        if length == 0 {
+            (out + first).update(repeating: 0, count: count)
+            return
+        }
+        (out + first).update(from: base + first, count: count)
+        for l in 1..<length {
+            Elementwise.binaryLoop(out + first, 1, base + l * inner + first, 1, out + first, count, { $0 + $1 }, { $0 + $1 })
         }
     }
 

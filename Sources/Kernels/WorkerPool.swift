@@ -45,6 +45,8 @@ final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool()
 
     private let current = Mutex<Job?>(nil)
+    /// Whether a job is being run (see `run`).
+    private let running = Atomic<Bool>(false)
     private let generation = Atomic<Int>(0)
     private let sleeping = Mutex<[DispatchSemaphore]>([])
     private let workerCount = Atomic<Int>(0)
@@ -70,12 +72,18 @@ final class WorkerPool: @unchecked Sendable {
     /// caller alone for a while: with a busy loop on the second core, two threads trained toy-small and
     /// digits-mlp 15 % slower than one, as waiting for descheduled workers and their spinning took time from
     /// the caller. The pieces, and so the results, are the same either way.
+    ///
+    /// One job runs at a time: a call made while another is running (a kernel called from inside a piece,
+    /// or from a second thread) runs its pieces on its own thread, so kernels that split their work may
+    /// call each other from inside their pieces.
     func run(pieces: Int, helpers: Int, _ body: (Int) -> Void) {
         let alone = soloUntil.load(ordering: .relaxed)
-        if alone != 0 && WorkerPool.now() < alone {
+        if alone != 0 && WorkerPool.now() < alone
+            || !running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
             for piece in 0..<pieces { body(piece) }
             return
         }
+        defer { running.store(false, ordering: .releasing) }
         ensureWorkers(helpers)
         // Judged only when every helper was already spinning: a worker still starting, waking from its
         // semaphore or finishing the last job's bookkeeping misses small jobs on an idle machine too (a
@@ -121,6 +129,9 @@ final class WorkerPool: @unchecked Sendable {
         let alone = share.withLock { $0.record(pieces: pieces, workerPieces: pieces - ownPieces, helpers: helpers) }
         if let alone { startSolo(nanoseconds: alone) }
     }
+
+    /// Whether a job is running: a kernel called now runs inside one of its pieces (or beside it).
+    var isRunning: Bool { running.load(ordering: .relaxed) }
 
     /// Periods in which jobs ran on the caller alone because the workers did not get to run, since the
     /// process started.

@@ -232,6 +232,10 @@ final class ConvolutionTests: XCTestCase {
             ConvolutionCase(input: [4, 64, 14, 14], weight: [32, 64, 4, 4], stride: 2, padding: 1),
             ConvolutionCase(transposed: true, input: [4, 32, 7, 7], weight: [32, 64, 4, 4], stride: 2, padding: 1),
             ConvolutionCase(input: [4, 3, 29, 27], weight: [16, 3, 3, 3], bias: false, stride: 1, padding: 2),
+            // Batches of several chunks (4 of 1 to 3 images each), which run on threads of their own.
+            ConvolutionCase(input: [7, 33, 15, 13], weight: [5, 33, 5, 3], stride: 1, padding: 1),
+            ConvolutionCase(transposed: true, input: [9, 20, 9, 7], weight: [20, 80, 4, 4], stride: 2, padding: 1,
+                            outputPadding: 1),
         ]
         let paths = CPUFeatures.has("avx512f") ? [false, true] : [false]
         for test in cases {

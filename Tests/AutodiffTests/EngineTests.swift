@@ -222,4 +222,33 @@ final class EngineTests: XCTestCase {
         let double = try pass()
         for (a, b) in zip(single, double) { XCTAssertTrue(a.isBitwiseEqual(to: b)) }
     }
+
+    /// Broadcast operations walk their runs on several threads when the result is long: a per-channel
+    /// operand over a batch of images ([n, c, h·w] with [1, c, 1], odd sizes) gives every element the
+    /// scalar formula's bits on any thread count, for the four operations, expanding and selecting.
+    func testBroadcastRunsGiveTheScalarValuesOnAnyThreadCount() throws {
+        let (n, c, plane) = (23, 37, 197)
+        let stream = RandomStream(seed: 3, name: "broadcast")
+        let x = Tensor.randomNormal([n, c, plane], using: stream)
+        let perChannel = Tensor.randomNormal([1, c, 1], using: stream) + 3
+        let (xs, ps) = (x.scalars, perChannel.scalars)
+        let saved = ComputeThreads.count
+        defer { ComputeThreads.count = saved }
+        let formulas: [(Float, Float) -> Float] = [{ $0 - $1 }, { $0 / $1 }, { $0 * $1 }, { $1 + $0 }, { $1 }, { $0 != 0 ? $1 : 0 }]
+        // Every result is kept until the end, so that no buffer is reused holding an earlier run's values.
+        var kept: [[Tensor]] = []
+        for threads in [1, 2, 3] {
+            ComputeThreads.count = threads
+            let results = [try x - perChannel, try x / perChannel, try x * perChannel, try perChannel + x,
+                           try perChannel.expanded(to: x.shape), try Tensor.select(x, perChannel, Tensor(0))]
+            kept.append(results)
+            for (result, formula) in zip(results, formulas) {
+                let got = result.scalars
+                for i in 0..<got.count where got[i].bitPattern != formula(xs[i], ps[(i / plane) % c]).bitPattern {
+                    XCTFail("\(threads) threads: element \(i) is \(got[i])")
+                    break
+                }
+            }
+        }
+    }
 }

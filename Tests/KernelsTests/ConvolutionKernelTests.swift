@@ -103,4 +103,30 @@ final class ConvolutionKernelTests: XCTestCase {
             }
         }
     }
+
+    /// A batch's chunks depend on its geometry alone: the same on any thread count, covering the batch in
+    /// order, sizes within one image of each other, an even number when there are several (so that two
+    /// threads taking whole chunks get equal shares).
+    func testChunksDependOnTheGeometryAloneAndBalanceTwoThreads() {
+        let saved = ComputeThreads.count
+        defer { ComputeThreads.count = saved }
+        for (batch, channels, size) in [(64, 64, 14), (7, 33, 15), (9, 80, 15), (1, 64, 14), (3, 512, 28), (64, 1, 28)] {
+            let g = ConvolutionGeometry(batch: batch, inChannels: channels, height: size, width: size, outChannels: 8,
+                                        kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 1)
+            ComputeThreads.count = 1
+            let reference = Convolution.chunks(g)
+            XCTAssertEqual(reference.map(\.first), reference.indices.map { i in reference[..<i].reduce(0) { $0 + $1.images } })
+            XCTAssertEqual(reference.reduce(0) { $0 + $1.images }, batch, "\(g)")
+            let sizes = reference.map(\.images)
+            XCTAssertLessThanOrEqual(sizes.max()! - sizes.min()!, 1, "\(g)")
+            XCTAssertLessThanOrEqual(sizes.max()! * g.patchLength * g.outPlane, max(Convolution.chunkValues, g.patchLength * g.outPlane))
+            if reference.count > 1 && reference.count < batch { XCTAssertEqual(reference.count % 2, 0, "\(g)") }
+            for threads in [2, 3] {
+                ComputeThreads.count = threads
+                let chunks = Convolution.chunks(g)
+                XCTAssertEqual(chunks.map(\.first), reference.map(\.first), "\(g), \(threads) threads")
+                XCTAssertEqual(chunks.map(\.images), reference.map(\.images), "\(g), \(threads) threads")
+            }
+        }
+    }
 }

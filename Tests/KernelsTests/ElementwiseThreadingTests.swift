@@ -25,4 +25,30 @@ final class ElementwiseThreadingTests: XCTestCase {
             }
         }
     }
+
+    /// The cheap unary passes (rectifiers, squares, absolute values) and selection are shared out too: each element
+    /// keeps its scalar value on any thread count, at an odd length.
+    func testUnaryPassesAndSelectionGiveTheScalarValuesOnAnyThreadCount() {
+        let saved = ComputeThreads.count
+        defer { ComputeThreads.count = saved }
+        let count = 300_001
+        let x = (0..<count).map { Float($0 % 1001) / 41 - 12 }, other = (0..<count).map { Float($0 % 313) - 150 }
+        let zero: [Float] = [0]
+        for threads in [1, 2, 3] {
+            ComputeThreads.count = threads
+            var relu = [Float](repeating: .nan, count: count), leaky = relu, square = relu, absolute = relu, chosen = relu
+            Elementwise.apply(.relu, x, into: &relu, count: count)
+            Elementwise.apply(.leakyRelu(slope: 0.2), x, into: &leaky, count: count)
+            Elementwise.apply(.square, x, into: &square, count: count)
+            Elementwise.apply(.absolute, x, into: &absolute, count: count)
+            Elementwise.select(x, stride: 1, other, stride: 1, zero, stride: 0, into: &chosen, count: count)
+            for i in stride(from: 0, to: count, by: 331) + [count - 1] {
+                XCTAssertEqual(relu[i].bitPattern, (x[i] <= 0 ? 0 : x[i]).bitPattern, "\(threads) threads, element \(i)")
+                XCTAssertEqual(leaky[i].bitPattern, (x[i] <= 0 ? x[i] * 0.2 : x[i]).bitPattern)
+                XCTAssertEqual(square[i].bitPattern, (x[i] * x[i]).bitPattern)
+                XCTAssertEqual(absolute[i].bitPattern, abs(x[i]).bitPattern)
+                XCTAssertEqual(chosen[i].bitPattern, (x[i] != 0 ? other[i] : 0).bitPattern)
+            }
+        }
+    }
 }

@@ -29,4 +29,29 @@ final class ReductionTests: XCTestCase {
             }
         }
     }
+
+    /// Sums along an axis are shared out over threads by output elements (by o when there are enough, else
+    /// by slices of j); every output keeps its one sequential chain over l, so the bits are a plain loop's
+    /// on any thread count, at odd sizes.
+    func testAxisSumsAreAPlainLoopsOnAnyThreadCount() {
+        let saved = ComputeThreads.count
+        defer { ComputeThreads.count = saved }
+        for (outer, length, inner) in [(1, 67, 12_547), (5, 3, 70_001), (129, 61, 17), (3, 0, 9), (7, 61, 3_001)] {
+            let x = (0..<(outer * length * inner)).map { Float(($0 * 7919) % 4099) / 13 - 150 }
+            var want = [Float](repeating: 0, count: outer * inner)
+            for o in 0..<outer {
+                for j in 0..<inner {
+                    var sum: Float = length > 0 ? x[o * length * inner + j] : 0
+                    for l in stride(from: 1, to: length, by: 1) { sum += x[(o * length + l) * inner + j] }
+                    want[o * inner + j] = sum
+                }
+            }
+            for threads in [1, 2, 3] {
+                ComputeThreads.count = threads
+                var got = [Float](repeating: .nan, count: outer * inner)
+                Reductions.sum(x, outer: outer, length: length, inner: inner, into: &got)
+                XCTAssertEqual(got.map(\.bitPattern), want.map(\.bitPattern), "[\(outer), \(length), \(inner)], \(threads) threads")
+            }
+        }
+    }
 }

@@ -73,4 +73,30 @@ final class WorkerPoolTests: XCTestCase {
         XCTAssertEqual(runs.load(ordering: .relaxed), 64)
         XCTAssertGreaterThan(otherThreads.load(ordering: .relaxed), 0)
     }
+
+    /// A kernel may call another from inside its pieces: the inner call runs on the thread of the piece
+    /// that made it, and every inner and outer piece runs exactly once.
+    func testPiecesMayCallKernelsThatSplitTheirWork() {
+        let saved = ComputeThreads.count
+        defer { ComputeThreads.count = saved }
+        ComputeThreads.count = 2
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 6 * 5)
+        defer { counts.deallocate() }
+        counts.update(repeating: 0, count: 30)
+        let shared = UncheckedSendable(counts)
+        for _ in 0..<200 {
+            // Not a period alone (which a busy machine can start): the outer pieces must go to the workers.
+            WorkerPool.shared.runAlone(nanoseconds: 0)
+            ComputeThreads.forEachPiece(6) { outer in
+                let thread = pthread_self()
+                var sameThread = true
+                ComputeThreads.forEachPiece(5) { inner in
+                    shared.value[outer * 5 + inner] += 1
+                    sameThread = sameThread && pthread_equal(pthread_self(), thread) != 0
+                }
+                XCTAssertTrue(sameThread, "an inner piece of piece \(outer) ran on another thread")
+            }
+        }
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: counts, count: 30)), [Int](repeating: 200, count: 30))
+    }
 }
