@@ -338,16 +338,20 @@ enum VirtualBatchNormRecord: InsertedLayerRecord {
 
     static func encode(_ layer: any Layer, path: String, into file: inout SafeTensorsFile) throws -> JSONValue? {
         guard let layer = layer as? VirtualBatchNorm else { return nil }
-        var replaced = JSONValue.null
-        if let original = layer.replaced {
-            let prefix = "extra.\(path).replaced"
-            for (name, parameter) in original.namedParameters(prefix: prefix) + original.namedBuffers(prefix: prefix) {
-                file.append(name, parameter.value)
-            }
-            replaced = try NetworkRecord.record(original, path: prefix, into: &file)
-        }
+        let replaced = try VirtualBatchNormRecord.recordReplaced(layer.replaced, path: path, into: &file)
         return .object([("type", .string(type)), ("reference", .integer(layer.referenceCount)),
                         ("epsilon", .number("\(layer.epsilon)")), ("replaced", replaced)])
+    }
+
+    /// The batch normalisation a virtual one replaced, its tensors under `extra.PATH.replaced` (so `trick off`
+    /// after a load puts back its running statistics too); null when the layer was inserted.
+    static func recordReplaced(_ original: (any Layer)?, path: String, into file: inout SafeTensorsFile) throws -> JSONValue {
+        guard let original else { return .null }
+        let prefix = "extra.\(path).replaced"
+        for (name, parameter) in original.namedParameters(prefix: prefix) + original.namedBuffers(prefix: prefix) {
+            file.append(name, parameter.value)
+        }
+        return try NetworkRecord.record(original, path: prefix, into: &file)
     }
 
     static func decode(_ fields: NetworkRecord.Fields, path: String, _ tensors: inout TensorReader) throws -> any Layer {

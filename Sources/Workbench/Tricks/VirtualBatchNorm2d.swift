@@ -97,14 +97,7 @@ enum VirtualBatchNorm2dRecord: InsertedLayerRecord {
 
     static func encode(_ layer: any Layer, path: String, into file: inout SafeTensorsFile) throws -> JSONValue? {
         guard let layer = layer as? VirtualBatchNorm2d else { return nil }
-        var replaced = JSONValue.null
-        if let original = layer.replaced {
-            let prefix = "extra.\(path).replaced"
-            for (name, parameter) in original.namedParameters(prefix: prefix) + original.namedBuffers(prefix: prefix) {
-                file.append(name, parameter.value)
-            }
-            replaced = try NetworkRecord.record(original, path: prefix, into: &file)
-        }
+        let replaced = try VirtualBatchNormRecord.recordReplaced(layer.replaced, path: path, into: &file)
         let image = layer.image
         return .object([("type", .string(type)),
                         ("input", .array([.integer(image.channels), .integer(image.height), .integer(image.width)])),
